@@ -1,0 +1,255 @@
+"""Arabic text primitives: cleaning, normalisation, clauses and word tokens.
+
+Every function here takes a string and returns a string or a list of strings;
+nothing keeps state.  The character tables are plain data at the top of the
+module so that the rules can be read (and tested) without reading code.
+
+The pipeline order used everywhere in the project (see ARABIC.md §1)::
+
+    clean_surface  ->  normalize  ->  split_clauses  ->  tokenize  ->  (grouping, in core.textpipe)  ->  fold
+
+* ``clean_surface`` keeps hamza forms and ة/ى: it is the form shown to people.
+* ``normalize`` is the ONE normaliser for text, stop words, lexicons, gazetteer,
+  aliases and search queries.  It maps single characters to single characters
+  (apart from the NFKC step for presentation forms, which ``clean_surface``
+  already did), so tokenizing a cleaned text and normalizing each token gives
+  exactly the tokens of the normalized text, at the same offsets.
+* ``fold`` (ة → ه) is applied only to final grouping keys.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# ---------------------------------------------------------------------------
+# Character tables (data)
+# ---------------------------------------------------------------------------
+
+#: Harakat, tanwin, shadda, sukun, Quranic marks and the dagger alef: removed.
+DIACRITICS = [chr(c) for c in range(0x064B, 0x0660)] + ["\u0670"]
+
+#: Tatweel / kashida (a stretching stroke, not a letter): removed.
+TATWEEL = "\u0640"
+
+#: Zero-width and bidi control characters: removed.
+INVISIBLES = (
+    [chr(c) for c in range(0x200B, 0x2010)]      # ZWSP, ZWNJ, ZWJ, LRM, RLM
+    + [chr(c) for c in range(0x202A, 0x202F)]    # LRE, RLE, PDF, LRO, RLO
+    + [chr(c) for c in range(0x2066, 0x206A)]    # LRI, RLI, FSI, PDI
+    + ["\uFEFF", "\u061C", "\u00AD"]             # BOM/ZWNBSP, Arabic letter mark, soft hyphen
+)
+
+#: Spaces that look like a space: mapped to a plain space.
+SPACES = {"\u00A0": " ", "\u2007": " ", "\u202F": " ", "\u2009": " ", "\u200A": " ", "\u3000": " "}
+
+#: Arabic-Indic (U+0660..) and Persian/Urdu (U+06F0..) digits → ASCII digits.
+DIGITS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
+
+#: Letter variants merged by ``normalize`` (hamza-on-alef forms, wasla, alef maqsura).
+LETTER_VARIANTS = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي"}
+
+#: ``fold``: taa marbuta → haa, only on final grouping keys.
+FOLD = {"ة": "ه"}
+
+#: Presentation forms (old web sites, PDFs): NFKC is applied only when present.
+_PRESENTATION_FORMS = re.compile("[\uFB50-\uFDFF\uFE70-\uFEFE]")
+
+_CLEAN_TABLE = str.maketrans({**{c: None for c in DIACRITICS + [TATWEEL] + INVISIBLES}, **SPACES, **DIGITS})
+_LETTER_TABLE = str.maketrans({**LETTER_VARIANTS, **{chr(c): chr(c + 32) for c in range(65, 91)}})
+_NORMALIZE_TABLE = str.maketrans(
+    {**{c: None for c in DIACRITICS + [TATWEEL] + INVISIBLES}, **SPACES, **DIGITS,
+     **LETTER_VARIANTS, **{chr(c): chr(c + 32) for c in range(65, 91)}})
+_FOLD_TABLE = str.maketrans(FOLD)
+
+# Letter classes used by the tokenizer.  Arabic letters U+0621–U+063A, U+0641–U+064A,
+# the extended block U+0671–U+06D3 (wasla, Persian/Urdu letters), U+06D5, U+06EE–U+06EF,
+# U+06FA–U+06FF, and the presentation forms.  Marks/tatweel/ZW characters may occur
+# inside a word (they are removed by clean_surface, but raw text may still hold them).
+_AR_LETTER = "\u0621-\u063A\u0641-\u064A\u0671-\u06D3\u06D5\u06EE\u06EF\u06FA-\u06FF\uFB50-\uFDFF\uFE70-\uFEFC"
+_AR_INNER = "\u064B-\u065F\u0670\u0640\u200C\u200D"
+_LATIN_LETTER = "A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F"
+_DIGIT = "0-9\u0660-\u0669\u06F0-\u06F9"
+
+#: One word token: an Arabic letter run (marks allowed inside), a Latin word, or a number
+#: (digits, with inner decimal/thousand separators: 2254, 3.5, 1,000, 15/5 is two numbers).
+TOKEN_PATTERN = (
+    f"[{_AR_LETTER}][{_AR_LETTER}{_AR_INNER}]*"
+    f"|[{_LATIN_LETTER}]+(?:['’][{_LATIN_LETTER}]+)*"
+    f"|[{_DIGIT}]+(?:[.,٫٬][{_DIGIT}]+)*"
+)
+_TOKEN_RE = re.compile(TOKEN_PATTERN)
+
+#: Clause boundaries: sentence punctuation, commas, semicolons, colons, quotes, brackets,
+#: dashes, newlines and ellipses.  "." and "," between two digits are not boundaries (3.5, 1,000);
+#: an ASCII hyphen is a boundary only with space on both sides ("موسكو - واشنطن"), so 15-5-2019
+#: and "Al-Thawra" stay whole; "'" between two Latin letters (don't) is not a boundary.
+CLAUSE_BOUNDARY_PATTERN = (
+    r"\.{2,}|…"
+    r"|(?<![0-9])[.,]|[.,](?![0-9])"
+    r"|[!?؟،؛;:\"“”„«»‹›()\[\]{}<>﴾﴿–—\n\r\u2028\u2029]"
+    r"|(?<![A-Za-z])'|'(?![A-Za-z])"
+    r"|\s-+\s|^-+\s|\s-+$"
+)
+_CLAUSE_RE = re.compile(CLAUSE_BOUNDARY_PATTERN, re.MULTILINE)
+
+_ARABIC_WORD_RE = re.compile(f"[{_AR_LETTER}]+")
+_NUMBER_RE = re.compile(f"[{_DIGIT}]+(?:[.,٫٬][{_DIGIT}]+)*")
+_LATIN_WORD_RE = re.compile(f"[{_LATIN_LETTER}]+(?:['’][{_LATIN_LETTER}]+)*")
+
+
+# ---------------------------------------------------------------------------
+# Characters
+# ---------------------------------------------------------------------------
+
+def clean_surface(text: str) -> str:
+    """Remove what is never part of a word's spelling; keep hamza forms, ة and ى.
+
+    Drops harakat, tanwin, shadda, sukun, dagger alef, tatweel, zero-width and bidi
+    controls; maps Arabic-Indic/Persian digits to ASCII and NBSP to a space; applies
+    NFKC only when presentation forms are present.  This is the display form.
+
+    >>> clean_surface("سُورِيَّةُ الـمُتَّحِدَة ٢٠١٧")
+    'سورية المتحدة 2017'
+    >>> clean_surface("أمريكا\u200f")
+    'أمريكا'
+    """
+    if _PRESENTATION_FORMS.search(text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.translate(_CLEAN_TABLE)
+
+
+def normalize(text: str) -> str:
+    """The one normaliser: ``clean_surface`` + أ إ آ ٱ → ا, ى → ي (+ Latin lower case).
+
+    Used alike for article text, stop words, lexicons, gazetteer, aliases and
+    search queries, so that they always match each other.
+
+    >>> normalize("إلى الأمريكيّ مُصطفى")
+    'الي الامريكي مصطفي'
+    >>> normalize("SHARE")
+    'share'
+    """
+    if _PRESENTATION_FORMS.search(text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.translate(_NORMALIZE_TABLE)
+
+
+def normalize_letters(clean_text: str) -> str:
+    """The letter-only part of ``normalize``, for text already passed through ``clean_surface``.
+
+    Length-preserving: offsets in the result are offsets in the input.
+
+    >>> normalize_letters("الأمريكي")
+    'الامريكي'
+    """
+    return clean_text.translate(_LETTER_TABLE)
+
+
+def fold(key: str) -> str:
+    """Fold taa marbuta into haa; applied only to final grouping keys.
+
+    >>> fold("المتحدة")
+    'المتحده'
+    """
+    return key.translate(_FOLD_TABLE)
+
+
+# ---------------------------------------------------------------------------
+# Clauses and tokens
+# ---------------------------------------------------------------------------
+
+def split_clauses(text: str) -> list[str]:
+    """Split text into clauses at punctuation, quotes, brackets, dashes, newlines and ellipses.
+
+    N-grams are built inside clauses only.  Empty and blank clauses are dropped.
+
+    >>> split_clauses('وقال لافروف: "نحن واقعيون، وندرك ذلك".')
+    ['وقال لافروف', 'نحن واقعيون', 'وندرك ذلك']
+    """
+    return [c.strip() for c in _CLAUSE_RE.split(text) if c and not c.isspace()]
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of the clauses of ``text`` (same rules as ``split_clauses``).
+
+    >>> clause_spans("روسيا، سوريا")
+    [(0, 5), (7, 12)]
+    """
+    spans, start = [], 0
+    for m in _CLAUSE_RE.finditer(text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = max(start, m.end())
+    if start < len(text):
+        spans.append((start, len(text)))
+    out = []
+    for a, b in spans:
+        seg = text[a:b]
+        stripped = seg.strip()
+        if stripped:
+            a2 = a + (len(seg) - len(seg.lstrip()))
+            out.append((a2, a2 + len(stripped)))
+    return out
+
+
+def tokenize(text: str) -> list[str]:
+    """Word tokens: Arabic letter runs (hamza forms included), Latin words, numbers.
+
+    Punctuation is dropped; digits glued to letters become separate tokens.  A
+    tatweel-joined proclitic written apart ("بـ" in بـ"النظر", "لـ" in لـ الأسد) stays a
+    one-letter token ("ب", "ل") after cleaning: it is a stop word, so the grouping step
+    removes it and no n-gram joins the words on either side of it.
+
+    >>> tokenize(clean_surface('وتكليفهم بـ"النظر" في القرار 2254'))
+    ['وتكليفهم', 'ب', 'النظر', 'في', 'القرار', '2254']
+    """
+    return _TOKEN_RE.findall(text)
+
+
+def token_spans(text: str) -> list[tuple[str, int, int]]:
+    """Tokens of (possibly raw, uncleaned) ``text`` with their character offsets.
+
+    >>> token_spans("بموسكو، أمس")
+    [('بموسكو', 0, 6), ('أمس', 8, 11)]
+    """
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+# ---------------------------------------------------------------------------
+# Token classes
+# ---------------------------------------------------------------------------
+
+def is_arabic(token: str) -> bool:
+    """True when the token is made of Arabic letters only (after cleaning).
+
+    >>> is_arabic("لافروف"), is_arabic("Lavrov"), is_arabic("2254")
+    (True, False, False)
+    """
+    return _ARABIC_WORD_RE.fullmatch(token) is not None
+
+
+def is_number(token: str) -> bool:
+    """True for a number token (ASCII or Arabic-Indic digits).
+
+    >>> is_number("2254"), is_number("٢٠١٩"), is_number("ستارت")
+    (True, True, False)
+    """
+    return _NUMBER_RE.fullmatch(token) is not None
+
+
+def is_latin(token: str) -> bool:
+    """True for a Latin-script word.
+
+    >>> is_latin("SHARE"), is_latin("سوريا")
+    (True, False)
+    """
+    return _LATIN_WORD_RE.fullmatch(token) is not None
+
+
+def has_definite_article(token: str) -> bool:
+    """True when a normalized token starts with the article ال and has a stem after it.
+
+    >>> has_definite_article("السورية"), has_definite_article("سورية"), has_definite_article("الا")
+    (True, False, False)
+    """
+    return token.startswith("ال") and len(token) > 3
