@@ -1,0 +1,38 @@
+# Marsad: two commands for a fresh clone.
+#   make run   set up and open the app on the bundled sample corpus
+#   make test  set up (Python packages, Chromium, Arabic fonts) and run every test, browser tests included
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PORT   ?= 8501
+
+.PHONY: run test setup sysdeps unit bench clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $(STAMP)
+
+# Debian packages the browser tests and the word cloud need: Chromium, Arabic fonts, Raqm for Pillow.
+sysdeps:
+	@bash scripts/sysdeps.sh
+
+run: setup
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+test: setup sysdeps
+	$(PY) -m pytest
+
+unit: setup
+	$(PY) -m pytest -m "not e2e"
+
+bench: setup
+	$(PY) scripts/bench.py
+
+clean:
+	rm -rf .cache var/cache .pytest_cache test-artifacts

@@ -1,0 +1,77 @@
+"""Entity mentions (people, places, organisations from the gazetteer) under a filter."""
+from __future__ import annotations
+
+import pandas as pd
+
+from core.filter import Filter
+
+
+def article_entities(corpus, flt: Filter | None = None, types=None) -> pd.DataFrame:
+    """Per-article mentions (the CLI's entities.csv): article_id, outlet, date, entity, type, mentions."""
+    where, params = corpus.where(flt)
+    tcond = ""
+    if types:
+        params = {**params, "types": list(types)}
+        tcond = " AND list_contains($types, m.type)"
+    return corpus.sql(
+        f"SELECT a.id AS article_id, a.outlet, a.date, m.entity, m.type, m.cnt AS mentions "
+        f"FROM mentions m JOIN articles a USING (aid) WHERE {where}{tcond} "
+        f"ORDER BY a.date NULLS LAST, a.id, m.cnt DESC, m.entity",
+        params,
+    )
+
+
+def entity_totals(corpus, flt: Filter | None = None, types=None, limit: int = 30) -> pd.DataFrame:
+    """The most mentioned entities: entity, type, mentions, articles, outlets."""
+    ae = article_entities(corpus, flt, types)
+    if ae.empty:
+        return pd.DataFrame(columns=["entity", "type", "mentions", "articles", "outlets"])
+    out = ae.groupby(["entity", "type"], as_index=False).agg(
+        mentions=("mentions", "sum"), articles=("article_id", "nunique"), outlets=("outlet", "nunique"))
+    return out.sort_values(["mentions", "articles", "entity"], ascending=[False, False, True]).head(limit).reset_index(drop=True)
+
+
+def entity_by_outlet(corpus, flt: Filter | None = None, types=None, limit: int = 20) -> pd.DataFrame:
+    """Mentions of the top entities per outlet, raw and per 1,000 words.
+
+    Columns: outlet, entity, type, mentions, words, per_1000 (every outlet × top entity, zeros included).
+    """
+    where, params = corpus.where(flt)
+    words = corpus.sql(f"SELECT outlet, SUM(words) AS words FROM articles a WHERE {where} GROUP BY outlet", params)
+    top = entity_totals(corpus, flt, types, limit)
+    cols = ["outlet", "entity", "type", "mentions", "words", "per_1000"]
+    if top.empty:
+        return pd.DataFrame(columns=cols)
+    ae = article_entities(corpus, flt, types)
+    agg = ae.groupby(["outlet", "entity"], as_index=False)["mentions"].sum()
+    grid = words.merge(top[["entity", "type"]], how="cross")
+    out = grid.merge(agg, on=["outlet", "entity"], how="left")
+    out["mentions"] = out["mentions"].fillna(0).astype("int64")
+    out["words"] = out["words"].fillna(0).astype("int64")
+    out["per_1000"] = (1000.0 * out["mentions"] / out["words"].where(out["words"] > 0)).fillna(0).round(3)
+    order = {e: i for i, e in enumerate(top["entity"])}
+    out = out.assign(_o=out["entity"].map(order)).sort_values(["outlet", "_o"]).drop(columns="_o")
+    return out[cols].reset_index(drop=True)
+
+
+def entity_trend(corpus, flt: Filter | None = None, entities=None, freq: str = "W", limit: int = 8) -> pd.DataFrame:
+    """Mentions per period for the given (default: top) entities. Columns period, entity, mentions, articles."""
+    ae = article_entities(corpus, flt)
+    cols = ["period", "entity", "mentions", "articles"]
+    if ae.empty:
+        return pd.DataFrame(columns=cols)
+    if entities is None:
+        entities = list(entity_totals(corpus, flt, limit=limit)["entity"])
+    ae = ae[ae["entity"].isin(entities) & ae["date"].notna()]
+    if ae.empty:
+        return pd.DataFrame(columns=cols)
+    dates = pd.to_datetime(ae["date"])
+    if freq == "D":
+        ae = ae.assign(period=dates.dt.normalize())
+    elif freq == "M":
+        ae = ae.assign(period=dates.dt.to_period("M").dt.start_time)
+    else:
+        ae = ae.assign(period=dates.dt.to_period("W-SUN").dt.start_time)
+    out = ae.groupby(["period", "entity"], as_index=False).agg(mentions=("mentions", "sum"), articles=("article_id", "nunique"))
+    out["period"] = out["period"].dt.date
+    return out[cols]

@@ -1,0 +1,142 @@
+"""Top terms and n-grams under a filter, and the keyword-in-context concordance."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from core.analysis.overview import forms_text
+from core.filter import Filter
+
+
+def top_terms(corpus, flt: Filter | None = None, n: int = 1, limit: int = 30) -> pd.DataFrame:
+    """The most frequent grouped terms (n=1), bigrams (2) or trigrams (3).
+
+    Columns: term (the grouping key), label (most frequent clean surface form), count,
+    articles (how many articles use it), forms (the merged surface forms with counts).
+    ``للافروف`` and ``لافروف`` are one term labelled ``لافروف``.
+    """
+    where, params = corpus.where(flt)
+    params = {**params, "n": int(n), "lim": int(limit)}
+    df = corpus.sql(
+        f"SELECT v.key AS term, v.label, SUM(t.cnt) AS count, COUNT(*) AS articles, v.forms "
+        f"FROM terms t JOIN articles a USING (aid) JOIN vocab v USING (tid) "
+        f"WHERE t.n = $n AND {where} GROUP BY v.key, v.label, v.forms "
+        f"ORDER BY count DESC, articles DESC, v.label LIMIT $lim",
+        params,
+    )
+    df["forms"] = df["forms"].map(forms_text)
+    return df
+
+
+def top_terms_by_outlet(corpus, flt: Filter | None = None, n: int = 1, limit: int = 15) -> pd.DataFrame:
+    """Each outlet's own top terms. Columns outlet, rank, term, label, count, articles, per_1000 (per 1,000 words)."""
+    where, params = corpus.where(flt)
+    params = {**params, "n": int(n), "lim": int(limit)}
+    df = corpus.sql(
+        f"""
+        WITH w AS (SELECT outlet, SUM(words) AS words FROM articles a WHERE {where} GROUP BY outlet),
+        c AS (
+            SELECT a.outlet, t.tid, SUM(t.cnt) AS count, COUNT(*) AS articles
+            FROM terms t JOIN articles a USING (aid) WHERE t.n = $n AND {where} GROUP BY a.outlet, t.tid
+        ),
+        r AS (SELECT *, row_number() OVER (PARTITION BY outlet ORDER BY count DESC, articles DESC, tid) AS rank FROM c)
+        SELECT r.outlet, r.rank, v.key AS term, v.label, r.count, r.articles,
+               ROUND(1000.0 * r.count / NULLIF(w.words, 0), 3) AS per_1000, v.forms
+        FROM r JOIN vocab v USING (tid) JOIN w USING (outlet)
+        WHERE r.rank <= $lim ORDER BY r.outlet, r.rank
+        """,
+        params,
+    )
+    df["forms"] = df["forms"].map(forms_text)
+    return df
+
+
+def keyword_table(corpus, flt: Filter | None = None, n: int = 1, limit: int = 50) -> pd.DataFrame:
+    """The CLI's keywords.csv / ngrams.csv: term, label, count, articles, then one count column per outlet."""
+    top = top_terms(corpus, flt, n=n, limit=limit)
+    if top.empty:
+        return top.drop(columns=["forms"], errors="ignore")
+    where, params = corpus.where(flt)
+    params = {**params, "terms": list(top["term"]), "n": int(n)}
+    per = corpus.sql(
+        f"SELECT v.key AS term, a.outlet, SUM(t.cnt) AS count FROM terms t JOIN articles a USING (aid) "
+        f"JOIN vocab v USING (tid) WHERE t.n = $n AND list_contains($terms, v.key) AND {where} GROUP BY 1, 2",
+        params,
+    )
+    wide = per.pivot_table(index="term", columns="outlet", values="count", aggfunc="sum", fill_value=0)
+    wide.columns = [f"count:{c}" for c in wide.columns]
+    out = top.drop(columns=["forms"]).merge(wide, left_on="term", right_index=True, how="left")
+    for c in wide.columns:
+        out[c] = out[c].fillna(0).astype("int64")
+    return out
+
+
+_WORD = re.compile(r"[\w\u0600-\u06FF]+", re.UNICODE)
+
+
+def concordance(corpus, term: str, flt: Filter | None = None, width: int = 8, limit: int = 500,
+                sort: str = "right") -> pd.DataFrame:
+    """Keyword in context for a term (any surface form; grouped like the corpus).
+
+    Columns: article_id, outlet, date, left (the preceding words), match (as written),
+    right (the following words). In Arabic the preceding context is shown on the right of the
+    match and the following context on the left; the columns keep logical order, the page lays
+    them out. ``sort`` is "right" (by the words after the match) or "left" (by the words before,
+    nearest first).
+    """
+    from core.arabic import normalize, tokenize
+
+    toks = [t for t in tokenize(term)]
+    keys = [corpus.grouper.key(normalize(t)) for t in toks]
+    keys = [k for k in keys if k]
+    cols = ["article_id", "outlet", "date", "left", "match", "right"]
+    if not keys:
+        return pd.DataFrame(columns=cols)
+    n = len(keys)
+    phrase = " ".join(keys)
+    flt = flt or Filter()
+    where, params = corpus.where(flt)
+    params = {**params, "key": phrase, "n": n}
+    arts = corpus.sql(
+        f"SELECT a.id, a.outlet, a.date, a.text FROM articles a WHERE {where} AND a.aid IN "
+        f"(SELECT t.aid FROM terms t JOIN vocab v USING (tid) WHERE v.key = $key AND v.n = $n) "
+        f"ORDER BY a.date NULLS LAST, a.id",
+        params,
+    )
+    rows = []
+    grouper = corpus.grouper
+    for art in arts.itertuples(index=False):
+        spans = [(m.start(), m.end()) for m in _WORD.finditer(art.text)]
+        words = [art.text[s:e] for s, e in spans]
+        wkeys = [grouper.key(normalize(w)) for w in words]
+        for i in range(len(words) - n + 1):
+            if wkeys[i] != keys[0]:
+                continue
+            if n > 1:
+                # allow the n-gram's words to be consecutive non-stop-word tokens
+                if [wkeys[i + j] for j in range(n)] != keys:
+                    continue
+            s, e = spans[i][0], spans[i + n - 1][1]
+            left_start = spans[max(0, i - width)][0]
+            right_end = spans[min(len(spans) - 1, i + n - 1 + width)][1]
+            rows.append(
+                {
+                    "article_id": art.id,
+                    "outlet": art.outlet,
+                    "date": art.date,
+                    "left": " ".join(art.text[left_start:s].split()),
+                    "match": art.text[s:e],
+                    "right": " ".join(art.text[e:right_end].split()),
+                }
+            )
+            if len(rows) >= limit:
+                break
+        if len(rows) >= limit:
+            break
+    df = pd.DataFrame(rows, columns=cols)
+    if sort == "left" and not df.empty:
+        df = df.assign(_k=df["left"].map(lambda s: " ".join(reversed(s.split())))).sort_values("_k").drop(columns="_k")
+    elif not df.empty:
+        df = df.sort_values("right", kind="stable")
+    return df.reset_index(drop=True)

@@ -1,0 +1,90 @@
+"""Topic hits: the topic lexicon's keywords counted over the stored per-article terms.
+
+Counting happens at query time from the ``terms`` table, so editing a topic's keywords
+(in ``topics.yaml`` or in the app) changes the counts at once, without re-indexing.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from core.filter import Filter
+
+
+def topic_term_ids(corpus, topics=None) -> pd.DataFrame:
+    """Which vocabulary terms each topic's keywords match. Columns topic, tid, n, key, label."""
+    from core.textpipe import topic_keys
+
+    topics = corpus.resources.topics if topics is None else topics
+    vocab = corpus.sql("SELECT tid, n, key, label FROM vocab")
+    vk = list(zip(vocab["n"].astype(int), vocab["key"]))
+    tk = topic_keys(topics, vk)
+    if tk.empty:
+        return pd.DataFrame(columns=["topic", "tid", "n", "key", "label"])
+    tk = tk.astype({"n": "int64"})
+    vocab = vocab.astype({"n": "int64"})
+    return tk.merge(vocab, on=["n", "key"], how="inner")[["topic", "tid", "n", "key", "label"]]
+
+
+def _topic_names(corpus, topics=None) -> pd.DataFrame:
+    topics = corpus.resources.topics if topics is None else topics
+    return pd.DataFrame([{"topic": t.id, "name_ar": t.name_ar, "name_en": t.name_en} for t in topics],
+                        columns=["topic", "name_ar", "name_en"])
+
+
+def article_topics(corpus, flt: Filter | None = None, topics=None) -> pd.DataFrame:
+    """Per-article topic hits (the CLI's topics.csv): article_id, outlet, date, topic, hits."""
+    tt = topic_term_ids(corpus, topics)
+    cols = ["article_id", "outlet", "date", "topic", "hits"]
+    if tt.empty:
+        return pd.DataFrame(columns=cols)
+    where, params = corpus.where(flt)
+    cur = corpus.con.cursor()
+    cur.register("tt", tt[["topic", "tid"]])
+    df = cur.execute(
+        f"SELECT a.id AS article_id, a.outlet, a.date, tt.topic, SUM(t.cnt) AS hits "
+        f"FROM terms t JOIN tt USING (tid) JOIN articles a USING (aid) WHERE {where} "
+        f"GROUP BY a.id, a.outlet, a.date, tt.topic ORDER BY a.date NULLS LAST, a.id, hits DESC",
+        params,
+    ).df()
+    return df[cols]
+
+
+def topic_by_outlet(corpus, flt: Filter | None = None, topics=None) -> pd.DataFrame:
+    """Topic hits per outlet, raw and per 1,000 words of that outlet's filtered articles.
+
+    Columns: outlet, topic, name_ar, name_en, hits, articles (with at least one hit), words, per_1000.
+    Every (outlet, topic) pair is present, zeros included, so heatmaps have no holes.
+    """
+    where, params = corpus.where(flt)
+    words = corpus.sql(f"SELECT outlet, SUM(words) AS words FROM articles a WHERE {where} GROUP BY outlet", params)
+    names = _topic_names(corpus, topics)
+    at = article_topics(corpus, flt, topics)
+    agg = at.groupby(["outlet", "topic"], as_index=False).agg(hits=("hits", "sum"), articles=("article_id", "nunique"))
+    grid = words.merge(names, how="cross")
+    out = grid.merge(agg, on=["outlet", "topic"], how="left")
+    out["hits"] = out["hits"].fillna(0).astype("int64")
+    out["articles"] = out["articles"].fillna(0).astype("int64")
+    out["words"] = out["words"].fillna(0).astype("int64")
+    out["per_1000"] = (1000.0 * out["hits"] / out["words"].where(out["words"] > 0)).fillna(0).round(3)
+    return out[["outlet", "topic", "name_ar", "name_en", "hits", "articles", "words", "per_1000"]].sort_values(
+        ["outlet", "hits"], ascending=[True, False]).reset_index(drop=True)
+
+
+def topic_trend(corpus, flt: Filter | None = None, topics=None, freq: str = "W") -> pd.DataFrame:
+    """Topic hits per period (D/W/M). Columns period, topic, name_ar, name_en, hits, articles."""
+    at = article_topics(corpus, flt, topics)
+    cols = ["period", "topic", "name_ar", "name_en", "hits", "articles"]
+    at = at[at["date"].notna()]
+    if at.empty:
+        return pd.DataFrame(columns=cols)
+    dates = pd.to_datetime(at["date"])
+    if freq == "D":
+        at = at.assign(period=dates.dt.normalize())
+    elif freq == "M":
+        at = at.assign(period=dates.dt.to_period("M").dt.start_time)
+    else:
+        at = at.assign(period=dates.dt.to_period("W-SUN").dt.start_time)
+    out = at.groupby(["period", "topic"], as_index=False).agg(hits=("hits", "sum"), articles=("article_id", "nunique"))
+    out = out.merge(_topic_names(corpus, topics), on="topic", how="left")
+    out["period"] = out["period"].dt.date
+    return out[cols]

@@ -1,0 +1,218 @@
+"""Plotly figure builders, with the right-to-left recipe in one place (../shared/ARABIC.md §2).
+
+- Text stays plain logical-order Unicode: the browser shapes Arabic and applies bidi itself.
+  Never reshape here.
+- Any label with Arabic (or mixing Arabic with digits/Latin/brackets) is wrapped in
+  RLI … PDI so Plotly's left-to-right layout does not scramble it.
+- Hover text comes from hover templates built of wrapped parts, never Plotly's "(x, y)".
+- Long tick labels are truncated in Python, the ellipsis inside the wrapper.
+- Horizontal bars read as an Arabic reader expects in the Arabic interface: rank 1 on top,
+  the category axis on the right, bars growing leftwards, the legend out of the axis' way.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+
+RLI, PDI = "\u2067", "\u2069"
+FONT = "Noto Sans Arabic, Noto Naskh Arabic, Amiri, DejaVu Sans, Arial, sans-serif"
+_ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]")
+PALETTE = ["#0f6e6e", "#d1495b", "#edae49", "#00798c", "#30638e", "#8e6c8a", "#66a182", "#a0522d", "#6c757d", "#e07a5f"]
+
+
+def has_arabic(text) -> bool:
+    return bool(_ARABIC.search(str(text)))
+
+
+def rtl(text, limit: int | None = None) -> str:
+    """Wrap a label for Plotly: ``⁧الولايات المتحدة (10)⁩``; truncate to ``limit`` characters first.
+
+    Pure Latin/number labels are returned unchanged.
+    """
+    s = "" if text is None else str(text)
+    if limit and len(s) > limit:
+        s = s[: max(1, limit - 1)].rstrip() + "…"
+    if has_arabic(s) and not s.startswith(RLI):
+        return f"{RLI}{s}{PDI}"
+    return s
+
+
+def unwrap(text: str) -> str:
+    return str(text).replace(RLI, "").replace(PDI, "")
+
+
+def _layout(fig: go.Figure, title: str, lang: str, height: int | None = None, legend_title: str | None = None) -> go.Figure:
+    ar = lang == "ar"
+    fig.update_layout(
+        title={"text": rtl(title), "x": 0.98 if ar else 0.02, "xanchor": "right" if ar else "left"},
+        font={"family": FONT, "size": 13},
+        hoverlabel={"font": {"family": FONT}},
+        margin={"l": 30, "r": 30, "t": 60, "b": 40},
+        template="plotly_white",
+        colorway=PALETTE,
+        legend={"title": {"text": rtl(legend_title or "")}, "orientation": "h", "yanchor": "bottom", "y": 1.02,
+                "xanchor": "left" if ar else "right", "x": 0.0 if ar else 1.0},
+    )
+    if height:
+        fig.update_layout(height=height)
+    return fig
+
+
+def hbar(df: pd.DataFrame, label: str, value: str, *, title: str, lang: str = "ar", value_title: str = "",
+         hover: dict[str, str] | None = None, color: str | None = None, limit_chars: int = 40,
+         height: int | None = None) -> go.Figure:
+    """Ranked horizontal bars, rank 1 on top (the frame's first row is rank 1).
+
+    ``hover`` maps column → caption for extra hover lines (e.g. merged forms). In Arabic the
+    category axis sits on the right and bars grow leftwards.
+    """
+    ar = lang == "ar"
+    fig = go.Figure()
+    groups = [(None, df)] if not color else list(df.groupby(color, sort=False))
+    cats = list(dict.fromkeys(rtl(v, limit_chars) for v in df[label]))
+    for name, part in groups:
+        custom = [[rtl(v) for v in part[label]]]
+        tmpl = "%{customdata[0]}<br>" + rtl(value_title or value) + ": %{x}"
+        for i, (col, cap) in enumerate((hover or {}).items(), start=1):
+            custom.append([rtl(v, 160) for v in part[col].astype(str)])
+            tmpl += "<br>" + rtl(cap) + ": %{customdata[" + str(i) + "]}"
+        fig.add_trace(go.Bar(
+            y=[rtl(v, limit_chars) for v in part[label]], x=part[value], orientation="h",
+            name=rtl(name) if name is not None else "", customdata=list(zip(*custom)),
+            hovertemplate=tmpl + "<extra>" + (rtl(name) if name is not None else "") + "</extra>",
+            marker_color=None if color else PALETTE[0],
+        ))
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(cats)), side="right" if ar else "left",
+                     automargin=True)
+    fig.update_xaxes(title={"text": rtl(value_title)}, autorange="reversed" if ar else True)
+    fig.update_layout(barmode="group", showlegend=bool(color))
+    return _layout(fig, title, lang, height or max(320, 26 * len(cats) + 120))
+
+
+def vbar(df: pd.DataFrame, x: str, y: str, *, title: str, lang: str = "ar", x_title: str = "", y_title: str = "",
+         color: str | None = None) -> go.Figure:
+    """Vertical bars (few categories, e.g. articles per outlet)."""
+    ar = lang == "ar"
+    fig = go.Figure()
+    groups = [(None, df)] if not color else list(df.groupby(color, sort=False))
+    for name, part in groups:
+        fig.add_trace(go.Bar(
+            x=[rtl(v, 30) for v in part[x]], y=part[y], name=rtl(name) if name is not None else "",
+            customdata=[rtl(v) for v in part[x]],
+            hovertemplate="%{customdata}<br>" + rtl(y_title or y) + ": %{y}<extra></extra>",
+            marker_color=None if color else PALETTE[0],
+        ))
+    fig.update_xaxes(title={"text": rtl(x_title)}, autorange="reversed" if ar else True, automargin=True)
+    fig.update_yaxes(title={"text": rtl(y_title)}, side="right" if ar else "left")
+    fig.update_layout(showlegend=bool(color))
+    return _layout(fig, title, lang)
+
+
+def lines(df: pd.DataFrame, x: str, y: str, color: str, *, title: str, lang: str = "ar", x_title: str = "",
+          y_title: str = "", percent: bool = False) -> go.Figure:
+    """One line per group over time (attention, trends)."""
+    ar = lang == "ar"
+    fig = go.Figure()
+    fmt = ":.1%" if percent else ""
+    for name, part in df.groupby(color, sort=False):
+        part = part.sort_values(x)
+        fig.add_trace(go.Scatter(
+            x=part[x], y=part[y], mode="lines+markers", name=rtl(name),
+            hovertemplate=rtl(name) + "<br>%{x|%Y-%m-%d}<br>" + rtl(y_title or y) + ": %{y" + fmt + "}<extra></extra>",
+        ))
+    fig.update_xaxes(title={"text": rtl(x_title)}, autorange="reversed" if ar else True)
+    fig.update_yaxes(title={"text": rtl(y_title)}, side="right" if ar else "left", tickformat=".0%" if percent else None)
+    return _layout(fig, title, lang)
+
+
+def heatmap(df: pd.DataFrame, row: str, col: str, value: str, *, title: str, lang: str = "ar",
+            raw: str | None = None, value_title: str = "", raw_title: str = "", limit_chars: int = 28) -> go.Figure:
+    """Rows × columns heatmap of ``value``; ``raw`` (e.g. raw counts) shown in the hover."""
+    ar = lang == "ar"
+    rows = list(dict.fromkeys(df[row]))
+    cols = list(dict.fromkeys(df[col]))
+    piv = df.pivot_table(index=row, columns=col, values=value, aggfunc="sum", fill_value=0).reindex(index=rows, columns=cols)
+    z = piv.values
+    text = None
+    tmpl = "%{y}<br>%{x}<br>" + rtl(value_title or value) + ": %{z}"
+    if raw:
+        rp = df.pivot_table(index=row, columns=col, values=raw, aggfunc="sum", fill_value=0).reindex(index=rows, columns=cols)
+        text = rp.values
+        tmpl += "<br>" + rtl(raw_title or raw) + ": %{text}"
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[rtl(c, limit_chars) for c in cols], y=[rtl(r, limit_chars) for r in rows], text=text,
+        colorscale="Teal", hovertemplate=tmpl + "<extra></extra>",
+        colorbar={"title": {"text": rtl(value_title)}},
+    ))
+    fig.update_xaxes(autorange="reversed" if ar else True, side="top", automargin=True)
+    fig.update_yaxes(autorange="reversed", side="right" if ar else "left", automargin=True)
+    return _layout(fig, title, lang, max(360, 30 * len(rows) + 160))
+
+
+def diverging(df: pd.DataFrame, label: str, value: str, *, title: str, lang: str = "ar", value_title: str = "",
+              hover: dict[str, str] | None = None, left_name: str = "", right_name: str = "") -> go.Figure:
+    """Diverging bars (e.g. log-odds z-scores): positive for one side, negative for the other."""
+    ar = lang == "ar"
+    df = df.sort_values(value, ascending=False)
+    colors = [PALETTE[0] if v >= 0 else PALETTE[1] for v in df[value]]
+    custom = [[rtl(v) for v in df[label]]]
+    tmpl = "%{customdata[0]}<br>" + rtl(value_title or value) + ": %{x:.2f}"
+    for i, (c, cap) in enumerate((hover or {}).items(), start=1):
+        custom.append([rtl(v, 120) for v in df[c].astype(str)])
+        tmpl += "<br>" + rtl(cap) + ": %{customdata[" + str(i) + "]}"
+    fig = go.Figure(go.Bar(
+        y=[rtl(v, 36) for v in df[label]], x=df[value], orientation="h", marker_color=colors,
+        customdata=list(zip(*custom)), hovertemplate=tmpl + "<extra></extra>",
+    ))
+    cats = [rtl(v, 36) for v in df[label]]
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(cats)), side="right" if ar else "left",
+                     automargin=True)
+    fig.update_xaxes(title={"text": rtl(value_title)}, autorange="reversed" if ar else True, zeroline=True)
+    if left_name or right_name:
+        fig.add_annotation(text=rtl(left_name), x=0.02 if not ar else 0.98, xref="paper", y=1.06, yref="paper",
+                           showarrow=False, font={"color": PALETTE[1]})
+        fig.add_annotation(text=rtl(right_name), x=0.98 if not ar else 0.02, xref="paper", y=1.06, yref="paper",
+                           showarrow=False, font={"color": PALETTE[0]})
+    return _layout(fig, title, lang, max(360, 24 * len(df) + 140))
+
+
+def network(nodes: pd.DataFrame, edges: pd.DataFrame, *, title: str, lang: str = "ar", node: str = "outlet",
+            size: str | None = None, source: str = "source", target: str = "target", weight: str = "weight") -> go.Figure:
+    """A small circular network (who shares text with whom)."""
+    import math
+
+    names = list(nodes[node])
+    pos = {n: (math.cos(2 * math.pi * i / max(len(names), 1)), math.sin(2 * math.pi * i / max(len(names), 1)))
+           for i, n in enumerate(names)}
+    fig = go.Figure()
+    wmax = float(edges[weight].max()) if len(edges) else 1.0
+    for e in edges.itertuples(index=False):
+        a, b, w = getattr(e, source), getattr(e, target), float(getattr(e, weight))
+        if a not in pos or b not in pos:
+            continue
+        fig.add_trace(go.Scatter(
+            x=[pos[a][0], pos[b][0]], y=[pos[a][1], pos[b][1]], mode="lines",
+            line={"width": 1 + 8 * w / (wmax or 1), "color": "rgba(15,110,110,0.45)"},
+            hoverinfo="skip", showlegend=False,
+        ))
+    sizes = nodes[size] if size else [10] * len(nodes)
+    smax = float(max(sizes)) if len(nodes) else 1.0
+    fig.add_trace(go.Scatter(
+        x=[pos[n][0] for n in names], y=[pos[n][1] for n in names], mode="markers+text",
+        text=[rtl(n, 24) for n in names], textposition="top center",
+        marker={"size": [14 + 30 * float(s) / (smax or 1) for s in sizes], "color": PALETTE[2]},
+        customdata=[rtl(n) for n in names], hovertemplate="%{customdata}<extra></extra>", showlegend=False,
+    ))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x")
+    return _layout(fig, title, lang, 480)
+
+
+def empty(title: str, message: str, lang: str = "ar") -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=rtl(message), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"size": 16})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, title, lang, 240)

@@ -1,0 +1,114 @@
+"""What leaves the app: CSV files analysts open in Excel, and a raster word cloud."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def _neutralise(value):
+    """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe.
+
+    >>> _neutralise("=HYPERLINK(\\"x\\")")
+    "'=HYPERLINK(\\"x\\")"
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot be read as spreadsheet formulas (numbers stay numbers)."""
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
+            continue
+        out[col] = s.map(_neutralise)
+    out.columns = [_neutralise(str(c)) for c in out.columns]
+    return out
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """UTF-8 with BOM (Excel shows Arabic), formula-injection safe, no index."""
+    buf = io.StringIO()
+    safe_frame(df).to_csv(buf, index=False, lineterminator="\r\n")
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(csv_bytes(df))
+    return path
+
+
+def csv_name(what: str, flt=None) -> str:
+    """``marsad_keywords_2017-04-01_2017-04-30_شينخوا.csv``: the filter summary in the file name."""
+    slug = flt.slug() if flt is not None else "all"
+    return f"marsad_{what}_{slug}.csv"
+
+
+# -- word cloud --------------------------------------------------------------------------------
+FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf",
+    "/usr/share/fonts/truetype/fonts-hosny-amiri/Amiri-Regular.ttf",
+    "/usr/share/fonts/opentype/fonts-hosny-amiri/Amiri-Regular.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+)
+
+
+def arabic_font() -> str | None:
+    for f in FONT_CANDIDATES:
+        if Path(f).exists():
+            return f
+    return None
+
+
+def pillow_shapes_arabic() -> bool:
+    """True when Pillow lays text out with Raqm (it then shapes and orders Arabic itself)."""
+    try:
+        from PIL import features
+
+        return bool(features.check("raqm"))
+    except Exception:
+        return False
+
+
+def raster_label(text: str, shaping: bool | None = None) -> str:
+    """Text ready for a renderer that may not shape Arabic.
+
+    With Raqm, Pillow shapes logical-order text itself; without it the text is reshaped and
+    put in visual order here (arabic-reshaper + python-bidi), which is only right for rasters.
+    """
+    if shaping is None:
+        shaping = pillow_shapes_arabic()
+    if shaping:
+        return text
+    import arabic_reshaper
+    from bidi import get_display
+
+    return get_display(arabic_reshaper.reshape(text), base_dir="R")
+
+
+def wordcloud_png(frequencies: dict[str, float], width: int = 900, height: int = 450, shaping: bool | None = None) -> bytes:
+    """A PNG word cloud of label → weight, Arabic shaped correctly with or without Raqm."""
+    from wordcloud import WordCloud
+
+    if shaping is None:
+        shaping = pillow_shapes_arabic()
+    freqs = {raster_label(k, shaping): float(v) for k, v in frequencies.items() if v > 0}
+    wc = WordCloud(
+        font_path=arabic_font(), width=width, height=height, background_color="white",
+        prefer_horizontal=1.0, colormap="viridis", max_words=max(len(freqs), 1), random_state=7,
+    )
+    if not freqs:
+        freqs = {" ": 1.0}
+    img = wc.generate_from_frequencies(freqs).to_image()
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()

@@ -1,0 +1,50 @@
+"""Overview: totals, articles per outlet, attention over time, the article table."""
+import streamlit as st
+
+from core import charts
+from core.analysis import overview
+from ui import state
+
+L, tr = state.lang(), state.tr
+corpus, flt = state.get_corpus(), st.session_state["filter"]
+
+st.title(tr("nav.overview"))
+s = overview.summary(corpus, flt)
+if s["articles"] == 0:
+    state.empty_state()
+    st.stop()
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(tr("ov.articles"), f"{s['articles']:,}")
+c2.metric(tr("ov.outlets"), f"{s['outlets']:,}")
+c3.metric(tr("ov.words"), f"{s['words']:,}")
+span = f"{s['date_min']} … {s['date_max']}" if s["date_min"] else "—"
+c4.metric(tr("ov.span"), span, help=f"{s['undated']} {tr('ov.undated')}")
+if s["undated"]:
+    st.caption(f"{s['undated']} {tr('ov.undated')}")
+
+totals = overview.outlet_totals(corpus, flt)
+shown = totals.assign(outlet=totals["outlet"].map(state.outlet_label))
+state.plot(charts.hbar(shown, "outlet", "articles", title=tr("ov.per_outlet"), lang=L, value_title=tr("col.articles"),
+                       hover={"words": tr("ov.words")}), key="ov_outlets")
+state.download(totals, "outlets", flt, key="dl_outlets")
+
+st.subheader(tr("ov.attention"))
+a, b = st.columns(2)
+freq = a.radio(tr("ov.freq"), ["D", "W", "M"], index=1, horizontal=True, format_func=lambda v: tr(f"ov.freq.{v}"), key="ov_freq")
+measure = b.radio(tr("ov.measure"), ["articles", "share", "normalised"], horizontal=True,
+                  format_func=lambda v: tr(f"ov.measure.{v}"), key="ov_measure")
+att = overview.attention(corpus, flt, freq)
+if att.empty:
+    st.caption(tr("empty"))
+else:
+    shown = att.assign(outlet=att["outlet"].map(state.outlet_label))
+    state.plot(charts.lines(shown, "period", measure, "outlet", title=tr("ov.attention"), lang=L,
+                            x_title=tr("col.period"), y_title=tr(f"ov.measure.{measure}"), percent=measure != "articles"),
+               key="ov_attention")
+    state.download(att, f"attention-{freq}", flt, key="dl_attention")
+
+st.subheader(tr("ov.table"))
+arts = overview.articles(corpus, flt)
+st.dataframe(arts, hide_index=True, width="stretch")
+state.download(arts, "articles", flt, key="dl_articles")

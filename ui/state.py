@@ -1,0 +1,220 @@
+"""The Streamlit side of the shared state: corpora, the filter <-> URL, language, downloads.
+
+Pages import from here; ``core`` never imports Streamlit. The read-only corpus handle is
+held with ``st.cache_resource`` (one per corpus, shared by sessions, never mutated except by
+explicit corrections); small filter-keyed results may use ``st.cache_data``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from core.export import csv_bytes, csv_name
+from core.filter import Filter
+from core.i18n import t
+from core.model import UNKNOWN
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE_DIR = Path(os.environ.get("MARSAD_CACHE", ROOT / ".cache" / "corpora"))
+VAR_DIR = Path(os.environ.get("MARSAD_VAR", ROOT / "var"))
+UPLOAD_DIR = VAR_DIR / "uploads"
+ANT_FULL = ROOT.parent / "shared" / "data" / "ant_multisource" / "ant_multisource_v2.1.jsonl.gz"
+ANT_SAMPLE = ROOT.parent / "shared" / "data" / "ant_multisource" / "ant_multisource_v2.1.sample1000.jsonl"
+
+FILTER_KEYS = ("f_dates", "f_outlets", "f_query", "f_undated")
+
+
+def corpora() -> dict[str, dict]:
+    """The corpora the sidebar offers: name → {label_ar, label_en, sources}."""
+    found = {
+        "sample": {"ar": "العينة (5 مقالات)", "en": "Sample (5 articles)", "sources": [ROOT / "data" / "sample"]},
+    }
+    extra = os.environ.get("MARSAD_EXTRA_CORPUS")
+    if extra and Path(extra).exists():
+        found["extra"] = {"ar": f"مدونة: {Path(extra).name}", "en": f"Corpus: {Path(extra).name}", "sources": [Path(extra)]}
+    if ANT_SAMPLE.exists():
+        found["ant1000"] = {"ar": "ANT متعدد المصادر (1000)", "en": "ANT multi-source (1,000)", "sources": [ANT_SAMPLE]}
+    if ANT_FULL.exists():
+        found["ant"] = {"ar": "ANT متعدد المصادر (31 ألفًا)", "en": "ANT multi-source (31k)", "sources": [ANT_FULL]}
+    if UPLOAD_DIR.exists() and any(p.is_file() for p in UPLOAD_DIR.rglob("*")):
+        found["uploads"] = {"ar": "المرفوعات", "en": "Uploads", "sources": [UPLOAD_DIR]}
+    return found
+
+
+def corrections_file(name: str) -> Path:
+    return VAR_DIR / "corrections" / f"{name}.csv"
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _open_corpus(name: str, sources: tuple[str, ...], stamp: str):
+    from core.store import open_or_build
+
+    bar = st.progress(0.0, text=t("side.building", lang()))
+
+    def progress(frac, msg):
+        bar.progress(min(max(frac, 0.0), 1.0), text=f"{t('side.building', lang())} {msg}")
+
+    corpus = open_or_build(list(sources), CACHE_DIR, name=name, progress=progress, corrections=corrections_file(name))
+    bar.empty()
+    return corpus
+
+
+def corpus_stamp(sources) -> str:
+    from core.store import source_fingerprint
+
+    return source_fingerprint(sources)
+
+
+def current_corpus_name() -> str:
+    avail = corpora()
+    name = st.session_state.get("corpus") or st.query_params.get("corpus") or "sample"
+    return name if name in avail else "sample"
+
+
+def get_corpus(name: str | None = None):
+    name = name or current_corpus_name()
+    info = corpora()[name]
+    sources = tuple(str(s) for s in info["sources"])
+    return _open_corpus(name, sources, corpus_stamp(sources))
+
+
+def reload_corpus() -> None:
+    _open_corpus.clear()
+    st.cache_data.clear()
+
+
+def lang() -> str:
+    val = st.session_state.get("lang") or st.query_params.get("lang") or "ar"
+    return val if val in ("ar", "en") else "ar"
+
+
+def tr(key: str) -> str:
+    return t(key, lang())
+
+
+def outlet_label(name: str) -> str:
+    return t("unknown", lang()) if name == UNKNOWN else name
+
+
+# -- filter <-> widgets <-> URL ---------------------------------------------------------------
+def _init_from_url(corpus) -> None:
+    """On a fresh session, seed the sidebar widgets from the URL (a shared link restores the view)."""
+    if st.session_state.get("_filter_seeded"):
+        return
+    flt = Filter.from_params(st.query_params)
+    from core.analysis.overview import date_bounds, outlet_choices
+
+    lo, hi = date_bounds(corpus)
+    if flt.date_from or flt.date_to:
+        st.session_state["f_dates"] = (flt.date_from or lo, flt.date_to or hi)
+    known = set(outlet_choices(corpus)["outlet"])
+    st.session_state["f_outlets"] = [o for o in flt.outlets if o in known]
+    st.session_state["f_query"] = flt.query
+    st.session_state["f_undated"] = flt.undated
+    st.session_state["_filter_seeded"] = True
+
+
+def reset_filter() -> None:
+    for k in FILTER_KEYS:
+        st.session_state.pop(k, None)
+    st.session_state["f_outlets"] = []
+    st.session_state["f_query"] = ""
+    st.session_state["f_undated"] = "include"
+
+
+def sidebar_filter(corpus) -> Filter:
+    """Draw the shared filter in the sidebar and return it (also written to the URL)."""
+    from core.analysis.overview import date_bounds, outlet_choices
+
+    _init_from_url(corpus)
+    L = lang()
+    lo, hi = date_bounds(corpus)
+    st.sidebar.markdown(f"**{tr('side.filter')}**")
+    date_from = date_to = None
+    if lo is not None:
+        lo, hi = pd.Timestamp(lo).date(), pd.Timestamp(hi).date()
+        cur = st.session_state.get("f_dates")
+        if cur is not None and (len(cur) != 2 or cur[0] < lo or cur[1] > hi):
+            st.session_state["f_dates"] = (max(cur[0], lo) if cur else lo, min(cur[-1], hi) if cur else hi)
+        val = st.sidebar.date_input(tr("side.dates"), value=(lo, hi), min_value=lo, max_value=hi, key="f_dates",
+                                    format="YYYY-MM-DD")
+        if isinstance(val, (tuple, list)) and len(val) == 2:
+            date_from, date_to = val
+            if date_from == lo and date_to == hi:
+                date_from = date_to = None
+    undated = st.sidebar.radio(tr("side.undated"), ["include", "exclude", "only"], key="f_undated",
+                               format_func=lambda v: tr(f"side.undated.{v}"), horizontal=True)
+    counts = outlet_choices(corpus)
+    count_of = dict(zip(counts["outlet"], counts["articles"]))
+    outlets = st.sidebar.multiselect(
+        tr("side.outlets"), list(counts["outlet"]), key="f_outlets", help=tr("side.outlets.help"),
+        format_func=lambda o: f"{outlet_label(o)} ({count_of.get(o, 0)})",
+    )
+    query = st.sidebar.text_input(tr("side.query"), key="f_query", help=tr("side.query.help"))
+    st.sidebar.button(tr("side.reset"), on_click=reset_filter)
+    flt = Filter(date_from=date_from, date_to=date_to, outlets=tuple(outlets), query=query, undated=undated)
+    write_url(flt)
+    return flt
+
+
+def write_url(flt: Filter) -> None:
+    want = {k: v for k, v in flt.to_params().items()}
+    if lang() != "ar":
+        want["lang"] = lang()
+    if current_corpus_name() != "sample":
+        want["corpus"] = current_corpus_name()
+    have = {k: (st.query_params.get_all(k) if k == "outlet" else st.query_params.get(k)) for k in st.query_params.keys()}
+    if have != want:
+        st.query_params.from_dict(want)
+
+
+# -- rendering helpers -------------------------------------------------------------------------
+def download(df: pd.DataFrame, what: str, flt: Filter | None, key: str | None = None) -> None:
+    """A CSV download of exactly ``df`` (what the page shows), with the filter in the file name."""
+    st.download_button(
+        f"⬇ {tr('download')} ({len(df)} {tr('rows')})", data=csv_bytes(df), file_name=csv_name(what, flt),
+        mime="text/csv", key=key or f"dl_{what}",
+    )
+
+
+def empty_state() -> None:
+    st.info(f"{tr('empty')} {tr('empty.hint')}", icon="🔎")
+
+
+def rtl_text(text: str, tag: str = "div", extra_style: str = "") -> None:
+    """Show article-derived text right-to-left. The text is escaped: it is data, never markup."""
+    st.markdown(f'<{tag} dir="auto" class="marsad-rtl" style="{extra_style}">{html.escape(text)}</{tag}>',
+                unsafe_allow_html=True)
+
+
+def plot(fig, key: str | None = None) -> None:
+    st.plotly_chart(fig, key=key, config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
+
+
+CSS = """
+<style>
+.marsad-rtl { direction: rtl; text-align: right; unicode-bidi: plaintext; line-height: 1.9; }
+html[lang="ar"] [data-testid="stMarkdownContainer"] p, .marsad-ar [data-testid="stMarkdownContainer"] { direction: rtl; text-align: right; }
+mark.marsad-hit { background: #ffe08a; padding: 0 2px; border-radius: 3px; }
+.marsad-kwic { width: 100%; border-collapse: collapse; font-size: 0.95rem; }
+.marsad-kwic td { padding: 2px 6px; border-bottom: 1px solid #eee; white-space: nowrap; }
+.marsad-kwic td.l { text-align: left; direction: rtl; max-width: 40ch; overflow: hidden; }
+.marsad-kwic td.r { text-align: right; direction: rtl; max-width: 40ch; overflow: hidden; }
+.marsad-kwic td.m { text-align: center; font-weight: 700; color: #0f6e6e; }
+.marsad-kwic td.src { color: #777; font-size: 0.8rem; }
+</style>
+"""
+
+CSS_AR = """
+<style>
+section.main .block-container, [data-testid="stMain"] .block-container { direction: rtl; }
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] { text-align: right; }
+[data-testid="stSidebar"] { direction: rtl; }
+[data-testid="stMain"] .js-plotly-plot, [data-testid="stMain"] [data-testid="stDataFrame"] { direction: ltr; }
+</style>
+"""
