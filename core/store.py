@@ -509,6 +509,15 @@ def source_fingerprint(sources: Sequence[str | Path], extra: str = "") -> str:
     return h.hexdigest()[:16]
 
 
+def cached_db_path(sources: Sequence[str | Path], cache_dir: str | Path, name: str = "corpus", resources=None) -> Path:
+    """Where the index of these sources lives: changes with the files, the resources and the counting code."""
+    from core.resources import load_resources
+
+    resources = resources or load_resources()
+    fp = source_fingerprint(sources, extra=resources.fingerprint() + SCHEMA_VERSION + _code_fingerprint())
+    return Path(cache_dir) / f"{name}-{fp}.duckdb"
+
+
 def open_or_build(
     sources: Sequence[str | Path],
     cache_dir: str | Path,
@@ -522,9 +531,7 @@ def open_or_build(
     from core.resources import load_resources
 
     resources = resources or load_resources()
-    code_v = SCHEMA_VERSION + _code_fingerprint()
-    fp = source_fingerprint(sources, extra=resources.fingerprint() + code_v)
-    db = Path(cache_dir) / f"{name}-{fp}.duckdb"
+    db = cached_db_path(sources, cache_dir, name, resources)
     if db.exists():
         corpus = Corpus.open(db)
         corpus._resources = resources

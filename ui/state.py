@@ -50,24 +50,37 @@ def corrections_file(name: str) -> Path:
     return VAR_DIR / "corrections" / f"{name}.csv"
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _open_corpus(name: str, sources: tuple[str, ...], stamp: str):
-    from core.store import open_or_build
+@st.cache_resource(show_spinner=False, max_entries=6)
+def _open_db(db_path: str):
+    """One read handle per built database file, shared by every session (never mutated but by corrections)."""
+    from core.store import Corpus
 
-    bar = st.progress(0.0, text=t("side.building", lang()))
-
-    def progress(frac, msg):
-        bar.progress(min(max(frac, 0.0), 1.0), text=f"{t('side.building', lang())} {msg}")
-
-    corpus = open_or_build(list(sources), CACHE_DIR, name=name, progress=progress, corrections=corrections_file(name))
-    bar.empty()
-    return corpus
+    return Corpus.open(db_path)
 
 
-def corpus_stamp(sources) -> str:
-    from core.store import source_fingerprint
+def _ensure_built(name: str, sources: list[str]) -> str:
+    """Build the index for these sources once, with a progress bar; later runs find the file."""
+    from core.store import cached_db_path, open_or_build
 
-    return source_fingerprint(sources)
+    db = cached_db_path(sources, CACHE_DIR, name)
+    if not db.exists():
+        bar = st.progress(0.0, text=tr("side.building"))
+
+        def progress(frac, msg):
+            bar.progress(min(max(float(frac), 0.0), 1.0), text=f"{tr('side.building')} {msg}")
+
+        corpus = open_or_build(sources, CACHE_DIR, name=name, progress=progress, corrections=corrections_file(name))
+        corpus.con.close()
+        bar.empty()
+    return str(db)
+
+
+def _apply_saved_corrections(corpus, name: str) -> None:
+    from core.store import load_corrections
+
+    edits = load_corrections(corrections_file(name))
+    if len(edits):
+        corpus.correct(edits)
 
 
 def current_corpus_name() -> str:
@@ -79,12 +92,16 @@ def current_corpus_name() -> str:
 def get_corpus(name: str | None = None):
     name = name or current_corpus_name()
     info = corpora()[name]
-    sources = tuple(str(s) for s in info["sources"])
-    return _open_corpus(name, sources, corpus_stamp(sources))
+    db = _ensure_built(name, [str(p) for p in info["sources"]])
+    corpus = _open_db(db)
+    if not getattr(corpus, "_corrections_applied", False):
+        _apply_saved_corrections(corpus, name)
+        corpus._corrections_applied = True
+    return corpus
 
 
 def reload_corpus() -> None:
-    _open_corpus.clear()
+    _open_db.clear()
     st.cache_data.clear()
 
 
@@ -203,8 +220,8 @@ html[lang="ar"] [data-testid="stMarkdownContainer"] p, .marsad-ar [data-testid="
 mark.marsad-hit { background: #ffe08a; padding: 0 2px; border-radius: 3px; }
 .marsad-kwic { width: 100%; border-collapse: collapse; font-size: 0.95rem; }
 .marsad-kwic td { padding: 2px 6px; border-bottom: 1px solid #eee; white-space: nowrap; }
-.marsad-kwic td.l { text-align: left; direction: rtl; max-width: 40ch; overflow: hidden; }
-.marsad-kwic td.r { text-align: right; direction: rtl; max-width: 40ch; overflow: hidden; }
+.marsad-kwic td.pre { text-align: left; direction: rtl; width: 42%; }
+.marsad-kwic td.post { text-align: right; direction: rtl; width: 42%; }
 .marsad-kwic td.m { text-align: center; font-weight: 700; color: #0f6e6e; }
 .marsad-kwic td.src { color: #777; font-size: 0.8rem; }
 </style>
@@ -218,3 +235,44 @@ section.main .block-container, [data-testid="stMain"] .block-container { directi
 [data-testid="stMain"] .js-plotly-plot, [data-testid="stMain"] [data-testid="stDataFrame"] { direction: ltr; }
 </style>
 """
+
+
+# -- editable topic lexicon ------------------------------------------------------------------
+USER_TOPICS = VAR_DIR / "resources" / "topics.yaml"
+
+
+def topics():
+    """The topic lexicon in force: the analyst's edited copy if there is one, else the shipped defaults."""
+    from core.resources import load_resources, load_topics
+
+    if USER_TOPICS.exists():
+        try:
+            return load_topics(USER_TOPICS)
+        except Exception as exc:  # a broken user file must not cost the page: say so and use defaults
+            st.warning(f"{USER_TOPICS}: {exc}")
+    return load_resources().topics
+
+
+def save_topic_keywords(topic_id: str, keywords: list[str]) -> str | None:
+    """Replace one topic's keywords in the analyst's copy; returns an error message or None."""
+    import dataclasses
+    import tempfile
+
+    from core.resources import dump_topics, load_topics
+
+    lexicon = [dataclasses.replace(t, keywords=list(keywords)) if t.id == topic_id else t for t in topics()]
+    USER_TOPICS.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", dir=USER_TOPICS.parent, delete=False) as tmp:
+        tmp_path = Path(tmp.name)
+    try:
+        dump_topics(lexicon, tmp_path)
+        load_topics(tmp_path)  # validate before it replaces the analyst's file
+    except Exception as exc:
+        tmp_path.unlink(missing_ok=True)
+        return str(exc)
+    tmp_path.replace(USER_TOPICS)
+    return None
+
+
+def reset_topics() -> None:
+    USER_TOPICS.unlink(missing_ok=True)

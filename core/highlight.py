@@ -1,0 +1,40 @@
+"""Safe highlighting of search terms in article text (the text is data: every character is escaped)."""
+from __future__ import annotations
+
+import html
+import re
+
+_WORD = re.compile(r"[\w\u0600-\u06FF]+", re.UNICODE)
+
+
+def highlight_html(text: str, keys, grouper, removed=()) -> str:
+    """Escaped HTML of ``text`` with words whose group key is searched wrapped in <mark>.
+
+    ``keys`` are (n, key) pairs from :meth:`Corpus.query_keys`; unigram keys are marked
+    (n-gram keys mark each of their words). Lines listed in ``removed`` (page furniture) are
+    struck through so the original text shows what cleaning took out. Newlines become <br>.
+
+    >>> highlight_html('<b>قال لافروف</b>', [(1, 'لافروف')], grouper)  # doctest: +SKIP
+    '&lt;b&gt;قال <mark class="marsad-hit">لافروف</mark>&lt;/b&gt;'
+    """
+    from core.arabic import normalize
+
+    wanted = set()
+    for _n, key in keys:
+        wanted.update(key.split(" "))
+    removed_set = {r.strip() for r in removed if r.strip()}
+    out_lines = []
+    for line in text.split("\n"):
+        parts, pos = [], 0
+        if wanted:
+            for m in _WORD.finditer(line):
+                if grouper.key(normalize(m.group())) in wanted:
+                    parts.append(html.escape(line[pos:m.start()]))
+                    parts.append(f'<mark class="marsad-hit">{html.escape(m.group())}</mark>')
+                    pos = m.end()
+        parts.append(html.escape(line[pos:]))
+        rendered = "".join(parts)
+        if line.strip() and line.strip() in removed_set:
+            rendered = f'<del class="marsad-removed" style="color:#a33">{rendered}</del>'
+        out_lines.append(rendered)
+    return "<br>".join(out_lines)

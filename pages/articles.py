@@ -1,0 +1,60 @@
+"""Articles: a reader with metadata and provenance, clean/original text, safe highlighting, own terms."""
+import streamlit as st
+
+from core.analysis import overview, topics
+from core.highlight import highlight_html
+from ui import state
+
+L, tr = state.lang(), state.tr
+corpus, flt = state.get_corpus(), st.session_state["filter"]
+
+st.title(tr("nav.articles"))
+arts = overview.articles(corpus, flt, limit=5000)
+if arts.empty:
+    state.empty_state()
+    st.stop()
+
+labels = {r.id: f"{r.date or '—'} · {state.outlet_label(r.outlet)} · {(r.title or r.id)[:90]}" for r in arts.itertuples()}
+ids = list(labels)
+wanted = st.query_params.get("article")
+aid = st.selectbox(tr("ar.pick"), ids, index=ids.index(wanted) if wanted in ids else 0,
+                   format_func=lambda i: labels[i], key="ar_pick")
+art = overview.article(corpus, aid)
+
+st.subheader(tr("ar.meta"))
+meta = [
+    ("id", art["id"], ""),
+    ("outlet", state.outlet_label(art["outlet"]) + (f" ({art['outlet_en']})" if art.get("outlet_en") else ""), art["outlet_source"]),
+    ("date", str(art["date"]) if art["date"] is not None and str(art["date"]) != "NaT" else tr("unknown"), art["date_source"]),
+    ("title", art["title"], ""),
+    ("url", art["url"], ""),
+    ("file", f"{art['source_file']}" + (f" : {art['source_row']}" if str(art.get("source_row")) not in ("None", "<NA>", "nan") else ""), ""),
+    ("words", str(art["words"]), ""),
+]
+import pandas as pd  # noqa: E402
+
+st.dataframe(pd.DataFrame(meta, columns=["field", "value", tr("ar.source")]), hide_index=True, width="stretch")
+
+show_original = st.toggle(tr("ar.original"), key="ar_original")
+keys = corpus.query_keys(flt.query) if flt.query else []
+text = art["text_original"] if show_original else art["text"]
+st.markdown(
+    f'<div dir="rtl" class="marsad-rtl" data-testid="marsad-article">{highlight_html(text, keys, corpus.grouper, removed=art["removed"] if show_original else ())}</div>',
+    unsafe_allow_html=True,  # highlight_html escapes every character of the article itself
+)
+if art["removed"]:
+    with st.expander(f"{tr('ar.removed')} ({len(art['removed'])})"):
+        for line in art["removed"]:
+            state.rtl_text(line, extra_style="color:#a33;")
+
+c1, c2, c3 = st.columns(3)
+with c1:
+    st.markdown(f"**{tr('ar.terms')}**")
+    st.dataframe(overview.article_terms(corpus, aid), hide_index=True, width="stretch")
+with c2:
+    st.markdown(f"**{tr('ar.entities')}**")
+    st.dataframe(overview.article_entities(corpus, aid), hide_index=True, width="stretch")
+with c3:
+    st.markdown(f"**{tr('ar.topics')}**")
+    at = topics.article_topics(corpus, None, state.topics())
+    st.dataframe(at[at["article_id"] == aid][["topic", "hits"]], hide_index=True, width="stretch")

@@ -1,0 +1,74 @@
+"""Keywords: top terms and n-grams, by outlet side by side, a word cloud, and the concordance."""
+import html
+
+import streamlit as st
+
+from core import charts
+from core.analysis import keywords, overview
+from core.export import wordcloud_png
+from ui import state
+
+L, tr = state.lang(), state.tr
+corpus, flt = state.get_corpus(), st.session_state["filter"]
+
+st.title(tr("nav.keywords"))
+if overview.summary(corpus, flt)["articles"] == 0:
+    state.empty_state()
+    st.stop()
+
+a, b = st.columns(2)
+n = a.radio(tr("kw.kind"), [1, 2, 3], horizontal=True, format_func=lambda v: tr(f"kw.kind.{v}"), key="kw_n")
+limit = b.slider(tr("kw.top"), 10, 100, 25, step=5, key="kw_limit")
+
+top = keywords.top_terms(corpus, flt, n=n, limit=limit)
+if top.empty:
+    st.caption(tr("empty"))
+else:
+    state.plot(charts.hbar(top, "label", "count", title=tr("kw.top_title"), lang=L, value_title=tr("col.count"),
+                           hover={"articles": tr("col.articles"), "forms": tr("col.forms")}), key="kw_top")
+    state.download(top, f"keywords-n{n}", flt, key="dl_kw_top")
+
+st.subheader(tr("kw.by_outlet"))
+by = keywords.top_terms_by_outlet(corpus, flt, n=n, limit=10)
+outlets = list(dict.fromkeys(by["outlet"]))
+for row_start in range(0, len(outlets), 3):
+    cols = st.columns(3)
+    for col, outlet in zip(cols, outlets[row_start:row_start + 3]):
+        part = by[by["outlet"] == outlet]
+        with col:
+            state.plot(charts.hbar(part, "label", "count", title=state.outlet_label(outlet), lang=L,
+                                   value_title=tr("col.count"), hover={"per_1000": tr("col.per_1000"), "forms": tr("col.forms")},
+                                   limit_chars=24, height=380), key=f"kw_by_{row_start}_{outlet}")
+if not by.empty:
+    state.download(by, f"keywords-by-outlet-n{n}", flt, key="dl_kw_by")
+
+st.subheader(tr("kw.cloud"))
+if not top.empty:
+    png = wordcloud_png(dict(zip(top["label"], top["count"])))
+    st.image(png, width="stretch")
+    st.download_button(tr("kw.download_png"), png, file_name=f"marsad_wordcloud_{flt.slug()}.png", mime="image/png",
+                       key="dl_cloud")
+
+st.subheader(tr("kw.kwic"))
+c1, c2 = st.columns([2, 1])
+options = list(top["label"]) if not top.empty else []
+default_term = st.query_params.get("term") or (options[0] if options else "")
+term = c1.selectbox(tr("kw.kwic.term"), options, index=options.index(default_term) if default_term in options else 0,
+                    accept_new_options=True, key="kw_term") if options else c1.text_input(tr("kw.kwic.term"), key="kw_term_t")
+sort = c2.radio(tr("kw.kwic.sort"), ["right", "left"], horizontal=True, format_func=lambda v: tr(f"kw.kwic.sort.{v}"),
+                key="kw_sort")
+if term:
+    kwic = keywords.concordance(corpus, term, flt, sort=sort)
+    if kwic.empty:
+        st.caption(tr("kw.kwic.none"))
+    else:
+        # Arabic reading order: preceding words on the right of the match, following words on the left.
+        rows = "".join(
+            f'<tr><td class="src">{html.escape(str(r.outlet))} · {html.escape(str(r.date or ""))}</td>'
+            f'<td class="pre">{html.escape(r.left)}</td><td class="m">{html.escape(r.match)}</td>'
+            f'<td class="post">{html.escape(r.right)}</td></tr>'
+            for r in kwic.itertuples(index=False)
+        )
+        st.markdown(f'<div dir="rtl" style="overflow-x:auto"><table class="marsad-kwic" data-testid="marsad-kwic">{rows}</table></div>',
+                    unsafe_allow_html=True)
+        state.download(kwic, f"concordance-{term}", flt, key="dl_kwic")

@@ -1,0 +1,60 @@
+"""Topics: hits per outlet (raw and per 1,000 words), outlet × topic heatmap, trends, and live lexicon edits."""
+import streamlit as st
+
+from core import charts
+from core.analysis import overview, topics
+from ui import state
+
+L, tr = state.lang(), state.tr
+corpus, flt = state.get_corpus(), st.session_state["filter"]
+lexicon = state.topics()
+name_col = "name_ar" if L == "ar" else "name_en"
+
+st.title(tr("nav.topics"))
+if overview.summary(corpus, flt)["articles"] == 0:
+    state.empty_state()
+    st.stop()
+
+scale = st.radio(tr("tp.scale"), ["per_1000", "hits"], horizontal=True, key="tp_scale",
+                 format_func=lambda v: tr("tp.scale.norm") if v == "per_1000" else tr("tp.scale.raw"))
+by = topics.topic_by_outlet(corpus, flt, lexicon)
+shown = by.assign(outlet=by["outlet"].map(state.outlet_label))
+order = by.groupby(name_col)["hits"].sum().sort_values(ascending=False).index
+shown = shown.set_index(name_col).loc[order].reset_index()
+state.plot(charts.hbar(shown, name_col, scale, color="outlet", title=tr("tp.per_outlet"), lang=L,
+                       value_title=tr("col.per_1000") if scale == "per_1000" else tr("col.hits"),
+                       hover={"hits": tr("col.hits"), "articles": tr("col.articles")}), key="tp_bars")
+state.download(by, "topics-by-outlet", flt, key="dl_tp_by")
+
+state.plot(charts.heatmap(shown, "outlet", name_col, "per_1000", title=tr("tp.heatmap"), lang=L, raw="hits",
+                          value_title=tr("col.per_1000"), raw_title=tr("col.hits")), key="tp_heat")
+
+st.subheader(tr("tp.trend"))
+freq = st.radio(tr("ov.freq"), ["D", "W", "M"], index=1, horizontal=True, format_func=lambda v: tr(f"ov.freq.{v}"), key="tp_freq")
+trend = topics.topic_trend(corpus, flt, lexicon, freq=freq)
+if trend.empty:
+    st.caption(tr("empty"))
+else:
+    state.plot(charts.lines(trend, "period", "hits", name_col, title=tr("tp.trend"), lang=L,
+                            x_title=tr("col.period"), y_title=tr("col.hits")), key="tp_trend")
+    state.download(trend, f"topics-trend-{freq}", flt, key="dl_tp_trend")
+
+st.subheader(tr("tp.edit"))
+ids = [t.id for t in lexicon]
+names = {t.id: (t.name_ar if L == "ar" else t.name_en) for t in lexicon}
+tid = st.selectbox(tr("tp.edit.topic"), ids, format_func=lambda i: names[i], key="tp_edit_id")
+current = next(t for t in lexicon if t.id == tid)
+text = st.text_area(tr("tp.edit.keywords"), "\n".join(current.keywords), height=220, key=f"tp_kw_{tid}")
+c1, c2 = st.columns(2)
+if c1.button(tr("tp.edit.save"), key="tp_save", type="primary"):
+    error = state.save_topic_keywords(tid, [k.strip() for k in text.splitlines() if k.strip()])
+    if error:
+        st.error(error)
+    else:
+        st.success(tr("tp.edit.saved"))
+        st.rerun()
+if c2.button(tr("tp.edit.reset"), key="tp_reset"):
+    state.reset_topics()
+    st.rerun()
+matched = topics.topic_term_ids(corpus, [current])
+st.caption(f"{tr('tp.matched')}: " + " · ".join(matched["label"].head(60)) if not matched.empty else tr("tp.matched") + ": —")
