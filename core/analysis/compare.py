@@ -1,0 +1,255 @@
+"""Source by source, on a built corpus under a filter.
+
+The statistics live in ``distinctive``, ``variants``, ``reuse`` and ``quotes`` (plain pandas in,
+pandas out); this module feeds them from the store and applies the filter, for the Compare
+and Reuse & quotes pages and for the CLI's distinctive/reuse/quotes/variants CSVs.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+
+from core.analysis import distinctive as dist
+from core.analysis import variants as var
+from core.analysis.overview import forms_text
+from core.filter import Filter
+
+DISTINCTIVE_COLUMNS = ["side", "term", "label", "count_a", "count_b", "delta", "z", "forms"]
+
+
+def term_counts(corpus, flt: Filter | None = None, n: int = 1) -> pd.DataFrame:
+    """Long frame outlet, term (grouping key), count of the filtered articles."""
+    where, params = corpus.where(flt)
+    return corpus.sql(
+        f"SELECT a.outlet, v.key AS term, SUM(t.cnt) AS count FROM terms t JOIN articles a USING (aid) "
+        f"JOIN vocab v USING (tid) WHERE t.n = $n AND {where} GROUP BY 1, 2",
+        {**params, "n": int(n)},
+    )
+
+
+def _labelled(corpus, df: pd.DataFrame, n: int) -> pd.DataFrame:
+    if df.empty:
+        return pd.DataFrame(columns=[c for c in DISTINCTIVE_COLUMNS if c != "side"])
+    lab = corpus.sql("SELECT key AS term, label, forms FROM vocab WHERE n = $n AND list_contains($t, key)",
+                     {"n": int(n), "t": list(df["term"])})
+    out = df.reset_index(drop=True).merge(lab, on="term", how="left")
+    out["label"] = out["label"].fillna(out["term"])
+    out["forms"] = out["forms"].map(forms_text)
+    out["delta"] = out["delta"].round(4)
+    out["z"] = out["z"].round(3)
+    return out[["term", "label", "count_a", "count_b", "delta", "z", "forms"]]
+
+
+def _top_both_sides(df: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The ``limit`` most distinctive terms of side A (highest z) and of side B (lowest z)."""
+    if df.empty:
+        return df.assign(side=pd.Series(dtype="str"))
+    a = df[df["z"] > 0].nlargest(limit, "z").assign(side="A")
+    b = df[df["z"] < 0].nsmallest(limit, "z").assign(side="B")
+    return pd.concat([a, b], ignore_index=True)[DISTINCTIVE_COLUMNS]
+
+
+def distinctive(corpus, flt: Filter | None = None, a: str | None = None, b: str | None = None, n: int = 1,
+                min_count: int = 5, limit: int = 25) -> pd.DataFrame:
+    """Distinctive terms of outlet ``a`` against outlet ``b`` (or against every other outlet when b is None).
+
+    Weighted log-odds with an informative Dirichlet prior from the filtered corpus (Monroe et al. 2008).
+    Columns: side (A: typical of a; B: typical of b / the rest), term, label, count_a, count_b, delta, z, forms.
+    """
+    counts = term_counts(corpus, flt, n)
+    if counts.empty or a is None:
+        return pd.DataFrame(columns=DISTINCTIVE_COLUMNS)
+    if b is None:
+        res = dist.outlet_vs_rest(counts, a, min_count=min_count)
+    else:
+        res = dist.pair(counts, a, b, min_count=min_count)
+    return _top_both_sides(_labelled(corpus, res, n), limit)
+
+
+def distinctive_dates(corpus, flt: Filter | None, range_a: tuple, range_b: tuple, n: int = 1,
+                      min_count: int = 5, limit: int = 25) -> pd.DataFrame:
+    """Distinctive terms of one date range against another (same outlets and query as ``flt``)."""
+    flt = flt or Filter()
+    fa = dataclasses.replace(flt, date_from=range_a[0], date_to=range_a[1], undated="exclude")
+    fb = dataclasses.replace(flt, date_from=range_b[0], date_to=range_b[1], undated="exclude")
+    ca = term_counts(corpus, fa, n).groupby("term")["count"].sum()
+    cb = term_counts(corpus, fb, n).groupby("term")["count"].sum()
+    if ca.empty or cb.empty:
+        return pd.DataFrame(columns=DISTINCTIVE_COLUMNS)
+    res = dist.log_odds(ca, cb, prior=ca.add(cb, fill_value=0), min_count=min_count)
+    return _top_both_sides(_labelled(corpus, res, n), limit)
+
+
+def distinctive_all(corpus, flt: Filter | None = None, n: int = 1, min_count: int = 5, limit: int = 50) -> pd.DataFrame:
+    """Every outlet against the rest (the CLI's distinctive.csv): outlet, side, term, label, counts, delta, z."""
+    counts = term_counts(corpus, flt, n)
+    frames = []
+    for outlet in sorted(counts["outlet"].unique()) if not counts.empty else []:
+        if counts["outlet"].nunique() < 2:
+            break
+        res = _labelled(corpus, dist.outlet_vs_rest(counts, outlet, min_count=min_count), n)
+        top = res[res["z"] > 0].nlargest(limit, "z")
+        frames.append(top.assign(outlet=outlet))
+    if not frames:
+        return pd.DataFrame(columns=["outlet", "term", "label", "count_a", "count_b", "delta", "z"])
+    out = pd.concat(frames, ignore_index=True)
+    return out.rename(columns={"count_a": "count_outlet", "count_b": "count_rest"})[
+        ["outlet", "term", "label", "count_outlet", "count_rest", "delta", "z"]]
+
+
+def similarity(corpus, flt: Filter | None = None, n: int = 1) -> pd.DataFrame:
+    """Outlet × outlet cosine similarity over TF-IDF of grouped terms, as a long frame outlet_a, outlet_b, similarity."""
+    sim = dist.tfidf_similarity(term_counts(corpus, flt, n))
+    if sim.empty:
+        return pd.DataFrame(columns=["outlet_a", "outlet_b", "similarity"])
+    long = sim.rename_axis(index="outlet_a", columns="outlet_b").stack().rename("similarity").reset_index()
+    long["similarity"] = long["similarity"].round(4)
+    return long
+
+
+def variant_counts(corpus, flt: Filter | None = None) -> pd.DataFrame:
+    where, params = corpus.where(flt)
+    return corpus.sql(
+        f"SELECT a.outlet, v.grp AS \"group\", v.variant, SUM(v.cnt) AS count FROM variants v JOIN articles a USING (aid) "
+        f"WHERE {where} GROUP BY 1, 2, 3",
+        params,
+    )
+
+
+def variant_table(corpus, flt: Filter | None = None) -> pd.DataFrame:
+    """The spelling fingerprint (the CLI's variants.csv): outlet, group, variant, count, share."""
+    out = var.variant_shares(variant_counts(corpus, flt))
+    if not out.empty:
+        out["share"] = out["share"].round(4)
+    return out
+
+
+# -- reuse ---------------------------------------------------------------------------------------
+PAIR_COLUMNS = ["a_id", "b_id", "outlet_a", "outlet_b", "date_a", "date_b", "title_a", "title_b", "shared",
+                "containment_a", "containment_b", "containment", "passages", "longest", "direction",
+                "source_outlet", "target_outlet"]
+
+
+def _has_table(corpus, name: str) -> bool:
+    return bool(corpus.rows("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = $n", {"n": name})[0][0])
+
+
+def reuse_pairs(corpus, flt: Filter | None = None, limit: int | None = None) -> pd.DataFrame:
+    """Article pairs of different outlets that share passages, ranked by the larger containment.
+
+    A pair is shown when both articles pass the filter's dates and query and at least one of them
+    is from a selected outlet (so "one outlet" shows what it shares with every other). Outlets and
+    dates are read from the articles table, so corrections apply.
+    """
+    if not _has_table(corpus, "reuse_pairs") or not corpus.rows("SELECT COUNT(*) FROM reuse_pairs")[0][0]:
+        return pd.DataFrame(columns=PAIR_COLUMNS)
+    flt = flt or Filter()
+    base = dataclasses.replace(flt, outlets=())
+    where_a, params = corpus.where(base, "x")
+    where_b, _ = corpus.where(base, "y")
+    cond = ""
+    if flt.outlets:
+        params = {**params, "sel": list(flt.outlets)}
+        cond = " AND (list_contains($sel, x.outlet) OR list_contains($sel, y.outlet))"
+    lim = f" LIMIT {int(limit)}" if limit else ""
+    df = corpus.sql(
+        f"""
+        SELECT x.id AS a_id, y.id AS b_id, x.outlet AS outlet_a, y.outlet AS outlet_b, x.date AS date_a, y.date AS date_b,
+               x.title AS title_a, y.title AS title_b, p.shared, p.containment_a, p.containment_b, p.containment,
+               p.passages, p.longest,
+               CASE WHEN x.date IS NULL OR y.date IS NULL OR x.date = y.date THEN ''
+                    WHEN x.date < y.date THEN 'a→b' ELSE 'b→a' END AS direction
+        FROM reuse_pairs p JOIN articles x ON x.aid = p.a JOIN articles y ON y.aid = p.b
+        WHERE x.outlet <> y.outlet AND {where_a} AND {where_b}{cond}
+        ORDER BY p.containment DESC, p.shared DESC, x.id, y.id{lim}
+        """,
+        params,
+    )
+    df["source_outlet"] = [oa if d == "a→b" else ob if d == "b→a" else "" for d, oa, ob in
+                           zip(df["direction"], df["outlet_a"], df["outlet_b"])]
+    df["target_outlet"] = [ob if d == "a→b" else oa if d == "b→a" else "" for d, oa, ob in
+                           zip(df["direction"], df["outlet_a"], df["outlet_b"])]
+    for c in ("containment_a", "containment_b", "containment"):
+        df[c] = df[c].astype(float).round(4)
+    return df[PAIR_COLUMNS]
+
+
+def reuse_passages(corpus, a_id: str, b_id: str) -> pd.DataFrame:
+    """The aligned shared passages of one pair, as each article writes them: passage_id, words, text_a, text_b."""
+    if not _has_table(corpus, "reuse_passages"):
+        return pd.DataFrame(columns=["passage_id", "words", "text_a", "text_b"])
+    return corpus.sql(
+        "SELECT s.passage_id, s.words, s.text_a, s.text_b FROM reuse_passages s "
+        "JOIN articles x ON x.aid = s.a JOIN articles y ON y.aid = s.b "
+        "WHERE (x.id = $a AND y.id = $b) ORDER BY s.start_a",
+        {"a": a_id, "b": b_id},
+    )
+
+
+def reuse_matrix(corpus, flt: Filter | None = None) -> pd.DataFrame:
+    """Outlet × outlet reuse as a long frame: outlet_a, outlet_b, pairs, containment (mean), a_first, b_first."""
+    pairs = reuse_pairs(corpus, flt)
+    cols = ["outlet_a", "outlet_b", "pairs", "containment", "a_first", "b_first", "same_time"]
+    if pairs.empty:
+        return pd.DataFrame(columns=cols)
+    from core.analysis.reuse import reuse_graph
+
+    _nodes, edges = reuse_graph(pairs)
+    edges = edges.copy()
+    edges["containment"] = edges["containment"].astype(float).round(4)
+    return edges[[c for c in cols if c in edges.columns]]
+
+
+def reuse_network(corpus, flt: Filter | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    pairs = reuse_pairs(corpus, flt)
+    from core.analysis.reuse import reuse_graph
+
+    return reuse_graph(pairs)
+
+
+# -- quotes --------------------------------------------------------------------------------------
+QUOTE_COLUMNS = ["article_id", "outlet", "date", "speaker", "text", "cue", "how"]
+
+
+def quotes(corpus, flt: Filter | None = None) -> pd.DataFrame:
+    """Quoted statements of the filtered articles (the CLI's quotes.csv). Unattributed speaker is empty."""
+    if not _has_table(corpus, "quotes"):
+        return pd.DataFrame(columns=QUOTE_COLUMNS)
+    where, params = corpus.where(flt)
+    df = corpus.sql(
+        f"SELECT a.id AS article_id, a.outlet, a.date, q.speaker, q.text, q.cue, q.how FROM quotes q "
+        f"JOIN articles a USING (aid) WHERE {where} ORDER BY a.date NULLS LAST, a.id, q.start_",
+        params,
+    )
+    df["speaker"] = df["speaker"].fillna("")
+    return df[QUOTE_COLUMNS]
+
+
+def quote_speakers(corpus, flt: Filter | None = None) -> pd.DataFrame:
+    """Who is quoted how often, per outlet: outlet, speaker, quotes (unattributed quotes are left out)."""
+    q = quotes(corpus, flt)
+    q = q[q["speaker"] != ""]
+    if q.empty:
+        return pd.DataFrame(columns=["outlet", "speaker", "quotes"])
+    out = q.groupby(["outlet", "speaker"], as_index=False).size().rename(columns={"size": "quotes"})
+    return out.sort_values(["quotes", "speaker"], ascending=[False, True]).reset_index(drop=True)
+
+
+def same_statements(corpus, flt: Filter | None = None, threshold: int = 70) -> pd.DataFrame:
+    """The same statement across outlets, each outlet's wording side by side:
+    statement_id, speaker, outlet, article_id, text."""
+    from core.analysis.quotes import same_statements as cluster
+
+    q = quotes(corpus, flt)
+    cols = ["statement_id", "speaker", "outlet", "article_id", "text"]
+    if q.empty:
+        return pd.DataFrame(columns=cols)
+    frame = q.rename(columns={"article_id": "aid"}).assign(speaker=q["speaker"].replace("", None))
+    frame["quote_id"] = range(len(frame))
+    res = cluster(frame, threshold=threshold)
+    if res.empty:
+        return pd.DataFrame(columns=cols)
+    res = res.rename(columns={"aid": "article_id"})
+    res["speaker"] = res["speaker"].fillna("")
+    return res[[c for c in cols if c in res.columns]]

@@ -1,0 +1,103 @@
+"""Compare outlets: distinctive vocabulary, outlet × topic/entity heatmaps, similarity, spelling fingerprint."""
+import streamlit as st
+
+from core import charts
+from core.analysis import compare, entities, overview, topics
+from ui import state
+
+L, tr = state.lang(), state.tr
+corpus, flt = state.get_corpus(), st.session_state["filter"]
+
+st.title(tr("nav.compare"))
+totals = overview.outlet_totals(corpus, flt)
+if totals.empty:
+    state.empty_state()
+    st.stop()
+outlets = list(totals["outlet"])
+
+c1, c2, c3 = st.columns([2, 2, 1])
+mode = c1.radio(tr("cmp.mode"), ["rest", "pair", "dates"], horizontal=True, format_func=lambda v: tr(f"cmp.mode.{v}"),
+                key="cmp_mode")
+n = c2.radio(tr("kw.kind"), [1, 2, 3], horizontal=True, format_func=lambda v: tr(f"kw.kind.{v}"), key="cmp_n")
+min_count = c3.number_input(tr("cmp.min_count"), 1, 1000, 5 if totals["articles"].sum() > 50 else 2, key="cmp_min")
+
+a = b = None
+if mode in ("rest", "pair"):
+    x1, x2 = st.columns(2)
+    a = x1.selectbox(tr("cmp.a"), outlets, format_func=state.outlet_label, key="cmp_a")
+    if mode == "pair":
+        others = [o for o in outlets if o != a]
+        b = x2.selectbox(tr("cmp.b"), others, format_func=state.outlet_label, key="cmp_b") if others else None
+    if mode == "pair" and b is None:
+        st.info(tr("empty"))
+        st.stop()
+    res = compare.distinctive(corpus, flt, a, b, n=n, min_count=int(min_count))
+    side_a = state.outlet_label(a)
+    side_b = state.outlet_label(b) if b else ("البقية" if L == "ar" else "the rest")
+    what = f"distinctive-{a}-vs-{b or 'rest'}-n{n}"
+else:
+    from core.analysis.overview import date_bounds
+
+    lo, hi = date_bounds(corpus)
+    if lo is None:
+        st.info(tr("empty"))
+        st.stop()
+    mid = lo + (hi - lo) / 2
+    x1, x2 = st.columns(2)
+    ra = x1.date_input("A", (lo, mid), min_value=lo, max_value=hi, key="cmp_ra")
+    rb = x2.date_input("B", (mid, hi), min_value=lo, max_value=hi, key="cmp_rb")
+    if len(ra) != 2 or len(rb) != 2:
+        st.stop()
+    res = compare.distinctive_dates(corpus, flt, tuple(ra), tuple(rb), n=n, min_count=int(min_count))
+    side_a, side_b = f"{ra[0]} … {ra[1]}", f"{rb[0]} … {rb[1]}"
+    what = f"distinctive-{ra[0]}_{ra[1]}-vs-{rb[0]}_{rb[1]}-n{n}"
+
+st.subheader(tr("cmp.distinctive"))
+if res.empty:
+    st.caption(tr("empty"))
+else:
+    shown = res.assign(who=res["side"].map({"A": side_a, "B": side_b}))
+    state.plot(charts.diverging(shown, "label", "z", title=f"{side_a} ⟷ {side_b}", lang=L, value_title=tr("col.z"),
+                                hover={"count_a": side_a, "count_b": side_b, "forms": tr("col.forms")},
+                                left_name=side_b, right_name=side_a), key="cmp_div")
+    st.dataframe(res, hide_index=True, width="stretch")
+    state.download(res, what, flt, key="dl_cmp_div")
+
+st.subheader(tr("cmp.topic_heat"))
+tb = topics.topic_by_outlet(corpus, flt, state.topics())
+name_col = "name_ar" if L == "ar" else "name_en"
+state.plot(charts.heatmap(tb.assign(outlet=tb["outlet"].map(state.outlet_label)), "outlet", name_col, "per_1000",
+                          title=tr("cmp.topic_heat"), lang=L, raw="hits", value_title=tr("col.per_1000"),
+                          raw_title=tr("col.hits")), key="cmp_topics")
+state.download(tb, "outlet-topic", flt, key="dl_cmp_topics")
+
+st.subheader(tr("cmp.entity_heat"))
+eb = entities.entity_by_outlet(corpus, flt, limit=20)
+if not eb.empty:
+    state.plot(charts.heatmap(eb.assign(outlet=eb["outlet"].map(state.outlet_label)), "outlet", "entity", "per_1000",
+                              title=tr("cmp.entity_heat"), lang=L, raw="mentions", value_title=tr("col.per_1000"),
+                              raw_title=tr("col.mentions")), key="cmp_entities")
+    state.download(eb, "outlet-entity", flt, key="dl_cmp_entities")
+
+st.subheader(tr("cmp.similarity"))
+sim = compare.similarity(corpus, flt)
+if sim.empty or sim["outlet_a"].nunique() < 2:
+    st.caption(tr("empty"))
+else:
+    lab = sim.assign(outlet_a=sim["outlet_a"].map(state.outlet_label), outlet_b=sim["outlet_b"].map(state.outlet_label))
+    state.plot(charts.heatmap(lab, "outlet_a", "outlet_b", "similarity", title=tr("cmp.similarity"), lang=L,
+                              value_title="cos"), key="cmp_sim")
+    state.download(sim, "similarity", flt, key="dl_cmp_sim")
+
+st.subheader(tr("cmp.variants"))
+vt = compare.variant_table(corpus, flt)
+if vt.empty:
+    st.caption(tr("empty"))
+else:
+    groups = list(vt.groupby("group")["count"].sum().sort_values(ascending=False).index)
+    g = st.selectbox(tr("cmp.variants"), groups, key="cmp_group", label_visibility="collapsed")
+    part = vt[vt["group"] == g]
+    state.plot(charts.hbar(part.assign(outlet=part["outlet"].map(state.outlet_label)), "outlet", "share", color="variant",
+                           title=g, lang=L, value_title="share", hover={"count": tr("col.count")}), key="cmp_var")
+    st.dataframe(vt, hide_index=True, width="stretch")
+    state.download(vt, "variants", flt, key="dl_cmp_var")

@@ -1,0 +1,85 @@
+"""Reuse & quotes: shared passages between outlets (with direction), reuse matrix and graph; quotes and speakers."""
+import streamlit as st
+
+from core import charts
+from core.analysis import compare, overview
+from ui import state
+
+L, tr = state.lang(), state.tr
+corpus, flt = state.get_corpus(), st.session_state["filter"]
+
+st.title(tr("nav.reuse"))
+if overview.summary(corpus, flt)["articles"] == 0:
+    state.empty_state()
+    st.stop()
+
+st.subheader(tr("rq.pairs"))
+pairs = compare.reuse_pairs(corpus, flt)
+if pairs.empty:
+    st.caption(tr("empty"))
+else:
+    view = pairs.assign(outlet_a=pairs["outlet_a"].map(state.outlet_label), outlet_b=pairs["outlet_b"].map(state.outlet_label))
+    st.dataframe(view, hide_index=True, width="stretch", key="rq_pairs_table")
+    state.download(pairs, "reuse-pairs", flt, key="dl_rq_pairs")
+
+    labels = [f"{r.a_id} ↔ {r.b_id} · {state.outlet_label(r.outlet_a)} / {state.outlet_label(r.outlet_b)} · {r.containment:.0%}"
+              for r in pairs.itertuples()]
+    pick = st.selectbox(tr("rq.passages"), range(len(pairs)), format_func=lambda i: labels[i], key="rq_pick")
+    row = pairs.iloc[pick]
+    psg = compare.reuse_passages(corpus, row["a_id"], row["b_id"])
+    ca, cb = st.columns(2)
+    ca.markdown(f"**{state.outlet_label(row['outlet_a'])}** · {row['date_a'] or '—'} · `{row['a_id']}`")
+    cb.markdown(f"**{state.outlet_label(row['outlet_b'])}** · {row['date_b'] or '—'} · `{row['b_id']}`")
+    for p in psg.itertuples():
+        with ca:
+            state.rtl_text(p.text_a, extra_style="background:#eef7f7;padding:6px;border-radius:4px;margin-bottom:6px")
+        with cb:
+            state.rtl_text(p.text_b, extra_style="background:#fff4e0;padding:6px;border-radius:4px;margin-bottom:6px")
+    state.download(psg, f"reuse-passages-{row['a_id']}-{row['b_id']}", flt, key="dl_rq_psg")
+
+    st.subheader(tr("rq.matrix"))
+    mat = compare.reuse_matrix(corpus, flt)
+    both = mat.rename(columns={"outlet_a": "outlet_b", "outlet_b": "outlet_a"})
+    import pandas as pd  # noqa: E402
+
+    sym = pd.concat([mat, both[mat.columns]], ignore_index=True)
+    sym = sym.assign(outlet_a=sym["outlet_a"].map(state.outlet_label), outlet_b=sym["outlet_b"].map(state.outlet_label))
+    state.plot(charts.heatmap(sym, "outlet_a", "outlet_b", "pairs", title=tr("rq.matrix"), lang=L, raw="containment",
+                              value_title=tr("col.articles"), raw_title="containment"), key="rq_matrix")
+    state.download(mat, "reuse-matrix", flt, key="dl_rq_matrix")
+
+    st.subheader(tr("rq.graph"))
+    nodes, edges = compare.reuse_network(corpus, flt)
+    if not edges.empty:
+        state.plot(charts.network(nodes.assign(outlet=nodes["outlet"].map(state.outlet_label)),
+                                  edges.assign(outlet_a=edges["outlet_a"].map(state.outlet_label),
+                                               outlet_b=edges["outlet_b"].map(state.outlet_label)),
+                                  title=tr("rq.graph"), lang=L, size="articles", source="outlet_a", target="outlet_b",
+                                  weight="pairs"), key="rq_graph")
+
+st.subheader(tr("rq.quotes"))
+speakers = compare.quote_speakers(corpus, flt)
+if speakers.empty:
+    st.caption(tr("empty"))
+else:
+    state.plot(charts.hbar(speakers.assign(outlet=speakers["outlet"].map(state.outlet_label)), "speaker", "quotes",
+                           color="outlet", title=tr("rq.quotes"), lang=L, value_title=tr("col.count")), key="rq_speakers")
+    state.download(speakers, "quote-speakers", flt, key="dl_rq_speakers")
+quotes = compare.quotes(corpus, flt)
+if not quotes.empty:
+    st.dataframe(quotes, hide_index=True, width="stretch", key="rq_quotes_table")
+    state.download(quotes, "quotes", flt, key="dl_rq_quotes")
+
+st.subheader(tr("rq.same"))
+same = compare.same_statements(corpus, flt)
+if same.empty:
+    st.caption(tr("empty"))
+else:
+    for sid, grp in same.groupby("statement_id", sort=False):
+        st.markdown(f"**{grp['speaker'].iloc[0] or '—'}**")
+        cols = st.columns(min(len(grp), 3))
+        for col, r in zip(cols * 10, grp.itertuples()):
+            with col:
+                st.caption(f"{state.outlet_label(r.outlet)} · {r.article_id}")
+                state.rtl_text(r.text, extra_style="border-inline-start:3px solid #0f6e6e;padding:4px 8px")
+    state.download(same, "same-statements", flt, key="dl_rq_same")
