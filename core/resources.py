@@ -1,0 +1,428 @@
+"""Load and validate every editable language resource in one place.
+
+The files live in ``core/resources/`` (or any directory given to
+``load_resources``) and are meant to be read and edited by people:
+
+* ``stopwords.txt``  – words never counted as terms (one or more per line, ``#`` comments)
+* ``aliases.yaml``   – spelling-variant groups (سوريا/سورية, أمريكي/أميركي …) and a keep-list
+* ``gazetteer.yaml`` – people, places and organisations with their variants
+* ``topics.yaml``    – topic lexicons (keywords and phrases of at most three words)
+
+Every word list is normalised on load with ``core.arabic.normalize`` – the same
+function that normalises article text and search queries – so a list can never
+silently stop matching the text.  Display forms (entity names, alias canonicals,
+topic keywords) are kept as written (after ``clean_surface``) for showing, with
+their normalised forms alongside.
+
+Every problem raises ``core.model.ResourceError(file, entry, reason)`` naming the
+file, the entry (1-based number and value) and the reason.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import yaml
+
+from core.arabic import clean_surface, normalize, tokenize
+from core.model import ResourceError
+
+DEFAULT_DIR = Path(__file__).resolve().parent / "resources"
+
+STOPWORDS_FILE = "stopwords.txt"
+ALIASES_FILE = "aliases.yaml"
+GAZETTEER_FILE = "gazetteer.yaml"
+TOPICS_FILE = "topics.yaml"
+RESOURCE_FILES = (STOPWORDS_FILE, ALIASES_FILE, GAZETTEER_FILE, TOPICS_FILE)
+
+ENTITY_TYPES = ("person", "place", "organisation")
+MAX_KEYWORD_WORDS = 3
+_TOPIC_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+#: How an alias entry's spellings are expanded into token forms (see aliases.yaml header).
+#: Each is a list of (prefix, suffix) pairs added around the canonical and every variant.
+_NISBA_SUFFIXES = ("", "ة", "ان", "ين", "ون", "ات", "تان", "تين")
+ALIAS_FORMS: dict[str, tuple[tuple[str, str], ...]] = {
+    "word": (("", ""),),
+    "article": (("", ""), ("ال", "")),
+    "nisba": tuple((p, s) for p in ("", "ال") for s in _NISBA_SUFFIXES),
+}
+
+
+# ---------------------------------------------------------------------------
+# Data types
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AliasGroup:
+    """One spelling-variant group: ``variants`` are counted as ``canonical``.
+
+    ``canonical``/``variants`` are display forms (clean surface, hamza kept);
+    ``forms`` names the affix expansion (``word``, ``article`` or ``nisba``).
+    """
+
+    canonical: str
+    variants: tuple[str, ...]
+    forms: str = "word"
+
+    @property
+    def norm_canonical(self) -> str:
+        return normalize(self.canonical)
+
+    @property
+    def norm_variants(self) -> tuple[str, ...]:
+        return tuple(normalize(v) for v in self.variants)
+
+    def expansions(self) -> list[tuple[str, str, int, int]]:
+        """(normalised form, normalised canonical form, stem start, stem end) for every spelling.
+
+        >>> AliasGroup("أمريكي", ("أميركي",), "nisba").expansions()[3]
+        ('امريكيان', 'امريكيان', 0, 6)
+        """
+        out = []
+        canon = self.norm_canonical
+        for spelling in (canon, *self.norm_variants):
+            for prefix, suffix in ALIAS_FORMS[self.forms]:
+                out.append((prefix + spelling + suffix, prefix + canon + suffix,
+                            len(prefix), len(prefix) + len(spelling)))
+        return out
+
+
+@dataclass(frozen=True)
+class Aliases:
+    """All alias groups plus the keep-list (words never split into clitic + word)."""
+
+    groups: tuple[AliasGroup, ...] = ()
+    keep: frozenset[str] = frozenset()  # normalised
+
+    def form_map(self) -> dict[str, tuple[str, int, int, int]]:
+        """normalised token form -> (normalised canonical form, group index, stem start, stem end)."""
+        out: dict[str, tuple[str, int, int, int]] = {}
+        for gi, g in enumerate(self.groups):
+            for form, canon_form, a, b in g.expansions():
+                out.setdefault(form, (canon_form, gi, a, b))
+        return out
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A gazetteer entry: ``name`` is the display name (as the corpus writes it)."""
+
+    name: str
+    type: str
+    variants: tuple[str, ...] = ()
+    name_en: str = ""
+
+    @property
+    def norm_forms(self) -> tuple[str, ...]:
+        """The normalised name and variants (each may be several words)."""
+        seen: dict[str, None] = {}
+        for f in (self.name, *self.variants):
+            seen.setdefault(" ".join(tokenize(normalize(f))), None)
+        return tuple(seen)
+
+
+@dataclass
+class Topic:
+    """A topic lexicon; ``keywords`` are words or phrases of at most three words, as written."""
+
+    id: str
+    name_ar: str
+    name_en: str
+    keywords: list[str] = field(default_factory=list)
+
+    @property
+    def norm_keywords(self) -> list[str]:
+        return [" ".join(tokenize(normalize(k))) for k in self.keywords]
+
+
+@dataclass
+class Resources:
+    """Every editable resource, loaded and validated."""
+
+    stopwords: frozenset[str] = frozenset()
+    aliases: Aliases = field(default_factory=Aliases)
+    gazetteer: list[Entity] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
+    directory: Path | None = None
+
+    def fingerprint(self) -> str:
+        """A hash of the resource files' contents (or of the in-memory values when not loaded
+        from files), so a store can tell that its index was built with other resources."""
+        h = hashlib.sha256()
+        if self.directory is not None:
+            for name in RESOURCE_FILES:
+                p = Path(self.directory) / name
+                h.update(name.encode())
+                h.update(p.read_bytes() if p.exists() else b"")
+        else:
+            h.update(repr((sorted(self.stopwords), self.aliases, self.gazetteer,
+                           [(t.id, t.name_ar, t.name_en, list(t.keywords)) for t in self.topics])).encode())
+        return h.hexdigest()[:16]
+
+    def entity_tokens(self) -> frozenset[str]:
+        """Every normalised token of every gazetteer name and variant."""
+        return frozenset(t for e in self.gazetteer for f in e.norm_forms for t in f.split())
+
+
+# ---------------------------------------------------------------------------
+# Loaders
+# ---------------------------------------------------------------------------
+
+def _name(path: Path) -> str:
+    return Path(path).name
+
+
+def _read_yaml(path: Path):
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ResourceError(_name(path), "-", f"cannot read the file: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ResourceError(_name(path), "-", f"not UTF-8: {exc}") from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "-"
+        raise ResourceError(_name(path), where, f"invalid YAML: {getattr(exc, 'problem', exc)}") from exc
+
+
+def _entry(i: int, value: object = None) -> str:
+    return f"entry {i}" + (f" ({value})" if value not in (None, "") else "")
+
+
+def _string_list(file: str, where: str, value, what: str, *, allow_empty: bool = True) -> list[str]:
+    if value is None:
+        value = []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise ResourceError(file, where, f"{what} must be a list of strings, not {type(value).__name__}")
+    out = []
+    for v in value:
+        if not isinstance(v, (str, int)) or not str(v).strip():
+            raise ResourceError(file, where, f"{what} holds an empty or non-text value: {v!r}")
+        out.append(clean_surface(str(v)).strip())
+    if not out and not allow_empty:
+        raise ResourceError(file, where, f"{what} is empty")
+    return out
+
+
+def load_stopwords(path: str | Path) -> frozenset[str]:
+    """Read a stop-word file: words separated by spaces or newlines, ``#`` starts a comment.
+
+    Each word is normalised (وأكد → واكد) and must be a single word token.
+    """
+    path = Path(path)
+    file = _name(path)
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResourceError(file, "-", f"cannot read the file: {exc}") from exc
+    words = set()
+    for lineno, line in enumerate(lines, 1):
+        for raw in line.split("#", 1)[0].split():
+            w = normalize(raw)
+            if tokenize(w) != [w]:
+                raise ResourceError(file, f"line {lineno} ({raw})",
+                                    "a stop word must be one word of letters (no punctuation or digits)")
+            words.add(w)
+    return frozenset(words)
+
+
+def load_aliases(path: str | Path) -> Aliases:
+    """Read ``aliases.yaml``: ``groups`` (canonical, variants, forms) and ``keep``."""
+    path = Path(path)
+    file = _name(path)
+    data = _read_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise ResourceError(file, "-", "the file must be a mapping with 'groups' (and optionally 'keep')")
+    unknown = set(data) - {"groups", "keep"}
+    if unknown:
+        raise ResourceError(file, "-", f"unknown section(s): {', '.join(sorted(map(str, unknown)))}")
+    raw_groups = data.get("groups") or []
+    if not isinstance(raw_groups, list):
+        raise ResourceError(file, "groups", "must be a list of entries")
+    groups: list[AliasGroup] = []
+    owner: dict[str, tuple[int, str]] = {}  # normalised spelling -> (entry number, canonical)
+    for i, g in enumerate(raw_groups, 1):
+        if not isinstance(g, dict):
+            raise ResourceError(file, _entry(i), "an entry must be a mapping with canonical and variants")
+        canonical = clean_surface(str(g.get("canonical") or "")).strip()
+        where = _entry(i, canonical)
+        if not canonical:
+            raise ResourceError(file, where, "canonical is missing or empty")
+        bad = set(g) - {"canonical", "variants", "forms", "note"}
+        if bad:
+            raise ResourceError(file, where, f"unknown field(s): {', '.join(sorted(map(str, bad)))}")
+        variants = _string_list(file, where, g.get("variants"), "variants", allow_empty=False)
+        forms = str(g.get("forms") or "word")
+        if forms not in ALIAS_FORMS:
+            raise ResourceError(file, where, f"forms must be one of {', '.join(ALIAS_FORMS)}, not {forms!r}")
+        for spelling in (canonical, *variants):
+            n = normalize(spelling)
+            if len(tokenize(n)) != 1 or tokenize(n)[0] != n:
+                raise ResourceError(file, where, f"{spelling!r} must be a single word")
+            if n in owner and owner[n][0] != i:
+                j, other = owner[n]
+                raise ResourceError(file, where, f"{spelling!r} is already in entry {j} ({other})")
+            owner[n] = (i, canonical)
+        groups.append(AliasGroup(canonical, tuple(variants), forms))
+    keep = frozenset(normalize(w) for w in _string_list(file, "keep", data.get("keep"), "keep"))
+    return Aliases(tuple(groups), keep)
+
+
+def load_gazetteer(path: str | Path) -> list[Entity]:
+    """Read ``gazetteer.yaml``: a list of entries with name, name_en, type and variants."""
+    path = Path(path)
+    file = _name(path)
+    data = _read_yaml(path) or []
+    if not isinstance(data, list):
+        raise ResourceError(file, "-", "the file must be a list of entries")
+    entities: list[Entity] = []
+    owner: dict[str, tuple[int, str]] = {}
+    for i, e in enumerate(data, 1):
+        if not isinstance(e, dict):
+            raise ResourceError(file, _entry(i), "an entry must be a mapping with name, name_en, type, variants")
+        name = clean_surface(str(e.get("name") or "")).strip()
+        where = _entry(i, name)
+        if not name:
+            raise ResourceError(file, where, "name is missing or empty")
+        bad = set(e) - {"name", "name_en", "type", "variants", "note"}
+        if bad:
+            raise ResourceError(file, where, f"unknown field(s): {', '.join(sorted(map(str, bad)))}")
+        etype = e.get("type")
+        if etype not in ENTITY_TYPES:
+            raise ResourceError(file, where, f"type must be one of {', '.join(ENTITY_TYPES)}, not {etype!r}")
+        name_en = str(e.get("name_en") or "").strip()
+        if not name_en:
+            raise ResourceError(file, where, "name_en is missing")
+        variants = _string_list(file, where, e.get("variants"), "variants")
+        ent = Entity(name, etype, tuple(variants), name_en)
+        for form in ent.norm_forms:
+            if not form:
+                raise ResourceError(file, where, "a name or variant has no letters")
+            if form in owner and owner[form][0] != i:
+                j, other = owner[form]
+                raise ResourceError(file, where, f"variant {form!r} is also claimed by entry {j} ({other})")
+            owner[form] = (i, name)
+        entities.append(ent)
+    return entities
+
+
+def _parse_topics(file: str, data) -> list[Topic]:
+    if not isinstance(data, list):
+        raise ResourceError(file, "-", "the file must be a list of topics")
+    topics: list[Topic] = []
+    seen: dict[str, int] = {}
+    for i, t in enumerate(data, 1):
+        if not isinstance(t, dict):
+            raise ResourceError(file, _entry(i), "a topic must be a mapping with id, name_ar, name_en, keywords")
+        tid = str(t.get("id") or "").strip()
+        where = _entry(i, tid)
+        if not tid:
+            raise ResourceError(file, where, "id is missing")
+        if not _TOPIC_ID_RE.match(tid):
+            raise ResourceError(file, where, "id must be lower-case ASCII letters, digits, '_' or '-'")
+        if tid in seen:
+            raise ResourceError(file, where, f"duplicate topic id {tid!r} (also entry {seen[tid]})")
+        seen[tid] = i
+        bad = set(t) - {"id", "name_ar", "name_en", "keywords", "note"}
+        if bad:
+            raise ResourceError(file, where, f"unknown field(s): {', '.join(sorted(map(str, bad)))}")
+        name_ar = clean_surface(str(t.get("name_ar") or "")).strip()
+        name_en = str(t.get("name_en") or "").strip()
+        if not name_ar or not name_en:
+            raise ResourceError(file, where, "name_ar and name_en are both required")
+        keywords = _string_list(file, where, t.get("keywords"), "keywords", allow_empty=False)
+        norm_seen: set[str] = set()
+        for k in keywords:
+            toks = tokenize(normalize(k))
+            if not toks:
+                raise ResourceError(file, where, f"keyword {k!r} has no word in it")
+            if len(toks) > MAX_KEYWORD_WORDS:
+                raise ResourceError(file, where,
+                                    f"keyword {k!r} has {len(toks)} words; at most {MAX_KEYWORD_WORDS} are counted")
+            n = " ".join(toks)
+            if n in norm_seen:
+                raise ResourceError(file, where, f"keyword {k!r} is listed twice")
+            norm_seen.add(n)
+        topics.append(Topic(tid, name_ar, name_en, keywords))
+    return topics
+
+
+def load_topics(path: str | Path) -> list[Topic]:
+    """Read ``topics.yaml``: a list of topics with id, name_ar, name_en and keywords."""
+    path = Path(path)
+    return _parse_topics(_name(path), _read_yaml(path) or [])
+
+
+def validate_topics(topics: Iterable[Topic], stopwords: frozenset[str] = frozenset(),
+                    file: str = TOPICS_FILE) -> list[Topic]:
+    """Check topics edited in the app with the same rules as the file (plus the stop-word rule)."""
+    data = [{"id": t.id, "name_ar": t.name_ar, "name_en": t.name_en, "keywords": list(t.keywords)}
+            for t in topics]
+    parsed = _parse_topics(file, data)
+    _check_topic_stopwords(file, parsed, stopwords)
+    return parsed
+
+
+def dump_topics(topics: Iterable[Topic], path: str | Path) -> None:
+    """Write topics back to a YAML file (the app's topic editor), keeping a short header."""
+    topics = list(topics)
+    _parse_topics(_name(Path(path)), [{"id": t.id, "name_ar": t.name_ar, "name_en": t.name_en,
+                                       "keywords": list(t.keywords)} for t in topics])
+    header = ("# Topic lexicons: id, Arabic and English name, keywords (words or phrases of at most\n"
+              "# three words, no stop word inside). Matching is lenient across the article ال and\n"
+              "# common suffixes (ة, ات, ين, ون, ية, يين). Written by Marsad's topic editor.\n")
+    body = yaml.safe_dump([{"id": t.id, "name_ar": t.name_ar, "name_en": t.name_en,
+                            "keywords": list(t.keywords)} for t in topics],
+                          allow_unicode=True, sort_keys=False, width=1000)
+    Path(path).write_text(header + body, encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------
+# Cross-file rules
+# ---------------------------------------------------------------------------
+
+def _check_topic_stopwords(file: str, topics: list[Topic], stopwords: frozenset[str]) -> None:
+    for i, t in enumerate(topics, 1):
+        for k, nk in zip(t.keywords, t.norm_keywords):
+            hit = [w for w in nk.split() if w in stopwords]
+            if hit:
+                raise ResourceError(file, _entry(i, t.id),
+                                    f"keyword {k!r} contains the stop word {hit[0]!r}; stop words are not "
+                                    "counted, so it could never match (use the words around it)")
+
+
+def validate_resources(res: Resources) -> Resources:
+    """Rules that involve more than one file."""
+    for i, e in enumerate(res.gazetteer, 1):
+        for form in e.norm_forms:
+            if " " not in form and form in res.stopwords:
+                raise ResourceError(GAZETTEER_FILE, _entry(i, e.name),
+                                    f"{form!r} is also a stop word in {STOPWORDS_FILE}: it would never be counted")
+    for i, g in enumerate(res.aliases.groups, 1):
+        for n in (g.norm_canonical, *g.norm_variants):
+            if n in res.stopwords:
+                raise ResourceError(ALIASES_FILE, _entry(i, g.canonical),
+                                    f"{n!r} is also a stop word in {STOPWORDS_FILE}")
+    _check_topic_stopwords(TOPICS_FILE, res.topics, res.stopwords)
+    return res
+
+
+def load_resources(directory: str | Path | None = None) -> Resources:
+    """Load and validate the four resource files of ``directory`` (default ``core/resources/``)."""
+    d = Path(directory) if directory is not None else DEFAULT_DIR
+    res = Resources(
+        stopwords=load_stopwords(d / STOPWORDS_FILE),
+        aliases=load_aliases(d / ALIASES_FILE),
+        gazetteer=load_gazetteer(d / GAZETTEER_FILE),
+        topics=load_topics(d / TOPICS_FILE),
+        directory=d,
+    )
+    return validate_resources(res)

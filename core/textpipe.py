@@ -1,0 +1,658 @@
+"""The counting pipeline: normalise → clauses → tokens → group → label.
+
+Each step is a plain function or a small object that can be tried on one string
+(the shape of scikit-learn's text analyser):
+
+    article_clauses(text)          clauses of (surface, norm) token pairs
+    Grouper.key(norm)              norm token → grouping key (stop word → None)
+    ngrams(clause_keys, n)         n-grams inside a clause, never across a removed word
+    Labeler.label(key)             key → most frequent clean surface form (hamza kept)
+    EntityMatcher.find(clause)     gazetteer mentions in a clause
+    count_article(text, …)         everything counted for one article
+    topic_keys(topics, vocab)      which vocabulary keys each topic keyword matches
+
+Grouping rules (ARABIC.md §1), decided once per corpus by ``Grouper.build``:
+
+1. stop words (and و/ف/ب/ل/ك + stop word, stop word + pronoun) → None;
+   numbers, single letters and punctuation → None;
+2. the alias table (aliases.yaml) maps a spelling variant to its canonical form;
+3. otherwise one clitic layer at a time is stripped, only when what remains is
+   attested (in the corpus vocabulary, the gazetteer or the alias table) and passes
+   a frequency sanity rule (see ``Grouper`` for the exact rule); names in the
+   gazetteer and the keep-list are never stripped; ال itself is never stripped;
+4. aliases again on the stripped form; 5. ``fold`` (ة → ه) on the final key.
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+import pandas as pd
+
+from core.arabic import (
+    _CLAUSE_RE,
+    _TOKEN_RE,
+    clause_spans,
+    clean_surface,
+    fold,
+    is_arabic,
+    is_latin,
+    normalize,
+    normalize_letters,
+    token_spans,
+    tokenize,
+)
+from core.resources import Entity, Resources, Topic
+
+#: Bump when a grouping rule changes: keys stored with another version are stale.
+PIPELINE_VERSION = "1"
+
+# ---------------------------------------------------------------------------
+# Clitic tables (data)
+# ---------------------------------------------------------------------------
+
+#: Proclitics that may be stripped.  ف and ك are stripped only before ال, before a
+#: gazetteer/alias word, or before a stop word: on ant_multisource they produce mostly false
+#: splits otherwise (فيصل→يصل, فكرة→كرة, كيري→يري, كابل→ابل).  وك/فك are left out
+#: (وكالات → و ك آلات).
+PROCLITICS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل")
+#: Proclitics allowed before a remainder without ال (with the strict frequency rule).
+BARE_PROCLITICS = frozenset({"و", "ب", "ل", "وب", "ول", "فب", "فل"})
+#: ل + ال is written لل: these prefixes are replaced by ال (للرئيس → الرئيس).
+LAM_AL_PREFIXES = ("لل", "ولل", "فلل")
+#: Enclitic pronouns, longest first.  كن is left out: يمكن/اماكن/ممكن are not pronoun forms.
+ENCLITICS = ("هما", "هم", "هن", "ها", "كم", "نا", "ه")
+#: Pronouns that turn a stop word into a stop word (عليه, منها, لكنه, أنهم).
+STOP_ENCLITICS = ("هما", "هم", "ها", "كم", "نا", "ه")
+
+MIN_REMAINDER = 3        # letters left after stripping a clitic (no ال)
+MIN_AL_REMAINDER = 4     # ال + at least two letters
+AL_RATIO = 0.1           # count(remainder starting with ال) >= 0.1 × count(token)
+BARE_RATIO = 1.0         # count(other remainder) >= count(token)
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    key: str | None
+    start: int = 0          # span of the grouped word inside the token
+    end: int = 0
+    al: bool = False        # the span's first two letters are written لل for ال
+    alias: tuple[int, int, int] | None = None  # (alias group, start, end) of the spelling used
+
+    def surface(self, token_surface: str) -> str:
+        s = token_surface[self.start:self.end]
+        return "ال" + s[2:] if self.al else s
+
+
+_NONE = _Analysis(None)
+
+
+# ---------------------------------------------------------------------------
+# Clauses
+# ---------------------------------------------------------------------------
+
+def article_clauses(text: str) -> list[list[tuple[str, str]]]:
+    """Clauses of (surface, norm) token pairs; surface = clean_surface, norm = normalize.
+
+    >>> article_clauses("وقال لافروف: سورية")
+    [[('وقال', 'وقال'), ('لافروف', 'لافروف')], [('سورية', 'سورية')]]
+    """
+    clean = clean_surface(text)
+    out = []
+    for clause in _CLAUSE_RE.split(clean):
+        toks = _TOKEN_RE.findall(clause)
+        if toks:
+            out.append([(t, normalize_letters(t)) for t in toks])
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Grouping
+# ---------------------------------------------------------------------------
+
+class Grouper:
+    """Maps normalised tokens to grouping keys, decided once for a whole corpus.
+
+    Clitic rule (a clitic layer is stripped only if one candidate is valid; among valid
+    candidates the one whose remainder is a gazetteer/alias word, else the most frequent,
+    wins; the remainder is then grouped by the same rules):
+
+    * proclitic + a stop word (remainder ≥ 2 letters), or a stop word + a pronoun → stop word;
+    * remainder starting with ال (والولايات, بالحرب, للرئيس → الرئيس): ≥ 4 letters and
+      count ≥ 0.1 × count(token);
+    * remainder that is a gazetteer or alias word (بموسكو, للافروف, وبومبيو): ≥ 3 letters;
+    * other remainders, only after و ب ل (and وب ول فب فل) and for enclitic pronouns:
+      ≥ 3 letters and count ≥ count(token) — a true clitic form is rarer than the bare word,
+      a false split (وزير→زير, لبنان→بنان, وحدة→حدة) is not; an enclitic remainder may not end
+      in a ت that was a ة (سيطرته ↛ سيطرت);
+    * never for a gazetteer name token or a word in the alias keep-list.
+    """
+
+    def __init__(self, counts: Mapping[str, int], resources: Resources,
+                 known: Mapping[str, str | None] | None = None):
+        self.resources = resources
+        self.counts: Mapping[str, int] = counts
+        self.stopwords = resources.stopwords
+        self.alias_map = resources.aliases.form_map()
+        self.alias_groups = [g.canonical for g in resources.aliases.groups]
+        strong: set[str] = set(self.alias_map)
+        protected: set[str] = set(resources.aliases.keep)
+        for e in resources.gazetteer:
+            for form in e.norm_forms:
+                toks = form.split()
+                strong.update(toks)
+                for i, t in enumerate(toks):
+                    if i == 0 or t[0] not in "وفبلك":
+                        protected.add(t)
+        self.strong = frozenset(strong)
+        self.protected = frozenset(protected)
+        self._cache: dict[str, _Analysis] = {}
+        if known:
+            for norm, key in known.items():
+                self._cache[norm] = _Analysis(key, 0, len(norm)) if key else _NONE
+
+    # -- construction -----------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, norm_counts: Mapping[str, int], resources: Resources) -> "Grouper":
+        """Decide the grouping of every token of a corpus from its normalised-token counts."""
+        g = cls(dict(norm_counts), resources)
+        for t in norm_counts:
+            g.analyse(t)
+        return g
+
+    @classmethod
+    def from_frame(cls, df: pd.DataFrame, resources: Resources) -> "Grouper":
+        """Rebuild from ``to_frame()`` output: stored tokens keep their keys; an unknown token
+        (a search query) goes through the same rules against the stored vocabulary."""
+        norms = [str(n) for n in df["norm"]]
+        keys = [None if pd.isna(k) else str(k) for k in df["key"]]
+        return cls({n: 1 for n in norms}, resources, known=dict(zip(norms, keys)))
+
+    def to_frame(self) -> pd.DataFrame:
+        """The full map for storing: columns ``norm`` and ``key`` (stop words are left out)."""
+        rows = sorted((n, a.key) for n, a in self._cache.items() if a.key is not None)
+        return pd.DataFrame(rows, columns=["norm", "key"])
+
+    # -- use ---------------------------------------------------------------------------------
+
+    def key(self, norm_token: str) -> str | None:
+        """Grouping key of a normalised token, or None for stop words and non-words.
+
+        >>> g.key("للافروف"), g.key("سورية"), g.key("في")    # doctest: +SKIP
+        ('لافروف', 'سوريا', None)
+        """
+        a = self._cache.get(norm_token)
+        return (a if a is not None else self.analyse(norm_token)).key
+
+    def keys(self, text: str) -> list[str | None]:
+        """Keys of every token of a text or search query (normalised here).
+
+        >>> g.keys("سورية للافروف")    # doctest: +SKIP
+        ['سوريا', 'لافروف']
+        """
+        return [self.key(t) for t in tokenize(normalize(text))]
+
+    def query_key(self, text: str) -> str:
+        """A search query as a term key (keys of its words joined by a space, stop words dropped).
+
+        >>> g.query_key("الولايات المتحدة")    # doctest: +SKIP
+        'الولايات المتحده'
+        """
+        return " ".join(k for k in self.keys(text) if k)
+
+    def alias_group(self, index: int) -> str:
+        """Display canonical of alias group ``index``."""
+        return self.alias_groups[index]
+
+    # -- the rules -------------------------------------------------------------------------
+
+    def analyse(self, t: str) -> _Analysis:
+        a = self._cache.get(t)
+        if a is None:
+            a = self._analyse(t)
+            self._cache[t] = a
+        return a
+
+    def _analyse(self, t: str) -> _Analysis:
+        if len(t) < 2 or t in self.stopwords:
+            return _NONE
+        if not is_arabic(t):
+            return _Analysis(t, 0, len(t)) if is_latin(t) else _NONE
+        hit = self.alias_map.get(t)
+        if hit is not None:
+            canon, gi, a, b = hit
+            return _Analysis(fold(canon), 0, len(t), False, (gi, a, b))
+        if t in self.protected:
+            return _Analysis(fold(t), 0, len(t))
+        choice = self._strip(t)
+        if choice is None:
+            return _Analysis(fold(t), 0, len(t))
+        if choice is _STOP:
+            return _NONE
+        r, start, end, al = choice
+        sub = self.analyse(r)
+        if sub.key is None:
+            return _NONE
+        alias = (sub.alias[0], sub.alias[1] + start, sub.alias[2] + start) if sub.alias else None
+        return _Analysis(sub.key, start + sub.start, start + sub.end, al or sub.al, alias)
+
+    def _count(self, w: str) -> int:
+        return self.counts.get(w, 0)
+
+    def _attested(self, w: str) -> bool:
+        return w in self.strong or self._count(w) > 0
+
+    def _strip(self, t: str):
+        stop = self.stopwords
+        cands: list[tuple[str, int, int, bool]] = []
+        n = len(t)
+        # proclitic + stop word / stop word + pronoun → stop word
+        for p in PROCLITICS:
+            if t.startswith(p) and len(t) - len(p) >= 2 and t[len(p):] in stop:
+                return _STOP
+        for e in STOP_ENCLITICS:
+            if t.endswith(e) and len(t) - len(e) >= 2 and t[:-len(e)] in stop:
+                return _STOP
+        # proclitics
+        for p in PROCLITICS:
+            if t.startswith(p):
+                cands.append((t[len(p):], len(p), n, False))
+        for p in LAM_AL_PREFIXES:
+            if t.startswith(p) and n - len(p) >= 2:
+                cands.append(("ال" + t[len(p):], len(p) - 2, n, True))
+        # enclitics (on the token, and on each proclitic remainder)
+        bases = [(t, 0, False)] + [(r, s, al) for r, s, _, al in cands]
+        encl = []
+        for base, s, al in bases:
+            for e in ENCLITICS:
+                if base.endswith(e) and len(base) - len(e) >= MIN_REMAINDER:
+                    encl.append((base[:-len(e)], s, s + len(base) - len(e), al, base == t))
+                    break
+        c_t = self._count(t)
+        best, best_score = None, None
+        for r, s, e_, al in cands:
+            if not self._proclitic_ok(r, t[:s], c_t):
+                continue
+            score = (r in self.strong, self._count(r))
+            if best_score is None or score > best_score:
+                best, best_score = (r, s, e_, al), score
+        for r, s, e_, al, _pure in encl:
+            if r in stop or not self._attested(r):
+                continue
+            if s and not (r in self.strong or r.startswith("ال") or t[:s] in BARE_PROCLITICS):
+                continue
+            if r.endswith("ت") and not r.endswith("ات"):
+                continue
+            if not (r in self.strong or self._count(r) >= BARE_RATIO * c_t):
+                continue
+            score = (r in self.strong, self._count(r))
+            if best_score is None or score > best_score:
+                best, best_score = (r, s, e_, al), score
+        return best
+
+    def _proclitic_ok(self, r: str, prefix: str, c_t: int) -> bool:
+        if r in self.stopwords or not self._attested(r):
+            return False
+        if r.startswith("ال"):
+            return len(r) >= MIN_AL_REMAINDER and (r in self.strong or self._count(r) >= AL_RATIO * c_t)
+        if len(r) < MIN_REMAINDER:
+            return False
+        if r in self.strong:
+            return True
+        return prefix in BARE_PROCLITICS and self._count(r) >= BARE_RATIO * c_t
+
+
+_STOP = object()
+
+
+# ---------------------------------------------------------------------------
+# Labels
+# ---------------------------------------------------------------------------
+
+class Labeler:
+    """Accumulates (key, surface) counts; shows each key under its most frequent surface.
+
+    Works for n-grams too: key = keys joined by a space, surface = surfaces joined by a space.
+
+    >>> lab = Labeler(); lab.add("امريكي", "أمريكي", 2); lab.add("امريكي", "أميركي", 3)
+    >>> lab.label("امريكي"), lab.forms("امريكي")
+    ('أميركي', [('أميركي', 3), ('أمريكي', 2)])
+    """
+
+    def __init__(self):
+        self._forms: dict[str, dict[str, int]] = {}
+
+    def add(self, key: str, surface: str, n: int = 1) -> None:
+        d = self._forms.get(key)
+        if d is None:
+            self._forms[key] = {surface: n}
+        else:
+            d[surface] = d.get(surface, 0) + n
+
+    def update(self, other: "Labeler") -> None:
+        """Merge another labeler's counts into this one."""
+        for k, forms in other._forms.items():
+            for s, n in forms.items():
+                self.add(k, s, n)
+
+    def label(self, key: str) -> str:
+        """Most frequent clean surface form of ``key`` (ties: alphabetical); the key if unseen."""
+        d = self._forms.get(key)
+        if not d:
+            return key
+        return min(d.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+    def forms(self, key: str) -> list[tuple[str, int]]:
+        """Every surface form merged under ``key`` with its count, most frequent first."""
+        return sorted(self._forms.get(key, {}).items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._forms
+
+    def __len__(self) -> int:
+        return len(self._forms)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Columns key, surface, count (one row per form)."""
+        rows = [(k, s, n) for k, d in self._forms.items() for s, n in d.items()]
+        return pd.DataFrame(rows, columns=["key", "surface", "count"])
+
+    def labels_frame(self) -> pd.DataFrame:
+        """Columns key, label."""
+        return pd.DataFrame([(k, self.label(k)) for k in self._forms], columns=["key", "label"])
+
+
+# ---------------------------------------------------------------------------
+# N-grams
+# ---------------------------------------------------------------------------
+
+def _runs(keys: list[str | None]) -> list[tuple[int, int]]:
+    """(start, end) of the maximal runs of non-None keys."""
+    runs, start = [], None
+    for i, k in enumerate(keys):
+        if k is None:
+            if start is not None:
+                runs.append((start, i))
+                start = None
+        elif start is None:
+            start = i
+    if start is not None:
+        runs.append((start, len(keys)))
+    return runs
+
+
+def ngrams(clause_keys: list[str | None], n: int) -> list[str]:
+    """N-grams of keys inside one clause, never across a removed word (None).
+
+    >>> ngrams(["روسيا", "الولايات", "المتحده", None, "سوريا"], 2)
+    ['روسيا الولايات', 'الولايات المتحده']
+    """
+    out = []
+    for a, b in _runs(clause_keys):
+        for i in range(a, b - n + 1):
+            out.append(" ".join(clause_keys[i:i + n]))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Entities
+# ---------------------------------------------------------------------------
+
+class EntityMatcher:
+    """Finds gazetteer mentions in token sequences, on grouping keys (clitics and aliases apply).
+
+    Longest match first, left to right, no overlaps.  A one-word name spelled with ة
+    (سورية) right after an indefinite feminine noun (قاعدة جوية سورية) is the adjective,
+    not the entity.
+    """
+
+    def __init__(self, gazetteer: Iterable[Entity], grouper: Grouper):
+        self.grouper = grouper
+        index: dict[str, list[tuple[tuple[str, ...], str, str, str | None]]] = {}
+        for e in gazetteer:
+            for form in e.norm_forms:
+                toks = form.split()
+                keys = tuple(self._mkey(t) for t in toks)
+                taa = form if (len(toks) == 1 and form.endswith("ة")) else None
+                index.setdefault(keys[0], []).append((keys, e.name, e.type, taa))
+        for v in index.values():
+            v.sort(key=lambda x: -len(x[0]))
+        self._index = index
+
+    def _mkey(self, norm: str) -> str:
+        return self.grouper.key(norm) or fold(norm)
+
+    def find(self, clause_tokens: list[tuple[str, str]]) -> list[tuple[str, str, int, int]]:
+        """Mentions in one clause of (surface, norm) tokens: (canonical, type, start, end),
+        token indices, ``end`` exclusive.
+
+        >>> m.find([("للافروف", "للافروف")])    # doctest: +SKIP
+        [('لافروف', 'person', 0, 1)]
+        """
+        norms = [n for _, n in clause_tokens]
+        return self._find(norms, [self.grouper.key(n) for n in norms])
+
+    def _find(self, norms: list[str], keys: list[str | None]) -> list[tuple[str, str, int, int]]:
+        out = []
+        index = self._index
+        n = len(norms)
+        i = 0
+        mk = [k if k is not None else fold(t) for k, t in zip(keys, norms)]
+        while i < n:
+            cands = index.get(mk[i])
+            if cands:
+                for ktuple, name, etype, taa in cands:
+                    L = len(ktuple)
+                    if i + L <= n and (L == 1 or tuple(mk[i:i + L]) == ktuple):
+                        if taa is not None and norms[i] == taa and self._adjective(norms, keys, i):
+                            continue
+                        out.append((name, etype, i, i + L))
+                        i += L
+                        break
+                else:
+                    i += 1
+            else:
+                i += 1
+        return out
+
+    @staticmethod
+    def _adjective(norms: list[str], keys: list[str | None], i: int) -> bool:
+        """True when the word before position ``i`` is an indefinite feminine noun (… ة)."""
+        if i == 0:
+            return False
+        prev, pkey = norms[i - 1], keys[i - 1]
+        return pkey is not None and prev.endswith("ة") and not pkey.startswith("ال")
+
+    def find_in_text(self, text: str) -> list[tuple[str, str, int, int]]:
+        """Mentions in raw text: (canonical, type, start_char, end_char), offsets into ``text``.
+
+        >>> m.find_in_text("قال للافروف")    # doctest: +SKIP
+        [('لافروف', 'person', 4, 11)]
+        """
+        out = []
+        for a, b in clause_spans(text):
+            spans = token_spans(text[a:b])
+            if not spans:
+                continue
+            norms = [normalize(t) for t, _, _ in spans]
+            keys = [self.grouper.key(n) for n in norms]
+            for name, etype, s, e in self._find(norms, keys):
+                out.append((name, etype, a + spans[s][1], a + spans[e - 1][2]))
+        return out
+
+
+# ---------------------------------------------------------------------------
+# One article
+# ---------------------------------------------------------------------------
+
+@dataclass
+class ArticleCounts:
+    """Everything counted in one article.
+
+    * ``words``: word tokens, stop words included (numbers and Latin words count as words)
+    * ``terms``: (n, key) → count, for unigrams, bigrams and trigrams of grouping keys
+    * ``mentions``: entity canonical name → count
+    * ``variants``: (alias group canonical, spelling as written) → count, e.g. ("سوريا", "سورية")
+    """
+
+    words: int = 0
+    terms: Counter = field(default_factory=Counter)
+    mentions: Counter = field(default_factory=Counter)
+    variants: Counter = field(default_factory=Counter)
+
+
+def count_article(text: str, grouper: Grouper, entity_matcher: EntityMatcher | None,
+                  labeler: Labeler | None = None, max_n: int = 3) -> ArticleCounts:
+    """Count words, terms (1–3-grams), entity mentions and alias spellings of one article.
+
+    If ``labeler`` is given it is fed the (key, surface) pair of every counted term.
+    """
+    clean = clean_surface(text)
+    norm_text = normalize_letters(clean)
+    clauses_s = _CLAUSE_RE.split(clean)
+    clauses_n = _CLAUSE_RE.split(norm_text)
+    cache_get = grouper._cache.get
+    analyse = grouper.analyse
+    groups = grouper.alias_groups
+    words = 0
+    term_list: list[tuple[int, str]] = []
+    mentions: Counter = Counter()
+    variants: Counter = Counter()
+    findall = _TOKEN_RE.findall
+    for cs, cn in zip(clauses_s, clauses_n):
+        if not cs:
+            continue
+        norms = findall(cn)
+        if not norms:
+            continue
+        words += len(norms)
+        recs = []
+        for t in norms:
+            a = cache_get(t)
+            recs.append(a if a is not None else analyse(t))
+        keys = [a.key for a in recs]
+        surfaces = None
+        for a, t in zip(recs, norms):
+            if a.alias is not None:
+                if surfaces is None:
+                    surfaces = findall(cs)
+                break
+        if surfaces is not None:
+            for a, s in zip(recs, surfaces):
+                if a.alias is not None:
+                    gi, b, e = a.alias
+                    variants[(groups[gi], s[b:e])] += 1
+        if labeler is not None and surfaces is None:
+            surfaces = findall(cs)
+        runs = _runs(keys)
+        for a_, b_ in runs:
+            for n in range(1, max_n + 1):
+                for i in range(a_, b_ - n + 1):
+                    term_list.append((n, keys[i] if n == 1 else " ".join(keys[i:i + n])))
+        if labeler is not None:
+            labs = [a.surface(s) if a.key is not None else "" for a, s in zip(recs, surfaces)]
+            for a_, b_ in runs:
+                for n in range(1, max_n + 1):
+                    for i in range(a_, b_ - n + 1):
+                        if n == 1:
+                            labeler.add(keys[i], labs[i])
+                        else:
+                            labeler.add(" ".join(keys[i:i + n]), " ".join(labs[i:i + n]))
+        if entity_matcher is not None:
+            for name, _t, _s, _e in entity_matcher._find(norms, keys):
+                mentions[name] += 1
+    return ArticleCounts(words, Counter(term_list), mentions, variants)
+
+
+# ---------------------------------------------------------------------------
+# Corpus helpers
+# ---------------------------------------------------------------------------
+
+def norm_counts(texts: Iterable[str]) -> Counter:
+    """Normalised-token frequencies of a corpus (the input of ``Grouper.build``)."""
+    c: Counter = Counter()
+    findall = _TOKEN_RE.findall
+    for text in texts:
+        c.update(findall(normalize(text or "")))
+    return c
+
+
+# ---------------------------------------------------------------------------
+# Topics
+# ---------------------------------------------------------------------------
+
+_SUFFIX_ORDER = ("يين", "يون", "يات", "يه", "ات", "ين", "ون", "ه", "ي")
+_NISBA = ("ي", "يه", "يين", "يون", "يات")
+_ENDINGS = {
+    "": ("", "ات", "ين", "ون") + _NISBA,
+    "ه": ("ه", "ات"),
+    "ات": ("", "ه", "ات"),
+    "ين": ("", "ين", "ون", "ه", "ات"),
+    "ون": ("", "ين", "ون", "ه", "ات"),
+    **{s: _NISBA for s in _NISBA},
+}
+
+
+def key_variants(key: str) -> set[str]:
+    """Lenient forms of one folded word key: ± the article ال and alternative endings.
+
+    >>> sorted(key_variants("كيماوي"))[:4]
+    ['الكيماوي', 'الكيماويات', 'الكيماويه', 'الكيماويون']
+    """
+    if not is_arabic(key):
+        return {key}
+    core = key[2:] if key.startswith("ال") and len(key) > 4 else key
+    stem, fam = core, ""
+    for suf in _SUFFIX_ORDER:
+        if core.endswith(suf) and len(core) - len(suf) >= 3:
+            stem, fam = core[:-len(suf)], suf
+            break
+    out = {key}
+    for end in _ENDINGS[fam]:
+        w = stem + end
+        out.add(w)
+        out.add("ال" + w)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _default_grouper() -> Grouper:
+    from core.resources import load_resources
+    return Grouper({}, load_resources())
+
+
+def topic_keys(topics: Iterable[Topic], vocab_keys: Iterable[tuple[int, str]],
+               grouper: Grouper | None = None) -> pd.DataFrame:
+    """For each topic keyword (≤ 3 words), the vocabulary term keys it matches.
+
+    Keywords are normalised and grouped like text (with ``grouper``, else with the default
+    resources and no corpus), then matched leniently: ± ال and ة/ه, ات, ين, ون, ية, يين
+    endings per word.  Candidate keys are generated and looked up in the vocabulary set, so
+    this is fast enough to run on every edit.  Returns columns topic, n, key.
+
+    >>> topic_keys([Topic("cw", "كيماوي", "Chemical", ["سلاح كيماوي"])],
+    ...            [(2, "السلاح الكيماوي"), (1, "كيماويه")], grouper=None)    # doctest: +SKIP
+    """
+    vocab = vocab_keys if isinstance(vocab_keys, (set, frozenset)) else set(vocab_keys)
+    g = grouper if grouper is not None else _default_grouper()
+    rows: list[tuple[str, int, str]] = []
+    for topic in topics:
+        seen: set[tuple[int, str]] = set()
+        for kw in topic.keywords:
+            toks = tokenize(normalize(kw))
+            if not toks or len(toks) > 3:
+                continue
+            keys = [g.key(t) for t in toks]
+            if any(k is None for k in keys):
+                continue
+            n = len(keys)
+            for combo in itertools.product(*(sorted(key_variants(k)) for k in keys)):
+                cand = (n, " ".join(combo))
+                if cand in vocab and cand not in seen:
+                    seen.add(cand)
+                    rows.append((topic.id, n, cand[1]))
+    return pd.DataFrame(rows, columns=["topic", "n", "key"])
