@@ -79,7 +79,7 @@ class AliasGroup:
     def expansions(self) -> list[tuple[str, str, int, int]]:
         """(normalised form, normalised canonical form, stem start, stem end) for every spelling.
 
-        >>> AliasGroup("أمريكي", ("أميركي",), "nisba").expansions()[3]
+        >>> AliasGroup("أمريكي", ("أميركي",), "nisba").expansions()[2]
         ('امريكيان', 'امريكيان', 0, 6)
         """
         out = []

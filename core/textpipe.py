@@ -149,6 +149,11 @@ class Grouper:
                         protected.add(t)
         self.strong = frozenset(strong)
         self.protected = frozenset(protected)
+        #: One-word names that are also a feminine nisba adjective (سورية "Syrian"): after an
+        #: indefinite feminine noun (قاعدة جوية سورية) they are read as the adjective.
+        self.adjective_forms = frozenset(
+            f for e in resources.gazetteer for f in e.norm_forms
+            if " " not in f and f.endswith("ية") and not f.startswith("ال"))
         self._cache: dict[str, _Analysis] = {}
         if known:
             for norm, key in known.items():
@@ -203,6 +208,18 @@ class Grouper:
         'الولايات المتحده'
         """
         return " ".join(k for k in self.keys(text) if k)
+
+    def is_adjective_use(self, norms: list[str], keys: list[str | None], i: int) -> bool:
+        """True when token ``i`` is a name-adjective (سورية) right after an indefinite feminine
+        noun, e.g. "قاعدة جوية سورية" ("a Syrian air base"), so it is not the country.
+
+        >>> g.is_adjective_use(["قاعدة", "جوية", "سورية"], ["قاعده", "جويه", "سوريا"], 2)  # doctest: +SKIP
+        True
+        """
+        if i == 0 or norms[i] not in self.adjective_forms:
+            return False
+        prev, pkey = norms[i - 1], keys[i - 1]
+        return pkey is not None and prev.endswith("ة") and not pkey.startswith("ال")
 
     def alias_group(self, index: int) -> str:
         """Display canonical of alias group ``index``."""
@@ -412,13 +429,13 @@ class EntityMatcher:
 
     def __init__(self, gazetteer: Iterable[Entity], grouper: Grouper):
         self.grouper = grouper
-        index: dict[str, list[tuple[tuple[str, ...], str, str, str | None]]] = {}
+        index: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
         for e in gazetteer:
             for form in e.norm_forms:
-                toks = form.split()
-                keys = tuple(self._mkey(t) for t in toks)
-                taa = form if (len(toks) == 1 and form.endswith("ة")) else None
-                index.setdefault(keys[0], []).append((keys, e.name, e.type, taa))
+                keys = tuple(self._mkey(t) for t in form.split())
+                entry = (keys, e.name, e.type)
+                if entry not in index.get(keys[0], []):
+                    index.setdefault(keys[0], []).append(entry)
         for v in index.values():
             v.sort(key=lambda x: -len(x[0]))
         self._index = index
@@ -445,10 +462,10 @@ class EntityMatcher:
         while i < n:
             cands = index.get(mk[i])
             if cands:
-                for ktuple, name, etype, taa in cands:
+                for ktuple, name, etype in cands:
                     L = len(ktuple)
                     if i + L <= n and (L == 1 or tuple(mk[i:i + L]) == ktuple):
-                        if taa is not None and norms[i] == taa and self._adjective(norms, keys, i):
+                        if L == 1 and self.grouper.is_adjective_use(norms, keys, i):
                             continue
                         out.append((name, etype, i, i + L))
                         i += L
@@ -458,14 +475,6 @@ class EntityMatcher:
             else:
                 i += 1
         return out
-
-    @staticmethod
-    def _adjective(norms: list[str], keys: list[str | None], i: int) -> bool:
-        """True when the word before position ``i`` is an indefinite feminine noun (… ة)."""
-        if i == 0:
-            return False
-        prev, pkey = norms[i - 1], keys[i - 1]
-        return pkey is not None and prev.endswith("ة") and not pkey.startswith("ال")
 
     def find_in_text(self, text: str) -> list[tuple[str, str, int, int]]:
         """Mentions in raw text: (canonical, type, start_char, end_char), offsets into ``text``.
@@ -518,6 +527,7 @@ def count_article(text: str, grouper: Grouper, entity_matcher: EntityMatcher | N
     cache_get = grouper._cache.get
     analyse = grouper.analyse
     groups = grouper.alias_groups
+    adjective_forms = grouper.adjective_forms
     words = 0
     term_list: list[tuple[int, str]] = []
     mentions: Counter = Counter()
@@ -535,6 +545,11 @@ def count_article(text: str, grouper: Grouper, entity_matcher: EntityMatcher | N
             a = cache_get(t)
             recs.append(a if a is not None else analyse(t))
         keys = [a.key for a in recs]
+        if adjective_forms:
+            for i, t in enumerate(norms):
+                if t in adjective_forms and grouper.is_adjective_use(norms, keys, i):
+                    keys[i] = fold(t)      # the adjective سورية keeps its own key
+                    recs[i] = _Analysis(keys[i], 0, len(t))
         surfaces = None
         for a, t in zip(recs, norms):
             if a.alias is not None:

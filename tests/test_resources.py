@@ -1,0 +1,177 @@
+"""Facts about loading and validating the editable language resources."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from core.arabic import normalize
+from core.model import ResourceError
+from core.resources import (
+    DEFAULT_DIR,
+    Topic,
+    dump_topics,
+    load_aliases,
+    load_gazetteer,
+    load_resources,
+    load_stopwords,
+    load_topics,
+    validate_topics,
+)
+
+
+@pytest.fixture
+def resdir(tmp_path):
+    """A writable copy of the shipped resources."""
+    d = tmp_path / "resources"
+    shutil.copytree(DEFAULT_DIR, d, ignore=shutil.ignore_patterns("outlets.yaml"))
+    return d
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shipped_resources_load_and_validate():
+    res = load_resources()
+    assert len(res.stopwords) > 500
+    assert len(res.gazetteer) > 150
+    assert len(res.topics) >= 12
+    assert {"person", "place", "organisation"} == {e.type for e in res.gazetteer}
+    names = {e.name for e in res.gazetteer}
+    assert {"لافروف", "تيلرسون", "بومبيو", "بوتين", "ترامب", "الولايات المتحدة", "سوريا", "موسكو",
+            "واشنطن", "مجلس الأمن", "منظمة حظر الأسلحة الكيميائية", "خان شيخون"} <= names
+
+
+def test_stop_words_are_normalised_on_load():
+    sw = load_resources().stopwords
+    for w in ["في", "من", "قال", "بشأن", "وقال", "وأكد", "أضاف", "أشار", "إلى", "على", "اليوم", "أمس", "وفي", "فإن"]:
+        assert normalize(w) in sw, w
+    assert "إلى" not in sw and "الي" in sw          # stored in normalised form only
+
+
+def test_stop_word_file_rejects_punctuation(tmp_path):
+    p = write(tmp_path / "stopwords.txt", "# comment\nفي من\nقال، \n")
+    with pytest.raises(ResourceError) as e:
+        load_stopwords(p)
+    assert e.value.file == "stopwords.txt" and "line 3" in str(e.value.row) and "قال،" in str(e.value)
+
+
+def test_gazetteer_rejects_an_unknown_type_naming_file_and_entry(tmp_path):
+    p = write(tmp_path / "gazetteer.yaml",
+              "- {name: لافروف, name_en: Lavrov, type: person}\n"
+              "- {name: موسكو, name_en: Moscow, type: city}\n")
+    with pytest.raises(ResourceError) as e:
+        load_gazetteer(p)
+    msg = str(e.value)
+    assert e.value.file == "gazetteer.yaml"
+    assert "entry 2 (موسكو)" in msg and "person, place, organisation" in msg and "'city'" in msg
+
+
+def test_gazetteer_rejects_a_variant_claimed_by_two_entities(tmp_path):
+    p = write(tmp_path / "gazetteer.yaml",
+              "- {name: الولايات المتحدة, name_en: US, type: place, variants: [أمريكا]}\n"
+              "- {name: أمريكا الشمالية, name_en: North America, type: place, variants: [امريكا]}\n")
+    with pytest.raises(ResourceError) as e:
+        load_gazetteer(p)
+    assert "entry 2" in str(e.value) and "entry 1" in str(e.value) and "امريكا" in str(e.value)
+
+
+def test_topics_reject_a_duplicate_id(tmp_path):
+    p = write(tmp_path / "topics.yaml",
+              "- {id: syria, name_ar: سوريا, name_en: Syria, keywords: [سوريا]}\n"
+              "- {id: syria, name_ar: سورية, name_en: Syria 2, keywords: [دمشق]}\n")
+    with pytest.raises(ResourceError) as e:
+        load_topics(p)
+    assert e.value.file == "topics.yaml" and "entry 2 (syria)" in str(e.value) and "duplicate" in str(e.value)
+
+
+@pytest.mark.parametrize("keywords, reason", [
+    ("[]", "keywords is empty"),
+    ("[أ ب ج د]", "at most 3"),
+    ("[سوريا, سورِيا]", "listed twice"),
+])
+def test_topics_reject_bad_keywords(tmp_path, keywords, reason):
+    p = write(tmp_path / "topics.yaml", f"- {{id: t1, name_ar: موضوع, name_en: Topic, keywords: {keywords}}}\n")
+    with pytest.raises(ResourceError) as e:
+        load_topics(p)
+    assert "entry 1 (t1)" in str(e.value) and reason in str(e.value)
+
+
+def test_aliases_reject_a_spelling_in_two_groups(tmp_path):
+    p = write(tmp_path / "aliases.yaml",
+              "groups:\n  - {canonical: سوريا, variants: [سورية]}\n  - {canonical: الشام, variants: [سوريه, سورية]}\n")
+    with pytest.raises(ResourceError) as e:
+        load_aliases(p)
+    assert e.value.file == "aliases.yaml" and "entry 2 (الشام)" in str(e.value) and "entry 1" in str(e.value)
+
+
+def test_aliases_reject_unknown_forms(tmp_path):
+    p = write(tmp_path / "aliases.yaml", "groups:\n  - {canonical: أمريكي, variants: [أميركي], forms: plural}\n")
+    with pytest.raises(ResourceError, match="forms must be one of"):
+        load_aliases(p)
+
+
+def test_nisba_alias_covers_derived_forms():
+    aliases = load_resources().aliases
+    fm = aliases.form_map()
+    assert fm["الاميركية"][0] == "الامريكية"
+    assert fm["اميركيين"][0] == "امريكيين"
+    assert fm["الكيمياوية"][0] == "الكيماوية"
+    assert "السورية" not in fm                       # سوريا/سورية is a word alias only
+
+
+def test_a_stop_word_that_is_a_gazetteer_name_is_refused(resdir):
+    with (resdir / "stopwords.txt").open("a", encoding="utf-8") as f:
+        f.write("\nموسكو\n")
+    with pytest.raises(ResourceError) as e:
+        load_resources(resdir)
+    assert e.value.file == "gazetteer.yaml" and "(موسكو)" in str(e.value) and "stop word" in str(e.value)
+
+
+def test_a_topic_keyword_with_a_stop_word_is_refused(resdir):
+    with (resdir / "topics.yaml").open("a", encoding="utf-8") as f:
+        f.write("\n- {id: arms, name_ar: التسلح, name_en: Arms, keywords: [الحد من الأسلحة]}\n")
+    with pytest.raises(ResourceError) as e:
+        load_resources(resdir)
+    assert e.value.file == "topics.yaml" and "(arms)" in str(e.value) and "'من'" in str(e.value)
+
+
+def test_invalid_yaml_names_the_line(tmp_path):
+    p = write(tmp_path / "topics.yaml", "- id: a\n  keywords: [سوريا\n")
+    with pytest.raises(ResourceError) as e:
+        load_topics(p)
+    assert e.value.file == "topics.yaml" and "line" in str(e.value.row)
+
+
+def test_fingerprint_changes_when_a_file_changes(resdir):
+    before = load_resources(resdir).fingerprint()
+    assert load_resources(resdir).fingerprint() == before
+    with (resdir / "stopwords.txt").open("a", encoding="utf-8") as f:
+        f.write("\nكلمة\n")
+    assert load_resources(resdir).fingerprint() != before
+
+
+def test_dump_topics_round_trips(tmp_path):
+    topics = load_resources().topics
+    topics[1] = Topic(topics[1].id, topics[1].name_ar, topics[1].name_en, topics[1].keywords + ["الكلور"])
+    p = tmp_path / "topics.yaml"
+    dump_topics(topics, p)
+    again = load_topics(p)
+    assert [(t.id, t.keywords) for t in again] == [(t.id, t.keywords) for t in topics]
+    assert p.read_text(encoding="utf-8").startswith("#")
+
+
+def test_validate_topics_from_the_app_editor():
+    sw = load_resources().stopwords
+    ok = validate_topics([Topic("x", "س", "X", ["الكلور"])], sw)
+    assert ok[0].norm_keywords == ["الكلور"]
+    with pytest.raises(ResourceError, match="stop word"):
+        validate_topics([Topic("x", "س", "X", ["في سوريا"])], sw)
+
+
+def test_docstring_examples():
+    import doctest
+
+    import core.resources
+    assert doctest.testmod(core.resources).failed == 0

@@ -1,0 +1,328 @@
+"""Facts about the counting pipeline on the five seed articles and the ant_multisource excerpt."""
+import doctest
+import json
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import core.textpipe as textpipe
+from core.arabic import clean_surface, fold, normalize, tokenize
+from core.resources import Topic, load_resources
+from core.textpipe import (
+    EntityMatcher,
+    Grouper,
+    Labeler,
+    article_clauses,
+    count_article,
+    key_variants,
+    ngrams,
+    norm_counts,
+    topic_keys,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = sorted((ROOT / "data" / "sample").glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def res():
+    return load_resources()
+
+
+@pytest.fixture(scope="module")
+def texts():
+    return [p.read_text(encoding="utf-8") for p in SEEDS]
+
+
+@pytest.fixture(scope="module")
+def grouper(res, texts):
+    return Grouper.build(norm_counts(texts), res)
+
+
+@pytest.fixture(scope="module")
+def matcher(res, grouper):
+    return EntityMatcher(res.gazetteer, grouper)
+
+
+@pytest.fixture(scope="module")
+def counted(texts, grouper, matcher):
+    lab = Labeler()
+    counts = [count_article(t, grouper, matcher, lab) for t in texts]
+    return counts, lab
+
+
+def k(grouper, word):
+    return grouper.key(normalize(word))
+
+
+# --- grouping -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("written, grouped", [
+    ("للافروف", "لافروف"),
+    ("والولايات", "الولايات"),
+    ("بموسكو", "موسكو"),
+    ("وبومبيو", "بومبيو"),
+    ("لبومبيو", "بومبيو"),
+    ("وواشنطن", "واشنطن"),
+    ("وروسيا", "روسيا"),
+])
+def test_clitics_are_stripped_on_the_seeds(grouper, written, grouped):
+    assert k(grouper, written) == k(grouper, grouped) == fold(normalize(grouped))
+
+
+def test_no_proper_name_in_the_seeds_is_damaged(res, grouper, texts):
+    names = res.entity_tokens()
+    seen = {t for text in texts for t in tokenize(normalize(text)) if t in names}
+    assert {"بوتين", "واشنطن", "لافروف", "تيلرسون", "بومبيو", "لبنان", "بريطانيا", "كوريا"} <= seen
+    for t in seen:
+        if t in res.stopwords:
+            continue
+        key = grouper.key(t)
+        # unchanged, or only respelled by the alias table (سورية → سوريا)
+        assert key == fold(t) or t in grouper.alias_map, (t, key)
+
+
+def test_false_clitic_splits_are_refused():
+    counts = {"وزير": 500, "زير": 3, "لبنان": 200, "بنان": 2, "ولي": 80, "لي": 300,
+              "بوتين": 100, "وتين": 1, "واشنطن": 90, "اشنطن": 1, "فرنسا": 50, "رنسا": 1,
+              "كوريا": 40, "وريا": 1, "بريطانيا": 30, "ريطانيا": 1, "وحدة": 60, "حدة": 50,
+              "فيصل": 20, "يصل": 80, "وقرار": 3, "قرار": 10}
+    g = Grouper.build(counts, load_resources())
+    for word in ["وزير", "لبنان", "ولي", "بوتين", "واشنطن", "فرنسا", "كوريا", "بريطانيا", "فيصل"]:
+        assert g.key(word) == fold(word), word
+    assert g.key("وحدة") == "وحده"             # frequency rule + keep-list
+    assert g.key("وقرار") == "قرار"             # a real clitic form, rarer than the bare word
+
+
+def test_lam_lam_becomes_the_article():
+    g = Grouper.build({"للرئيس": 5, "الرئيس": 100, "لرئيس": 2}, load_resources())
+    assert g.key("للرئيس") == "الرئيس"
+
+
+def test_stop_word_plus_clitic_is_a_stop_word(grouper):
+    for w in ["في", "من", "قال", "بشأن", "وفي", "فإن", "وقال", "عليه", "لكنه", "وبشأن", "ولكنهم"]:
+        assert grouper.key(normalize(w)) is None, w
+
+
+def test_numbers_and_single_letters_have_no_key(grouper):
+    assert grouper.key("2254") is None
+    assert grouper.key("ب") is None
+
+
+def test_syria_spellings_share_a_key_but_the_adjective_does_not(grouper):
+    assert k(grouper, "سورية") == k(grouper, "سوريا") == k(grouper, "وسورية") == k(grouper, "بسوريا")
+    assert k(grouper, "السورية") != k(grouper, "سوريا")
+    assert k(grouper, "السوري") != k(grouper, "سوريا")
+
+
+def test_american_spellings_share_a_key(grouper):
+    assert k(grouper, "أمريكي") == k(grouper, "أميركي") == k(grouper, "امريكي")
+    assert k(grouper, "الأمريكي") == k(grouper, "الأميركي") == k(grouper, "الامريكي")
+    assert k(grouper, "الأمريكية") == k(grouper, "الأميركية") == k(grouper, "والأميركية")
+    assert k(grouper, "الأمريكيين") == k(grouper, "الأميركيين")
+    assert k(grouper, "الأمريكي") != k(grouper, "الأمريكية")
+    assert k(grouper, "الكيميائية") == k(grouper, "الكيماوية") == k(grouper, "الكيمياوية")
+
+
+def test_grouper_round_trips_through_a_frame(res, grouper):
+    df = grouper.to_frame()
+    assert list(df.columns) == ["norm", "key"]
+    assert len(df) > 1000
+    g2 = Grouper.from_frame(df, res)
+    for w in df["norm"].head(300):
+        assert g2.key(w) == grouper.key(w)
+    # search queries go through the same rules against the stored vocabulary
+    assert g2.query_key("سورية") == g2.query_key("سوريا") == "سوريا"
+    assert g2.query_key("للافروف") == "لافروف"
+    assert g2.query_key("وللافروف") == "لافروف"      # not in the corpus: rules, not the map
+    assert g2.query_key("الولايات المتحدة") == "الولايات المتحده"
+    assert g2.key("في") is None
+
+
+# --- n-grams --------------------------------------------------------------------------------
+
+def test_ngrams_stay_inside_runs_of_kept_words():
+    keys = ["روسيا", "الولايات", "المتحده", None, "سوريا", "موحده"]
+    assert ngrams(keys, 2) == ["روسيا الولايات", "الولايات المتحده", "سوريا موحده"]
+    assert ngrams(keys, 3) == ["روسيا الولايات المتحده"]
+
+
+def test_no_ngram_across_a_removed_stop_word_or_a_clause(grouper):
+    clauses = article_clauses("اتفقت روسيا على إنشاء مجموعة عمل، وقال لافروف")
+    keys = [[grouper.key(n) for _, n in c] for c in clauses]
+    bigrams = [b for c in keys for b in ngrams(c, 2)]
+    assert "روسيا انشاء" not in bigrams          # على was removed between them
+    assert "عمل لافروف" not in bigrams          # the comma ends the clause
+    assert "مجموعه عمل" in bigrams
+
+
+def test_article_clauses_pairs_surface_and_norm():
+    assert article_clauses("قال الأمريكيّ: سورية") == [
+        [("قال", "قال"), ("الأمريكي", "الامريكي")], [("سورية", "سورية")]]
+
+
+# --- counting the seeds ---------------------------------------------------------------------
+
+def test_top_keywords_of_the_seeds(counted):
+    counts, _ = counted
+    total = Counter()
+    for c in counts:
+        total.update(c.terms)
+    top_uni = {key for (n, key), _ in Counter({t: v for t, v in total.items() if t[0] == 1}).most_common(40)}
+    top_bi = {key for (n, key), _ in Counter({t: v for t, v in total.items() if t[0] == 2}).most_common(40)}
+    assert "الولايات المتحده" in top_bi
+    assert "خان شيخون" in top_bi
+    assert "مجموعه عمل" in top_bi
+    assert {"لافروف", "روسيا", "سوريا"} <= top_uni
+    every_word = {w for (n, key) in total for w in key.split()}
+    for stop in ["في", "من", "قال", "بشان", "وقال", "الي", "علي", "ان"]:
+        assert stop not in every_word, stop
+
+
+def test_word_count_includes_stop_words(texts, grouper, matcher):
+    c = count_article("قال لافروف في موسكو 2019", grouper, matcher)
+    assert c.words == 5
+    assert c.terms[(1, "لافروف")] == 1 and (1, "في") not in c.terms
+
+
+def test_labels_keep_hamza_and_follow_frequency(counted, grouper):
+    _, lab = counted
+    assert lab.label(k(grouper, "لافروف")) == "لافروف"
+    assert lab.label(k(grouper, "بومبيو")) == "بومبيو"
+    forms = dict(lab.forms(k(grouper, "الأمريكي")))
+    assert {"الأمريكي", "الأميركي"} <= set(forms)
+    assert lab.label(k(grouper, "الأمريكي")) == max(forms, key=forms.get) == "الأميركي"
+    assert lab.label(k(grouper, "سوريا")) == "سوريا"
+    assert lab.label("الولايات المتحده") == "الولايات المتحدة"
+    assert lab.label(k(grouper, "إدلب")) == "إدلب"
+
+
+def test_labeler_merges_and_breaks_ties_deterministically():
+    lab = Labeler()
+    lab.add("x", "ب", 2)
+    lab.add("x", "أ", 2)
+    other = Labeler()
+    other.add("x", "ب", 1)
+    lab.update(other)
+    assert lab.label("x") == "ب" and lab.forms("x") == [("ب", 3), ("أ", 2)]
+    assert lab.label("unseen") == "unseen"
+
+
+def test_lavrov_mentions_in_seed_000_counted_by_hand(counted):
+    counts, _ = counted
+    # سيرغي لافروف، | وقال لافروف إن | حسب لافروف | وشدد لافروف | وعبر لافروف | أعلن لافروف
+    assert counts[0].mentions["لافروف"] == 6
+    # "سوريا دولة موحدة" and "في سورية"; الأزمة السورية / بالصراع السوري are adjectives
+    assert counts[0].mentions["سوريا"] == 2
+    assert counts[0].mentions["الولايات المتحدة"] == 6
+
+
+def test_syrian_air_base_is_not_syria_in_seed_002(counted, matcher, texts):
+    counts, _ = counted
+    assert "قاعدة جوية سورية" in texts[2]
+    assert counts[2].mentions["سوريا"] == texts[2].count("سوريا")     # 6 × سوريا, 0 × the adjective
+    clause = article_clauses("هجوم صاروخي شنته الولايات المتحدة على قاعدة جوية سورية يوم الخميس")[0]
+    assert [m[0] for m in matcher.find(clause)] == ["الولايات المتحدة"]
+    clause = article_clauses("تسوية النزاع في سوريا")[0]
+    assert [m[0] for m in matcher.find(clause)] == ["سوريا"]
+    # the adjective keeps its own key, and is not counted as a spelling of the country
+    assert counts[2].terms[(3, "قاعده جويه سوريه")] == 1
+    assert counts[2].variants[("سوريا", "سورية")] == 0
+
+
+def test_mentions_count_with_clitics(matcher):
+    def names(text):
+        return [m[0] for c in article_clauses(text) for m in matcher.find(c)]
+    assert names("ووفقا للافروف") == ["لافروف"]
+    assert names("وبومبيو وصل بموسكو") == ["بومبيو", "موسكو"]
+    assert names("روسيا والولايات المتحدة") == ["روسيا", "الولايات المتحدة"]
+    assert names("الرئيس الروسي فلاديمير بوتين") == ["بوتين"]          # longest match, one mention
+    assert names("الأزمة السورية والمواقف الروسية") == []
+    assert names("الغوطة الشرقية") == ["الغوطة الشرقية"]
+
+
+def test_find_in_text_gives_character_offsets(matcher):
+    text = "قال وزير الخارجية الروسي سيرغي لافروف: «نتفق مع الولايات المتحدة» بشأن سورية."
+    found = matcher.find_in_text(text)
+    assert [(n, text[a:b]) for n, _, a, b in found] == [
+        ("لافروف", "سيرغي لافروف"), ("الولايات المتحدة", "الولايات المتحدة"), ("سوريا", "سورية")]
+    # raw text with harakat: offsets still point into the given string
+    raw = "وصَلَ بومبيو إلى سوتشي"
+    (n1, _, a, b), (n2, _, c, d) = matcher.find_in_text(raw)
+    assert (n1, raw[a:b], n2, raw[c:d]) == ("بومبيو", "بومبيو", "سوتشي", "سوتشي")
+
+
+def test_spelling_variants_per_article(counted):
+    counts, _ = counted
+    assert counts[4].variants[("سوريا", "سورية")] >= 5          # Al-Thawra writes سورية
+    assert counts[4].variants[("أمريكي", "أميركي")] >= 10        # … and أميركي
+    assert counts[0].variants[("أمريكي", "أمريكي")] >= 3        # Kassioun writes أمريكي
+    assert counts[3].variants[("أمريكي", "امريكي")] >= 3        # SyriaNews without hamza
+    assert all(isinstance(v, str) and v == clean_surface(v) for _, v in counts[4].variants)
+
+
+# --- topics ---------------------------------------------------------------------------------
+
+def test_topic_keys_lenient_matching(grouper):
+    vocab = {(1, "الكيماوي"), (1, "كيماويه"), (1, "الكيماويه"), (1, "الكيماويات"), (2, "السلاح الكيماوي"),
+             (2, "الهجوم الكيماوي"), (1, "كيمياء"), (1, "سلاح"), (2, "اسلحه كيماويه")}
+    topics = [Topic("cw", "الأسلحة الكيماوية", "Chemical weapons", ["كيماوي", "سلاح كيماوي", "كيميائية"])]
+    df = topic_keys(topics, vocab, grouper)
+    got = set(zip(df["n"], df["key"]))
+    assert got == {(1, "الكيماوي"), (1, "كيماويه"), (1, "الكيماويه"), (1, "الكيماويات"), (2, "السلاح الكيماوي")}
+    assert list(df.columns) == ["topic", "n", "key"]
+
+
+def test_key_variants_do_not_turn_a_feminine_noun_into_another_word():
+    assert "معاهد" not in key_variants("معاهده")          # معاهدة (treaty) ≠ معاهد (institutes)
+    assert {"المعاهده", "معاهدات"} <= key_variants("معاهده")
+    assert {"انتخاب", "الانتخابات"} <= key_variants("انتخابات")
+    assert {"الحوثي", "حوثيون"} <= key_variants("الحوثيين")
+
+
+def test_adding_chlorine_to_the_chemical_topic_changes_the_counts(res, counted, grouper):
+    counts, _ = counted
+    vocab = {t for c in counts for t in c.terms}
+    chem = next(t for t in res.topics if t.id == "chemical-weapons")
+    assert not any(normalize(kw) == "الكلور" for kw in chem.keywords)
+    before = topic_keys([chem], vocab, grouper)
+    edited = Topic(chem.id, chem.name_ar, chem.name_en, chem.keywords + ["الكلور"])
+    after = topic_keys([edited], vocab, grouper)
+    assert (1, "الكلور") in set(zip(after["n"], after["key"])) - set(zip(before["n"], before["key"]))
+    assert counts[2].terms[(1, "الكلور")] == 1
+
+
+def test_topic_keys_is_fast_on_a_large_vocabulary(res, grouper):
+    vocab = {(1 + i % 3, f"كلمه{i}") for i in range(500_000)} | {(1, "الكيماوي")}
+    t0 = time.perf_counter()
+    df = topic_keys(res.topics, vocab, grouper)
+    assert time.perf_counter() - t0 < 2.0
+    assert (1, "الكيماوي") in set(zip(df["n"], df["key"]))
+
+
+def test_topic_keys_without_a_grouper_uses_the_default_resources():
+    df = topic_keys([Topic("cw", "كيماوي", "Chemical", ["كيميائي"])], {(1, "الكيماوي")})
+    assert list(df["key"]) == ["الكيماوي"]
+
+
+# --- realistic text -------------------------------------------------------------------------
+
+def test_counts_the_ant_excerpt(res):
+    rows = [json.loads(line) for line in (ROOT / "tests" / "data" / "ant_excerpt.jsonl").open(encoding="utf-8")]
+    texts = [r.get("text") or "" for r in rows]
+    g = Grouper.build(norm_counts(texts), res)
+    m = EntityMatcher(res.gazetteer, g)
+    total, mentions = Counter(), Counter()
+    for t in texts:
+        c = count_article(t, g, m)
+        total.update({key: v for (n, key), v in c.terms.items() if n == 1})
+        mentions.update(c.mentions)
+    top = [key for key, _ in total.most_common(30)]
+    assert not set(top) & {"في", "من", "قال", "بشان", "علي", "الي", "ان", "التي", "الذي"}
+    assert mentions["ترامب"] > 0 and mentions["الولايات المتحدة"] > 0
+
+
+def test_docstring_examples():
+    assert doctest.testmod(textpipe).failed == 0
