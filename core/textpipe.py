@@ -341,23 +341,46 @@ class Labeler:
     """
 
     def __init__(self):
+        # Most n-gram keys are seen once: they live in ``_once`` (key → surface) until a
+        # second occurrence moves them to ``_forms`` (key → {surface: count}).
+        self._once: dict[str, str] = {}
         self._forms: dict[str, dict[str, int]] = {}
 
     def add(self, key: str, surface: str, n: int = 1) -> None:
         d = self._forms.get(key)
-        if d is None:
-            self._forms[key] = {surface: n}
-        else:
+        if d is not None:
             d[surface] = d.get(surface, 0) + n
+            return
+        first = self._once.pop(key, None)
+        if first is None and n == 1:
+            self._once[key] = surface
+            return
+        d = self._forms[key] = {} if first is None else {first: 1}
+        d[surface] = d.get(surface, 0) + n
+
+    def _items(self):
+        for k, s in self._once.items():
+            yield k, {s: 1}
+        yield from self._forms.items()
 
     def update(self, other: "Labeler") -> None:
         """Merge another labeler's counts into this one."""
-        for k, forms in other._forms.items():
+        for k, forms in other._items():
             for s, n in forms.items():
                 self.add(k, s, n)
 
+    def _get(self, key: str) -> dict[str, int]:
+        d = self._forms.get(key)
+        if d is not None:
+            return d
+        s = self._once.get(key)
+        return {} if s is None else {s: 1}
+
     def label(self, key: str) -> str:
         """Most frequent clean surface form of ``key`` (ties: alphabetical); the key if unseen."""
+        s = self._once.get(key)
+        if s is not None:
+            return s
         d = self._forms.get(key)
         if not d:
             return key
@@ -365,22 +388,23 @@ class Labeler:
 
     def forms(self, key: str) -> list[tuple[str, int]]:
         """Every surface form merged under ``key`` with its count, most frequent first."""
-        return sorted(self._forms.get(key, {}).items(), key=lambda kv: (-kv[1], kv[0]))
+        return sorted(self._get(key).items(), key=lambda kv: (-kv[1], kv[0]))
 
     def __contains__(self, key: str) -> bool:
-        return key in self._forms
+        return key in self._once or key in self._forms
 
     def __len__(self) -> int:
-        return len(self._forms)
+        return len(self._once) + len(self._forms)
 
     def to_frame(self) -> pd.DataFrame:
         """Columns key, surface, count (one row per form)."""
-        rows = [(k, s, n) for k, d in self._forms.items() for s, n in d.items()]
+        rows = [(k, s, n) for k, d in self._items() for s, n in d.items()]
         return pd.DataFrame(rows, columns=["key", "surface", "count"])
 
     def labels_frame(self) -> pd.DataFrame:
         """Columns key, label."""
-        return pd.DataFrame([(k, self.label(k)) for k in self._forms], columns=["key", "label"])
+        keys = list(self._once) + list(self._forms)
+        return pd.DataFrame([(k, self.label(k)) for k in keys], columns=["key", "label"])
 
 
 # ---------------------------------------------------------------------------

@@ -326,3 +326,16 @@ def test_counts_the_ant_excerpt(res):
 
 def test_docstring_examples():
     assert doctest.testmod(textpipe).failed == 0
+
+
+def test_labeler_frames_and_single_occurrences():
+    lab = Labeler()
+    lab.add("الولايات المتحده", "الولايات المتحدة")
+    lab.add("امريكي", "أميركي")
+    lab.add("امريكي", "أمريكي")
+    lab.add("امريكي", "أميركي")
+    assert len(lab) == 2 and "امريكي" in lab and "x" not in lab
+    assert lab.forms("الولايات المتحده") == [("الولايات المتحدة", 1)]
+    labels = dict(lab.labels_frame().itertuples(index=False))
+    assert labels == {"الولايات المتحده": "الولايات المتحدة", "امريكي": "أميركي"}
+    assert lab.to_frame()["count"].sum() == 4
