@@ -1,0 +1,85 @@
+"""Small string helpers shared by the ingestion modules (pure functions, no state).
+
+They only tidy *layout* (spaces, invisible marks, line breaks) and build matching
+keys; spelling is never changed in the text handed to the store.
+"""
+from __future__ import annotations
+
+import re
+
+from core.arabic import INVISIBLES, SPACES, normalize
+
+#: Spaces that look like a space (NBSP, thin spaces …) → " "; zero-width and bidi marks
+#: (ZWSP, ZWNJ, ZWJ, LRM, RLM, embeddings, isolates, BOM, ALM, soft hyphen) → removed.
+_LAYOUT_TABLE = str.maketrans({**{c: None for c in INVISIBLES}, **SPACES, "\u2000": " ", "\u2001": " ",
+                               "\u2002": " ", "\u2003": " ", "\u2004": " ", "\u2005": " ",
+                               "\u2006": " ", "\u2008": " ", "\u205F": " ", "\t": " ",
+                               "\v": " ", "\f": " "})
+_LAYOUT_ODD = re.compile("[%s]" % re.escape("".join(chr(c) for c in _LAYOUT_TABLE)))
+_SPACE_RUN = re.compile(r" {2,}")
+_NON_KEY = re.compile(r"[\W_]+")
+_DIGITS_TABLE = str.maketrans({chr(0x0660 + i): str(i) for i in range(10)}
+                              | {chr(0x06F0 + i): str(i) for i in range(10)})
+#: Length-preserving letter folding used only for *matching* (months, labels):
+#: أ إ آ ٱ → ا, ى → ي, ة → ه, Arabic-Indic digits → ASCII.  (str.replace per pair is ~20×
+#: faster than str.translate with a dict on Arabic text.)
+_MATCH_FOLD_PAIRS = [("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي"), ("ة", "ه")]
+_OTHER_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
+_NOT_BLANK = re.compile("[^\\s%s]" % "".join(INVISIBLES + list(SPACES)))
+
+
+def tidy_line(line: str) -> str:
+    """One line with layout oddities fixed: NBSP → space, ZWSP/RLM removed, runs of spaces collapsed.
+
+    >>> tidy_line("\\u200fوقررت روسيا\\u00a0 منذ ايام ")
+    'وقررت روسيا منذ ايام'
+    """
+    if _LAYOUT_ODD.search(line):  # translate() is slow on Arabic text: only when needed
+        line = line.translate(_LAYOUT_TABLE)
+    if "  " in line:
+        line = _SPACE_RUN.sub(" ", line)
+    return line.strip()
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on line breaks only (\\n, \\r\\n, \\r), never on U+2028 & co. inside a paragraph."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def is_blank(text: str) -> bool:
+    """True when nothing but spaces, NBSP and invisible marks is left.
+
+    >>> is_blank("\\u00a0\\u200b \\n")
+    True
+    """
+    return _NOT_BLANK.search(text) is None
+
+
+def to_ascii_digits(text: str) -> str:
+    """Arabic-Indic and Persian digits → ASCII (١٥-٥-٢٠١٩ → 15-5-2019)."""
+    return text.translate(_DIGITS_TABLE) if _OTHER_DIGIT.search(text) else text
+
+
+def match_fold(text: str) -> str:
+    """Length-preserving folding for pattern matching: "إبريل" and "ابريل" look the same.
+
+    >>> match_fold("أيار ١٥")
+    'ايار 15'
+    """
+    for src, dst in _MATCH_FOLD_PAIRS:
+        if src in text:
+            text = text.replace(src, dst)
+    return to_ascii_digits(text)
+
+
+def name_key(name: str) -> str:
+    """The key two spellings of one name share: project normaliser, ة → ه, no spaces or punctuation.
+
+    >>> name_key("فرانس 24") == name_key("فرانس٢٤") == name_key("فرانس24")
+    True
+    >>> name_key("Sky News Arabia")
+    'skynewsarabia'
+    >>> name_key("أ ف ب") == name_key("ا.ف.ب")
+    True
+    """
+    return _NON_KEY.sub("", normalize(name).casefold().replace("ة", "ه"))

@@ -1,0 +1,179 @@
+"""From raw records to :class:`core.model.Article` s: cleaning, metadata decisions, duplicates, ids.
+
+Decisions, per record (each a small function below):
+
+* **text**: ``text_original`` is the decoded file/cell exactly; ``text`` is the cleaned text that
+  is counted, and it always starts with the headline: a .txt keeps its headline line, a table row
+  gets its title column prepended (unless the text already starts with it).
+* **empty**: a blank file/cell → Problem "empty"; a text that is only furniture (e.g. Al Arabiya's
+  disclaimer alone) → Problem "empty-after-cleaning", and the article is skipped.
+* **outlet / date**: a stated value (sidecar, table column) wins, source "sidecar"; otherwise the
+  dateline/footer/signature, source "inferred"; otherwise "unknown".  An unreadable stated date is
+  reported ("bad-date") and the text may still state one.
+* **duplicates**: the first article with a URL or a cleaned text is kept; later ones are reported
+  ("duplicate-url", "duplicate-text") naming the kept id.  A repeated id gets a suffix ("-2").
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from core.model import SOURCE_INFERRED, SOURCE_SIDECAR, SOURCE_UNKNOWN, UNKNOWN, Article, Problem
+
+from ._text import is_blank, tidy_line
+from .dates import is_empty_value, parse_date_value
+from .furniture import clean
+from .metadata import Inferred, infer, split_headline
+from .outlets import OutletTable
+from .readers import RawRecord, cell_text
+from .sidecar import Sidecar
+
+
+@dataclass
+class Assembler:
+    """Collects articles and problems; ``add()`` one raw record at a time (order decides duplicates)."""
+
+    outlets: OutletTable
+    sidecars: dict[str, Sidecar] = field(default_factory=dict)   # scope → sidecar ("*" = explicit)
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    _urls: dict[str, Article] = field(default_factory=dict)
+    _texts: dict[bytes, Article] = field(default_factory=dict)
+    _ids: dict[str, Article] = field(default_factory=dict)
+
+    def add(self, raw: RawRecord) -> Article | None:
+        """Turn one record into an article (or a Problem); returns the article kept, if any."""
+        where = (raw.source_file, raw.source_row)
+        if is_blank(raw.text):
+            self.problems.append(Problem(*where, "empty", "no text" if not raw.text else "only spaces/invisible marks"))
+            return None
+        stated = self._stated(raw)
+        headline = split_headline(raw.text, self.outlets) if raw.kind == "txt" else ""
+        cleaned, removed = clean(raw.text, self.outlets)
+        body = _without_headline(cleaned, headline)
+        if is_blank(body):
+            shown = "; ".join(r[:60] for r in removed[:2])
+            self.problems.append(Problem(*where, "empty-after-cleaning",
+                                         f"only page furniture: {shown}" if shown else "only a headline"))
+            return None
+        title = tidy_line(cell_text(stated.get("title"))) or headline
+        art = Article(
+            id=raw.id, text_original=raw.text, text=_with_title(cleaned, title, headline), title=title,
+            url=cell_text(stated.get("url")).strip(), category=cell_text(stated.get("category")).strip(),
+            source_file=raw.source_file, source_row=raw.source_row, removed=removed)
+        inferred = _Lazy(raw.text, self.outlets)
+        self._set_outlet(art, stated, inferred)
+        self._set_date(art, stated, inferred, where)
+        if self._duplicate(art, body, where):
+            return None
+        self._unique_id(art, where)
+        self.articles.append(art)
+        return art
+
+    # --- stated values ---------------------------------------------------------------------------
+    def _stated(self, raw: RawRecord) -> dict[str, object]:
+        """Table values, overridden by sidecar values (explicit ``metadata=`` > own folder > parent folders)."""
+        stated = {k: v for k, v in raw.fields.items() if not is_empty_value(v)}
+        entries = [sidecar.find(raw.keys) for sidecar in self._sidecars_for(raw.scope)]
+        entries = [e for e in entries if e is not None]
+        for entry in reversed(entries):
+            entry.used = True
+            stated.update(entry.values)
+        if entries:
+            fields = set().union(*(e.values for e in entries))
+            stated["_sidecar"] = (f"{entries[0].file}, row {entries[0].row}", fields)
+        return stated
+
+    def _sidecars_for(self, scope: str) -> list[Sidecar]:
+        """Sidecars that apply to a file in folder ``scope``, most specific (after "*") first."""
+        found = [self.sidecars["*"]] if "*" in self.sidecars else []
+        parents = [s for s in self.sidecars if s != "*" and (s == scope or scope.startswith(s.rstrip("/:") + "/"))]
+        return found + [self.sidecars[s] for s in sorted(parents, key=len, reverse=True)]
+
+    def _set_outlet(self, art: Article, stated: dict, inferred: "_Lazy") -> None:
+        raw_name = cell_text(stated.get("outlet")).strip() or cell_text(stated.get("outlet_en")).strip()
+        if raw_name:
+            resolved = self.outlets.resolve(raw_name)
+            art.outlet, table_en = resolved if resolved else (raw_name, "")
+            art.outlet_en = cell_text(stated.get("outlet_en")).strip() or table_en
+            art.outlet_source = SOURCE_SIDECAR
+        elif inferred.value.outlet:
+            art.outlet, art.outlet_en = inferred.value.outlet
+            art.outlet_source = SOURCE_INFERRED
+        else:
+            art.outlet, art.outlet_en, art.outlet_source = UNKNOWN, "", SOURCE_UNKNOWN
+
+    def _set_date(self, art: Article, stated: dict, inferred: "_Lazy", where: tuple) -> None:
+        value = stated.get("date")
+        if value is not None:
+            date = parse_date_value(value)
+            if date is not None:
+                art.date, art.date_source = date, SOURCE_SIDECAR
+                return
+            where_from, from_sidecar = stated.get("_sidecar", ("", set()))
+            origin = f" (from {where_from})" if "date" in from_sidecar else ""
+            self.problems.append(Problem(*where, "bad-date", f"cannot read the date {str(value)[:40]!r}{origin}; "
+                                                              "left unknown unless the text states one"))
+        if inferred.value.date:
+            art.date, art.date_source = inferred.value.date, SOURCE_INFERRED
+        else:
+            art.date, art.date_source = None, SOURCE_UNKNOWN
+
+    # --- duplicates and ids ----------------------------------------------------------------------
+    def _duplicate(self, art: Article, body: str, where: tuple) -> bool:
+        url_key = art.url.strip().rstrip("/").casefold()
+        if url_key and url_key in self._urls:
+            self.problems.append(Problem(*where, "duplicate-url", f"same URL as article '{self._urls[url_key].id}'"
+                                         f" ({_place(self._urls[url_key])}); the first is kept"))
+            return True
+        text_key = hashlib.blake2b(" ".join(body.split()).encode("utf-8"), digest_size=16).digest()
+        if text_key in self._texts:
+            kept = self._texts[text_key]
+            self.problems.append(Problem(*where, "duplicate-text",
+                                         f"same text as article '{kept.id}' ({_place(kept)}); the first is kept"))
+            return True
+        if url_key:
+            self._urls[url_key] = art
+        self._texts[text_key] = art
+        return False
+
+    def _unique_id(self, art: Article, where: tuple) -> None:
+        if art.id in self._ids:
+            first, n = self._ids[art.id], 2
+            while f"{art.id}-{n}" in self._ids:
+                n += 1
+            new_id = f"{art.id}-{n}"
+            self.problems.append(Problem(*where, "duplicate-id", f"id '{art.id}' is already used by {_place(first)}; "
+                                                                  f"this article is loaded as '{new_id}'"))
+            art.id = new_id
+        self._ids[art.id] = art
+
+
+class _Lazy:
+    """Infer metadata from the text only when a value is actually missing (it costs time)."""
+
+    def __init__(self, text: str, outlets: OutletTable):
+        self._text, self._outlets, self._value = text, outlets, None
+
+    @property
+    def value(self) -> Inferred:
+        if self._value is None:
+            self._value = infer(self._text, self._outlets)
+        return self._value
+
+
+def _without_headline(cleaned: str, headline: str) -> str:
+    if headline and cleaned.startswith(headline):
+        return cleaned[len(headline):].lstrip("\n")
+    return cleaned
+
+
+def _with_title(cleaned: str, title: str, headline: str) -> str:
+    """The counted text starts with the headline exactly once."""
+    if headline or not title or cleaned.startswith(title):
+        return cleaned
+    return f"{title}\n{cleaned}"
+
+
+def _place(art: Article) -> str:
+    return art.source_file + (f", row {art.source_row}" if art.source_row is not None else "")
