@@ -84,11 +84,11 @@ _TOKEN_RE = re.compile(TOKEN_PATTERN)
 #: an ASCII hyphen is a boundary only with space on both sides ("موسكو - واشنطن"), so 15-5-2019
 #: and "Al-Thawra" stay whole; "'" between two Latin letters (don't) is not a boundary.
 CLAUSE_BOUNDARY_PATTERN = (
-    r"\.{2,}|…"
-    r"|(?<![0-9])[.,]|[.,](?![0-9])"
-    r"|[!?؟،؛;:\"“”„«»‹›()\[\]{}<>﴾﴿–—\n\r\u2028\u2029]"
-    r"|(?<![A-Za-z])'|'(?![A-Za-z])"
-    r"|\s-+\s|^-+\s|\s-+$"
+    r"[!?؟،؛;:\"“”„«»‹›()\[\]{}<>﴾﴿–—\n\r\u2028\u2029…]"
+    r"|\.(?:\.+|(?!(?<=[0-9]\.)[0-9]))"          # . and ... but not 3.5
+    r"|,(?!(?<=[0-9],)[0-9])"                      # , but not 1,000
+    r"|'(?!(?<=[A-Za-z]')[A-Za-z])"                # ' but not don't
+    r"|\s-+(?=\s|$)|^-+\s"                         # a spaced hyphen: "موسكو - واشنطن"
 )
 _CLAUSE_RE = re.compile(CLAUSE_BOUNDARY_PATTERN, re.MULTILINE)
 

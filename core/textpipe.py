@@ -465,7 +465,7 @@ class EntityMatcher:
         self._index = index
 
     def _mkey(self, norm: str) -> str:
-        return self.grouper.key(norm) or fold(norm)
+        return self.grouper.key(norm) or norm
 
     def find(self, clause_tokens: list[tuple[str, str]]) -> list[tuple[str, str, int, int]]:
         """Mentions in one clause of (surface, norm) tokens: (canonical, type, start, end),
@@ -482,7 +482,7 @@ class EntityMatcher:
         index = self._index
         n = len(norms)
         i = 0
-        mk = [k if k is not None else fold(t) for k, t in zip(keys, norms)]
+        mk = [k if k is not None else t for k, t in zip(keys, norms)]
         while i < n:
             cands = index.get(mk[i])
             if cands:
@@ -539,24 +539,32 @@ class ArticleCounts:
 
 
 def count_article(text: str, grouper: Grouper, entity_matcher: EntityMatcher | None,
-                  labeler: Labeler | None = None, max_n: int = 3) -> ArticleCounts:
+                  labeler: Labeler | None = None) -> ArticleCounts:
     """Count words, terms (1–3-grams), entity mentions and alias spellings of one article.
 
     If ``labeler`` is given it is fed the (key, surface) pair of every counted term.
+
+    >>> c = count_article("روسيا والولايات المتحدة", g, m)    # doctest: +SKIP
+    >>> c.words, c.terms[(2, "الولايات المتحده")], c.mentions["الولايات المتحدة"]    # doctest: +SKIP
+    (3, 1, 1)
     """
     clean = clean_surface(text)
-    norm_text = normalize_letters(clean)
     clauses_s = _CLAUSE_RE.split(clean)
-    clauses_n = _CLAUSE_RE.split(norm_text)
+    clauses_n = _CLAUSE_RE.split(normalize_letters(clean))
     cache_get = grouper._cache.get
     analyse = grouper.analyse
     groups = grouper.alias_groups
     adjective_forms = grouper.adjective_forms
+    find = entity_matcher._find if entity_matcher is not None else None
+    add = labeler.add if labeler is not None else None
     words = 0
-    term_list: list[tuple[int, str]] = []
+    uni: list[str] = []
+    bi: list[str] = []
+    tri: list[str] = []
     mentions: Counter = Counter()
     variants: Counter = Counter()
     findall = _TOKEN_RE.findall
+    join = " ".join
     for cs, cn in zip(clauses_s, clauses_n):
         if not cs:
             continue
@@ -564,47 +572,49 @@ def count_article(text: str, grouper: Grouper, entity_matcher: EntityMatcher | N
         if not norms:
             continue
         words += len(norms)
-        recs = []
-        for t in norms:
-            a = cache_get(t)
-            recs.append(a if a is not None else analyse(t))
+        recs = [cache_get(t) or analyse(t) for t in norms]
         keys = [a.key for a in recs]
-        if adjective_forms:
+        if not adjective_forms.isdisjoint(norms):
             for i, t in enumerate(norms):
                 if t in adjective_forms and grouper.is_adjective_use(norms, keys, i):
                     keys[i] = fold(t)      # the adjective سورية keeps its own key
                     recs[i] = _Analysis(keys[i], 0, len(t))
         surfaces = None
-        for a, t in zip(recs, norms):
-            if a.alias is not None:
-                if surfaces is None:
-                    surfaces = findall(cs)
-                break
-        if surfaces is not None:
+        if add is not None or any(a.alias for a in recs):
+            surfaces = findall(cs)
             for a, s in zip(recs, surfaces):
                 if a.alias is not None:
                     gi, b, e = a.alias
                     variants[(groups[gi], s[b:e])] += 1
-        if labeler is not None and surfaces is None:
-            surfaces = findall(cs)
-        runs = _runs(keys)
-        for a_, b_ in runs:
-            for n in range(1, max_n + 1):
-                for i in range(a_, b_ - n + 1):
-                    term_list.append((n, keys[i] if n == 1 else " ".join(keys[i:i + n])))
-        if labeler is not None:
-            labs = [a.surface(s) if a.key is not None else "" for a, s in zip(recs, surfaces)]
-            for a_, b_ in runs:
-                for n in range(1, max_n + 1):
-                    for i in range(a_, b_ - n + 1):
-                        if n == 1:
-                            labeler.add(keys[i], labs[i])
-                        else:
-                            labeler.add(" ".join(keys[i:i + n]), " ".join(labs[i:i + n]))
-        if entity_matcher is not None:
-            for name, _t, _s, _e in entity_matcher._find(norms, keys):
+        if None in keys:
+            runs = [keys[x:y] for x, y in _runs(keys)]
+        else:
+            runs = [keys]
+        for run in runs:
+            uni.extend(run)
+            if len(run) > 1:
+                bi.extend(map(join, zip(run, run[1:])))
+                if len(run) > 2:
+                    tri.extend(map(join, zip(run, run[1:], run[2:])))
+        if add is not None:
+            for x, y in _runs(keys):
+                run = keys[x:y]
+                labs = [a.surface(s) for a, s in zip(recs[x:y], surfaces[x:y])]
+                for key, lab in zip(run, labs):
+                    add(key, lab)
+                for key, lab in zip(map(join, zip(run, run[1:])), map(join, zip(labs, labs[1:]))):
+                    add(key, lab)
+                for key, lab in zip(map(join, zip(run, run[1:], run[2:])),
+                                    map(join, zip(labs, labs[1:], labs[2:]))):
+                    add(key, lab)
+        if find is not None:
+            for name, _t, _s, _e in find(norms, keys):
                 mentions[name] += 1
-    return ArticleCounts(words, Counter(term_list), mentions, variants)
+    terms: Counter = Counter()
+    for n, grams in ((1, uni), (2, bi), (3, tri)):
+        for key, c in Counter(grams).items():
+            terms[(n, key)] = c
+    return ArticleCounts(words, terms, mentions, variants)
 
 
 # ---------------------------------------------------------------------------
