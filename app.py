@@ -14,34 +14,38 @@ if "corpus" not in st.session_state:
     st.session_state["corpus"] = state.current_corpus_name()
 
 L = state.lang()
+tr = state.translator(L)
 st.markdown(state.CSS, unsafe_allow_html=True)  # static CSS, no data inside
 if L == "ar":
     st.markdown(state.CSS_AR, unsafe_allow_html=True)
 
-st.sidebar.markdown(f"### {state.tr('app.title')} · {state.tr('app.tagline')}")
-st.sidebar.radio(state.tr("side.lang"), ["ar", "en"], key="lang", horizontal=True,
+st.sidebar.markdown(f"### {tr('app.title')} · {tr('app.tagline')}")
+st.sidebar.radio(tr("side.lang"), ["ar", "en"], key="lang", horizontal=True,
                  format_func=lambda v: "العربية" if v == "ar" else "English")
 avail = state.corpora()
-st.sidebar.selectbox(state.tr("side.corpus"), list(avail), key="corpus",
-                     format_func=lambda n: avail[n]["ar" if state.lang() == "ar" else "en"],
+st.sidebar.selectbox(tr("side.corpus"), list(avail), key="corpus",
+                     format_func=lambda n: avail[n]["ar" if L == "ar" else "en"],
                      on_change=lambda: st.session_state.update(_filter_seeded=False))
 
 corpus = state.get_corpus(st.session_state["corpus"])
 st.session_state["_corpus_handle"] = corpus
 st.session_state["filter"] = state.sidebar_filter(corpus)
 
+# Page files end in "_page" on purpose: Streamlit still wraps an app that has a pages/ folder in
+# its old multipage mode for the first run, which would run pages/<url>.py directly (without this
+# frame) when a URL path equals a file name. Distinct names keep every run going through here.
 PAGES = [
-    ("pages/overview.py", "nav.overview", "📊", "overview"),
-    ("pages/keywords.py", "nav.keywords", "🔤", "keywords"),
-    ("pages/topics.py", "nav.topics", "🗂️", "topics"),
-    ("pages/entities.py", "nav.entities", "👤", "entities"),
-    ("pages/compare.py", "nav.compare", "⚖️", "compare"),
-    ("pages/reuse.py", "nav.reuse", "🔁", "reuse"),
-    ("pages/articles.py", "nav.articles", "📄", "articles"),
-    ("pages/data.py", "nav.data", "📥", "data"),
+    ("pages/overview_page.py", "nav.overview", "📊", "overview"),
+    ("pages/keywords_page.py", "nav.keywords", "🔤", "keywords"),
+    ("pages/topics_page.py", "nav.topics", "🗂️", "topics"),
+    ("pages/entities_page.py", "nav.entities", "👤", "entities"),
+    ("pages/compare_page.py", "nav.compare", "⚖️", "compare"),
+    ("pages/reuse_page.py", "nav.reuse", "🔁", "reuse"),
+    ("pages/articles_page.py", "nav.articles", "📄", "articles"),
+    ("pages/data_page.py", "nav.data", "📥", "data"),
 ]
 import os  # noqa: E402
 
-pages = [st.Page(path, title=state.tr(title), icon=icon, url_path=slug, default=(slug == "overview"))
+pages = [st.Page(path, title=tr(title), icon=icon, url_path=slug, default=(slug == "overview"))
          for path, title, icon, slug in PAGES if os.path.exists(path)]
 st.navigation(pages).run()

@@ -5,7 +5,8 @@ from core.analysis import overview, topics
 from core.highlight import highlight_html
 from ui import state
 
-L, tr = state.lang(), state.tr
+L = state.lang()
+tr, olab = state.translator(L), state.outlet_labeler(L)
 corpus, flt = state.get_corpus(), st.session_state["filter"]
 
 st.title(tr("nav.articles"))
@@ -14,7 +15,7 @@ if arts.empty:
     state.empty_state()
     st.stop()
 
-labels = {r.id: f"{r.date or '—'} · {state.outlet_label(r.outlet)} · {(r.title or r.id)[:90]}" for r in arts.itertuples()}
+labels = {r.id: f"{r.date or '—'} · {olab(r.outlet)} · {(r.title or r.id)[:90]}" for r in arts.itertuples()}
 ids = list(labels)
 wanted = st.query_params.get("article")
 aid = st.selectbox(tr("ar.pick"), ids, index=ids.index(wanted) if wanted in ids else 0,
@@ -24,11 +25,11 @@ art = overview.article(corpus, aid)
 st.subheader(tr("ar.meta"))
 meta = [
     ("id", art["id"], ""),
-    ("outlet", state.outlet_label(art["outlet"]) + (f" ({art['outlet_en']})" if art.get("outlet_en") else ""), art["outlet_source"]),
-    ("date", str(art["date"]) if art["date"] is not None and str(art["date"]) != "NaT" else tr("unknown"), art["date_source"]),
+    ("outlet", olab(art["outlet"]) + (f" ({art['outlet_en']})" if art.get("outlet_en") else ""), art["outlet_source"]),
+    ("date", str(art["date"]) if art["date"] is not None else tr("unknown"), art["date_source"]),
     ("title", art["title"], ""),
     ("url", art["url"], ""),
-    ("file", f"{art['source_file']}" + (f" : {art['source_row']}" if str(art.get("source_row")) not in ("None", "<NA>", "nan") else ""), ""),
+    ("file", f"{art['source_file']}" + (f" : {art['source_row']}" if art["source_row"] is not None else ""), ""),
     ("words", str(art["words"]), ""),
 ]
 import pandas as pd  # noqa: E402

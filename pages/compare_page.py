@@ -5,7 +5,8 @@ from core import charts
 from core.analysis import compare, entities, overview, topics
 from ui import state
 
-L, tr = state.lang(), state.tr
+L = state.lang()
+tr, olab = state.translator(L), state.outlet_labeler(L)
 corpus, flt = state.get_corpus(), st.session_state["filter"]
 
 st.title(tr("nav.compare"))
@@ -24,16 +25,16 @@ min_count = c3.number_input(tr("cmp.min_count"), 1, 1000, 5 if totals["articles"
 a = b = None
 if mode in ("rest", "pair"):
     x1, x2 = st.columns(2)
-    a = x1.selectbox(tr("cmp.a"), outlets, format_func=state.outlet_label, key="cmp_a")
+    a = x1.selectbox(tr("cmp.a"), outlets, format_func=olab, key="cmp_a")
     if mode == "pair":
         others = [o for o in outlets if o != a]
-        b = x2.selectbox(tr("cmp.b"), others, format_func=state.outlet_label, key="cmp_b") if others else None
+        b = x2.selectbox(tr("cmp.b"), others, format_func=olab, key="cmp_b") if others else None
     if mode == "pair" and b is None:
         st.info(tr("empty"))
         st.stop()
     res = compare.distinctive(corpus, flt, a, b, n=n, min_count=int(min_count))
-    side_a = state.outlet_label(a)
-    side_b = state.outlet_label(b) if b else ("البقية" if L == "ar" else "the rest")
+    side_a = olab(a)
+    side_b = olab(b) if b else ("البقية" if L == "ar" else "the rest")
     what = f"distinctive-{a}-vs-{b or 'rest'}-n{n}"
 else:
     from core.analysis.overview import date_bounds
@@ -66,7 +67,7 @@ else:
 st.subheader(tr("cmp.topic_heat"))
 tb = topics.topic_by_outlet(corpus, flt, state.topics())
 name_col = "name_ar" if L == "ar" else "name_en"
-state.plot(charts.heatmap(tb.assign(outlet=tb["outlet"].map(state.outlet_label)), "outlet", name_col, "per_1000",
+state.plot(charts.heatmap(tb.assign(outlet=tb["outlet"].map(olab)), "outlet", name_col, "per_1000",
                           title=tr("cmp.topic_heat"), lang=L, raw="hits", value_title=tr("col.per_1000"),
                           raw_title=tr("col.hits")), key="cmp_topics")
 state.download(tb, "outlet-topic", flt, key="dl_cmp_topics")
@@ -74,7 +75,7 @@ state.download(tb, "outlet-topic", flt, key="dl_cmp_topics")
 st.subheader(tr("cmp.entity_heat"))
 eb = entities.entity_by_outlet(corpus, flt, limit=20)
 if not eb.empty:
-    state.plot(charts.heatmap(eb.assign(outlet=eb["outlet"].map(state.outlet_label)), "outlet", "entity", "per_1000",
+    state.plot(charts.heatmap(eb.assign(outlet=eb["outlet"].map(olab)), "outlet", "entity", "per_1000",
                               title=tr("cmp.entity_heat"), lang=L, raw="mentions", value_title=tr("col.per_1000"),
                               raw_title=tr("col.mentions")), key="cmp_entities")
     state.download(eb, "outlet-entity", flt, key="dl_cmp_entities")
@@ -84,7 +85,7 @@ sim = compare.similarity(corpus, flt)
 if sim.empty or sim["outlet_a"].nunique() < 2:
     st.caption(tr("empty"))
 else:
-    lab = sim.assign(outlet_a=sim["outlet_a"].map(state.outlet_label), outlet_b=sim["outlet_b"].map(state.outlet_label))
+    lab = sim.assign(outlet_a=sim["outlet_a"].map(olab), outlet_b=sim["outlet_b"].map(olab))
     state.plot(charts.heatmap(lab, "outlet_a", "outlet_b", "similarity", title=tr("cmp.similarity"), lang=L,
                               value_title="cos"), key="cmp_sim")
     state.download(sim, "similarity", flt, key="dl_cmp_sim")
@@ -97,7 +98,7 @@ else:
     groups = list(vt.groupby("group")["count"].sum().sort_values(ascending=False).index)
     g = st.selectbox(tr("cmp.variants"), groups, key="cmp_group", label_visibility="collapsed")
     part = vt[vt["group"] == g]
-    state.plot(charts.hbar(part.assign(outlet=part["outlet"].map(state.outlet_label)), "outlet", "share", color="variant",
+    state.plot(charts.hbar(part.assign(outlet=part["outlet"].map(olab)), "outlet", "share", color="variant",
                            title=g, lang=L, value_title="share", hover={"count": tr("col.count")}), key="cmp_var")
     st.dataframe(vt, hide_index=True, width="stretch")
     state.download(vt, "variants", flt, key="dl_cmp_var")

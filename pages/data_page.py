@@ -7,7 +7,8 @@ import streamlit as st
 from core.analysis import overview
 from ui import state
 
-L, tr = state.lang(), state.tr
+L = state.lang()
+tr, olab = state.translator(L), state.outlet_labeler(L)
 flt = st.session_state["filter"]
 
 st.title(tr("nav.data"))
@@ -60,6 +61,6 @@ if st.button(tr("da.fix.save"), key="da_save"):
     st.rerun()
 
 st.subheader(tr("da.resources"))
-from core.resources import RESOURCE_DIR  # noqa: E402
+from core.resources import DEFAULT_DIR as RESOURCE_DIR  # noqa: E402
 
 st.caption(" · ".join(str(p) for p in sorted(RESOURCE_DIR.glob("*.*"))))

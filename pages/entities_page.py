@@ -5,7 +5,8 @@ from core import charts
 from core.analysis import entities, overview
 from ui import state
 
-L, tr = state.lang(), state.tr
+L = state.lang()
+tr, olab = state.translator(L), state.outlet_labeler(L)
 corpus, flt = state.get_corpus(), st.session_state["filter"]
 
 st.title(tr("nav.entities"))
@@ -29,7 +30,7 @@ st.subheader(tr("en.by_outlet"))
 scale = st.radio(tr("tp.scale"), ["per_1000", "mentions"], horizontal=True, key="en_scale",
                  format_func=lambda v: tr("tp.scale.norm") if v == "per_1000" else tr("tp.scale.raw"))
 by = entities.entity_by_outlet(corpus, flt, types=types, limit=20)
-shown = by.assign(outlet=by["outlet"].map(state.outlet_label))
+shown = by.assign(outlet=by["outlet"].map(olab))
 state.plot(charts.heatmap(shown, "outlet", "entity", scale, title=tr("en.by_outlet"), lang=L, raw="mentions",
                           value_title=tr("col.per_1000") if scale == "per_1000" else tr("col.mentions"),
                           raw_title=tr("col.mentions")), key="en_heat")

@@ -8,7 +8,8 @@ from core.analysis import keywords, overview
 from core.export import wordcloud_png
 from ui import state
 
-L, tr = state.lang(), state.tr
+L = state.lang()
+tr, olab = state.translator(L), state.outlet_labeler(L)
 corpus, flt = state.get_corpus(), st.session_state["filter"]
 
 st.title(tr("nav.keywords"))
@@ -36,7 +37,7 @@ for row_start in range(0, len(outlets), 3):
     for col, outlet in zip(cols, outlets[row_start:row_start + 3]):
         part = by[by["outlet"] == outlet]
         with col:
-            state.plot(charts.hbar(part, "label", "count", title=state.outlet_label(outlet), lang=L,
+            state.plot(charts.hbar(part, "label", "count", title=olab(outlet), lang=L,
                                    value_title=tr("col.count"), hover={"per_1000": tr("col.per_1000"), "forms": tr("col.forms")},
                                    limit_chars=24, height=380), key=f"kw_by_{row_start}_{outlet}")
 if not by.empty:

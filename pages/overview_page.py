@@ -5,7 +5,8 @@ from core import charts
 from core.analysis import overview
 from ui import state
 
-L, tr = state.lang(), state.tr
+L = state.lang()
+tr, olab = state.translator(L), state.outlet_labeler(L)
 corpus, flt = state.get_corpus(), st.session_state["filter"]
 
 st.title(tr("nav.overview"))
@@ -24,7 +25,7 @@ if s["undated"]:
     st.caption(f"{s['undated']} {tr('ov.undated')}")
 
 totals = overview.outlet_totals(corpus, flt)
-shown = totals.assign(outlet=totals["outlet"].map(state.outlet_label))
+shown = totals.assign(outlet=totals["outlet"].map(olab))
 state.plot(charts.hbar(shown, "outlet", "articles", title=tr("ov.per_outlet"), lang=L, value_title=tr("col.articles"),
                        hover={"words": tr("ov.words")}), key="ov_outlets")
 state.download(totals, "outlets", flt, key="dl_outlets")
@@ -38,7 +39,7 @@ att = overview.attention(corpus, flt, freq)
 if att.empty:
     st.caption(tr("empty"))
 else:
-    shown = att.assign(outlet=att["outlet"].map(state.outlet_label))
+    shown = att.assign(outlet=att["outlet"].map(olab))
     state.plot(charts.lines(shown, "period", measure, "outlet", title=tr("ov.attention"), lang=L,
                             x_title=tr("col.period"), y_title=tr(f"ov.measure.{measure}"), percent=measure != "articles"),
                key="ov_attention")

@@ -5,7 +5,8 @@ from core import charts
 from core.analysis import compare, overview
 from ui import state
 
-L, tr = state.lang(), state.tr
+L = state.lang()
+tr, olab = state.translator(L), state.outlet_labeler(L)
 corpus, flt = state.get_corpus(), st.session_state["filter"]
 
 st.title(tr("nav.reuse"))
@@ -18,18 +19,18 @@ pairs = compare.reuse_pairs(corpus, flt)
 if pairs.empty:
     st.caption(tr("empty"))
 else:
-    view = pairs.assign(outlet_a=pairs["outlet_a"].map(state.outlet_label), outlet_b=pairs["outlet_b"].map(state.outlet_label))
+    view = pairs.assign(outlet_a=pairs["outlet_a"].map(olab), outlet_b=pairs["outlet_b"].map(olab))
     st.dataframe(view, hide_index=True, width="stretch", key="rq_pairs_table")
     state.download(pairs, "reuse-pairs", flt, key="dl_rq_pairs")
 
-    labels = [f"{r.a_id} ↔ {r.b_id} · {state.outlet_label(r.outlet_a)} / {state.outlet_label(r.outlet_b)} · {r.containment:.0%}"
+    labels = [f"{r.a_id} ↔ {r.b_id} · {olab(r.outlet_a)} / {olab(r.outlet_b)} · {r.containment:.0%}"
               for r in pairs.itertuples()]
     pick = st.selectbox(tr("rq.passages"), range(len(pairs)), format_func=lambda i: labels[i], key="rq_pick")
     row = pairs.iloc[pick]
     psg = compare.reuse_passages(corpus, row["a_id"], row["b_id"])
     ca, cb = st.columns(2)
-    ca.markdown(f"**{state.outlet_label(row['outlet_a'])}** · {row['date_a'] or '—'} · `{row['a_id']}`")
-    cb.markdown(f"**{state.outlet_label(row['outlet_b'])}** · {row['date_b'] or '—'} · `{row['b_id']}`")
+    ca.markdown(f"**{olab(row['outlet_a'])}** · {row['date_a'] or '—'} · `{row['a_id']}`")
+    cb.markdown(f"**{olab(row['outlet_b'])}** · {row['date_b'] or '—'} · `{row['b_id']}`")
     for p in psg.itertuples():
         with ca:
             state.rtl_text(p.text_a, extra_style="background:#eef7f7;padding:6px;border-radius:4px;margin-bottom:6px")
@@ -43,7 +44,7 @@ else:
     import pandas as pd  # noqa: E402
 
     sym = pd.concat([mat, both[mat.columns]], ignore_index=True)
-    sym = sym.assign(outlet_a=sym["outlet_a"].map(state.outlet_label), outlet_b=sym["outlet_b"].map(state.outlet_label))
+    sym = sym.assign(outlet_a=sym["outlet_a"].map(olab), outlet_b=sym["outlet_b"].map(olab))
     state.plot(charts.heatmap(sym, "outlet_a", "outlet_b", "pairs", title=tr("rq.matrix"), lang=L, raw="containment",
                               value_title=tr("col.articles"), raw_title="containment"), key="rq_matrix")
     state.download(mat, "reuse-matrix", flt, key="dl_rq_matrix")
@@ -51,9 +52,9 @@ else:
     st.subheader(tr("rq.graph"))
     nodes, edges = compare.reuse_network(corpus, flt)
     if not edges.empty:
-        state.plot(charts.network(nodes.assign(outlet=nodes["outlet"].map(state.outlet_label)),
-                                  edges.assign(outlet_a=edges["outlet_a"].map(state.outlet_label),
-                                               outlet_b=edges["outlet_b"].map(state.outlet_label)),
+        state.plot(charts.network(nodes.assign(outlet=nodes["outlet"].map(olab)),
+                                  edges.assign(outlet_a=edges["outlet_a"].map(olab),
+                                               outlet_b=edges["outlet_b"].map(olab)),
                                   title=tr("rq.graph"), lang=L, size="articles", source="outlet_a", target="outlet_b",
                                   weight="pairs"), key="rq_graph")
 
@@ -62,7 +63,7 @@ speakers = compare.quote_speakers(corpus, flt)
 if speakers.empty:
     st.caption(tr("empty"))
 else:
-    state.plot(charts.hbar(speakers.assign(outlet=speakers["outlet"].map(state.outlet_label)), "speaker", "quotes",
+    state.plot(charts.hbar(speakers.assign(outlet=speakers["outlet"].map(olab)), "speaker", "quotes",
                            color="outlet", title=tr("rq.quotes"), lang=L, value_title=tr("col.count")), key="rq_speakers")
     state.download(speakers, "quote-speakers", flt, key="dl_rq_speakers")
 quotes = compare.quotes(corpus, flt)
@@ -80,6 +81,6 @@ else:
         cols = st.columns(min(len(grp), 3))
         for col, r in zip(cols * 10, grp.itertuples()):
             with col:
-                st.caption(f"{state.outlet_label(r.outlet)} · {r.article_id}")
+                st.caption(f"{olab(r.outlet)} · {r.article_id}")
                 state.rtl_text(r.text, extra_style="border-inline-start:3px solid #0f6e6e;padding:4px 8px")
     state.download(same, "same-statements", flt, key="dl_rq_same")

@@ -5,7 +5,8 @@ from core import charts
 from core.analysis import overview, topics
 from ui import state
 
-L, tr = state.lang(), state.tr
+L = state.lang()
+tr, olab = state.translator(L), state.outlet_labeler(L)
 corpus, flt = state.get_corpus(), st.session_state["filter"]
 lexicon = state.topics()
 name_col = "name_ar" if L == "ar" else "name_en"
@@ -18,7 +19,7 @@ if overview.summary(corpus, flt)["articles"] == 0:
 scale = st.radio(tr("tp.scale"), ["per_1000", "hits"], horizontal=True, key="tp_scale",
                  format_func=lambda v: tr("tp.scale.norm") if v == "per_1000" else tr("tp.scale.raw"))
 by = topics.topic_by_outlet(corpus, flt, lexicon)
-shown = by.assign(outlet=by["outlet"].map(state.outlet_label))
+shown = by.assign(outlet=by["outlet"].map(olab))
 order = by.groupby(name_col)["hits"].sum().sort_values(ascending=False).index
 shown = shown.set_index(name_col).loc[order].reset_index()
 state.plot(charts.hbar(shown, name_col, scale, color="outlet", title=tr("tp.per_outlet"), lang=L,

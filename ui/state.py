@@ -114,8 +114,17 @@ def tr(key: str) -> str:
     return t(key, lang())
 
 
-def outlet_label(name: str) -> str:
-    return t("unknown", lang()) if name == UNKNOWN else name
+def translator(language: str):
+    """``tr`` bound to one language (widget format functions may run outside the script run)."""
+    return lambda key: t(key, language)
+
+
+def outlet_label(name: str, language: str | None = None) -> str:
+    return t("unknown", language or lang()) if name == UNKNOWN else name
+
+
+def outlet_labeler(language: str):
+    return lambda name: outlet_label(name, language)
 
 
 # -- filter <-> widgets <-> URL ---------------------------------------------------------------
@@ -150,6 +159,7 @@ def sidebar_filter(corpus) -> Filter:
 
     _init_from_url(corpus)
     L = lang()
+    tr = translator(L)
     lo, hi = date_bounds(corpus)
     st.sidebar.markdown(f"**{tr('side.filter')}**")
     date_from = date_to = None
@@ -170,7 +180,7 @@ def sidebar_filter(corpus) -> Filter:
     count_of = dict(zip(counts["outlet"], counts["articles"]))
     outlets = st.sidebar.multiselect(
         tr("side.outlets"), list(counts["outlet"]), key="f_outlets", help=tr("side.outlets.help"),
-        format_func=lambda o: f"{outlet_label(o)} ({count_of.get(o, 0)})",
+        format_func=lambda o: f"{outlet_label(o, L)} ({count_of.get(o, 0)})",
     )
     query = st.sidebar.text_input(tr("side.query"), key="f_query", help=tr("side.query.help"))
     st.sidebar.button(tr("side.reset"), on_click=reset_filter)

@@ -22,7 +22,7 @@ def term_counts(corpus, flt: Filter | None = None, n: int = 1) -> pd.DataFrame:
     """Long frame outlet, term (grouping key), count of the filtered articles."""
     where, params = corpus.where(flt)
     return corpus.sql(
-        f"SELECT a.outlet, v.key AS term, SUM(t.cnt) AS count FROM terms t JOIN articles a USING (aid) "
+        f"SELECT a.outlet, v.key AS term, CAST(SUM(t.cnt) AS BIGINT) AS count FROM terms t JOIN articles a USING (aid) "
         f"JOIN vocab v USING (tid) WHERE t.n = $n AND {where} GROUP BY 1, 2",
         {**params, "n": int(n)},
     )
@@ -111,7 +111,7 @@ def similarity(corpus, flt: Filter | None = None, n: int = 1) -> pd.DataFrame:
 def variant_counts(corpus, flt: Filter | None = None) -> pd.DataFrame:
     where, params = corpus.where(flt)
     return corpus.sql(
-        f"SELECT a.outlet, v.grp AS \"group\", v.variant, SUM(v.cnt) AS count FROM variants v JOIN articles a USING (aid) "
+        f"SELECT a.outlet, v.grp AS \"group\", v.variant, CAST(SUM(v.cnt) AS BIGINT) AS count FROM variants v JOIN articles a USING (aid) "
         f"WHERE {where} GROUP BY 1, 2, 3",
         params,
     )
@@ -195,7 +195,7 @@ def reuse_matrix(corpus, flt: Filter | None = None) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     from core.analysis.reuse import reuse_graph
 
-    _nodes, edges = reuse_graph(pairs)
+    _nodes, edges = reuse_graph(pairs.assign(a=pairs["a_id"], b=pairs["b_id"]))
     edges = edges.copy()
     edges["containment"] = edges["containment"].astype(float).round(4)
     return edges[[c for c in cols if c in edges.columns]]
@@ -205,7 +205,7 @@ def reuse_network(corpus, flt: Filter | None = None) -> tuple[pd.DataFrame, pd.D
     pairs = reuse_pairs(corpus, flt)
     from core.analysis.reuse import reuse_graph
 
-    return reuse_graph(pairs)
+    return reuse_graph(pairs.assign(a=pairs["a_id"], b=pairs["b_id"]))
 
 
 # -- quotes --------------------------------------------------------------------------------------

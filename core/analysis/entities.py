@@ -37,7 +37,7 @@ def entity_by_outlet(corpus, flt: Filter | None = None, types=None, limit: int =
     Columns: outlet, entity, type, mentions, words, per_1000 (every outlet × top entity, zeros included).
     """
     where, params = corpus.where(flt)
-    words = corpus.sql(f"SELECT outlet, SUM(words) AS words FROM articles a WHERE {where} GROUP BY outlet", params)
+    words = corpus.sql(f"SELECT outlet, CAST(SUM(words) AS BIGINT) AS words FROM articles a WHERE {where} GROUP BY outlet", params)
     top = entity_totals(corpus, flt, types, limit)
     cols = ["outlet", "entity", "type", "mentions", "words", "per_1000"]
     if top.empty:

@@ -19,7 +19,7 @@ def top_terms(corpus, flt: Filter | None = None, n: int = 1, limit: int = 30) ->
     where, params = corpus.where(flt)
     params = {**params, "n": int(n), "lim": int(limit)}
     df = corpus.sql(
-        f"SELECT v.key AS term, v.label, SUM(t.cnt) AS count, COUNT(*) AS articles, v.forms "
+        f"SELECT v.key AS term, v.label, CAST(SUM(t.cnt) AS BIGINT) AS count, COUNT(*) AS articles, v.forms "
         f"FROM terms t JOIN articles a USING (aid) JOIN vocab v USING (tid) "
         f"WHERE t.n = $n AND {where} GROUP BY v.key, v.label, v.forms "
         f"ORDER BY count DESC, articles DESC, v.label LIMIT $lim",
@@ -35,9 +35,9 @@ def top_terms_by_outlet(corpus, flt: Filter | None = None, n: int = 1, limit: in
     params = {**params, "n": int(n), "lim": int(limit)}
     df = corpus.sql(
         f"""
-        WITH w AS (SELECT outlet, SUM(words) AS words FROM articles a WHERE {where} GROUP BY outlet),
+        WITH w AS (SELECT outlet, CAST(SUM(words) AS BIGINT) AS words FROM articles a WHERE {where} GROUP BY outlet),
         c AS (
-            SELECT a.outlet, t.tid, SUM(t.cnt) AS count, COUNT(*) AS articles
+            SELECT a.outlet, t.tid, CAST(SUM(t.cnt) AS BIGINT) AS count, COUNT(*) AS articles
             FROM terms t JOIN articles a USING (aid) WHERE t.n = $n AND {where} GROUP BY a.outlet, t.tid
         ),
         r AS (SELECT *, row_number() OVER (PARTITION BY outlet ORDER BY count DESC, articles DESC, tid) AS rank FROM c)
@@ -60,7 +60,7 @@ def keyword_table(corpus, flt: Filter | None = None, n: int = 1, limit: int = 50
     where, params = corpus.where(flt)
     params = {**params, "terms": list(top["term"]), "n": int(n)}
     per = corpus.sql(
-        f"SELECT v.key AS term, a.outlet, SUM(t.cnt) AS count FROM terms t JOIN articles a USING (aid) "
+        f"SELECT v.key AS term, a.outlet, CAST(SUM(t.cnt) AS BIGINT) AS count FROM terms t JOIN articles a USING (aid) "
         f"JOIN vocab v USING (tid) WHERE t.n = $n AND list_contains($terms, v.key) AND {where} GROUP BY 1, 2",
         params,
     )

@@ -19,7 +19,7 @@ def summary(corpus, flt: Filter | None = None) -> dict:
     """Articles, outlets, words, date span and undated count of the filtered corpus."""
     where, params = corpus.where(flt)
     row = corpus.rows(
-        f"SELECT COUNT(*), COUNT(DISTINCT outlet), COALESCE(SUM(words), 0), MIN(date), MAX(date), "
+        f"SELECT COUNT(*), COUNT(DISTINCT outlet), CAST(COALESCE(SUM(words), 0) AS BIGINT), MIN(date), MAX(date), "
         f"COUNT(*) FILTER (WHERE date IS NULL), COUNT(*) FILTER (WHERE outlet = 'unknown') "
         f"FROM articles a WHERE {where}",
         params,
@@ -39,7 +39,7 @@ def outlet_totals(corpus, flt: Filter | None = None) -> pd.DataFrame:
     """Articles and words per outlet, most articles first. Columns outlet, outlet_en, articles, words, share."""
     where, params = corpus.where(flt)
     df = corpus.sql(
-        f"SELECT outlet, MAX(outlet_en) AS outlet_en, COUNT(*) AS articles, SUM(words) AS words "
+        f"SELECT outlet, MAX(outlet_en) AS outlet_en, COUNT(*) AS articles, CAST(SUM(words) AS BIGINT) AS words "
         f"FROM articles a WHERE {where} GROUP BY outlet ORDER BY articles DESC, outlet",
         params,
     )
@@ -97,6 +97,8 @@ def article(corpus, article_id: str) -> dict | None:
     if df.empty:
         return None
     rec = df.iloc[0].to_dict()
+    rec["date"] = None if pd.isna(rec.get("date")) else pd.Timestamp(rec["date"]).date()
+    rec["source_row"] = None if pd.isna(rec.get("source_row")) else int(rec["source_row"])
     rec["removed"] = [line for line in (rec.get("removed") or "").split("\n") if line]
     return rec
 

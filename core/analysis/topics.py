@@ -41,7 +41,7 @@ def article_topics(corpus, flt: Filter | None = None, topics=None) -> pd.DataFra
     cur = corpus.con.cursor()
     cur.register("tt", tt[["topic", "tid"]])
     df = cur.execute(
-        f"SELECT a.id AS article_id, a.outlet, a.date, tt.topic, SUM(t.cnt) AS hits "
+        f"SELECT a.id AS article_id, a.outlet, a.date, tt.topic, CAST(SUM(t.cnt) AS BIGINT) AS hits "
         f"FROM terms t JOIN tt USING (tid) JOIN articles a USING (aid) WHERE {where} "
         f"GROUP BY a.id, a.outlet, a.date, tt.topic ORDER BY a.date NULLS LAST, a.id, hits DESC",
         params,
@@ -56,7 +56,7 @@ def topic_by_outlet(corpus, flt: Filter | None = None, topics=None) -> pd.DataFr
     Every (outlet, topic) pair is present, zeros included, so heatmaps have no holes.
     """
     where, params = corpus.where(flt)
-    words = corpus.sql(f"SELECT outlet, SUM(words) AS words FROM articles a WHERE {where} GROUP BY outlet", params)
+    words = corpus.sql(f"SELECT outlet, CAST(SUM(words) AS BIGINT) AS words FROM articles a WHERE {where} GROUP BY outlet", params)
     names = _topic_names(corpus, topics)
     at = article_topics(corpus, flt, topics)
     agg = at.groupby(["outlet", "topic"], as_index=False).agg(hits=("hits", "sum"), articles=("article_id", "nunique"))

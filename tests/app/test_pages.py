@@ -1,0 +1,149 @@
+"""AppTest for every page: it renders on the sample and on the ant excerpt, and the filter moves its numbers."""
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+pytestmark = pytest.mark.app
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PAGES = ["overview", "keywords", "topics", "entities", "compare", "reuse", "articles", "data"]
+
+
+def open_page(page: str, corpus: str = "sample", lang: str = "ar", outlets=None, query: str = "") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=240)
+    at.session_state["corpus"] = corpus
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception, at.exception
+    if outlets is not None or query:
+        if outlets is not None:
+            at.multiselect(key="f_outlets").set_value(list(outlets))
+        if query:
+            at.text_input(key="f_query").set_value(query)
+        at.run()
+        assert not at.exception, at.exception
+    if page != "overview":
+        at.switch_page(f"pages/{page}_page.py")
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def decode(arr) -> list:
+    """Plotly sends numeric arrays as {"dtype", "bdata"} (base64); give plain numbers back."""
+    if isinstance(arr, dict) and "bdata" in arr:
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(arr["bdata"]), dtype=arr["dtype"]).tolist()
+    return list(arr or [])
+
+
+def bar_values(fig: dict) -> list:
+    return [v for tr in fig["data"] for v in decode(tr.get("x") if tr.get("orientation") == "h" else tr.get("y"))]
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("corpus", ["sample", "extra"])
+def test_every_page_renders_without_exception(page, corpus):
+    at = open_page(page, corpus=corpus)
+    assert at.title, f"{page} shows no title"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_in_english(page):
+    at = open_page(page, lang="en")
+    assert at.title[0].value in {"Overview", "Keywords", "Topics", "Entities", "Compare outlets", "Reuse & quotes",
+                                 "Articles", "Data"}
+
+
+def test_overview_numbers_follow_the_outlet_filter():
+    at = open_page("overview", lang="en")
+    assert metric(at, "Articles") == "5"
+    assert metric(at, "Outlets") == "5"
+    assert len(at.dataframe[0].value) == 5
+    at = open_page("overview", lang="en", outlets=["شينخوا"])
+    assert metric(at, "Articles") == "1"
+    assert list(at.dataframe[0].value["id"]) == ["002_8bb5bcd9b53559f5"]
+    outlets_fig = figures(at)[0]
+    assert bar_values(outlets_fig) == [1]
+
+
+def test_overview_shows_unknown_outlet_and_undated_article_on_the_sample():
+    at = open_page("overview", lang="en")
+    fig = figures(at)[0]
+    labels = [lab for tr in fig["data"] for lab in tr["y"]]
+    assert "unknown" in labels
+    assert metric(at, "Date span") == "2017-04-12 … 2019-05-15"
+    assert any("1 undated" in c.value for c in at.caption)
+
+
+def test_query_is_normalised_like_the_corpus():
+    # سورية (Syrian spelling) finds the articles that write سوريا too
+    at = open_page("overview", lang="en", query="سورية")
+    assert metric(at, "Articles") == "5"
+    at = open_page("overview", lang="en", query="بومبيو")
+    assert metric(at, "Articles") == "1"
+
+
+def test_keywords_change_with_the_filter_and_contain_no_stop_words():
+    at = open_page("keywords", lang="en")
+    top = figures(at)[0]
+    labels = [y.strip("\u2067\u2069") for tr in top["data"] for y in tr["y"]]
+    for stop in ("في", "من", "قال", "بشأن"):
+        assert stop not in labels
+    at2 = open_page("keywords", lang="en", outlets=["الثورة"])
+    labels2 = [y.strip("\u2067\u2069") for tr in figures(at2)[0]["data"] for y in tr["y"]]
+    assert labels2 != labels
+    assert "بومبيو" in labels2 and "بومبيو" not in labels[:3]
+
+
+def test_topics_page_counts_move_with_the_filter():
+    at = open_page("topics", lang="en")
+    all_hits = sum(bar_values(figures(at)[0]))
+    at2 = open_page("topics", lang="en", outlets=["شينخوا"])
+    one_hits = sum(bar_values(figures(at2)[0]))
+    assert all_hits > one_hits > 0
+
+
+def test_entities_page_counts_move_with_the_filter():
+    at = open_page("entities", lang="en")
+    all_mentions = sum(bar_values(figures(at)[0]))
+    at2 = open_page("entities", lang="en", outlets=["قاسيون"])
+    assert 0 < sum(bar_values(figures(at2)[0])) < all_mentions
+
+
+def test_articles_page_shows_provenance_and_highlights_the_query():
+    at = open_page("articles", lang="en", outlets=["الثورة"], query="لبومبيو")
+    meta = at.dataframe[0].value
+    row = meta[meta["field"] == "date"].iloc[0]
+    assert row["value"] == "2019-05-15" and row["source"] == "sidecar"
+    body = next(m.value for m in at.markdown if "marsad-article" in m.value)
+    # the query's clitic form finds the bare name, and the hits are marked
+    assert '<mark class="marsad-hit">بومبيو</mark>' in body
+    assert '<mark class="marsad-hit">لبومبيو</mark>' in body
+    # cleaned text: the "latest news" footer list is not shown
+    assert "آخر الأخبار" not in body
+
+
+def test_articles_page_can_show_the_original_with_removed_furniture():
+    at = open_page("articles", lang="en", outlets=["الثورة"])
+    at.toggle(key="ar_original").set_value(True).run()
+    body = next(m.value for m in at.markdown if "marsad-article" in m.value)
+    assert "آخر الأخبار" in body and "marsad-removed" in body
+
+
+def test_data_page_shows_the_report_table():
+    at = open_page("data", lang="en", corpus="extra")
+    assert any(df.value is not None and "reason" in df.value.columns for df in at.dataframe)
