@@ -89,24 +89,35 @@ def word_spans(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
     """
     text = text or ""
     norm = arabic.normalize(text)
+    if len(norm) == len(text) and not _PRESENTATION.search(text):  # nothing removed: same offsets
+        toks, starts, ends = [], [], []
+        for m in _TOKEN_RE.finditer(norm):
+            toks.append(m.group()), starts.append(m.start()), ends.append(m.end())
+        return toks, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
     cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    kept = np.flatnonzero(~np.isin(cps, _REMOVED))
+    removed = np.isin(cps, _REMOVED)
+    kept = np.flatnonzero(~removed)
     if _PRESENTATION.search(text) or len(kept) != len(norm):
         toks, starts, ends = [], [], []
         for tok, s, e in arabic.token_spans(text):
             for w in arabic.tokenize(arabic.normalize(tok)):
                 toks.append(w), starts.append(s), ends.append(e)
         return toks, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
-    toks, starts, ends = [], [], []
+    toks, ns, ne = [], [], []
+    for m in _TOKEN_RE.finditer(norm):
+        toks.append(m.group()), ns.append(m.start()), ne.append(m.end())
+    if not toks:
+        return [], np.empty(0, np.int64), np.empty(0, np.int64)
+    starts = kept[np.array(ns)]
+    ends = kept[np.array(ne) - 1] + 1
+    # extend each end over the diacritics/tatweel written right after the word's last letter
     is_mark = np.isin(cps, _MARKS)
     n = len(cps)
-    for m in _TOKEN_RE.finditer(norm):
-        s = int(kept[m.start()])
-        e = int(kept[m.end() - 1]) + 1
-        while e < n and is_mark[e]:
-            e += 1
-        toks.append(m.group()), starts.append(s), ends.append(e)
-    return toks, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+    pos = np.arange(n + 1)
+    nxt = np.where(np.r_[is_mark, False], n + 1, pos)          # first non-mark at or after i
+    nxt = np.minimum.accumulate(nxt[::-1])[::-1]
+    ends = np.minimum(nxt[ends], n)
+    return toks, starts.astype(np.int64), ends.astype(np.int64)
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -123,7 +134,7 @@ def _shingle_hashes(ids: np.ndarray, k: int) -> np.ndarray:
     n = len(ids) - k + 1
     if n <= 0:
         return np.empty(0, dtype=np.uint64)
-    m = _mix(ids.astype(np.uint64))
+    m = _mix(ids.view(np.uint64))
     h = np.zeros(n, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for j in range(k):
@@ -131,12 +142,10 @@ def _shingle_hashes(ids: np.ndarray, k: int) -> np.ndarray:
     return _mix(h)
 
 
-class _Vocab(dict):
-    """word → integer id, shared by all articles of one call."""
-
-    def ids(self, ws: Iterable[str]) -> np.ndarray:
-        get = self.setdefault
-        return np.fromiter((get(w, len(self)) for w in ws), dtype=np.int64)
+def _word_ids(ws: list[str]) -> np.ndarray:
+    """One 64-bit id per word: Python's string hash (stable within one process, which is all
+    one ``find_reuse`` call needs; much faster than a vocabulary dictionary)."""
+    return np.fromiter(map(hash, ws), dtype=np.int64, count=len(ws))
 
 
 # -- candidate pairs --------------------------------------------------------------------------
@@ -259,10 +268,9 @@ def find_reuse(
     texts = arts["text"].fillna("").astype(str).tolist()
     outlets = arts["outlet"].fillna("").astype(str).to_numpy()
     group = pd.factorize(outlets)[0]
-    vocab = _Vocab()
     hashes = []
     for t in texts:
-        h = _shingle_hashes(vocab.ids(words(t)), k)
+        h = _shingle_hashes(_word_ids(words(t)), k)
         hashes.append(np.unique(h))
     n_sh = np.fromiter((len(h) for h in hashes), dtype=np.float64, count=n)
 
@@ -284,7 +292,7 @@ def find_reuse(
     def spans_of(i: int):
         if i not in spans:
             ws, st, en = word_spans(texts[i])
-            spans[i] = (_shingle_hashes(vocab.ids(ws), k), st, en)
+            spans[i] = (_shingle_hashes(_word_ids(ws), k), st, en)
         return spans[i]
 
     aids = arts["aid"].to_numpy()
