@@ -49,7 +49,9 @@ sentence; failing that a cue right after the closing mark (``"..."، قال لا
 * a cue without a subject (followed directly by the quote, a colon, أن/إن, قائلا or a
   preposition: ``وقال: "…"``, ``وأضاف في المؤتمر الصحفي "…"``) takes the speaker of an
   earlier cue of the same sentence ("direct"); otherwise it is **carried** from the
-  previous sentence only when that sentence attributed exactly one speaker → "carried";
+  previous sentence only when that sentence attributed exactly one speaker, by name,
+  and had no unattributed statement or unnamed subject → "carried" (a sentence
+  without a reporting word attributes nobody, so nothing is carried across it);
 * a cue with a subject that is not a known name (``ودعا الوزير الأمريكي``,
   ``وأضاف الرئيس الروسي قائلا:``) gives no speaker, and the next sentence cannot be
   carried from it.
@@ -234,7 +236,7 @@ class _Cue:
     surface: str        # as written, without diacritics and without the و/ف prefix
     kind: str           # "verb" | "participle" | "noun"
     speaker: str | None = None
-    subject: str = ""   # "named" | "none" (carried) | "other" (unnamed subject)
+    subject: str = ""   # "named" | "carried" | "none" (no subject, nothing to carry) | "other" (unnamed subject)
 
 
 def extract_quotes(text: str, find_people: FindPeople) -> list[Quote]:
@@ -282,7 +284,6 @@ def extract_quotes(text: str, find_people: FindPeople) -> list[Quote]:
             return _Cue(i, base, surface(i), "verb")
         return None
 
-    sent_of_word = np.searchsorted(np.array([a for a, _ in sentences]), wst, "right") - 1
     quote_words = [(int(np.searchsorted(wst, s)), int(np.searchsorted(wst, e))) for s, e in qspans]
 
     def stop_after(i: int, limit: int, end_char: int) -> int:

@@ -2,11 +2,10 @@
 
 Method
 ------
-1. Every article becomes a sequence of normalised words: a regular expression finds
-   the words of the *original* text (letters, digits and the diacritics/tatweel/
-   zero-width marks inside them) and each word is passed through
-   :func:`core.arabic.normalize`.  All words count, stop words included.  Because
-   the words are found in the original text, each keeps its character span.
+1. Every article becomes its sequence of words, ``tokenize(normalize(text))`` from
+   :mod:`core.arabic`; all words count, stop words included.  ``normalize`` only
+   deletes characters (diacritics, tatweel, invisibles) and maps the others one to
+   one, so each word is traced back to its character span in the original text.
 2. Each run of ``k`` consecutive words (a *shingle*) is hashed to 64 bits.
 3. Candidate pairs come from an **inverted index of shingle hashes**: every shingle
    shared by two articles adds one to that pair's ``shared`` count.  Shingles found
@@ -24,7 +23,8 @@ Method
    articles; the first keeps short items (briefs, captions) that were copied
    whole.  On the ANT corpus, shared runs of 7–10 words between outlets are mostly
    formulae ("وقال مدير المرصد رامي عبد الرحمن لوكالة فرانس برس"), while runs of
-   12 words and more are copied wire sentences.  ``containment_a`` is the share of a's distinct shingles also in b.
+   12 words and more are copied wire sentences.  ``containment_a`` is the share of
+   a's distinct shingles also in b (boilerplate shingles count in the denominator).
 5. Aligned passages: the positions where a and b have the same shingle form
    diagonals (i in a, j in b, i−j constant); maximal runs of consecutive positions
    on a diagonal are the shared passages, mapped back to character offsets in each
@@ -34,7 +34,6 @@ Method
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -237,7 +236,8 @@ def find_reuse(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Find article pairs that share passages word for word, and the passages themselves.
 
-    ``articles``: ``[aid, outlet, date, text]`` (date may be None/NaT).  Returns
+    ``articles``: ``[aid, outlet, date, text]`` (date may be None/NaT; timestamps
+    work too and give a finer direction).  Returns
     ``(pairs, passages)``:
 
     * pairs ``[a, b, outlet_a, outlet_b, date_a, date_b, shared, containment_a,
@@ -248,8 +248,10 @@ def find_reuse(
       or unknown; ``source_outlet``/``target_outlet`` follow it ("" without one).
       ``longest`` is the longest passage in words.
     * passages ``[a, b, passage_id, text_a, text_b, start_a, end_a, start_b, end_b,
-      words]``: each maximal shared run, as written in each article
-      (``text_a == text[start_a:end_a]`` of article a).
+      words]``: every maximal shared run (at least ``k`` words; runs made only of
+      boilerplate shingles are left out) of every kept pair, as written in each
+      article (``text_a == text[start_a:end_a]`` of article a); ``passage_id`` is
+      unique over the result.  A passage written twice in b appears twice.
 
     Only pairs of different outlets unless ``same_outlet``.  Selection rule: see the
     module docstring (``min_shared`` and (``threshold`` or ``min_words``)).
