@@ -149,6 +149,9 @@ class Grouper:
                         protected.add(t)
         self.strong = frozenset(strong)
         self.protected = frozenset(protected)
+        #: Topic keyword words: attested vocabulary too (they matter for words not in the corpus,
+        #: e.g. a search query, since a corpus word must pass the frequency rule).
+        self.extra = frozenset(w for t in resources.topics for kw in t.norm_keywords for w in kw.split())
         #: One-word names that are also a feminine nisba adjective (سورية "Syrian"): after an
         #: indefinite feminine noun (قاعدة جوية سورية) they are read as the adjective.
         self.adjective_forms = frozenset(
@@ -163,7 +166,10 @@ class Grouper:
 
     @classmethod
     def build(cls, norm_counts: Mapping[str, int], resources: Resources) -> "Grouper":
-        """Decide the grouping of every token of a corpus from its normalised-token counts."""
+        """Decide the grouping of every token of a corpus from its normalised-token counts.
+
+        The attested vocabulary is the corpus plus the gazetteer, alias and topic words.
+        """
         g = cls(dict(norm_counts), resources)
         for t in norm_counts:
             g.analyse(t)
@@ -261,7 +267,7 @@ class Grouper:
         return self.counts.get(w, 0)
 
     def _attested(self, w: str) -> bool:
-        return w in self.strong or self._count(w) > 0
+        return w in self.strong or w in self.extra or self._count(w) > 0
 
     def _strip(self, t: str):
         stop = self.stopwords
