@@ -41,12 +41,14 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 RUNNING = '[data-testid="stApp"][data-test-script-state="running"]'
 LOAD_TIMEOUT_MS = 90_000  # the first visit builds the sample index
 
-# The pages the app can route to: slug → file (app.py only registers the files that exist).
+# The pages the app routes to, by URL path. app.py registers only the files that exist
+# (pages/<slug>.py or pages/<slug>_page.py), so the tests are parametrized from the files too.
 PAGE_SLUGS = ["overview", "keywords", "topics", "entities", "compare", "reuse", "articles", "data"]
 
 
 def existing_pages() -> list[str]:
-    return [s for s in PAGE_SLUGS if (ROOT / "pages" / f"{s}.py").exists()]
+    return [s for s in PAGE_SLUGS
+            if (ROOT / "pages" / f"{s}.py").exists() or (ROOT / "pages" / f"{s}_page.py").exists()]
 
 
 # -- the app --------------------------------------------------------------------------------------
@@ -121,12 +123,57 @@ def browser():
     pw.stop()
 
 
+COLD_DEEP_LINK = "/keywords?outlet=%D8%B4%D9%8A%D9%86%D8%AE%D9%88%D8%A7"  # a shared link: keywords of شينخوا
+
+
+@dataclass
+class App:
+    url: str
+    cold_deep_link: str
+    cold_exceptions: list[str]
+    cold_dialogs: list[str]
+    cold_headings: list[str]
+
+
+@pytest.fixture(scope="session")
+def app(server, browser) -> App:
+    """The server after its first two visits.
+
+    The very first request is a deep link, as when someone opens a shared URL on a freshly started
+    app; what it showed is kept for ``test_cold_deep_link``. Then "/" is opened, so the other tests
+    see the app as it is once anyone has visited its front page.
+    """
+    context = browser.new_context(viewport=VIEWPORT, base_url=server)
+    pg = context.new_page()
+    try:
+        goto(pg, COLD_DEEP_LINK, shot="cold_deep_link")
+        cold = (pg.get_by_test_id("stException").all_inner_texts(), pg.get_by_role("dialog").all_inner_texts(),
+                pg.get_by_test_id("stMain").locator("h1").all_inner_texts())
+        goto(pg, "/", shot="cold_front_page")
+    finally:
+        context.close()
+    return App(server, COLD_DEEP_LINK, *cold)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, base_url=server)
+def page(request, browser, app):
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, base_url=app.url)
     context.set_default_timeout(30_000)
     pg = context.new_page()
     yield pg
+    rep = getattr(request.node, "rep_call", None)
+    if rep is not None and rep.failed:  # what the browser showed when the test failed
+        try:
+            screenshot(pg, f"FAILED_{request.node.name}"[:150])
+        except Exception:
+            pass
     context.close()
 
 
@@ -148,10 +195,12 @@ def wait_idle(page, rerun: bool = False, timeout_ms: int = 30_000) -> None:
         except Exception:
             pass
     page.wait_for_selector(IDLE, timeout=timeout_ms)
-    # a Plotly chart mounts after the run: wait until each has drawn its SVG
+    # Lazily loaded elements (Plotly, the data grid) show a skeleton until their code has loaded,
+    # and a Plotly chart draws its SVG after mounting: wait for both.
     page.wait_for_function(
-        """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
-                   .every(c => c.querySelector('.main-svg'))""",
+        """() => !document.querySelector('[data-testid="stApp"] [data-testid="stSkeleton"]')
+                 && Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
+                      .every(c => c.querySelector('.main-svg'))""",
         timeout=timeout_ms,
     )
 
@@ -215,6 +264,7 @@ class PageView:
     url: str
     headings: list[str] = field(default_factory=list)
     exceptions: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
     labels: list[rtl.Label] = field(default_factory=list)
     hover_labels: list[rtl.Label] = field(default_factory=list)
     charts: int = 0
@@ -248,9 +298,13 @@ class PageViews:
         view.seconds = time.monotonic() - t0
         view.headings = pg.get_by_test_id("stMain").locator("h1").all_inner_texts()
         view.exceptions = pg.get_by_test_id("stException").all_inner_texts()
+        view.dialogs = pg.get_by_role("dialog").all_inner_texts()
+        if view.dialogs:  # e.g. "Page not found": recorded for the page test, then dismissed for the audit
+            pg.keyboard.press("Escape")
+            pg.get_by_role("dialog").first.wait_for(state="hidden", timeout=5_000)
         view.charts = pg.get_by_test_id("stPlotlyChart").count()
         view.labels = rtl.collect(pg, "svg text", view.name)
-        view.hover_labels, view.hovered = rtl.hover_labels(pg, view.name)
+        view.hover_labels, view.hovered = rtl.hover_labels(pg, view.name, shot=SHOTS / f"{slug}_{lang}_hover.png")
         return view
 
     def close(self):
@@ -258,7 +312,7 @@ class PageViews:
 
 
 @pytest.fixture(scope="session")
-def views(browser, server):
-    v = PageViews(browser, server)
+def views(browser, app):
+    v = PageViews(browser, app.url)
     yield v
     v.close()

@@ -236,12 +236,12 @@ _HOVER_TARGET_JS = r"""
 """
 
 
-def hover_labels(page, name: str = "", timeout_ms: int = 2500) -> tuple[list[Label], int]:
+def hover_labels(page, name: str = "", timeout_ms: int = 2500, shot=None) -> tuple[list[Label], int]:
     """Hover one point of every Plotly chart and collect its hover label texts.
 
     The mouse goes to the bounding-box centre of the chart's first bar, marker or heatmap
     (Plotly's drag layer sits on top, so element hovers never reach the trace). Returns the labels
-    and how many charts showed a hover label.
+    and how many charts showed a hover label. ``shot``: a path for a picture of the first hover.
     """
     found: list[Label] = []
     hovered = 0
@@ -264,6 +264,8 @@ def hover_labels(page, name: str = "", timeout_ms: int = 2500) -> tuple[list[Lab
         if not shown:
             continue
         hovered += 1
+        if shot and hovered == 1:
+            chart.screenshot(path=str(shot))
         chart.evaluate("el => el.setAttribute('data-rtl-hover', '1')")
         for lab in collect(page, '[data-rtl-hover="1"] .hoverlayer text', name):
             lab.where = f"hover({target['kind']}) " + lab.where
