@@ -5,7 +5,7 @@ import streamlit as st
 
 from ui import state
 
-st.set_page_config(page_title="Marsad · مرصد", page_icon="📰", layout="wide")
+st.set_page_config(page_title="Marsad · مرصد", page_icon=":material/newspaper:", layout="wide")
 
 # Language and corpus come first: every other widget is labelled in the interface language.
 if "lang" not in st.session_state:
@@ -35,14 +35,14 @@ st.session_state["filter"] = state.sidebar_filter(corpus)
 # its old multipage mode for the first run, which would run pages/<url>.py directly (without this
 # frame) when a URL path equals a file name. Distinct names keep every run going through here.
 PAGES = [
-    ("pages/overview_page.py", "nav.overview", "📊", "overview"),
-    ("pages/keywords_page.py", "nav.keywords", "🔤", "keywords"),
-    ("pages/topics_page.py", "nav.topics", "🗂️", "topics"),
-    ("pages/entities_page.py", "nav.entities", "👤", "entities"),
-    ("pages/compare_page.py", "nav.compare", "⚖️", "compare"),
-    ("pages/reuse_page.py", "nav.reuse", "🔁", "reuse"),
-    ("pages/articles_page.py", "nav.articles", "📄", "articles"),
-    ("pages/data_page.py", "nav.data", "📥", "data"),
+    ("pages/overview_page.py", "nav.overview", ":material/dashboard:", "overview"),
+    ("pages/keywords_page.py", "nav.keywords", ":material/key:", "keywords"),
+    ("pages/topics_page.py", "nav.topics", ":material/category:", "topics"),
+    ("pages/entities_page.py", "nav.entities", ":material/person_search:", "entities"),
+    ("pages/compare_page.py", "nav.compare", ":material/compare_arrows:", "compare"),
+    ("pages/reuse_page.py", "nav.reuse", ":material/content_copy:", "reuse"),
+    ("pages/articles_page.py", "nav.articles", ":material/article:", "articles"),
+    ("pages/data_page.py", "nav.data", ":material/upload_file:", "data"),
 ]
 import os  # noqa: E402
 

@@ -214,6 +214,8 @@ class Corpus:
         )
         con.unregister("vocab_df")
 
+        _build_outlet_terms(con)
+
         m_df = pd.DataFrame(m_rows, columns=["aid", "entity", "cnt"])
         m_df["type"] = m_df["entity"].map(etype).fillna("")
         con.register("m_df", m_df)
@@ -373,6 +375,16 @@ class Corpus:
                 keys.append((1, k))
         return list(dict.fromkeys(keys))
 
+    def outlet_scope(self, flt: Filter | None) -> list[str] | None:
+        """The outlets a filter selects when it constrains nothing else ([] = every outlet), else None.
+
+        Such filters are answered from the per-outlet totals computed at ingestion.
+        """
+        flt = flt or Filter()
+        if flt.date_from or flt.date_to or flt.query or flt.undated != "include":
+            return None
+        return list(flt.outlets)
+
     def where(self, flt: Filter | None, alias: str = "a") -> tuple[str, dict]:
         """SQL condition over ``articles AS alias`` for a filter, with its parameters."""
         flt = flt or Filter()
@@ -437,9 +449,20 @@ class Corpus:
                 self.con.execute("UPDATE articles SET date = $d, date_source = 'corrected' WHERE id = $id",
                                  {"d": date, "id": rid})
                 changed += 1
+        if changed:
+            _build_outlet_terms(self.con)
         if corrections_file:
             save_corrections(corrections_file, edits)
         return changed
+
+
+def _build_outlet_terms(con) -> None:
+    """Per-outlet term totals: a filter on outlets alone (the common case) reads these, not ``terms``."""
+    con.execute(
+        "CREATE OR REPLACE TABLE outlet_terms AS SELECT a.outlet, t.n, t.tid, CAST(SUM(t.cnt) AS BIGINT) AS count, "
+        "CAST(COUNT(*) AS BIGINT) AS articles FROM terms t JOIN articles a USING (aid) GROUP BY a.outlet, t.n, t.tid "
+        "ORDER BY a.outlet, t.n, count DESC"
+    )
 
 
 # -- corrections file -----------------------------------------------------------------------

@@ -432,6 +432,26 @@ def _runs(keys: list[str | None]) -> list[tuple[int, int]]:
     return runs
 
 
+_CONJUNCTIONS = frozenset("وف")
+
+
+def _split_at_conjunctions(spans, recs, norms) -> list[tuple[int, int]]:
+    """Start a new run at a word whose conjunction و/ف was stripped.
+
+    The conjunction is a removed function word like any stop word, so "روسيا والولايات المتحدة"
+    gives the bigram "الولايات المتحده" but not "روسيا الولايات".
+    """
+    out = []
+    for x, y in spans:
+        start = x
+        for i in range(x + 1, y):
+            if recs[i].start and norms[i][0] in _CONJUNCTIONS:
+                out.append((start, i))
+                start = i
+        out.append((start, y))
+    return out
+
+
 def ngrams(clause_keys: list[str | None], n: int) -> list[str]:
     """N-grams of keys inside one clause, never across a removed word (None).
 
@@ -592,10 +612,10 @@ def count_article(text: str, grouper: Grouper, entity_matcher: EntityMatcher | N
                 if a.alias is not None:
                     gi, b, e = a.alias
                     variants[(groups[gi], s[b:e])] += 1
-        if None in keys:
-            runs = [keys[x:y] for x, y in _runs(keys)]
-        else:
-            runs = [keys]
+        spans = _runs(keys)
+        if any(a.start and t[0] in _CONJUNCTIONS for a, t in zip(recs, norms)):
+            spans = _split_at_conjunctions(spans, recs, norms)
+        runs = [keys[x:y] for x, y in spans]
         for run in runs:
             uni.extend(run)
             if len(run) > 1:
@@ -603,7 +623,7 @@ def count_article(text: str, grouper: Grouper, entity_matcher: EntityMatcher | N
                 if len(run) > 2:
                     tri.extend(map(join, zip(run, run[1:], run[2:])))
         if add is not None:
-            for x, y in _runs(keys):
+            for x, y in spans:
                 run = keys[x:y]
                 labs = [a.surface(s) for a, s in zip(recs[x:y], surfaces[x:y])]
                 for key, lab in zip(run, labs):

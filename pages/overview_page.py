@@ -15,7 +15,7 @@ if s["articles"] == 0:
     state.empty_state()
     st.stop()
 
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
 c1.metric(tr("ov.articles"), f"{s['articles']:,}")
 c2.metric(tr("ov.outlets"), f"{s['outlets']:,}")
 c3.metric(tr("ov.words"), f"{s['words']:,}")

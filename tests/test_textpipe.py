@@ -339,3 +339,18 @@ def test_labeler_frames_and_single_occurrences():
     labels = dict(lab.labels_frame().itertuples(index=False))
     assert labels == {"الولايات المتحده": "الولايات المتحدة", "امريكي": "أميركي"}
     assert lab.to_frame()["count"].sum() == 4
+
+
+def test_no_ngram_crosses_a_stripped_conjunction():
+    """و in "روسيا والولايات" is a removed function word: no bigram "روسيا الولايات"."""
+    from core.resources import load_resources
+    from core.textpipe import EntityMatcher, Grouper, count_article, norm_counts
+
+    res = load_resources()
+    text = "اتفقت روسيا والولايات المتحدة على إنشاء مجموعة عمل"
+    g = Grouper.build(norm_counts([text, "الولايات روسيا"]), res)
+    c = count_article(text, g, EntityMatcher(res.gazetteer, g))
+    bigrams = {k for n, k in c.terms if n == 2}
+    assert "الولايات المتحده" in bigrams
+    assert "روسيا الولايات" not in bigrams
+    assert "مجموعه عمل" in bigrams

@@ -210,7 +210,7 @@ def download(df: pd.DataFrame, what: str, flt: Filter | None, key: str | None = 
 
 
 def empty_state() -> None:
-    st.info(f"{tr('empty')} {tr('empty.hint')}", icon="🔎")
+    st.info(f"{tr('empty')} {tr('empty.hint')}", icon=":material/search_off:")
 
 
 def rtl_text(text: str, tag: str = "div", extra_style: str = "") -> None:
@@ -268,9 +268,13 @@ def save_topic_keywords(topic_id: str, keywords: list[str]) -> str | None:
     import dataclasses
     import tempfile
 
-    from core.resources import dump_topics, load_topics
+    from core.resources import dump_topics, load_resources, load_topics, validate_topics
 
     lexicon = [dataclasses.replace(t, keywords=list(keywords)) if t.id == topic_id else t for t in topics()]
+    try:  # the file's rules plus "no stop word in a keyword" (it could never match)
+        validate_topics(lexicon, load_resources().stopwords, file=str(USER_TOPICS))
+    except Exception as exc:
+        return str(exc)
     USER_TOPICS.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", dir=USER_TOPICS.parent, delete=False) as tmp:
         tmp_path = Path(tmp.name)

@@ -20,6 +20,13 @@ DISTINCTIVE_COLUMNS = ["side", "term", "label", "count_a", "count_b", "delta", "
 
 def term_counts(corpus, flt: Filter | None = None, n: int = 1) -> pd.DataFrame:
     """Long frame outlet, term (grouping key), count of the filtered articles."""
+    scope = corpus.outlet_scope(flt)
+    if scope is not None:  # outlets only: per-outlet totals from ingestion
+        cond = "AND list_contains($outlets, o.outlet)" if scope else ""
+        return corpus.sql(
+            f"SELECT o.outlet, v.key AS term, o.count FROM outlet_terms o JOIN vocab v USING (tid) WHERE o.n = $n {cond}",
+            {"n": int(n), **({"outlets": scope} if scope else {})},
+        )
     where, params = corpus.where(flt)
     return corpus.sql(
         f"SELECT a.outlet, v.key AS term, CAST(SUM(t.cnt) AS BIGINT) AS count FROM terms t JOIN articles a USING (aid) "

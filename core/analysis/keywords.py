@@ -18,11 +18,21 @@ def top_terms(corpus, flt: Filter | None = None, n: int = 1, limit: int = 30) ->
     """
     where, params = corpus.where(flt)
     params = {**params, "n": int(n), "lim": int(limit)}
+    scope = corpus.outlet_scope(flt)
+    if scope == []:  # the whole corpus: totals were computed once at ingestion
+        counts = "SELECT tid, total AS count, df AS articles FROM vocab WHERE n = $n ORDER BY count DESC, articles DESC, tid LIMIT $lim"
+    elif scope:  # outlets only: per-outlet totals
+        params = {"n": int(n), "lim": int(limit), "outlets": scope}
+        counts = ("SELECT tid, SUM(count) AS count, SUM(articles) AS articles FROM outlet_terms "
+                  "WHERE n = $n AND list_contains($outlets, outlet) GROUP BY tid "
+                  "ORDER BY count DESC, articles DESC, tid LIMIT $lim")
+    else:  # aggregate by integer term id first; strings are joined for the top rows only
+        counts = (f"SELECT t.tid, SUM(t.cnt) AS count, COUNT(*) AS articles FROM terms t "
+                  f"WHERE t.n = $n AND t.aid IN (SELECT aid FROM articles a WHERE {where}) "
+                  f"GROUP BY t.tid ORDER BY count DESC, articles DESC, t.tid LIMIT $lim")
     df = corpus.sql(
-        f"SELECT v.key AS term, v.label, CAST(SUM(t.cnt) AS BIGINT) AS count, COUNT(*) AS articles, v.forms "
-        f"FROM terms t JOIN articles a USING (aid) JOIN vocab v USING (tid) "
-        f"WHERE t.n = $n AND {where} GROUP BY v.key, v.label, v.forms "
-        f"ORDER BY count DESC, articles DESC, v.label LIMIT $lim",
+        f"SELECT v.key AS term, v.label, CAST(c.count AS BIGINT) AS count, CAST(c.articles AS BIGINT) AS articles, v.forms "
+        f"FROM ({counts}) c JOIN vocab v USING (tid) ORDER BY count DESC, articles DESC, v.label",
         params,
     )
     df["forms"] = df["forms"].map(forms_text)
@@ -33,15 +43,19 @@ def top_terms_by_outlet(corpus, flt: Filter | None = None, n: int = 1, limit: in
     """Each outlet's own top terms. Columns outlet, rank, term, label, count, articles, per_1000 (per 1,000 words)."""
     where, params = corpus.where(flt)
     params = {**params, "n": int(n), "lim": int(limit)}
+    if corpus.outlet_scope(flt) is not None:  # outlets only: per-outlet totals from ingestion
+        counts = "SELECT outlet, tid, count, articles FROM outlet_terms WHERE n = $n AND outlet IN (SELECT outlet FROM w)"
+    else:
+        counts = ("SELECT f.outlet, t.tid, SUM(t.cnt) AS count, COUNT(*) AS articles "
+                  "FROM terms t JOIN f USING (aid) WHERE t.n = $n GROUP BY f.outlet, t.tid")
     df = corpus.sql(
         f"""
-        WITH w AS (SELECT outlet, CAST(SUM(words) AS BIGINT) AS words FROM articles a WHERE {where} GROUP BY outlet),
-        c AS (
-            SELECT a.outlet, t.tid, CAST(SUM(t.cnt) AS BIGINT) AS count, COUNT(*) AS articles
-            FROM terms t JOIN articles a USING (aid) WHERE t.n = $n AND {where} GROUP BY a.outlet, t.tid
-        ),
-        r AS (SELECT *, row_number() OVER (PARTITION BY outlet ORDER BY count DESC, articles DESC, tid) AS rank FROM c)
-        SELECT r.outlet, r.rank, v.key AS term, v.label, r.count, r.articles,
+        WITH f AS (SELECT aid, outlet, words FROM articles a WHERE {where}),
+        w AS (SELECT outlet, CAST(SUM(words) AS BIGINT) AS words FROM f GROUP BY outlet),
+        c AS ({counts}),
+        r AS (SELECT *, row_number() OVER (PARTITION BY outlet ORDER BY count DESC, articles DESC, tid) AS rank FROM c
+              QUALIFY rank <= $lim)
+        SELECT r.outlet, r.rank, v.key AS term, v.label, CAST(r.count AS BIGINT) AS count, r.articles,
                ROUND(1000.0 * r.count / NULLIF(w.words, 0), 3) AS per_1000, v.forms
         FROM r JOIN vocab v USING (tid) JOIN w USING (outlet)
         WHERE r.rank <= $lim ORDER BY r.outlet, r.rank

@@ -10,19 +10,42 @@ import pandas as pd
 from core.filter import Filter
 
 
+class _Candidates(set):
+    """A stand-in vocabulary that accepts every candidate key and remembers it.
+
+    ``topic_keys`` generates the lenient variants of every keyword and asks whether each is in
+    the vocabulary; answering "yes" here and checking all of them in one SQL lookup avoids
+    loading a vocabulary of millions of keys into Python.
+    """
+
+    def __contains__(self, item) -> bool:
+        self.add(item)
+        return True
+
+
 def topic_term_ids(corpus, topics=None) -> pd.DataFrame:
     """Which vocabulary terms each topic's keywords match. Columns topic, tid, n, key, label."""
     from core.textpipe import topic_keys
 
     topics = corpus.resources.topics if topics is None else topics
-    vocab = corpus.sql("SELECT tid, n, key, label FROM vocab")
-    vk = list(zip(vocab["n"].astype(int), vocab["key"]))
-    tk = topic_keys(topics, vk)
-    if tk.empty:
-        return pd.DataFrame(columns=["topic", "tid", "n", "key", "label"])
-    tk = tk.astype({"n": "int64"})
-    vocab = vocab.astype({"n": "int64"})
-    return tk.merge(vocab, on=["n", "key"], how="inner")[["topic", "tid", "n", "key", "label"]]
+    cache = corpus.__dict__.setdefault("_topic_cache", {})
+    sig = tuple((t.id, tuple(t.keywords)) for t in topics)
+    if sig in cache:
+        return cache[sig]
+    cand = topic_keys(topics, _Candidates(), grouper=corpus.grouper)
+    if cand.empty:
+        out = pd.DataFrame(columns=["topic", "tid", "n", "key", "label"])
+    else:
+        cur = corpus.con.cursor()
+        cur.register("cand", cand.astype({"n": "int64"}))
+        out = cur.execute(
+            "SELECT c.topic, v.tid, CAST(v.n AS BIGINT) AS n, v.key, v.label FROM cand c "
+            "JOIN vocab v ON v.key = c.key AND v.n = c.n ORDER BY c.topic, v.total DESC"
+        ).df()
+    if len(cache) > 64:
+        cache.clear()
+    cache[sig] = out
+    return out
 
 
 def _topic_names(corpus, topics=None) -> pd.DataFrame:
