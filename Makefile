@@ -23,7 +23,7 @@ sysdeps:
 	@bash scripts/sysdeps.sh
 
 run: setup
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m ui.serve --server.port $(PORT)
 
 test: setup sysdeps
 	$(PY) -m pytest

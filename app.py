@@ -12,6 +12,8 @@ if "lang" not in st.session_state:
     st.session_state["lang"] = state.lang()
 if "corpus" not in st.session_state:
     st.session_state["corpus"] = state.current_corpus_name()
+if "_pending_corpus" in st.session_state:  # a page asked to switch corpus (e.g. after an upload)
+    st.session_state["corpus"] = st.session_state.pop("_pending_corpus")
 
 L = state.lang()
 tr = state.translator(L)

@@ -43,6 +43,14 @@ def unwrap(text: str) -> str:
     return str(text).replace(RLI, "").replace(PDI, "")
 
 
+def hover_line(caption: str, value: str, lang: str) -> str:
+    """One hover line "caption: value". In the Arabic interface the whole line is an RTL isolate,
+    so the caption reads first, on the right, and the number after it, on the left."""
+    if lang == "ar":
+        return f"{RLI}{unwrap(caption)}: {value}{PDI}"
+    return f"{rtl(caption)}: {value}"
+
+
 def _layout(fig: go.Figure, title: str, lang: str, height: int | None = None, legend_title: str | None = None) -> go.Figure:
     ar = lang == "ar"
     fig.update_layout(
@@ -74,10 +82,10 @@ def hbar(df: pd.DataFrame, label: str, value: str, *, title: str, lang: str = "a
     cats = list(dict.fromkeys(rtl(v, limit_chars) for v in df[label]))
     for name, part in groups:
         custom = [[rtl(v) for v in part[label]]]
-        tmpl = "%{customdata[0]}<br>" + rtl(value_title or value) + ": %{x}"
+        tmpl = "%{customdata[0]}<br>" + hover_line(value_title or value, "%{x}", lang)
         for i, (col, cap) in enumerate((hover or {}).items(), start=1):
             custom.append([rtl(v, 160) for v in part[col].astype(str)])
-            tmpl += "<br>" + rtl(cap) + ": %{customdata[" + str(i) + "]}"
+            tmpl += "<br>" + hover_line(cap, "%{customdata[" + str(i) + "]}", lang)
         fig.add_trace(go.Bar(
             y=[rtl(v, limit_chars) for v in part[label]], x=part[value], orientation="h",
             name=rtl(name) if name is not None else "", customdata=list(zip(*custom)),
@@ -101,7 +109,7 @@ def vbar(df: pd.DataFrame, x: str, y: str, *, title: str, lang: str = "ar", x_ti
         fig.add_trace(go.Bar(
             x=[rtl(v, 30) for v in part[x]], y=part[y], name=rtl(name) if name is not None else "",
             customdata=[rtl(v) for v in part[x]],
-            hovertemplate="%{customdata}<br>" + rtl(y_title or y) + ": %{y}<extra></extra>",
+            hovertemplate="%{customdata}<br>" + hover_line(y_title or y, "%{y}", lang) + "<extra></extra>",
             marker_color=None if color else PALETTE[0],
         ))
     fig.update_xaxes(title={"text": rtl(x_title)}, autorange="reversed" if ar else True, automargin=True)
@@ -120,7 +128,8 @@ def lines(df: pd.DataFrame, x: str, y: str, color: str, *, title: str, lang: str
         part = part.sort_values(x)
         fig.add_trace(go.Scatter(
             x=part[x], y=part[y], mode="lines+markers", name=rtl(name),
-            hovertemplate=rtl(name) + "<br>%{x|%Y-%m-%d}<br>" + rtl(y_title or y) + ": %{y" + fmt + "}<extra></extra>",
+            hovertemplate=rtl(name) + "<br>%{x|%Y-%m-%d}<br>" + hover_line(y_title or y, "%{y" + fmt + "}", lang)
+            + "<extra></extra>",
         ))
     fig.update_xaxes(title={"text": rtl(x_title)}, autorange="reversed" if ar else True)
     fig.update_yaxes(title={"text": rtl(y_title)}, side="right" if ar else "left", tickformat=".0%" if percent else None)
@@ -136,11 +145,11 @@ def heatmap(df: pd.DataFrame, row: str, col: str, value: str, *, title: str, lan
     piv = df.pivot_table(index=row, columns=col, values=value, aggfunc="sum", fill_value=0).reindex(index=rows, columns=cols)
     z = piv.values
     text = None
-    tmpl = "%{y}<br>%{x}<br>" + rtl(value_title or value) + ": %{z}"
+    tmpl = "%{y}<br>%{x}<br>" + hover_line(value_title or value, "%{z}", lang)
     if raw:
         rp = df.pivot_table(index=row, columns=col, values=raw, aggfunc="sum", fill_value=0).reindex(index=rows, columns=cols)
         text = rp.values
-        tmpl += "<br>" + rtl(raw_title or raw) + ": %{text}"
+        tmpl += "<br>" + hover_line(raw_title or raw, "%{text}", lang)
     fig = go.Figure(go.Heatmap(
         z=z, x=[rtl(c, limit_chars) for c in cols], y=[rtl(r, limit_chars) for r in rows], text=text,
         colorscale="Teal", hovertemplate=tmpl + "<extra></extra>",
@@ -158,10 +167,10 @@ def diverging(df: pd.DataFrame, label: str, value: str, *, title: str, lang: str
     df = df.sort_values(value, ascending=False)
     colors = [PALETTE[0] if v >= 0 else PALETTE[1] for v in df[value]]
     custom = [[rtl(v) for v in df[label]]]
-    tmpl = "%{customdata[0]}<br>" + rtl(value_title or value) + ": %{x:.2f}"
+    tmpl = "%{customdata[0]}<br>" + hover_line(value_title or value, "%{x:.2f}", lang)
     for i, (c, cap) in enumerate((hover or {}).items(), start=1):
         custom.append([rtl(v, 120) for v in df[c].astype(str)])
-        tmpl += "<br>" + rtl(cap) + ": %{customdata[" + str(i) + "]}"
+        tmpl += "<br>" + hover_line(cap, "%{customdata[" + str(i) + "]}", lang)
     fig = go.Figure(go.Bar(
         y=[rtl(v, 36) for v in df[label]], x=df[value], orientation="h", marker_color=colors,
         customdata=list(zip(*custom)), hovertemplate=tmpl + "<extra></extra>",

@@ -2,9 +2,6 @@
 from __future__ import annotations
 
 import html
-import re
-
-_WORD = re.compile(r"[\w\u0600-\u06FF]+", re.UNICODE)
 
 
 def highlight_html(text: str, keys, grouper, removed=()) -> str:
@@ -17,7 +14,7 @@ def highlight_html(text: str, keys, grouper, removed=()) -> str:
     >>> highlight_html('<b>قال لافروف</b>', [(1, 'لافروف')], grouper)  # doctest: +SKIP
     '&lt;b&gt;قال <mark class="marsad-hit">لافروف</mark>&lt;/b&gt;'
     """
-    from core.arabic import normalize
+    from core.arabic import normalize, token_spans
 
     wanted = set()
     for _n, key in keys:
@@ -27,11 +24,11 @@ def highlight_html(text: str, keys, grouper, removed=()) -> str:
     for line in text.split("\n"):
         parts, pos = [], 0
         if wanted:
-            for m in _WORD.finditer(line):
-                if grouper.key(normalize(m.group())) in wanted:
-                    parts.append(html.escape(line[pos:m.start()]))
-                    parts.append(f'<mark class="marsad-hit">{html.escape(m.group())}</mark>')
-                    pos = m.end()
+            for word, start, end in token_spans(line):
+                if grouper.key(normalize(word)) in wanted:
+                    parts.append(html.escape(line[pos:start]))
+                    parts.append(f'<mark class="marsad-hit">{html.escape(word)}</mark>')
+                    pos = end
         parts.append(html.escape(line[pos:]))
         rendered = "".join(parts)
         if line.strip() and line.strip() in removed_set:

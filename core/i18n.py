@@ -61,6 +61,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.mentions": ("الذكر", "Mentions"),
     "col.topic": ("الموضوع", "Topic"),
     "col.entity": ("الاسم", "Entity"),
+    "col.share": ("الحصة", "share"),
+    "col.containment": ("نسبة الاحتواء", "containment"),
+    "col.similarity": ("التشابه", "similarity"),
     "col.z": ("الدرجة المعيارية z", "z-score"),
     # keywords
     "kw.kind": ("النوع", "Kind"),
@@ -113,6 +116,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "da.upload": ("رفع ملفات", "Upload files"),
     "da.upload.help": (".txt أو .zip أو CSV أو TSV أو JSON Lines أو Parquet", ".txt, .zip, CSV, TSV, JSON Lines or Parquet"),
     "da.ingest": ("إضافة إلى مدونة «المرفوعات»", "Add to the “uploads” corpus"),
+    "da.loaded": ("مقالات أُدخلت", "Articles loaded"),
     "da.report": ("تقرير الإدخال", "Ingestion report"),
     "da.report.none": ("لا مشكلات في الإدخال.", "No ingestion problems."),
     "da.fix": ("تصحيح المصدر والتاريخ", "Correct outlet and date"),

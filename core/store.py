@@ -140,14 +140,15 @@ class Corpus:
                 progress(0.25 + 0.15 * i / max(total, 1), f"vocabulary {i}/{total}")
         grouper = Grouper.build(norm_counts, resources)
         matcher = EntityMatcher(resources.gazetteer, grouper)
-        labeler = Labeler()
+        labeler = Labeler()      # labels: the most frequent clean form of the grouped word
+        word_forms = Labeler()   # merged forms of single words as written, clitics included
 
         # Pass 2: per-article counts.
         key_ids: dict[tuple[int, str], int] = {}
         t_aid, t_tid, t_cnt = [], [], []
         m_rows, v_rows, words = [], [], []
         for aid, art in enumerate(articles):
-            counts = count_article(art.text, grouper, matcher, labeler)
+            counts = count_article(art.text, grouper, matcher, labeler, word_forms)
             words.append(counts.words)
             for (n, key), c in counts.terms.items():
                 tid = key_ids.setdefault((n, key), len(key_ids))
@@ -205,7 +206,8 @@ class Corpus:
             }
         )
         vocab["label"] = [labeler.label(k) for k in vocab["key"]]
-        vocab["forms"] = [json.dumps(labeler.forms(k)[:12], ensure_ascii=False) for k in vocab["key"]]
+        vocab["forms"] = [json.dumps((word_forms if n == 1 else labeler).forms(k)[:12], ensure_ascii=False)
+                          for n, k in zip(vocab["n"], vocab["key"])]
         con.register("vocab_df", vocab)
         con.execute(
             "CREATE TABLE vocab AS SELECT v.tid, CAST(v.n AS TINYINT) AS n, v.key, v.label, v.forms, "
@@ -270,12 +272,10 @@ class Corpus:
 
     # -- issue-4 tables ---------------------------------------------------------------------
     def _build_quotes(self) -> None:
-        try:
-            from core.analysis.quotes import quotes_frame
-        except ImportError:  # the analysis module is optional for a minimal build
-            quotes_frame = None
+        from core.analysis.quotes import quotes_frame
+
         arts = self.con.execute("SELECT aid, outlet, date, text FROM articles ORDER BY aid").df()
-        if quotes_frame is not None and len(arts):
+        if len(arts):
             q = quotes_frame(arts, self.find_people)
         else:
             q = pd.DataFrame()
@@ -291,15 +291,20 @@ class Corpus:
         self.con.unregister("q_df")
 
     def _build_reuse(self) -> None:
-        try:
-            from core.analysis.reuse import find_reuse
-        except ImportError:
-            find_reuse = None
+        from core.analysis.reuse import PAIR_COLUMNS, PASSAGE_COLUMNS, find_reuse
+
         arts = self.con.execute("SELECT aid, outlet, date, text FROM articles ORDER BY aid").df()
-        if find_reuse is not None and len(arts) > 1:
+        if len(arts) > 1:
             pairs, passages = find_reuse(arts)
         else:
-            pairs, passages = pd.DataFrame(), pd.DataFrame()
+            pairs, passages = pd.DataFrame(columns=PAIR_COLUMNS), pd.DataFrame(columns=PASSAGE_COLUMNS)
+        if pairs.empty:  # typed empty tables, so queries on them still work
+            pairs = pd.DataFrame({"a": pd.Series(dtype="int64"), "b": pd.Series(dtype="int64"),
+                                  **{c: pd.Series(dtype="float64") for c in PAIR_COLUMNS if c not in ("a", "b")}})
+        if passages.empty:
+            passages = pd.DataFrame({c: pd.Series(dtype="int64" if c in ("a", "b", "passage_id", "start_a", "end_a",
+                                                                          "start_b", "end_b", "words") else "str")
+                                     for c in PASSAGE_COLUMNS})
         self.con.register("p_df", pairs)
         self.con.execute("CREATE OR REPLACE TABLE reuse_pairs AS SELECT * FROM p_df")
         self.con.unregister("p_df")

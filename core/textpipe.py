@@ -565,8 +565,11 @@ class ArticleCounts:
 
 
 def count_article(text: str, grouper: Grouper, entity_matcher: EntityMatcher | None,
-                  labeler: Labeler | None = None) -> ArticleCounts:
+                  labeler: Labeler | None = None, forms: Labeler | None = None) -> ArticleCounts:
     """Count words, terms (1–3-grams), entity mentions and alias spellings of one article.
+
+    ``forms`` (optional) is fed every unigram key with the whole word as written, clitics
+    included, so the merged forms of a term can be shown (لافروف ← للافروف).
 
     If ``labeler`` is given it is fed the (key, surface) pair of every counted term.
 
@@ -606,6 +609,12 @@ def count_article(text: str, grouper: Grouper, entity_matcher: EntityMatcher | N
                     keys[i] = fold(t)      # the adjective سورية keeps its own key
                     recs[i] = _Analysis(keys[i], 0, len(t))
         surfaces = None
+        if forms is not None:
+            if surfaces is None:
+                surfaces = findall(cs)
+            for key, sf in zip(keys, surfaces):
+                if key is not None:
+                    forms.add(key, sf)
         if add is not None or any(a.alias for a in recs):
             surfaces = findall(cs)
             for a, s in zip(recs, surfaces):

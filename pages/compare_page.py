@@ -87,7 +87,7 @@ if sim.empty or sim["outlet_a"].nunique() < 2:
 else:
     lab = sim.assign(outlet_a=sim["outlet_a"].map(olab), outlet_b=sim["outlet_b"].map(olab))
     state.plot(charts.heatmap(lab, "outlet_a", "outlet_b", "similarity", title=tr("cmp.similarity"), lang=L,
-                              value_title="cos"), key="cmp_sim")
+                              value_title=tr("col.similarity")), key="cmp_sim")
     state.download(sim, "similarity", flt, key="dl_cmp_sim")
 
 st.subheader(tr("cmp.variants"))
@@ -99,6 +99,6 @@ else:
     g = st.selectbox(tr("cmp.variants"), groups, key="cmp_group", label_visibility="collapsed")
     part = vt[vt["group"] == g]
     state.plot(charts.hbar(part.assign(outlet=part["outlet"].map(olab)), "outlet", "share", color="variant",
-                           title=g, lang=L, value_title="share", hover={"count": tr("col.count")}), key="cmp_var")
+                           title=g, lang=L, value_title=tr("col.share"), hover={"count": tr("col.count")}), key="cmp_var")
     st.dataframe(vt, hide_index=True, width="stretch")
     state.download(vt, "variants", flt, key="dl_cmp_var")

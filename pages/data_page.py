@@ -21,7 +21,7 @@ if st.button(tr("da.ingest"), type="primary", disabled=not files, key="da_ingest
     for f in files:
         safe = re.sub(r"[^\w.\-]+", "_", f.name, flags=re.UNICODE).lstrip(".") or "upload"
         (state.UPLOAD_DIR / safe).write_bytes(f.getvalue())
-    st.session_state["corpus"] = "uploads"
+    st.session_state["_pending_corpus"] = "uploads"
     st.session_state["_filter_seeded"] = False
     st.session_state["_after_upload"] = True
     st.rerun()
@@ -29,7 +29,7 @@ if st.button(tr("da.ingest"), type="primary", disabled=not files, key="da_ingest
 corpus = state.get_corpus()
 name = state.current_corpus_name()
 if st.session_state.pop("_after_upload", False):
-    st.success(f"{tr('nav.data')}: {overview.summary(corpus)['articles']} {tr('ov.articles')}")
+    st.success(f"{tr('da.loaded')}: {overview.summary(corpus)['articles']} · {tr('da.report')}: {len(overview.report(corpus))}")
 
 st.subheader(tr("da.report"))
 report = overview.report(corpus)

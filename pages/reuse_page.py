@@ -46,7 +46,7 @@ else:
     sym = pd.concat([mat, both[mat.columns]], ignore_index=True)
     sym = sym.assign(outlet_a=sym["outlet_a"].map(olab), outlet_b=sym["outlet_b"].map(olab))
     state.plot(charts.heatmap(sym, "outlet_a", "outlet_b", "pairs", title=tr("rq.matrix"), lang=L, raw="containment",
-                              value_title=tr("col.articles"), raw_title="containment"), key="rq_matrix")
+                              value_title=tr("col.articles"), raw_title=tr("col.containment")), key="rq_matrix")
     state.download(mat, "reuse-matrix", flt, key="dl_rq_matrix")
 
     st.subheader(tr("rq.graph"))

@@ -138,6 +138,8 @@ def _init_from_url(corpus) -> None:
     lo, hi = date_bounds(corpus)
     if flt.date_from or flt.date_to:
         st.session_state["f_dates"] = (flt.date_from or lo, flt.date_to or hi)
+    else:
+        st.session_state.pop("f_dates", None)
     known = set(outlet_choices(corpus)["outlet"])
     st.session_state["f_outlets"] = [o for o in flt.outlets if o in known]
     st.session_state["f_query"] = flt.query
@@ -166,8 +168,9 @@ def sidebar_filter(corpus) -> Filter:
     if lo is not None:
         lo, hi = pd.Timestamp(lo).date(), pd.Timestamp(hi).date()
         cur = st.session_state.get("f_dates")
-        if cur is not None and (len(cur) != 2 or cur[0] < lo or cur[1] > hi):
-            st.session_state["f_dates"] = (max(cur[0], lo) if cur else lo, min(cur[-1], hi) if cur else hi)
+        if cur is not None and len(cur) == 2 and (cur[0] < lo or cur[1] > hi):
+            start, end = max(cur[0], lo), min(cur[1], hi)
+            st.session_state["f_dates"] = (start, end) if start <= end else (lo, hi)
         val = st.sidebar.date_input(tr("side.dates"), value=(lo, hi), min_value=lo, max_value=hi, key="f_dates",
                                     format="YYYY-MM-DD")
         if isinstance(val, (tuple, list)) and len(val) == 2:
@@ -180,6 +183,7 @@ def sidebar_filter(corpus) -> Filter:
     count_of = dict(zip(counts["outlet"], counts["articles"]))
     outlets = st.sidebar.multiselect(
         tr("side.outlets"), list(counts["outlet"]), key="f_outlets", help=tr("side.outlets.help"),
+        placeholder=tr("side.outlets.help"),
         format_func=lambda o: f"{outlet_label(o, L)} ({count_of.get(o, 0)})",
     )
     query = st.sidebar.text_input(tr("side.query"), key="f_query", help=tr("side.query.help"))

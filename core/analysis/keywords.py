@@ -86,9 +86,6 @@ def keyword_table(corpus, flt: Filter | None = None, n: int = 1, limit: int = 50
     return out
 
 
-_WORD = re.compile(r"[\w\u0600-\u06FF]+", re.UNICODE)
-
-
 def concordance(corpus, term: str, flt: Filter | None = None, width: int = 8, limit: int = 500,
                 sort: str = "right") -> pd.DataFrame:
     """Keyword in context for a term (any surface form; grouped like the corpus).
@@ -99,7 +96,7 @@ def concordance(corpus, term: str, flt: Filter | None = None, width: int = 8, li
     them out. ``sort`` is "right" (by the words after the match) or "left" (by the words before,
     nearest first).
     """
-    from core.arabic import normalize, tokenize
+    from core.arabic import normalize, token_spans, tokenize
 
     toks = [t for t in tokenize(term)]
     keys = [corpus.grouper.key(normalize(t)) for t in toks]
@@ -121,8 +118,9 @@ def concordance(corpus, term: str, flt: Filter | None = None, width: int = 8, li
     rows = []
     grouper = corpus.grouper
     for art in arts.itertuples(index=False):
-        spans = [(m.start(), m.end()) for m in _WORD.finditer(art.text)]
-        words = [art.text[s:e] for s, e in spans]
+        toks = token_spans(art.text)
+        spans = [(s, e) for _w, s, e in toks]
+        words = [w for w, _s, _e in toks]
         wkeys = [grouper.key(normalize(w)) for w in words]
         for i in range(len(words) - n + 1):
             if wkeys[i] != keys[0]:

@@ -70,7 +70,7 @@ def server(tmp_path_factory):
     log_path = home / "streamlit.log"
     log = open(log_path, "wb")
     proc = subprocess.Popen(
-        [str(python if python.exists() else sys.executable), "-m", "streamlit", "run", "app.py",
+        [str(python if python.exists() else sys.executable), "-m", "ui.serve",  # what `make run` starts
          "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -290,7 +290,8 @@ class PageViews:
         return self.seen[(slug, lang)]
 
     def _visit(self, slug: str, lang: str) -> PageView:
-        url = f"/{slug}" + ("?lang=en" if lang == "en" else "")
+        # the overview is the default page: Streamlit serves it at "/" (the app's own links say so)
+        url = ("/" if slug == "overview" else f"/{slug}") + ("?lang=en" if lang == "en" else "")
         view = PageView(slug, lang, url)
         pg = self.page
         t0 = time.monotonic()

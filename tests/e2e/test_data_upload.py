@@ -48,6 +48,9 @@ def test_uploaded_zip_reports_the_empty_and_the_not_text_file(page, goto, wait_i
 
     ingest.click()
     wait_idle(page, rerun=True, timeout_ms=120_000)
+    # st.rerun() after saving the files starts a second run that builds the index: wait for its result
+    expect(page.get_by_test_id("stMain").get_by_text("scrape.zip:empty.txt").first).to_be_attached(timeout=120_000)
+    wait_idle(page, timeout_ms=120_000)
     shoot(page, "data_after_upload")
     errors = page.get_by_test_id("stException")
     assert errors.count() == 0, "pressing the ingest button raised:\n" + "\n---\n".join(errors.all_inner_texts())

@@ -1,4 +1,4 @@
-"""Every page opens by its URL path (/overview, /keywords…), in Arabic and in English: no exception, no
+"""Every page opens by its URL path (/ for the overview, /keywords…), in Arabic and in English: no exception, no
 "page not found" dialog, and its title shown."""
 import pytest
 
