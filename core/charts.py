@@ -153,11 +153,16 @@ def heatmap(df: pd.DataFrame, row: str, col: str, value: str, *, title: str, lan
     fig = go.Figure(go.Heatmap(
         z=z, x=[rtl(c, limit_chars) for c in cols], y=[rtl(r, limit_chars) for r in rows], text=text,
         colorscale="Teal", hovertemplate=tmpl + "<extra></extra>",
-        colorbar={"title": {"text": rtl(value_title)}},
+        # the colour scale sits opposite the row labels (left in Arabic, where the labels are on the right)
+        colorbar={"title": {"text": rtl(value_title)}, "x": -0.02 if ar else 1.02, "xanchor": "right" if ar else "left",
+                  "thickness": 14},
     ))
-    fig.update_xaxes(autorange="reversed" if ar else True, side="top", automargin=True)
+    fig.update_xaxes(autorange="reversed" if ar else True, side="bottom", tickangle=-35, automargin=True)
     fig.update_yaxes(autorange="reversed", side="right" if ar else "left", automargin=True)
-    return _layout(fig, title, lang, max(360, 30 * len(rows) + 160))
+    fig = _layout(fig, title, lang, max(380, 30 * len(rows) + 220))
+    if ar:
+        fig.update_layout(margin={"l": 90})
+    return fig
 
 
 def diverging(df: pd.DataFrame, label: str, value: str, *, title: str, lang: str = "ar", value_title: str = "",

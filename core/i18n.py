@@ -37,6 +37,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ov.outlets": ("المصادر", "Outlets"),
     "ov.words": ("الكلمات", "Words"),
     "ov.span": ("الفترة", "Date span"),
+    "ov.first": ("أول تاريخ", "First date"),
+    "ov.last": ("آخر تاريخ", "Last date"),
     "ov.undated": ("غير مؤرخة", "undated"),
     "ov.per_outlet": ("المقالات لكل مصدر", "Articles per outlet"),
     "ov.attention": ("الاهتمام عبر الزمن", "Attention over time"),
@@ -144,6 +146,37 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rq.quotes": ("من يُقتبس وكم مرة", "Who is quoted, how often"),
     "rq.same": ("التصريح نفسه بصيغ المصادر", "The same statement, worded by each outlet"),
 }
+
+
+# Column headers of tables, by column name (the CSV keeps the column names themselves).
+COLUMNS: dict[str, tuple[str, str]] = {
+    "id": ("المعرّف", "id"), "article_id": ("المقال", "article"), "outlet": ("المصدر", "outlet"),
+    "outlet_en": ("المصدر بالإنجليزية", "outlet (English)"), "date": ("التاريخ", "date"), "title": ("العنوان", "title"),
+    "words": ("الكلمات", "words"), "outlet_source": ("مصدر المعلومة: المصدر", "outlet from"),
+    "date_source": ("مصدر المعلومة: التاريخ", "date from"), "url": ("الرابط", "url"), "articles": ("المقالات", "articles"),
+    "share": ("الحصة", "share"), "term": ("المفتاح", "key"), "label": ("المصطلح", "term"), "count": ("التكرار", "count"),
+    "forms": ("الصيغ المدمجة", "merged forms"), "file": ("الملف", "file"), "row": ("السطر", "row"),
+    "reason": ("السبب", "reason"), "detail": ("التفصيل", "detail"), "field": ("الحقل", "field"), "source": ("مصدر المعلومة", "source"), "value": ("القيمة", "value"),
+    "entity": ("الاسم", "entity"), "type": ("النوع", "type"), "mentions": ("الذكر", "mentions"), "topic": ("الموضوع", "topic"),
+    "hits": ("الإصابات", "hits"), "n": ("عدد الكلمات", "n"), "side": ("الجانب", "side"), "count_a": ("التكرار أ", "count A"),
+    "count_b": ("التكرار ب", "count B"), "delta": ("فرق اللوغاريتم", "log-odds"), "z": ("z", "z"),
+    "group": ("المجموعة", "group"), "variant": ("الصيغة", "variant"), "speaker": ("المتحدث", "speaker"),
+    "text": ("النص", "text"), "cue": ("فعل القول", "speech verb"), "how": ("طريقة النسب", "attribution"),
+    "quotes": ("الاقتباسات", "quotes"), "a_id": ("المقال أ", "article A"), "b_id": ("المقال ب", "article B"),
+    "outlet_a": ("المصدر أ", "outlet A"), "outlet_b": ("المصدر ب", "outlet B"), "date_a": ("تاريخ أ", "date A"),
+    "date_b": ("تاريخ ب", "date B"), "title_a": ("عنوان أ", "title A"), "title_b": ("عنوان ب", "title B"),
+    "shared": ("مقاطع مشتركة (7 كلمات)", "shared 7-word shingles"), "containment_a": ("احتواء أ", "containment A"),
+    "containment_b": ("احتواء ب", "containment B"), "containment": ("الاحتواء", "containment"),
+    "passages": ("المقاطع", "passages"), "longest": ("أطول مقطع (كلمات)", "longest (words)"),
+    "direction": ("الاتجاه", "direction"), "source_outlet": ("الأسبق", "earlier outlet"),
+    "target_outlet": ("اللاحق", "later outlet"), "per_1000": ("لكل 1000 كلمة", "per 1,000 words"),
+    "rank": ("الترتيب", "rank"), "period": ("الفترة", "period"),
+}
+
+
+def column_label(name: str, lang: str = "ar") -> str:
+    ar, en = COLUMNS.get(name, (name, name))
+    return ar if lang == "ar" else en
 
 
 def t(key: str, lang: str = "ar") -> str:

@@ -34,7 +34,7 @@ meta = [
 ]
 import pandas as pd  # noqa: E402
 
-st.dataframe(pd.DataFrame(meta, columns=["field", "value", tr("ar.source")]), hide_index=True, width="stretch")
+state.table(pd.DataFrame(meta, columns=["field", "value", "source"]))
 
 show_original = st.toggle(tr("ar.original"), key="ar_original")
 keys = corpus.query_keys(flt.query) if flt.query else []
@@ -51,11 +51,11 @@ if art["removed"]:
 c1, c2, c3 = st.columns(3)
 with c1:
     st.markdown(f"**{tr('ar.terms')}**")
-    st.dataframe(overview.article_terms(corpus, aid), hide_index=True, width="stretch")
+    state.table(overview.article_terms(corpus, aid))
 with c2:
     st.markdown(f"**{tr('ar.entities')}**")
-    st.dataframe(overview.article_entities(corpus, aid), hide_index=True, width="stretch")
+    state.table(overview.article_entities(corpus, aid))
 with c3:
     st.markdown(f"**{tr('ar.topics')}**")
     at = topics.article_topics(corpus, None, state.topics())
-    st.dataframe(at[at["article_id"] == aid][["topic", "hits"]], hide_index=True, width="stretch")
+    state.table(at[at["article_id"] == aid][["topic", "hits"]])

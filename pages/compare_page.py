@@ -14,7 +14,7 @@ totals = overview.outlet_totals(corpus, flt)
 if totals.empty:
     state.empty_state()
     st.stop()
-outlets = list(totals["outlet"])
+outlets = [o for o in totals["outlet"] if o != "unknown"] + [o for o in totals["outlet"] if o == "unknown"]
 
 c1, c2, c3 = st.columns([2, 2, 1])
 mode = c1.radio(tr("cmp.mode"), ["rest", "pair", "dates"], horizontal=True, format_func=lambda v: tr(f"cmp.mode.{v}"),
@@ -61,7 +61,7 @@ else:
     state.plot(charts.diverging(shown, "label", "z", title=f"{side_a} ⟷ {side_b}", lang=L, value_title=tr("col.z"),
                                 hover={"count_a": side_a, "count_b": side_b, "forms": tr("col.forms")},
                                 left_name=side_b, right_name=side_a), key="cmp_div")
-    st.dataframe(res, hide_index=True, width="stretch")
+    state.table(res)
     state.download(res, what, flt, key="dl_cmp_div")
 
 st.subheader(tr("cmp.topic_heat"))
@@ -100,5 +100,5 @@ else:
     part = vt[vt["group"] == g]
     state.plot(charts.hbar(part.assign(outlet=part["outlet"].map(olab)), "outlet", "share", color="variant",
                            title=g, lang=L, value_title=tr("col.share"), hover={"count": tr("col.count")}), key="cmp_var")
-    st.dataframe(vt, hide_index=True, width="stretch")
+    state.table(vt)
     state.download(vt, "variants", flt, key="dl_cmp_var")

@@ -36,7 +36,7 @@ report = overview.report(corpus)
 if report.empty:
     st.caption(tr("da.report.none"))
 else:
-    st.dataframe(report, hide_index=True, width="stretch", key="da_report")
+    state.table(report, key="da_report")
 state.download(report, f"report-{name}", None, key="dl_report")
 
 st.subheader(tr("da.fix"))

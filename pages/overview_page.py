@@ -15,12 +15,12 @@ if s["articles"] == 0:
     state.empty_state()
     st.stop()
 
-c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
+c1, c2, c3, c4, c5 = st.columns(5)
 c1.metric(tr("ov.articles"), f"{s['articles']:,}")
 c2.metric(tr("ov.outlets"), f"{s['outlets']:,}")
 c3.metric(tr("ov.words"), f"{s['words']:,}")
-span = f"{s['date_min']} … {s['date_max']}" if s["date_min"] else "—"
-c4.metric(tr("ov.span"), span, help=f"{s['undated']} {tr('ov.undated')}")
+c4.metric(tr("ov.first"), str(s["date_min"] or "—"))
+c5.metric(tr("ov.last"), str(s["date_max"] or "—"))
 if s["undated"]:
     st.caption(f"{s['undated']} {tr('ov.undated')}")
 
@@ -47,5 +47,5 @@ else:
 
 st.subheader(tr("ov.table"))
 arts = overview.articles(corpus, flt)
-st.dataframe(arts, hide_index=True, width="stretch")
+state.table(arts)
 state.download(arts, "articles", flt, key="dl_articles")

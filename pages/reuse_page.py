@@ -20,7 +20,7 @@ if pairs.empty:
     st.caption(tr("empty"))
 else:
     view = pairs.assign(outlet_a=pairs["outlet_a"].map(olab), outlet_b=pairs["outlet_b"].map(olab))
-    st.dataframe(view, hide_index=True, width="stretch", key="rq_pairs_table")
+    state.table(view, key="rq_pairs_table")
     state.download(pairs, "reuse-pairs", flt, key="dl_rq_pairs")
 
     labels = [f"{r.a_id} ↔ {r.b_id} · {olab(r.outlet_a)} / {olab(r.outlet_b)} · {r.containment:.0%}"
@@ -68,7 +68,7 @@ else:
     state.download(speakers, "quote-speakers", flt, key="dl_rq_speakers")
 quotes = compare.quotes(corpus, flt)
 if not quotes.empty:
-    st.dataframe(quotes, hide_index=True, width="stretch", key="rq_quotes_table")
+    state.table(quotes, key="rq_quotes_table")
     state.download(quotes, "quotes", flt, key="dl_rq_quotes")
 
 st.subheader(tr("rq.same"))

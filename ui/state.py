@@ -213,6 +213,15 @@ def download(df: pd.DataFrame, what: str, flt: Filter | None, key: str | None = 
     )
 
 
+def table(df: pd.DataFrame, key: str | None = None, **kw) -> None:
+    """A read-only table with headers in the interface language (values exactly as in the CSV)."""
+    from core.i18n import column_label
+
+    L = lang()
+    config = {c: st.column_config.Column(column_label(c, L)) for c in df.columns}
+    st.dataframe(df, hide_index=True, width="stretch", column_config=config, key=key, **kw)
+
+
 def empty_state() -> None:
     st.info(f"{tr('empty')} {tr('empty.hint')}", icon=":material/search_off:")
 
@@ -246,7 +255,7 @@ CSS_AR = """
 section.main .block-container, [data-testid="stMain"] .block-container { direction: rtl; }
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] { text-align: right; }
 [data-testid="stSidebar"] { direction: rtl; }
-[data-testid="stMain"] .js-plotly-plot, [data-testid="stMain"] [data-testid="stDataFrame"] { direction: ltr; }
+[data-testid="stMain"] .js-plotly-plot { direction: ltr; }
 </style>
 """
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from core.analysis import distinctive as dist
 from core.analysis import variants as var
-from core.analysis.overview import forms_text
+from core.analysis.overview import as_dates, forms_text
 from core.filter import Filter
 
 DISTINCTIVE_COLUMNS = ["side", "term", "label", "count_a", "count_b", "delta", "z", "forms"]
@@ -179,6 +179,7 @@ def reuse_pairs(corpus, flt: Filter | None = None, limit: int | None = None) -> 
                            zip(df["direction"], df["outlet_a"], df["outlet_b"])]
     for c in ("containment_a", "containment_b", "containment"):
         df[c] = df[c].astype(float).round(4)
+    df["date_a"], df["date_b"] = as_dates(df["date_a"]), as_dates(df["date_b"])
     return df[PAIR_COLUMNS]
 
 
@@ -230,6 +231,7 @@ def quotes(corpus, flt: Filter | None = None) -> pd.DataFrame:
         params,
     )
     df["speaker"] = df["speaker"].fillna("")
+    df["date"] = as_dates(df["date"])
     return df[QUOTE_COLUMNS]
 
 

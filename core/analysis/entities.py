@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.analysis.overview import as_dates
 from core.filter import Filter
 
 
@@ -13,12 +14,14 @@ def article_entities(corpus, flt: Filter | None = None, types=None) -> pd.DataFr
     if types:
         params = {**params, "types": list(types)}
         tcond = " AND list_contains($types, m.type)"
-    return corpus.sql(
+    df = corpus.sql(
         f"SELECT a.id AS article_id, a.outlet, a.date, m.entity, m.type, m.cnt AS mentions "
         f"FROM mentions m JOIN articles a USING (aid) WHERE {where}{tcond} "
         f"ORDER BY a.date NULLS LAST, a.id, m.cnt DESC, m.entity",
         params,
     )
+    df["date"] = as_dates(df["date"])
+    return df
 
 
 def entity_totals(corpus, flt: Filter | None = None, types=None, limit: int = 30) -> pd.DataFrame:

@@ -84,11 +84,18 @@ def articles(corpus, flt: Filter | None = None, limit: int | None = None) -> pd.
     """The filtered articles (metadata, no text), newest first, undated last."""
     where, params = corpus.where(flt)
     lim = f" LIMIT {int(limit)}" if limit else ""
-    return corpus.sql(
+    df = corpus.sql(
         f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles a WHERE {where} "
         f"ORDER BY date DESC NULLS LAST, outlet, id{lim}",
         params,
     )
+    df["date"] = as_dates(df["date"])
+    return df
+
+
+def as_dates(values: pd.Series) -> pd.Series:
+    """Calendar dates (datetime.date or None), not midnight timestamps, for tables and CSVs."""
+    return pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in values], index=values.index, dtype="object")
 
 
 def article(corpus, article_id: str) -> dict | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.analysis.overview import as_dates
 from core.filter import Filter
 
 
@@ -69,6 +70,7 @@ def article_topics(corpus, flt: Filter | None = None, topics=None) -> pd.DataFra
         f"GROUP BY a.id, a.outlet, a.date, tt.topic ORDER BY a.date NULLS LAST, a.id, hits DESC",
         params,
     ).df()
+    df["date"] = as_dates(df["date"])
     return df[cols]
 
 

@@ -85,7 +85,7 @@ def test_overview_shows_unknown_outlet_and_undated_article_on_the_sample():
     fig = figures(at)[0]
     labels = [lab for tr in fig["data"] for lab in tr["y"]]
     assert "unknown" in labels
-    assert metric(at, "Date span") == "2017-04-12 … 2019-05-15"
+    assert (metric(at, "First date"), metric(at, "Last date")) == ("2017-04-12", "2019-05-15")
     assert any("1 undated" in c.value for c in at.caption)
 
 
