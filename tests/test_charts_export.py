@@ -1,0 +1,177 @@
+"""Facts about what the app draws and exports: the right-to-left recipe of core.charts
+(../shared/ARABIC.md §2) and core.export's CSV and raster word cloud."""
+import io
+import json
+import re
+
+import arabic_reshaper
+import pandas as pd
+import pytest
+from bidi import get_display
+from PIL import Image
+
+from core import charts
+from core.export import csv_bytes, raster_label, wordcloud_png
+
+RLI, PDI = "\u2067", "\u2069"
+PRESENTATION = re.compile("[\uFB50-\uFDFF\uFE70-\uFEFF]")
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def all_text(fig) -> str:
+    """Every string of the figure's JSON, decoded (to_json escapes non-ASCII as \\uXXXX)."""
+    return json.dumps(json.loads(fig.to_json()), ensure_ascii=False)
+
+
+# -- rtl() and hover_line() ------------------------------------------------------------------------
+
+def test_rtl_wraps_arabic_and_leaves_latin_alone():
+    assert charts.rtl("الولايات المتحدة (10)") == RLI + "الولايات المتحدة (10)" + PDI
+    assert charts.rtl("Xinhua (10)") == "Xinhua (10)"
+    assert charts.rtl("2017-04-12") == "2017-04-12"
+    assert charts.rtl(RLI + "سوريا" + PDI) == RLI + "سوريا" + PDI  # never wrapped twice
+
+
+def test_rtl_truncates_with_the_ellipsis_inside_the_wrapper():
+    s = charts.rtl("الولايات المتحدة الأمريكية", 10)
+    assert s.startswith(RLI) and s.endswith("…" + PDI)
+    inner = s[1:-1]
+    assert len(inner) <= 10 and inner == "الولايات…"
+    assert charts.rtl("سوريا", 10) == RLI + "سوريا" + PDI  # short labels are not cut
+    assert charts.rtl("Syrian Arab News Agency", 10) == "Syrian Ar…"  # 9 characters + "…", no wrapper
+
+
+def test_hover_line_in_arabic_is_one_isolate_caption_first():
+    for caption in ("عدد المقالات", charts.rtl("عدد المقالات")):
+        line = charts.hover_line(caption, "%{x}", "ar")
+        assert line.startswith(RLI) and line.endswith(PDI)
+        assert line.count(RLI) == 1 and line.count(PDI) == 1
+        assert line.index("عدد المقالات") < line.index("%{x}")
+    assert charts.hover_line("articles", "%{x}", "en") == "articles: %{x}"
+
+
+# -- figures ---------------------------------------------------------------------------------------
+
+TERMS = pd.DataFrame({
+    "label": ["الولايات المتحدة", "لافروف", "سورية", "الأميركية", "خان شيخون (إدلب)"],
+    "count": [27, 36, 5, 8, 7],
+    "forms": ["الولايات المتحدة ×27", "لافروف ×33، للافروف ×3", "سورية ×5", "الأميركية ×8", "خان شيخون ×7"],
+})
+CELLS = pd.DataFrame({
+    "outlet": ["قاسيون", "قاسيون", "شينخوا", "شينخوا"],
+    "topic": ["الحرب في سوريا", "العلاقات الروسية الأمريكية", "الحرب في سوريا", "العلاقات الروسية الأمريكية"],
+    "per_1000": [10.3, 48.9, 16.5, 2.1],
+    "hits": [4, 19, 8, 1],
+})
+TIME = pd.DataFrame({
+    "date": pd.to_datetime(["2017-04-12", "2017-04-13", "2017-04-12", "2017-04-13"]),
+    "outlet": ["قاسيون", "قاسيون", "شينخوا", "شينخوا"],
+    "articles": [1, 0, 0, 1],
+})
+
+
+def arabic_figures():
+    nodes = pd.DataFrame({"outlet": ["قاسيون", "سيريانيوز", "شينخوا"], "articles": [1, 1, 0]})
+    edges = pd.DataFrame({"source": ["قاسيون"], "target": ["سيريانيوز"], "weight": [1]})
+    return {
+        "hbar": charts.hbar(TERMS, "label", "count", title="أكثر الكلمات (أعلى 5)", value_title="العدد",
+                            hover={"forms": "الصيغ المدمجة"}),
+        "vbar": charts.vbar(CELLS, "outlet", "hits", title="الإصابات", y_title="العدد", color="topic"),
+        "lines": charts.lines(TIME, "date", "articles", "outlet", title="الاهتمام عبر الزمن", y_title="المقالات"),
+        "heatmap": charts.heatmap(CELLS, "outlet", "topic", "per_1000", title="المواضيع", raw="hits",
+                                  value_title="لكل ألف كلمة", raw_title="الإصابات"),
+        "diverging": charts.diverging(TERMS.assign(z=[2.1, -1.5, 0.4, -0.2, 1.0]), "label", "z", title="كلمات مميزة",
+                                      hover={"forms": "الصيغ"}, left_name="شينخوا", right_name="الثورة"),
+        "network": charts.network(nodes, edges, title="النقل بين المصادر", size="articles"),
+        "empty": charts.empty("لا بيانات", "لا توجد مقالات في هذا النطاق"),
+    }
+
+
+def test_the_presentation_form_check_would_see_reshaped_text():
+    assert PRESENTATION.search(arabic_reshaper.reshape("سوريا"))
+    assert not PRESENTATION.search("سوريا لافروف الأميركية")
+
+
+@pytest.mark.parametrize("name", ["hbar", "vbar", "lines", "heatmap", "diverging", "network", "empty"])
+def test_no_figure_holds_presentation_forms(name):
+    text = all_text(arabic_figures()[name])
+    assert re.search("[\u0600-\u06FF]", text)  # the Arabic labels are there, in logical order
+    assert not PRESENTATION.search(text), PRESENTATION.findall(text)
+
+
+def test_hbar_in_arabic_reads_right_to_left():
+    fig = charts.hbar(TERMS, "label", "count", title="أكثر الكلمات", lang="ar")
+    assert fig.layout.yaxis.side == "right"
+    assert fig.layout.xaxis.autorange == "reversed"
+    # rank 1 (the frame's first row) on top: the category array runs bottom to top
+    assert list(fig.layout.yaxis.categoryarray)[-1] == RLI + "الولايات المتحدة" + PDI
+    assert fig.layout.title.text == RLI + "أكثر الكلمات" + PDI and fig.layout.title.xanchor == "right"
+
+
+def test_hbar_in_english_reads_left_to_right():
+    fig = charts.hbar(TERMS, "label", "count", title="Top terms", lang="en")
+    assert fig.layout.yaxis.side == "left"
+    assert fig.layout.xaxis.autorange is not None and fig.layout.xaxis.autorange != "reversed"
+    assert fig.layout.title.xanchor == "left"
+    assert list(fig.layout.yaxis.categoryarray)[-1] == RLI + "الولايات المتحدة" + PDI  # labels still wrapped
+
+
+def test_hbar_hover_is_built_from_wrapped_parts():
+    fig = charts.hbar(TERMS, "label", "count", title="أكثر الكلمات", value_title="العدد",
+                      hover={"forms": "الصيغ المدمجة"})
+    tmpl = fig.data[0].hovertemplate
+    assert RLI + "العدد: %{x}" + PDI in tmpl and RLI + "الصيغ المدمجة: %{customdata[1]}" + PDI in tmpl
+    assert fig.data[0].customdata[1][1] == RLI + "لافروف ×33، للافروف ×3" + PDI
+
+
+def test_heatmap_keeps_raw_counts_in_the_hover():
+    fig = charts.heatmap(CELLS, "outlet", "topic", "per_1000", title="المواضيع", raw="hits", raw_title="الإصابات")
+    tr = fig.data[0]
+    assert [list(map(float, r)) for r in tr.z] == [[10.3, 48.9], [16.5, 2.1]]
+    assert [list(map(int, r)) for r in tr.text] == [[4, 19], [8, 1]]
+    assert "%{text}" in tr.hovertemplate and RLI + "الإصابات: %{text}" + PDI in tr.hovertemplate
+    assert list(tr.y) == [RLI + "قاسيون" + PDI, RLI + "شينخوا" + PDI]
+    assert fig.layout.yaxis.side == "right" and fig.layout.xaxis.autorange == "reversed"
+
+
+# -- word cloud and raster labels ------------------------------------------------------------------
+
+FREQS = {"سوريا": 26, "لافروف": 36, "الولايات المتحدة": 27, "تيلرسون": 20, "بومبيو": 13}
+
+
+@pytest.mark.parametrize("shaping", [True, False])
+def test_wordcloud_is_a_png_of_the_requested_size(shaping):
+    png = wordcloud_png(FREQS, width=320, height=160, shaping=shaping)
+    assert png.startswith(PNG_MAGIC)
+    img = Image.open(io.BytesIO(png))
+    assert img.format == "PNG" and img.size == (320, 160)
+    assert len(set(img.convert("L").getdata())) > 1  # something was drawn on the white
+
+
+def test_raster_label_without_shaping_is_reshaped_visual_order():
+    for s in ("الولايات المتحدة", "لافروف", "قمة العشرين 2019"):
+        out = raster_label(s, shaping=False)
+        assert out == get_display(arabic_reshaper.reshape(s), base_dir="R")
+        assert out != s and PRESENTATION.search(out)
+
+
+def test_raster_label_with_shaping_is_the_logical_string():
+    for s in ("الولايات المتحدة", "لافروف", "قمة العشرين 2019"):
+        assert raster_label(s, shaping=True) == s
+
+
+# -- CSV -------------------------------------------------------------------------------------------
+
+def test_csv_bytes_neutralises_formula_cells_but_not_negative_numbers():
+    df = pd.DataFrame({
+        "label": ["=HYPERLINK(\"http://x\")", "+1", "-سوريا", "@SUM(A1)", "سوريا"],
+        "z": [-1.5, 2.0, -0.25, 0.0, -3.0],
+        "count": [-1, 2, -3, 4, 5],
+    })
+    data = csv_bytes(df)
+    assert data.startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert back["label"].tolist() == ["'=HYPERLINK(\"http://x\")", "'+1", "'-سوريا", "'@SUM(A1)", "سوريا"]
+    assert back["z"].tolist() == ["-1.5", "2.0", "-0.25", "0.0", "-3.0"]
+    assert back["count"].tolist() == ["-1", "2", "-3", "4", "5"]
+    assert list(back.columns) == ["label", "z", "count"]

@@ -1,0 +1,306 @@
+"""Facts about the outlet comparison on the built corpus (core.analysis.compare), checked by hand
+against the seed articles in data/sample and the ANT excerpt in tests/data."""
+import pandas as pd
+import pytest
+
+from core.analysis import compare, overview
+from core.filter import Filter
+
+KASSIOUN, SYRIANEWS = "000_058533779b74fd40", "003_2fb4171725300b4b"
+XINHUA, THAWRA, UNKNOWN = "002_8bb5bcd9b53559f5", "004_b20770630bddb0e8", "001_1fb983bfe6a1107a"
+
+
+def variants_of(corpus, group, flt=None):
+    """{(outlet, variant): (count, share)} of one alias group."""
+    t = compare.variant_table(corpus, flt)
+    t = t[t["group"] == group]
+    return {(r.outlet, r.variant): (int(r.count), float(r.share)) for r in t.itertuples()}
+
+
+# -- spelling fingerprint --------------------------------------------------------------------------
+
+def test_syria_spelling_per_outlet(sample_corpus):
+    # Counted by hand, the country only (السورية / السوري are adjectives and never counted):
+    #   004 الثورة: أراضي سورية (title), الأزمة في سورية, الإرهابيين في سورية, بالأزمة في سورية,
+    #       ووحدة أراضي سورية -> 5 × سورية (the two سورية of the "آخر الأخبار" footer are furniture)
+    #   000 قاسيون: أن تكون سوريا دولة موحدة / الكيماوي في سورية -> 1 × سوريا, 1 × سورية
+    #   002 شينخوا: في سوريا وسط, ذلك سوريا واليمن, بشأن سوريا بما, بشأن سوريا بعد, في سوريا على الرغم,
+    #       في سوريا، مؤكدا -> 6 × سوريا
+    #   003 سيريانيوز: 11 × سوريا (title, the lead, بشأن سوريا, حل سياسي في سوريا", في سوريا , بل,
+    #       فوق سوريا بعد, على سوريا الأسبوع, فوق سوريا , عقب, على سوريا., بشأن سوريا", في سوريا")
+    v = variants_of(sample_corpus, "سوريا")
+    assert v[("الثورة", "سورية")] == (5, 1.0)
+    assert ("الثورة", "سوريا") not in v
+    assert v[("شينخوا", "سوريا")] == (6, 1.0)
+    assert v[("سيريانيوز", "سوريا")] == (11, 1.0)
+    assert v[("قاسيون", "سوريا")] == (1, 0.5) and v[("قاسيون", "سورية")] == (1, 0.5)
+
+
+def test_adjective_syrian_after_an_indefinite_noun_is_not_the_country(sample_corpus):
+    # 002 writes "على قاعدة جوية سورية" (a Syrian air base): an adjective, not a spelling of سوريا.
+    assert "قاعدة جوية سورية" in overview.article(sample_corpus, XINHUA)["text"]
+    v = variants_of(sample_corpus, "سوريا", Filter(outlets=("شينخوا",)))
+    assert v == {("شينخوا", "سوريا"): (6, 1.0)}
+
+
+def test_american_spelling_per_outlet(sample_corpus):
+    # The nisba group أمريكي (الأمريكي, الأمريكية, الأمريكيين ... all forms), counted by hand; the
+    # variant is the spelling as written without ال:
+    #   004 الثورة: 9 × الأميركي + 8 × الأميركية -> 17 × أميركي, never أمريكي (its footer's
+    #       "الحكومي الأمريكي" is furniture); "روسيا وأميركا" in the title is the group أمريكا
+    #   000 قاسيون: نظيره الأمريكي, الروسية والأمريكية, الوزير الأمريكي, الروس والأمريكيين -> 4 × أمريكي
+    #   002 شينخوا: الخارجية الأمريكي الزائر -> 1 × أمريكي
+    #   001 unknown: زملائنا الأمريكيين -> 1 (its "علاقات أمريكية" is in an "اقرأ أيضا" line, furniture)
+    #   003 سيريانيوز mixes three: الامريكي ×2, الامريكية ×2 (no hamza) -> 4 × امريكي;
+    #       الاتفاق الأمريكي, الصاروخي الأمريكي, الجيش الأمريكي -> 3 × أمريكي; تجاوب أميركي -> 1 × أميركي
+    v = variants_of(sample_corpus, "أمريكي")
+    assert v[("الثورة", "أميركي")] == (17, 1.0)
+    assert v[("قاسيون", "أمريكي")] == (4, 1.0)
+    assert v[("شينخوا", "أمريكي")] == (1, 1.0)
+    assert v[("unknown", "أمريكي")] == (1, 1.0)
+    assert {k[1]: c for k, (c, _s) in v.items() if k[0] == "سيريانيوز"} == {"امريكي": 4, "أمريكي": 3, "أميركي": 1}
+    assert v[("سيريانيوز", "امريكي")][1] == 0.5
+    assert variants_of(sample_corpus, "أمريكا") == {("الثورة", "أميركا"): (1, 1.0)}
+
+
+def test_shares_follow_the_filter(sample_corpus):
+    # Outside 2017 only الثورة is left (and the undated 001, excluded here).
+    v = variants_of(sample_corpus, "سوريا", Filter(date_from="2019-01-01", undated="exclude"))
+    assert v == {("الثورة", "سورية"): (5, 1.0)}
+
+
+# -- distinctive vocabulary ------------------------------------------------------------------------
+
+def test_pair_thawra_vs_xinhua_has_pompeo_on_side_a(sample_corpus):
+    # بومبيو: 13 times in 004 (title, مايك بومبيو, تحدث بومبيو, زيارة بومبيو ×2, لبومبيو, لافروف وبومبيو,
+    # مع بومبيو, صرح/ذكر/لفت/جدد/أعلن بومبيو), never in 002.
+    d = compare.distinctive(sample_corpus, None, "الثورة", "شينخوا")
+    a = d[d["side"] == "A"]
+    row = a[a["label"] == "بومبيو"].iloc[0]
+    assert (row["count_a"], row["count_b"]) == (13, 0)
+    assert row["z"] > 0 and "بومبيو" in set(a.head(5)["label"])
+    # تيلرسون: 6 times in 002 (ريكس تيلرسون, قال/وأضاف/اجتماع/معه/وجدد تيلرسون), never in 004
+    b = d[d["side"] == "B"]
+    assert b[b["label"] == "تيلرسون"][["count_a", "count_b"]].values.tolist() == [[0, 6]]
+
+
+@pytest.mark.parametrize("outlet", ["قاسيون", "الثورة", "شينخوا", "سيريانيوز", "unknown"])
+def test_outlet_vs_rest_sides_have_the_sign_of_their_side(sample_corpus, outlet):
+    d = compare.distinctive(sample_corpus, None, outlet, None, limit=100)
+    assert len(d[d["side"] == "A"]) > 0 and len(d[d["side"] == "B"]) > 0
+    assert (d.loc[d["side"] == "A", "z"] > 0).all()
+    assert (d.loc[d["side"] == "B", "z"] < 0).all()
+    assert set(d["side"]) == {"A", "B"}
+
+
+def test_swapping_a_and_b_swaps_the_sides(sample_corpus):
+    ab = compare.distinctive(sample_corpus, None, "الثورة", "شينخوا", limit=1000)
+    ba = compare.distinctive(sample_corpus, None, "شينخوا", "الثورة", limit=1000)
+
+    def side(df, s):
+        return {r.term: (r.count_a, r.count_b, r.z) for r in df[df["side"] == s].itertuples()}
+
+    assert side(ab, "A") and side(ab, "B")
+    assert side(ba, "B") == {t: (cb, ca, -z) for t, (ca, cb, z) in side(ab, "A").items()}
+    assert side(ba, "A") == {t: (cb, ca, -z) for t, (ca, cb, z) in side(ab, "B").items()}
+
+
+def test_min_count_drops_terms_below_it(sample_corpus):
+    for m in (5, 10, 14):
+        d = compare.distinctive(sample_corpus, None, "الثورة", "شينخوا", min_count=m, limit=1000)
+        assert ((d["count_a"] + d["count_b"]) >= m).all()
+    # بومبيو has 13 + 0: listed at min_count 13, gone at 14
+    at13 = compare.distinctive(sample_corpus, None, "الثورة", "شينخوا", min_count=13, limit=1000)
+    at14 = compare.distinctive(sample_corpus, None, "الثورة", "شينخوا", min_count=14, limit=1000)
+    assert "بومبيو" in set(at13["term"]) and "بومبيو" not in set(at14["term"])
+    rest = compare.distinctive(sample_corpus, None, "قاسيون", None, min_count=20, limit=1000)
+    assert len(rest) > 0 and ((rest["count_a"] + rest["count_b"]) >= 20).all()
+
+
+def test_distinctive_dates_puts_pompeo_in_2019(sample_corpus):
+    d = compare.distinctive_dates(sample_corpus, None, ("2017-04-12", "2017-04-13"), ("2019-05-15", "2019-05-15"))
+    b = d[d["side"] == "B"]
+    row = b[b["label"] == "بومبيو"].iloc[0]
+    assert (row["count_a"], row["count_b"]) == (0, 13) and row["z"] < 0
+    # تيلرسون in 2017: 000 (3) + 002 (6) + 003 (5) = 14; the undated 001 (6 more) is not in either range
+    a = d[d["side"] == "A"]
+    assert a[a["label"] == "تيلرسون"][["count_a", "count_b"]].values.tolist() == [[14, 0]]
+
+
+def test_distinctive_all_lists_each_outlets_positive_terms(sample_corpus):
+    d = compare.distinctive_all(sample_corpus)
+    assert set(d["outlet"]) == {"قاسيون", "الثورة", "شينخوا", "سيريانيوز", "unknown"}
+    assert (d["z"] > 0).all()
+    row = d[(d["outlet"] == "الثورة") & (d["label"] == "بومبيو")].iloc[0]
+    assert (row["count_outlet"], row["count_rest"]) == (13, 0)
+
+
+# -- similarity ------------------------------------------------------------------------------------
+
+def test_similarity_is_symmetric_with_unit_diagonal(sample_corpus):
+    s = compare.similarity(sample_corpus)
+    m = s.pivot(index="outlet_a", columns="outlet_b", values="similarity")
+    outlets = {"قاسيون", "الثورة", "شينخوا", "سيريانيوز", "unknown"}
+    assert set(m.index) == set(m.columns) == outlets
+    m = m.loc[sorted(outlets), sorted(outlets)]
+    assert (m.values == m.values.T).all()
+    assert all(m.loc[o, o] == 1.0 for o in outlets)
+    assert ((s["similarity"] >= 0) & (s["similarity"] <= 1)).all()
+    off = s[s["outlet_a"] != s["outlet_b"]]["similarity"]
+    assert (off < 1).all() and (off > 0).all()  # different texts sharing Lavrov, Tillerson, Russia…
+
+
+# -- reuse -----------------------------------------------------------------------------------------
+
+def pair_of(pairs, x, y):
+    hit = pairs[((pairs["a_id"] == x) & (pairs["b_id"] == y)) | ((pairs["a_id"] == y) & (pairs["b_id"] == x))]
+    return hit.iloc[0] if len(hit) else None
+
+
+def test_seed_reuse_pair_kassioun_syrianews(sample_corpus):
+    pairs = compare.reuse_pairs(sample_corpus)
+    p = pair_of(pairs, KASSIOUN, SYRIANEWS)
+    assert p is not None
+    assert {p["outlet_a"], p["outlet_b"]} == {"قاسيون", "سيريانيوز"}
+    assert p["direction"] == "" and p["source_outlet"] == "" and p["target_outlet"] == ""  # both 2017-04-12
+    passages = compare.reuse_passages(sample_corpus, p["a_id"], p["b_id"])
+    # 000 writes "على إنشاء مجموعة عمل مشتركة …", 003 writes "وإنشاء مجموعة عمل مشتركة …" (twice): the
+    # match is word for word, so the shared run starts at مجموعة.
+    lead = "مجموعة عمل مشتركة خاصة بتسوية الخلافات بين البلدين"
+    hits = passages[passages["text_a"].str.contains(lead) & passages["text_b"].str.contains(lead)]
+    assert len(hits) >= 1
+    text = {p["a_id"]: overview.article(sample_corpus, p["a_id"])["text"],
+            p["b_id"]: overview.article(sample_corpus, p["b_id"])["text"]}
+    for r in passages.itertuples():  # each passage as each article writes it
+        assert r.text_a in text[p["a_id"]] and r.text_b in text[p["b_id"]]
+    inquiry = "ضرورة إجراء تحقيق موضوعي في قضية الاستخدام المزعوم للأسلحة الكيميائية في البلدة الواقعة بمحافظة إدلب"
+    assert any(inquiry in r.text_a and inquiry in r.text_b for r in passages.itertuples())
+
+
+def test_reuse_pair_follows_the_outlet_and_date_filter(sample_corpus):
+    assert pair_of(compare.reuse_pairs(sample_corpus, Filter(outlets=("قاسيون",))), KASSIOUN, SYRIANEWS) is not None
+    assert pair_of(compare.reuse_pairs(sample_corpus, Filter(outlets=("سيريانيوز",))), KASSIOUN, SYRIANEWS) is not None
+    assert compare.reuse_pairs(sample_corpus, Filter(outlets=("شينخوا",))).empty
+    assert compare.reuse_pairs(sample_corpus, Filter(date_from="2017-04-13")).empty
+    assert compare.reuse_pairs(sample_corpus, Filter(date_to="2017-04-11")).empty
+    assert pair_of(compare.reuse_pairs(sample_corpus, Filter(date_from="2017-04-12", date_to="2017-04-12")),
+                   KASSIOUN, SYRIANEWS) is not None
+
+
+def check_matrix_matches_pairs(corpus, flt=None):
+    pairs = compare.reuse_pairs(corpus, flt)
+    mat = compare.reuse_matrix(corpus, flt)
+    expect = {}
+    for r in pairs.itertuples():
+        lo, hi = sorted([r.outlet_a, r.outlet_b])
+        e = expect.setdefault((lo, hi), {"pairs": 0, "cont": [], "a_first": 0, "b_first": 0, "same": 0})
+        e["pairs"] += 1
+        e["cont"].append(r.containment)
+        if r.source_outlet == "":
+            e["same"] += 1
+        elif r.source_outlet == lo:
+            e["a_first"] += 1
+        else:
+            e["b_first"] += 1
+    got = {(r.outlet_a, r.outlet_b): r for r in mat.itertuples()}
+    assert set(got) == set(expect)
+    for k, e in expect.items():
+        g = got[k]
+        assert (g.pairs, g.a_first, g.b_first, g.same_time) == (e["pairs"], e["a_first"], e["b_first"], e["same"])
+        assert abs(g.containment - sum(e["cont"]) / len(e["cont"])) < 1e-3
+    return pairs, mat
+
+
+def test_reuse_matrix_agrees_with_the_pairs(sample_corpus, excerpt_corpus):
+    pairs, mat = check_matrix_matches_pairs(sample_corpus)
+    assert mat[["outlet_a", "outlet_b", "pairs", "same_time"]].values.tolist() == [["سيريانيوز", "قاسيون", 1, 1]]
+    pairs, mat = check_matrix_matches_pairs(excerpt_corpus)
+    assert len(mat) >= 3 and int(mat["pairs"].sum()) == len(pairs)
+    check_matrix_matches_pairs(excerpt_corpus, Filter(outlets=("فرانس 24",)))
+    nodes, edges = compare.reuse_network(excerpt_corpus)
+    assert edges[["outlet_a", "outlet_b", "pairs"]].values.tolist() == mat[["outlet_a", "outlet_b", "pairs"]].values.tolist()
+
+
+def test_excerpt_afp_copy_france24_and_sky_news(excerpt_corpus):
+    # 2018-03-16, AFP's story on FIFA approving the video assistant referee for the 2018 World Cup:
+    # France 24 FR-internationalNews-471-20180316 and Sky News Arabia SK-sport-299-20180316 (which
+    # credits "فرانس برس") carry the same paragraphs, e.g. the four cases the VAR may review.
+    fr, sk = "FR-internationalNews-471-20180316", "SK-sport-299-20180316"
+    pairs = compare.reuse_pairs(excerpt_corpus)
+    p = pair_of(pairs, fr, sk)
+    assert p is not None
+    assert {p["outlet_a"], p["outlet_b"]} == {"فرانس 24", "سكاي نيوز عربية"}
+    assert p["direction"] == ""  # same day
+    assert p["longest"] >= 38
+    passages = compare.reuse_passages(excerpt_corpus, p["a_id"], p["b_id"])
+    cases = "يمكن أن تغير مجرى المباراة: بعد تسجيل هدف، قرار بركلة جزاء، بعد بطاقة حمراء مباشرة"
+    assert any(cases in r.text_a and cases in r.text_b for r in passages.itertuples())
+    test_2016 = "وتم اختبار تقنية الفيديو عام 2016 في أكثر من 20 بلدا وفي نحو ألف مباراة"
+    assert any(test_2016 in r.text_a and test_2016 in r.text_b for r in passages.itertuples())
+    # one side selected keeps the pair, a third outlet alone does not
+    assert pair_of(compare.reuse_pairs(excerpt_corpus, Filter(outlets=("سكاي نيوز عربية",))), fr, sk) is not None
+    assert pair_of(compare.reuse_pairs(excerpt_corpus, Filter(outlets=("بي بي سي عربي",))), fr, sk) is None
+    assert pair_of(compare.reuse_pairs(excerpt_corpus, Filter(date_to="2018-03-15")), fr, sk) is None
+
+
+# -- quotes ----------------------------------------------------------------------------------------
+
+def test_quote_speakers_per_outlet_on_the_seeds(sample_corpus):
+    # Counted by hand under the documented rules (core/analysis/quotes.py: a speaker is a named
+    # person; a title such as الوزير / الرئيس الروسي gives no speaker, nothing is guessed):
+    # 003 سيريانيوز, لافروف 7: عن لافروف قوله "سيجري تشكيل مجموعة عمل…", لافتا الى ان "موسكو وواشنطن اتفقتا…",
+    #   واضاف أن "موسكو ستستغل نفوذها…", مشيرا الى "ضرورة إجراء تحقيق موضوعي…", وبين لافروف ان "موسكو تعتبر
+    #   محاولات…", موضحا أن "هذه الوثيقة تركز…", واشار لافروف الى ان موسكو على "استعداد لاستئناف الاتفاق…";
+    #   تيلرسون 3: مشددا على "وقف تدهور العلاقات…", بين تيلرسون ان "الهجوم الكيماوي جرى…", واضاف "من المهم
+    #   جداً…". ("تقدم جزئي", "متدنية", "الفيتو" are too short; وأبدى لافروف … "لحوار مفتوح…" has no cue.)
+    # 000 قاسيون, لافروف 4: بـ"النظر بصورة مفصلة…", وقال: "أعتقد أن…", وختم بالقول: "إنني متأكد…",
+    #   أعلن لافروف…: "من الواضح…"; تيلرسون 1: "علينا أن نفعل كل شيء…" (وأضاف: "وافقنا…" follows ودعا
+    #   الوزير الأمريكي, an unnamed subject: unattributed).
+    # 001 unknown, تيلرسون 4: "علينا أن نعمل…", وقال: "لقد تحدثنا…", بالقول: "لقد اتفقنا…", "لقد أمضينا…";
+    #   لافروف 2: "نسعى رغم كل الاختلافات…", "نحن واقعيون…".
+    # 002 شينخوا, تيلرسون 2: وأضاف تيلرسون…" اتفقت مع وزير الخارجية…", وقال…" هناك مستوى متدن…" (carried
+    #   from واتفق معه تيلرسون… قائلا); Lavrov's two quotes follow وقال الوزير and a sentence without a
+    #   reporting word (ووفقا للافروف…), so they stay unattributed.
+    # 004 الثورة, لافروف 5: وقال لافروف…: فيما يتعلق…, وأضاف قائلاً: اتفقنا…, «أهمية إعادة إقامة القنوات
+    #   للتواصل», وقال لافروف خلال المؤتمر: سلمنا…, وأضاف لافروف: إن موضوع…; بوتين 2: وقال بوتين لبومبيو: كما
+    #   تعرفون…, قال بوتين: إن تقرير…
+    got = {(r.outlet, r.speaker): r.quotes for r in compare.quote_speakers(sample_corpus).itertuples()}
+    assert got == {
+        ("سيريانيوز", "لافروف"): 7, ("سيريانيوز", "تيلرسون"): 3,
+        ("قاسيون", "لافروف"): 4, ("قاسيون", "تيلرسون"): 1,
+        ("unknown", "تيلرسون"): 4, ("unknown", "لافروف"): 2,
+        ("شينخوا", "تيلرسون"): 2,
+        ("الثورة", "لافروف"): 5, ("الثورة", "بوتين"): 2,
+    }
+    only = compare.quote_speakers(sample_corpus, Filter(outlets=("سيريانيوز",)))
+    assert only[["speaker", "quotes"]].values.tolist() == [["لافروف", 7], ["تيلرسون", 3]]
+
+
+def test_unattributed_quotes_have_an_empty_speaker(sample_corpus):
+    q = compare.quotes(sample_corpus)
+    assert q["speaker"].map(type).eq(str).all()
+    row = q[q["text"].str.startswith("وافقنا على إنشاء مجموعة عمل")]
+    assert len(row) == 1 and row.iloc[0]["speaker"] == "" and row.iloc[0]["article_id"] == KASSIOUN
+    minister = q[q["text"].str.startswith("لقد كان يوما طويلا")]  # وقال الوزير " لقد كان يوما طويلا..." (002)
+    assert minister["speaker"].tolist() == [""]
+    assert "" not in set(compare.quote_speakers(sample_corpus)["speaker"])
+
+
+def test_start_3_is_not_a_quote(sample_corpus):
+    q = compare.quotes(sample_corpus)
+    assert not q["text"].str.strip().isin(["ستارت 3", "التدخل الروسي", "تهدئة الأمور"]).any()
+    thawra = q[q["article_id"] == THAWRA]
+    assert not thawra["text"].str.startswith("ستارت").any()
+    assert not q["text"].str.contains("أرغومينتي").any()
+
+
+def test_tillerson_restore_trust_is_one_statement_across_two_outlets(sample_corpus):
+    s = compare.same_statements(sample_corpus)
+    trust = s[s["text"].str.contains("من أجل استعادة الثقة بين بلدينا")]
+    assert trust["statement_id"].nunique() == 1
+    cluster = s[s["statement_id"] == trust["statement_id"].iloc[0]]
+    assert set(cluster["outlet"]) == {"قاسيون", "unknown"}
+    assert set(cluster["article_id"]) == {KASSIOUN, UNKNOWN}
+    assert set(cluster["speaker"]) == {"تيلرسون"}
+    # restricted to one outlet there is nothing to compare
+    assert compare.same_statements(sample_corpus, Filter(outlets=("قاسيون",))).empty
