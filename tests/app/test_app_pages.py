@@ -147,3 +147,21 @@ def test_articles_page_can_show_the_original_with_removed_furniture():
 def test_data_page_shows_the_report_table():
     at = open_page("data", lang="en", corpus="extra")
     assert any(df.value is not None and "reason" in df.value.columns for df in at.dataframe)
+
+
+def test_topic_edit_in_the_page_changes_the_counts():
+    at = open_page("topics", lang="en")
+    before = sum(bar_values(figures(at)[0]))
+    at.selectbox(key="tp_edit_id").set_value("chemical-weapons").run()
+    area = next(a for a in at.text_area if a.key and a.key.startswith("tp_kw_chemical-weapons"))
+    area.set_value(area.value + "\nالكلور").run()
+    at.button(key="tp_save").click().run()
+    assert not at.exception, at.exception
+    after = sum(bar_values(figures(at)[0]))
+    try:
+        # per 1,000 words: one more hit ("قنابل الكلور" in seed 002) moves Xinhua's chemical-weapons bar up
+        assert after > before
+        assert "الكلور" in next(c.value for c in at.caption if "الكلور" in c.value)
+    finally:
+        at.button(key="tp_reset").click().run()
+    assert sum(bar_values(figures(at)[0])) == before
