@@ -77,7 +77,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kw.by_outlet": ("حسب المصدر", "By outlet"),
     "kw.cloud": ("سحابة الكلمات", "Word cloud"),
     "kw.kwic": ("الكلمة في سياقها", "Keyword in context"),
-    "kw.kwic.term": ("المصطلح", "Term"),
+    "kw.kwic.term": ("المصطلح (أو انقر عمودًا في الرسم)", "Term (or click a bar above)"),
     "kw.kwic.sort": ("الترتيب حسب", "Sort by"),
     "kw.kwic.sort.right": ("ما بعد الكلمة", "following words"),
     "kw.kwic.sort.left": ("ما قبل الكلمة", "preceding words"),

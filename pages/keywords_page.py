@@ -25,8 +25,13 @@ top = keywords.top_terms(corpus, flt, n=n, limit=limit)
 if top.empty:
     st.caption(tr("empty"))
 else:
-    state.plot(charts.hbar(top, "label", "count", title=tr("kw.top_title"), lang=L, value_title=tr("col.count"),
-                           hover={"articles": tr("col.articles"), "forms": tr("col.forms")}), key="kw_top")
+    event = state.plot(charts.hbar(top, "label", "count", title=tr("kw.top_title"), lang=L, value_title=tr("col.count"),
+                                   hover={"articles": tr("col.articles"), "forms": tr("col.forms")}, limit_chars=1000),
+                       key="kw_top", select=True)
+    clicked = state.clicked_label(event)
+    if clicked and clicked != st.session_state.get("_kw_clicked"):
+        st.session_state["_kw_clicked"] = clicked   # a click on a bar opens that term's concordance below
+        st.session_state["kw_term"] = clicked
     state.download(top, f"keywords-n{n}", flt, key="dl_kw_top")
 
 st.subheader(tr("kw.by_outlet"))
@@ -53,9 +58,10 @@ if not top.empty:
 st.subheader(tr("kw.kwic"))
 c1, c2 = st.columns([2, 1])
 options = list(top["label"]) if not top.empty else []
-default_term = st.query_params.get("term") or (options[0] if options else "")
-term = c1.selectbox(tr("kw.kwic.term"), options, index=options.index(default_term) if default_term in options else 0,
-                    accept_new_options=True, key="kw_term") if options else c1.text_input(tr("kw.kwic.term"), key="kw_term_t")
+if options and st.session_state.get("kw_term") is None:
+    st.session_state["kw_term"] = options[0]
+term = (c1.selectbox(tr("kw.kwic.term"), options, accept_new_options=True, key="kw_term") if options
+        else c1.text_input(tr("kw.kwic.term"), key="kw_term_t"))
 sort = c2.radio(tr("kw.kwic.sort"), ["right", "left"], horizontal=True, format_func=lambda v: tr(f"kw.kwic.sort.{v}"),
                 key="kw_sort")
 if term:
@@ -65,7 +71,7 @@ if term:
     else:
         # Arabic reading order: preceding words on the right of the match, following words on the left.
         rows = "".join(
-            f'<tr><td class="src">{html.escape(str(r.outlet))} · {html.escape(str(r.date or ""))}</td>'
+            f'<tr><td class="src">{html.escape(str(r.outlet))} · {html.escape(str(r.date or "—"))}</td>'
             f'<td class="pre">{html.escape(r.left)}</td><td class="m">{html.escape(r.match)}</td>'
             f'<td class="post">{html.escape(r.right)}</td></tr>'
             for r in kwic.itertuples(index=False)

@@ -232,8 +232,28 @@ def rtl_text(text: str, tag: str = "div", extra_style: str = "") -> None:
                 unsafe_allow_html=True)
 
 
-def plot(fig, key: str | None = None) -> None:
-    st.plotly_chart(fig, key=key, config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
+def plot(fig, key: str | None = None, select: bool = False):
+    """Draw a figure (Plotly's camera button exports PNG). With ``select`` a click on a bar reruns
+    the page and the returned event names the clicked point."""
+    config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+    if select:
+        return st.plotly_chart(fig, key=key, config=config, on_select="rerun", selection_mode="points")
+    st.plotly_chart(fig, key=key, config=config)
+    return None
+
+
+def clicked_label(event) -> str | None:
+    """The category label of the bar clicked in a ``plot(..., select=True)`` chart."""
+    try:
+        points = event.selection.points
+    except AttributeError:
+        return None
+    if not points:
+        return None
+    from core.charts import unwrap
+
+    p = points[0]
+    return unwrap(p.get("y") if isinstance(p.get("y"), str) else p.get("x"))
 
 
 CSS = """

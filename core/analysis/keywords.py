@@ -5,7 +5,7 @@ import re
 
 import pandas as pd
 
-from core.analysis.overview import forms_text
+from core.analysis.overview import as_dates, forms_text
 from core.filter import Filter
 
 
@@ -147,6 +147,7 @@ def concordance(corpus, term: str, flt: Filter | None = None, width: int = 8, li
         if len(rows) >= limit:
             break
     df = pd.DataFrame(rows, columns=cols)
+    df["date"] = as_dates(df["date"])
     if sort == "left" and not df.empty:
         df = df.assign(_k=df["left"].map(lambda s: " ".join(reversed(s.split())))).sort_values("_k").drop(columns="_k")
     elif not df.empty:
