@@ -165,3 +165,39 @@ def test_topic_edit_in_the_page_changes_the_counts():
     finally:
         at.button(key="tp_reset").click().run()
     assert sum(bar_values(figures(at)[0])) == before
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_empty_filter_shows_an_empty_state_not_an_error(page):
+    at = open_page(page, lang="en", query="كلمةلاتوجد")
+    assert not at.exception
+    if page != "data":  # the data page still shows the corpus report and the upload form
+        assert any("No articles match this filter" in i.value for i in at.info)
+
+
+def test_compare_page_follows_the_filter():
+    at = open_page("compare", lang="en")
+    all_outlets = {y for fig in figures(at) if fig["data"][0].get("type") == "heatmap" for y in fig["data"][0]["y"]}
+    at2 = open_page("compare", lang="en", outlets=["الثورة", "شينخوا"])
+    two = {y for fig in figures(at2) if fig["data"][0].get("type") == "heatmap" for y in fig["data"][0]["y"]}
+    assert len(all_outlets) > len(two) >= 2
+    assert at2.selectbox(key="cmp_a").options == ["الثورة (1)"] or set(at2.selectbox(key="cmp_a").options) == {"الثورة", "شينخوا"}
+
+
+def test_reuse_page_follows_the_filter():
+    at = open_page("reuse", lang="en")
+    pairs = at.dataframe[0].value
+    assert set(zip(pairs["a_id"], pairs["b_id"])) == {("003_2fb4171725300b4b", "000_058533779b74fd40")}
+    at2 = open_page("reuse", lang="en", outlets=["شينخوا"])
+    # no shared passage involves Xinhua's article; its quotes remain
+    assert all("a_id" not in df.value.columns for df in at2.dataframe)
+    quotes = next(df.value for df in at2.dataframe if "speaker" in df.value.columns)
+    assert set(quotes["outlet"]) == {"شينخوا"}
+
+
+def test_articles_and_data_pages_follow_the_filter():
+    at = open_page("articles", lang="en", outlets=["قاسيون", "شينخوا"])
+    assert len(at.selectbox(key="ar_pick").options) == 2
+    at = open_page("data", lang="en", outlets=["قاسيون"])
+    editor = at.dataframe[-1].value  # the corrections editor lists the filtered articles
+    assert list(editor["id"]) == ["000_058533779b74fd40"]
