@@ -44,11 +44,11 @@ def unwrap(text: str) -> str:
 
 
 def hover_line(caption: str, value: str, lang: str) -> str:
-    """One hover line "caption: value". In the Arabic interface the whole line is an RTL isolate,
-    so the caption reads first, on the right, and the number after it, on the left."""
-    if lang == "ar":
+    """One hover line "caption: value". In the Arabic interface, or when the caption is Arabic, the whole
+    line is an RTL isolate, so the caption reads first, on the right, and the number after it, on the left."""
+    if lang == "ar" or has_arabic(caption):  # an Arabic caption (an outlet's name) reads right to left anywhere
         return f"{RLI}{unwrap(caption)}: {value}{PDI}"
-    return f"{rtl(caption)}: {value}"
+    return f"{caption}: {value}"
 
 
 def _layout(fig: go.Figure, title: str, lang: str, height: int | None = None, legend_title: str | None = None) -> go.Figure:

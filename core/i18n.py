@@ -155,7 +155,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "words": ("الكلمات", "words"), "outlet_source": ("مصدر المعلومة: المصدر", "outlet from"),
     "date_source": ("مصدر المعلومة: التاريخ", "date from"), "url": ("الرابط", "url"), "articles": ("المقالات", "articles"),
     "share": ("الحصة", "share"), "term": ("المفتاح", "key"), "label": ("المصطلح", "term"), "count": ("التكرار", "count"),
-    "forms": ("الصيغ المدمجة", "merged forms"), "file": ("الملف", "file"), "row": ("السطر", "row"),
+    "forms": ("الصيغ المدمجة", "merged forms"), "file": ("الملف", "file"), "source_file": ("الملف", "file"), "row": ("السطر", "row"),
     "reason": ("السبب", "reason"), "detail": ("التفصيل", "detail"), "field": ("الحقل", "field"), "source": ("مصدر المعلومة", "source"), "value": ("القيمة", "value"),
     "entity": ("الاسم", "entity"), "type": ("النوع", "type"), "mentions": ("الذكر", "mentions"), "topic": ("الموضوع", "topic"),
     "hits": ("الإصابات", "hits"), "n": ("عدد الكلمات", "n"), "side": ("الجانب", "side"), "count_a": ("التكرار أ", "count A"),

@@ -34,7 +34,9 @@ meta = [
 ]
 import pandas as pd  # noqa: E402
 
-state.table(pd.DataFrame(meta, columns=["field", "value", "source"]))
+from core.i18n import column_label  # noqa: E402
+
+state.table(pd.DataFrame([(column_label(f, L), v, src) for f, v, src in meta], columns=["field", "value", "source"]))
 
 show_original = st.toggle(tr("ar.original"), key="ar_original")
 keys = corpus.query_keys(flt.query) if flt.query else []
@@ -57,5 +59,8 @@ with c2:
     state.table(overview.article_entities(corpus, aid))
 with c3:
     st.markdown(f"**{tr('ar.topics')}**")
-    at = topics.article_topics(corpus, None, state.topics())
-    state.table(at[at["article_id"] == aid][["topic", "hits"]])
+    lexicon = state.topics()
+    names = {t.id: (t.name_ar if L == "ar" else t.name_en) for t in lexicon}
+    at = topics.article_topics(corpus, None, lexicon)
+    mine = at[at["article_id"] == aid][["topic", "hits"]]
+    state.table(mine.assign(topic=mine["topic"].map(lambda i: names.get(i, i))))
