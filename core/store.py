@@ -31,7 +31,7 @@ from typing import Callable, Iterable, Sequence
 import duckdb
 import pandas as pd
 
-from core.filter import Filter
+from core.filter import Filter, _parse_date
 from core.model import UNKNOWN, Article, Problem
 
 SCHEMA_VERSION = "1"
@@ -474,14 +474,7 @@ def _build_outlet_terms(con) -> None:
 def _to_date(value) -> dt.date | None:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        return None
+    return _parse_date(value)
 
 
 def load_corrections(path: str | Path) -> pd.DataFrame:

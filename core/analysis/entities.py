@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.analysis.overview import as_dates
+from core.analysis.overview import as_dates, period_start
 from core.filter import Filter
 
 
@@ -68,13 +68,6 @@ def entity_trend(corpus, flt: Filter | None = None, entities=None, freq: str = "
     ae = ae[ae["entity"].isin(entities) & ae["date"].notna()]
     if ae.empty:
         return pd.DataFrame(columns=cols)
-    dates = pd.to_datetime(ae["date"])
-    if freq == "D":
-        ae = ae.assign(period=dates.dt.normalize())
-    elif freq == "M":
-        ae = ae.assign(period=dates.dt.to_period("M").dt.start_time)
-    else:
-        ae = ae.assign(period=dates.dt.to_period("W-SUN").dt.start_time)
+    ae = ae.assign(period=period_start(ae["date"], freq))
     out = ae.groupby(["period", "entity"], as_index=False).agg(mentions=("mentions", "sum"), articles=("article_id", "nunique"))
-    out["period"] = out["period"].dt.date
     return out[cols]

@@ -93,6 +93,16 @@ def articles(corpus, flt: Filter | None = None, limit: int | None = None) -> pd.
     return df
 
 
+def period_start(dates: pd.Series, freq: str = "W") -> pd.Series:
+    """The day, week (starting Monday, like ``attention``) or month each date falls in, as a date."""
+    dates = pd.to_datetime(dates)
+    if freq == "D":
+        return dates.dt.normalize().dt.date
+    if freq == "M":
+        return dates.dt.to_period("M").dt.start_time.dt.date
+    return dates.dt.to_period("W-SUN").dt.start_time.dt.date
+
+
 def as_dates(values: pd.Series) -> pd.Series:
     """Calendar dates (datetime.date or None), not midnight timestamps, for tables and CSVs."""
     return pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in values], index=values.index, dtype="object")

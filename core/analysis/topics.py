@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.analysis.overview import as_dates
+from core.analysis.overview import as_dates, period_start
 from core.filter import Filter
 
 
@@ -102,14 +102,7 @@ def topic_trend(corpus, flt: Filter | None = None, topics=None, freq: str = "W")
     at = at[at["date"].notna()]
     if at.empty:
         return pd.DataFrame(columns=cols)
-    dates = pd.to_datetime(at["date"])
-    if freq == "D":
-        at = at.assign(period=dates.dt.normalize())
-    elif freq == "M":
-        at = at.assign(period=dates.dt.to_period("M").dt.start_time)
-    else:
-        at = at.assign(period=dates.dt.to_period("W-SUN").dt.start_time)
+    at = at.assign(period=period_start(at["date"], freq))
     out = at.groupby(["period", "topic"], as_index=False).agg(hits=("hits", "sum"), articles=("article_id", "nunique"))
     out = out.merge(_topic_names(corpus, topics), on="topic", how="left")
-    out["period"] = out["period"].dt.date
     return out[cols]
