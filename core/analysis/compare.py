@@ -242,7 +242,7 @@ def quote_speakers(corpus, flt: Filter | None = None) -> pd.DataFrame:
     if q.empty:
         return pd.DataFrame(columns=["outlet", "speaker", "quotes"])
     out = q.groupby(["outlet", "speaker"], as_index=False).size().rename(columns={"size": "quotes"})
-    return out.sort_values(["quotes", "speaker"], ascending=[False, True]).reset_index(drop=True)
+    return out.sort_values(["quotes", "speaker", "outlet"], ascending=[False, True, True]).reset_index(drop=True)
 
 
 def same_statements(corpus, flt: Filter | None = None, threshold: int = 70) -> pd.DataFrame:

@@ -32,7 +32,7 @@ def top_terms(corpus, flt: Filter | None = None, n: int = 1, limit: int = 30) ->
                   f"GROUP BY t.tid ORDER BY count DESC, articles DESC, t.tid LIMIT $lim")
     df = corpus.sql(
         f"SELECT v.key AS term, v.label, CAST(c.count AS BIGINT) AS count, CAST(c.articles AS BIGINT) AS articles, v.forms "
-        f"FROM ({counts}) c JOIN vocab v USING (tid) ORDER BY count DESC, articles DESC, v.label",
+        f"FROM ({counts}) c JOIN vocab v USING (tid) ORDER BY count DESC, articles DESC, v.label, v.key",
         params,
     )
     df["forms"] = df["forms"].map(forms_text)

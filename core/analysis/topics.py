@@ -67,7 +67,7 @@ def article_topics(corpus, flt: Filter | None = None, topics=None) -> pd.DataFra
     df = cur.execute(
         f"SELECT a.id AS article_id, a.outlet, a.date, tt.topic, CAST(SUM(t.cnt) AS BIGINT) AS hits "
         f"FROM terms t JOIN tt USING (tid) JOIN articles a USING (aid) WHERE {where} "
-        f"GROUP BY a.id, a.outlet, a.date, tt.topic ORDER BY a.date NULLS LAST, a.id, hits DESC",
+        f"GROUP BY a.id, a.outlet, a.date, tt.topic ORDER BY a.date NULLS LAST, a.id, hits DESC, tt.topic",
         params,
     ).df()
     df["date"] = as_dates(df["date"])
