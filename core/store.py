@@ -272,13 +272,26 @@ class Corpus:
 
     # -- issue-4 tables ---------------------------------------------------------------------
     def _build_quotes(self) -> None:
-        from core.analysis.quotes import quotes_frame
+        from core.analysis.quotes import quotes_frame, same_statements
 
         arts = self.con.execute("SELECT aid, outlet, date, text FROM articles ORDER BY aid").df()
         if len(arts):
             q = quotes_frame(arts, self.find_people)
         else:
             q = pd.DataFrame()
+        # the same statement across outlets, clustered once over the whole corpus
+        st_rows = same_statements(q) if len(q) else pd.DataFrame()
+        st = pd.DataFrame({
+            "statement_id": pd.array(st_rows.get("statement_id", []), dtype="int64"),
+            "aid": pd.array(st_rows.get("aid", []), dtype="int64"),
+            "quote_id": pd.Series(st_rows.get("quote_id", []), dtype="str"),
+            "speaker": pd.Series(st_rows.get("speaker", []), dtype="object"),
+        })
+        self.con.register("st_df", st)
+        self.con.execute("CREATE OR REPLACE TABLE statements AS SELECT CAST(statement_id AS INTEGER) AS statement_id, "
+                         "CAST(aid AS INTEGER) AS aid, CAST(quote_id AS VARCHAR) AS quote_id, "
+                         "CAST(speaker AS VARCHAR) AS speaker FROM st_df")
+        self.con.unregister("st_df")
         cols = ["aid", "quote_id", "speaker", "text", "cue", "how", "start", "end"]
         for c in cols:
             if c not in q.columns:

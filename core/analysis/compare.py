@@ -247,7 +247,34 @@ def quote_speakers(corpus, flt: Filter | None = None) -> pd.DataFrame:
 
 def same_statements(corpus, flt: Filter | None = None, threshold: int = 70) -> pd.DataFrame:
     """The same statement across outlets, each outlet's wording side by side:
-    statement_id, speaker, outlet, article_id, text."""
+    statement_id, speaker, outlet, article_id, text.
+
+    Statements are clustered once at ingestion over the whole corpus (``quotes.same_statements``);
+    the filter then keeps a cluster when its filtered quotes still span two outlets or more.
+    (``threshold`` applies to corpora built before the clusters were stored.)
+    """
+    cols = ["statement_id", "speaker", "outlet", "article_id", "text"]
+    if not _has_table(corpus, "statements"):
+        return _cluster_now(corpus, flt, threshold)
+    where, params = corpus.where(flt)
+    df = corpus.sql(
+        f"""
+        WITH q AS (
+            SELECT s.statement_id, s.speaker, a.outlet, a.id AS article_id, q.text, a.date, q.start_
+            FROM statements s JOIN quotes q ON q.aid = s.aid AND q.quote_id = s.quote_id
+            JOIN articles a ON a.aid = s.aid WHERE {where}
+        )
+        SELECT * FROM q WHERE statement_id IN
+            (SELECT statement_id FROM q GROUP BY statement_id HAVING COUNT(DISTINCT outlet) >= 2)
+        ORDER BY statement_id, date NULLS LAST, article_id, start_
+        """,
+        params,
+    )
+    df["speaker"] = df["speaker"].fillna("")
+    return df[cols]
+
+
+def _cluster_now(corpus, flt, threshold) -> pd.DataFrame:
     from core.analysis.quotes import same_statements as cluster
 
     q = quotes(corpus, flt)
