@@ -543,12 +543,15 @@ def source_fingerprint(sources: Sequence[str | Path], extra: str = "") -> str:
     return h.hexdigest()[:16]
 
 
-def cached_db_path(sources: Sequence[str | Path], cache_dir: str | Path, name: str = "corpus", resources=None) -> Path:
-    """Where the index of these sources lives: changes with the files, the resources and the counting code."""
+def cached_db_path(sources: Sequence[str | Path], cache_dir: str | Path, name: str = "corpus", resources=None,
+                   mapping: dict | None = None) -> Path:
+    """Where the index of these sources lives: changes with the files, the column mapping, the resources
+    and the counting code."""
     from core.resources import load_resources
 
     resources = resources or load_resources()
-    fp = source_fingerprint(sources, extra=resources.fingerprint() + SCHEMA_VERSION + _code_fingerprint())
+    extra = resources.fingerprint() + SCHEMA_VERSION + _code_fingerprint() + json.dumps(mapping or {}, sort_keys=True)
+    fp = source_fingerprint(sources, extra=extra)
     return Path(cache_dir) / f"{name}-{fp}.duckdb"
 
 
@@ -559,13 +562,14 @@ def open_or_build(
     progress: Progress | None = None,
     corrections: str | Path | None = None,
     resources=None,
+    mapping: dict | None = None,
     **kw,
 ) -> Corpus:
     """Open the cached database for these sources, or build it once (ingestion is the heavy step)."""
     from core.resources import load_resources
 
     resources = resources or load_resources()
-    db = cached_db_path(sources, cache_dir, name, resources)
+    db = cached_db_path(sources, cache_dir, name, resources, mapping)
     if db.exists():
         corpus = Corpus.open(db)
         corpus._resources = resources
@@ -579,7 +583,8 @@ def open_or_build(
             old.unlink()
         except OSError:
             pass
-    return Corpus.build(sources, db_path=db, progress=progress, corrections=corrections, resources=resources, **kw)
+    return Corpus.build(sources, db_path=db, progress=progress, corrections=corrections, resources=resources,
+                        mapping=mapping, **kw)
 
 
 def _code_fingerprint() -> str:

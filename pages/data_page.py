@@ -26,6 +26,17 @@ if st.button(tr("da.ingest"), type="primary", disabled=not files, key="da_ingest
     st.session_state["_after_upload"] = True
     st.rerun()
 
+with st.expander(tr("da.mapping")):
+    st.caption(tr("da.mapping.help"))
+    current = state.upload_mapping()
+    cols = st.columns(len(state.MAPPING_FIELDS))
+    wanted = {f: col.text_input(f, current.get(f, ""), key=f"da_map_{f}") for f, col in zip(state.MAPPING_FIELDS, cols)}
+    if st.button(tr("da.mapping.save"), key="da_map_save"):
+        state.save_upload_mapping(wanted)
+        st.session_state["_pending_corpus"] = "uploads"
+        st.session_state["_after_upload"] = True
+        st.rerun()
+
 corpus = state.get_corpus()
 name = state.current_corpus_name()
 if st.session_state.pop("_after_upload", False):

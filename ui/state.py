@@ -16,13 +16,15 @@ import streamlit as st
 
 from core.export import csv_bytes, csv_name
 from core.filter import Filter
-from core.i18n import t
+from core.i18n import STRINGS, t
 from core.model import UNKNOWN
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = Path(os.environ.get("MARSAD_CACHE", ROOT / ".cache" / "corpora"))
 VAR_DIR = Path(os.environ.get("MARSAD_VAR", ROOT / "var"))
 UPLOAD_DIR = VAR_DIR / "uploads"
+UPLOAD_MAPPING = VAR_DIR / "uploads_mapping.json"
+MAPPING_FIELDS = ("text", "title", "outlet", "date", "url")
 ANT_FULL = ROOT.parent / "shared" / "data" / "ant_multisource" / "ant_multisource_v2.1.jsonl.gz"
 ANT_SAMPLE = ROOT.parent / "shared" / "data" / "ant_multisource" / "ant_multisource_v2.1.sample1000.jsonl"
 
@@ -42,8 +44,27 @@ def corpora() -> dict[str, dict]:
     if ANT_FULL.exists():
         found["ant"] = {"ar": "ANT متعدد المصادر (31 ألفًا)", "en": "ANT multi-source (31k)", "sources": [ANT_FULL]}
     if UPLOAD_DIR.exists() and any(p.is_file() for p in UPLOAD_DIR.rglob("*")):
-        found["uploads"] = {"ar": "المرفوعات", "en": "Uploads", "sources": [UPLOAD_DIR]}
+        found["uploads"] = {"ar": "المرفوعات", "en": "Uploads", "sources": [UPLOAD_DIR], "mapping": upload_mapping()}
     return found
+
+
+def upload_mapping() -> dict[str, str]:
+    """The analyst's column names for uploaded tables (blank fields are recognised automatically)."""
+    import json
+
+    try:
+        data = json.loads(UPLOAD_MAPPING.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: str(v).strip() for k, v in data.items() if k in MAPPING_FIELDS and str(v).strip()}
+
+
+def save_upload_mapping(mapping: dict[str, str]) -> None:
+    import json
+
+    UPLOAD_MAPPING.parent.mkdir(parents=True, exist_ok=True)
+    clean = {k: v.strip() for k, v in mapping.items() if k in MAPPING_FIELDS and v and v.strip()}
+    UPLOAD_MAPPING.write_text(json.dumps(clean, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def corrections_file(name: str) -> Path:
@@ -58,18 +79,21 @@ def _open_db(db_path: str):
     return Corpus.open(db_path)
 
 
-def _ensure_built(name: str, sources: list[str]) -> str:
+def _ensure_built(name: str, sources: list[str], mapping: dict | None = None) -> str:
     """Build the index for these sources once, with a progress bar; later runs find the file."""
     from core.store import cached_db_path, open_or_build
 
-    db = cached_db_path(sources, CACHE_DIR, name)
+    db = cached_db_path(sources, CACHE_DIR, name, mapping=mapping)
     if not db.exists():
         bar = st.progress(0.0, text=tr("side.building"))
 
         def progress(frac, msg):
-            bar.progress(min(max(float(frac), 0.0), 1.0), text=f"{tr('side.building')} {msg}")
+            stage, _, rest = str(msg).partition(" ")
+            label = tr(f"build.{stage}") if f"build.{stage}" in STRINGS else stage
+            bar.progress(min(max(float(frac), 0.0), 1.0), text=f"{tr('side.building')} {label} {rest}")
 
-        corpus = open_or_build(sources, CACHE_DIR, name=name, progress=progress, corrections=corrections_file(name))
+        corpus = open_or_build(sources, CACHE_DIR, name=name, progress=progress, corrections=corrections_file(name),
+                               mapping=mapping)
         corpus.con.close()
         bar.empty()
     return str(db)
@@ -92,7 +116,7 @@ def current_corpus_name() -> str:
 def get_corpus(name: str | None = None):
     name = name or current_corpus_name()
     info = corpora()[name]
-    db = _ensure_built(name, [str(p) for p in info["sources"]])
+    db = _ensure_built(name, [str(p) for p in info["sources"]], info.get("mapping"))
     corpus = _open_db(db)
     if not getattr(corpus, "_corrections_applied", False):
         _apply_saved_corrections(corpus, name)

@@ -201,3 +201,27 @@ def test_articles_and_data_pages_follow_the_filter():
     at = open_page("data", lang="en", outlets=["قاسيون"])
     editor = at.dataframe[-1].value  # the corrections editor lists the filtered articles
     assert list(editor["id"]) == ["000_058533779b74fd40"]
+
+
+def test_uploaded_table_with_its_own_column_names_loads_through_the_mapping():
+    from ui import state
+
+    state.UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+    (state.UPLOAD_DIR / "export.csv").write_text(
+        "body_ar,site,published_on\n"
+        "\"قال لافروف إن موسكو مستعدة للحوار مع واشنطن بشأن سوريا\",RT Arabic,2018-03-15\n"
+        "\"أكد بومبيو أن واشنطن تريد تحسين العلاقات مع موسكو\",RT Arabic,2019-05-14\n",
+        encoding="utf-8")
+    try:
+        at = open_page("data", lang="en", corpus="uploads")
+        report = next(df.value for df in at.dataframe if "reason" in df.value.columns)
+        assert "no-text-column" in set(report["reason"])  # body_ar is not a usual name
+        for field, column in (("text", "body_ar"), ("outlet", "site"), ("date", "published_on")):
+            at.text_input(key=f"da_map_{field}").set_value(column)
+        at.button(key="da_map_save").click().run()
+        assert not at.exception, at.exception
+        editor = at.dataframe[-1].value
+        assert len(editor) == 2 and set(editor["date"].astype(str)) == {"2018-03-15", "2019-05-14"}
+    finally:
+        (state.UPLOAD_DIR / "export.csv").unlink()
+        state.UPLOAD_MAPPING.unlink(missing_ok=True)
