@@ -95,12 +95,45 @@ def raster_label(text: str, shaping: bool | None = None) -> str:
     return get_display(arabic_reshaper.reshape(text), base_dir="R")
 
 
+_BASIC_LAYOUT_LOCK = __import__("threading").Lock()
+
+
 def wordcloud_png(frequencies: dict[str, float], width: int = 900, height: int = 450, shaping: bool | None = None) -> bytes:
-    """A PNG word cloud of label → weight, Arabic shaped correctly with or without Raqm."""
+    """A PNG word cloud of label → weight, Arabic shaped correctly with or without Raqm.
+
+    With Raqm (``shaping``) Pillow shapes logical-order labels itself. Without it the labels are
+    reshaped and put in visual order here, and Pillow is held to its basic layout so the two
+    never combine (a reshaped label laid out by Raqm would be reversed twice).
+    """
     from wordcloud import WordCloud
 
     if shaping is None:
         shaping = pillow_shapes_arabic()
+    if not shaping:
+        return _wordcloud_basic_layout(frequencies, width, height)
+    return _wordcloud(frequencies, width, height, shaping=True)
+
+
+def _wordcloud_basic_layout(frequencies, width, height) -> bytes:
+    from PIL import ImageFont
+
+    with _BASIC_LAYOUT_LOCK:
+        original = ImageFont.truetype
+
+        def basic(*args, **kwargs):
+            kwargs["layout_engine"] = ImageFont.Layout.BASIC
+            return original(*args, **kwargs)
+
+        ImageFont.truetype = basic
+        try:
+            return _wordcloud(frequencies, width, height, shaping=False)
+        finally:
+            ImageFont.truetype = original
+
+
+def _wordcloud(frequencies, width, height, shaping: bool) -> bytes:
+    from wordcloud import WordCloud
+
     freqs = {raster_label(k, shaping): float(v) for k, v in frequencies.items() if v > 0}
     wc = WordCloud(
         font_path=arabic_font(), width=width, height=height, background_color="white",

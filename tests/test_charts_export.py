@@ -175,3 +175,29 @@ def test_csv_bytes_neutralises_formula_cells_but_not_negative_numbers():
     assert back["z"].tolist() == ["-1.5", "2.0", "-0.25", "0.0", "-3.0"]
     assert back["count"].tolist() == ["-1", "2", "-3", "4", "5"]
     assert list(back.columns) == ["label", "z", "count"]
+
+
+def test_word_cloud_reads_the_same_with_and_without_raqm():
+    """The reshaped fallback (Pillow without Raqm) draws the same word as Raqm's own shaping."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from core.export import wordcloud_png
+
+    def ink(png):
+        """The word's ink, cropped to its bounding box and scaled to a common size (placement may differ)."""
+        img = Image.open(io.BytesIO(png)).convert("L")
+        ys, xs = np.nonzero(np.asarray(img) < 200)
+        return np.asarray(img.crop((xs.min(), ys.min(), xs.max() + 1, ys.max() + 1)).resize((400, 100))) < 200
+
+    def iou(a, b):
+        return (a & b).sum() / (a | b).sum()
+
+    for word in ("الولايات المتحدة", "لافروف", "خان شيخون"):
+        raqm = ink(wordcloud_png({word: 1.0}, 400, 200, shaping=True))
+        basic = ink(wordcloud_png({word: 1.0}, 400, 200, shaping=False))
+        reversed_word = ink(wordcloud_png({word[::-1]: 1.0}, 400, 200, shaping=True))  # what a bug would draw
+        assert iou(raqm, basic) > 0.85, word
+        assert iou(raqm, reversed_word) < 0.5, word
