@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -79,24 +80,35 @@ def _open_db(db_path: str):
     return Corpus.open(db_path)
 
 
+_BUILD_LOCK = threading.Lock()  # two sessions opening a new corpus at once build it once
+
+
 def _ensure_built(name: str, sources: list[str], mapping: dict | None = None) -> str:
     """Build the index for these sources once, with a progress bar; later runs find the file."""
-    from core.store import cached_db_path, open_or_build
+    from core.store import cached_db_path
 
     db = cached_db_path(sources, CACHE_DIR, name, mapping=mapping)
     if not db.exists():
-        bar = st.progress(0.0, text=tr("side.building"))
-
-        def progress(frac, msg):
-            stage, _, rest = str(msg).partition(" ")
-            label = tr(f"build.{stage}") if f"build.{stage}" in STRINGS else stage
-            bar.progress(min(max(float(frac), 0.0), 1.0), text=f"{tr('side.building')} {label} {rest}")
-
-        corpus = open_or_build(sources, CACHE_DIR, name=name, progress=progress, corrections=corrections_file(name),
-                               mapping=mapping)
-        corpus.con.close()
-        bar.empty()
+        with _BUILD_LOCK:
+            if not db.exists():
+                _build(name, sources, mapping)
     return str(db)
+
+
+def _build(name: str, sources: list[str], mapping: dict | None) -> None:
+    from core.store import open_or_build
+
+    bar = st.progress(0.0, text=tr("side.building"))
+
+    def progress(frac, msg):
+        stage, _, rest = str(msg).partition(" ")
+        label = tr(f"build.{stage}") if f"build.{stage}" in STRINGS else stage
+        bar.progress(min(max(float(frac), 0.0), 1.0), text=f"{tr('side.building')} {label} {rest}")
+
+    corpus = open_or_build(sources, CACHE_DIR, name=name, progress=progress, corrections=corrections_file(name),
+                           mapping=mapping)
+    corpus.con.close()
+    bar.empty()
 
 
 def _apply_saved_corrections(corpus, name: str) -> None:
