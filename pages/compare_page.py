@@ -58,7 +58,8 @@ if res.empty:
     st.caption(tr("empty"))
 else:
     shown = res.assign(who=res["side"].map({"A": side_a, "B": side_b}))
-    state.plot(charts.diverging(shown, "label", "z", title=f"{side_a} ⟷ {side_b}", lang=L, value_title=tr("col.z"),
+    state.plot(charts.diverging(shown, "label", "z", title=(f"{side_a} ⟷ {side_b}" if L == "ar"  # Arabic: A first, on the right
+                                       else f"{charts.rtl(side_a)} ⟷ {charts.rtl(side_b)}"), lang=L, value_title=tr("col.z"),
                                 hover={"count_a": side_a, "count_b": side_b, "forms": tr("col.forms")},
                                 left_name=side_b, right_name=side_a), key="cmp_div")
     state.table(res)
