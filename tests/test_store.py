@@ -160,3 +160,13 @@ def test_excerpt_loads_five_outlets_under_canonical_names(excerpt_corpus):
     rep = overview.report(excerpt_corpus)
     assert (rep["reason"] == "duplicate-url").sum() == 18
     assert overview.summary(excerpt_corpus)["articles"] == 342
+
+
+def test_topic_totals_per_outlet_equal_the_sum_of_per_article_hits(excerpt_corpus):
+    flt = Filter(date_from="2018-03-16", outlets=("العربية", "فرانس 24", "سكاي نيوز عربية"))
+    per_outlet = topics.topic_by_outlet(excerpt_corpus, flt).set_index(["outlet", "topic"])
+    per_article = topics.article_topics(excerpt_corpus, flt)
+    expected = per_article.groupby(["outlet", "topic"]).agg(hits=("hits", "sum"), articles=("article_id", "nunique"))
+    got = per_outlet.loc[expected.index]
+    assert (got["hits"] == expected["hits"]).all() and (got["articles"] == expected["articles"]).all()
+    assert per_outlet["hits"].sum() == expected["hits"].sum() > 0

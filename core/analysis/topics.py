@@ -83,8 +83,20 @@ def topic_by_outlet(corpus, flt: Filter | None = None, topics=None) -> pd.DataFr
     where, params = corpus.where(flt)
     words = corpus.sql(f"SELECT outlet, CAST(SUM(words) AS BIGINT) AS words FROM articles a WHERE {where} GROUP BY outlet", params)
     names = _topic_names(corpus, topics)
-    at = article_topics(corpus, flt, topics)
-    agg = at.groupby(["outlet", "topic"], as_index=False).agg(hits=("hits", "sum"), articles=("article_id", "nunique"))
+    tt = topic_term_ids(corpus, topics)
+    if tt.empty:
+        agg = pd.DataFrame(columns=["outlet", "topic", "hits", "articles"])
+    else:  # aggregated in the database: per article first (for "articles"), then per outlet
+        cur = corpus.con.cursor()
+        cur.register("tt", tt[["topic", "tid"]])
+        agg = cur.execute(
+            f"WITH f AS (SELECT aid, outlet FROM articles a WHERE {where}), "
+            f"h AS (SELECT f.outlet, tt.topic, t.aid, SUM(t.cnt) AS hits FROM terms t JOIN tt USING (tid) "
+            f"JOIN f USING (aid) GROUP BY f.outlet, tt.topic, t.aid) "
+            f"SELECT outlet, topic, CAST(SUM(hits) AS BIGINT) AS hits, CAST(COUNT(*) AS BIGINT) AS articles "
+            f"FROM h GROUP BY outlet, topic",
+            params,
+        ).df()
     grid = words.merge(names, how="cross")
     out = grid.merge(agg, on=["outlet", "topic"], how="left")
     out["hits"] = out["hits"].fillna(0).astype("int64")
@@ -92,7 +104,7 @@ def topic_by_outlet(corpus, flt: Filter | None = None, topics=None) -> pd.DataFr
     out["words"] = out["words"].fillna(0).astype("int64")
     out["per_1000"] = (1000.0 * out["hits"] / out["words"].where(out["words"] > 0)).fillna(0).round(3)
     return out[["outlet", "topic", "name_ar", "name_en", "hits", "articles", "words", "per_1000"]].sort_values(
-        ["outlet", "hits"], ascending=[True, False]).reset_index(drop=True)
+        ["outlet", "hits", "topic"], ascending=[True, False, True]).reset_index(drop=True)
 
 
 def topic_trend(corpus, flt: Filter | None = None, topics=None, freq: str = "W") -> pd.DataFrame:
