@@ -30,7 +30,6 @@ st.sidebar.selectbox(tr("side.corpus"), list(avail), key="corpus",
                      on_change=lambda: st.session_state.update(_filter_seeded=False))
 
 corpus = state.get_corpus(st.session_state["corpus"])
-st.session_state["_corpus_handle"] = corpus
 st.session_state["filter"] = state.sidebar_filter(corpus)
 
 # Page files end in "_page" on purpose: Streamlit still wraps an app that has a pages/ folder in

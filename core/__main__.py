@@ -63,10 +63,7 @@ def cmd_summarize(args) -> int:
 
 def _compare_outputs(corpus, flt, out: Path) -> list[str]:
     """distinctive.csv, reuse.csv, quotes.csv, variants.csv (the outlet comparison)."""
-    try:
-        from core.analysis import compare
-    except ImportError:
-        return []
+    from core.analysis import compare
     from core.export import write_csv
 
     written = []

@@ -105,8 +105,6 @@ def wordcloud_png(frequencies: dict[str, float], width: int = 900, height: int =
     reshaped and put in visual order here, and Pillow is held to its basic layout so the two
     never combine (a reshaped label laid out by Raqm would be reversed twice).
     """
-    from wordcloud import WordCloud
-
     if shaping is None:
         shaping = pillow_shapes_arabic()
     if not shaping:

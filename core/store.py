@@ -452,7 +452,7 @@ class Corpus:
         Returns the number of articles changed. The corrections file (CSV) is re-applied
         whenever the corpus is rebuilt, so a fix survives a restart.
         """
-        changed = 0
+        changed = set()
         for row in edits.itertuples(index=False):
             rid = str(row.id)
             outlet = (getattr(row, "outlet", "") or "")
@@ -462,16 +462,16 @@ class Corpus:
             if outlet:
                 self.con.execute("UPDATE articles SET outlet = $o, outlet_source = 'corrected' WHERE id = $id",
                                  {"o": outlet, "id": rid})
-                changed += 1
+                changed.add(rid)
             if date:
                 self.con.execute("UPDATE articles SET date = $d, date_source = 'corrected' WHERE id = $id",
                                  {"d": date, "id": rid})
-                changed += 1
+                changed.add(rid)
         if changed:
             _build_outlet_terms(self.con)
         if corrections_file:
             save_corrections(corrections_file, edits)
-        return changed
+        return len(changed)
 
 
 def _build_outlet_terms(con) -> None:
