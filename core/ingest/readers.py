@@ -457,3 +457,21 @@ def text_record(item: InputFile, data: bytes) -> RawRecord:
     base = item.base or PurePosixPath(item.name).name
     stem = split_ext(base)[0]
     return RawRecord(item.name, None, stem, text, "txt", {}, keys=(base, stem), scope=item.scope)
+
+
+def iter_records(item: InputFile, mapping: dict[str, str] | None) -> Iterator[RawRecord | Problem]:
+    """The records of one input file, streamed: each item is a :class:`RawRecord` or a :class:`Problem`.
+
+    A file that cannot be used yields one Problem.  (The streaming build reads files through this.)
+    """
+    try:
+        data = file_bytes(item)
+        if item.kind == "txt":
+            yield text_record(item, data)
+            return
+        records, found = table_records(item, data, mapping)
+    except ReadFailure as exc:
+        yield Problem(item.name, None, exc.reason, exc.detail)
+        return
+    yield from found
+    yield from records
