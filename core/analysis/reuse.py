@@ -33,6 +33,7 @@ Method
 """
 from __future__ import annotations
 
+import hashlib
 import re
 
 import numpy as np
@@ -141,10 +142,28 @@ def _shingle_hashes(ids: np.ndarray, k: int) -> np.ndarray:
     return _mix(h)
 
 
+_WORD_IDS: dict[str, int] = {}
+
+
+def _word_id(w: str) -> int:
+    i = int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+    if len(_WORD_IDS) > 4_000_000:   # a per-process cache of the vocabulary, bounded
+        _WORD_IDS.clear()
+    _WORD_IDS[w] = i
+    return i
+
+
 def _word_ids(ws: list[str]) -> np.ndarray:
-    """One 64-bit id per word: Python's string hash (stable within one process, which is all
-    one ``find_reuse`` call needs; much faster than a vocabulary dictionary)."""
-    return np.fromiter(map(hash, ws), dtype=np.int64, count=len(ws))
+    """One 64-bit id per word: a hash of its UTF-8 bytes, the same in every process and every
+    run (so shingles computed by different workers, or when articles are appended, match),
+    cached per distinct word."""
+    get = _WORD_IDS.get
+    return np.fromiter((get(w) or _word_id(w) for w in ws), dtype=np.int64, count=len(ws))
+
+
+def article_shingles(text: str, k: int = 7) -> np.ndarray:
+    """The distinct shingle hashes of one article (sorted, uint64)."""
+    return np.unique(_shingle_hashes(_word_ids(words(text)), k))
 
 
 # -- candidate pairs --------------------------------------------------------------------------
@@ -224,6 +243,36 @@ def _direction(da, db) -> str:
     return "a→b" if ta < tb else "b→a"
 
 
+def text_shingles(text: str, k: int = 7) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every shingle hash of a text in word order, with the words' start and end offsets."""
+    ws, st, en = word_spans(text)
+    return _shingle_hashes(_word_ids(ws), k), st, en
+
+
+def align_pair(a: tuple, b: tuple, shared: int, cont_a: float, cont_b: float, cmax: float,
+               frequent: np.ndarray, k: int = 7, threshold: float = 0.2, min_words: int = 12):
+    """Align one candidate pair; ``a``/``b`` are ``(aid, outlet, date, text, text_shingles(text))``
+    with a's aid the smaller.  Returns ``(pair row, passage rows)`` (passage rows without their
+    ``passage_id``: ``(a, b, text_a, text_b, start_a, end_a, start_b, end_b, words)``), or None
+    when the pair does not qualify (see the module docstring)."""
+    aid_x, out_x, date_x, tx, (hx, sx, ex) = a
+    aid_y, out_y, date_y, ty, (hy, sy, ey) = b
+    runs = _runs(hx, hy, frequent)
+    longest = max((i1 - i0 + k for i0, i1, _, _ in runs), default=0)
+    if (cmax < threshold and longest < min_words) or not runs:
+        return None
+    d = _direction(date_x, date_y)
+    src = {"a→b": out_x, "b→a": out_y}.get(d, "")
+    tgt = {"a→b": out_y, "b→a": out_x}.get(d, "")
+    pair = (aid_x, aid_y, out_x, out_y, date_x, date_y, shared, cont_a, cont_b, cmax, len(runs), longest, d, src, tgt)
+    rows = []
+    for i0, i1, j0, j1 in runs:
+        a0, a1 = int(sx[i0]), int(ex[i1 + k - 1])
+        b0, b1 = int(sy[j0]), int(ey[j1 + k - 1])
+        rows.append((aid_x, aid_y, tx[a0:a1], ty[b0:b1], a0, a1, b0, b1, i1 - i0 + k))
+    return pair, rows
+
+
 def find_reuse(
     articles: pd.DataFrame,
     k: int = 7,
@@ -270,10 +319,7 @@ def find_reuse(
     texts = arts["text"].fillna("").astype(str).tolist()
     outlets = arts["outlet"].fillna("").astype(str).to_numpy()
     group = pd.factorize(outlets)[0]
-    hashes = []
-    for t in texts:
-        h = _shingle_hashes(_word_ids(words(t)), k)
-        hashes.append(np.unique(h))
+    hashes = [article_shingles(t, k) for t in texts]
     n_sh = np.fromiter((len(h) for h in hashes), dtype=np.float64, count=n)
 
     key, shared, frequent = _pair_counts(hashes, group, max_df, same_outlet)
@@ -293,37 +339,25 @@ def find_reuse(
 
     def spans_of(i: int):
         if i not in spans:
-            ws, st, en = word_spans(texts[i])
-            spans[i] = (_shingle_hashes(_word_ids(ws), k), st, en)
+            spans[i] = text_shingles(texts[i], k)
         return spans[i]
 
     aids = arts["aid"].to_numpy()
     dates = arts["date"].tolist() if "date" in arts else [None] * n
     pair_rows, passage_rows = [], []
-    pid = 0
     for x, y, s, ca, cb, cm in zip(ia.tolist(), ib.tolist(), shared.tolist(), cont_a, cont_b, cmax):
         # a is the smaller aid
         if aids[x] > aids[y]:
             x, y, ca, cb = y, x, cb, ca
-        hx, sx, ex = spans_of(x)
-        hy, sy, ey = spans_of(y)
-        runs = _runs(hx, hy, frequent)
-        longest = max((i1 - i0 + k for i0, i1, _, _ in runs), default=0)
-        if cm < threshold and longest < min_words:
+        got = align_pair((aids[x], outlets[x], dates[x], texts[x], spans_of(x)),
+                         (aids[y], outlets[y], dates[y], texts[y], spans_of(y)),
+                         s, ca, cb, cm, frequent, k, threshold, min_words)
+        if got is None:
             continue
-        if not runs:
-            continue
-        d = _direction(dates[x], dates[y])
-        src = {"a→b": outlets[x], "b→a": outlets[y]}.get(d, "")
-        tgt = {"a→b": outlets[y], "b→a": outlets[x]}.get(d, "")
-        pair_rows.append((aids[x], aids[y], outlets[x], outlets[y], dates[x], dates[y], s, ca, cb, cm,
-                          len(runs), longest, d, src, tgt))
-        tx, ty = texts[x], texts[y]
-        for i0, i1, j0, j1 in runs:
-            a0, a1 = int(sx[i0]), int(ex[i1 + k - 1])
-            b0, b1 = int(sy[j0]), int(ey[j1 + k - 1])
-            passage_rows.append((aids[x], aids[y], pid, tx[a0:a1], ty[b0:b1], a0, a1, b0, b1, i1 - i0 + k))
-            pid += 1
+        pair, passages_xy = got
+        pair_rows.append(pair)
+        for row in passages_xy:
+            passage_rows.append(row[:2] + (len(passage_rows),) + row[2:])
     pairs = pd.DataFrame(pair_rows, columns=PAIR_COLUMNS)
     passages = pd.DataFrame(passage_rows, columns=PASSAGE_COLUMNS)
     if not pairs.empty:

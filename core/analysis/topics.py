@@ -26,27 +26,23 @@ class _Candidates(set):
 
 def topic_term_ids(corpus, topics=None) -> pd.DataFrame:
     """Which vocabulary terms each topic's keywords match. Columns topic, tid, n, key, label."""
+    topics = corpus.resources.topics if topics is None else topics
+    sig = ("topic_terms", tuple((t.id, tuple(t.keywords)) for t in topics))
+    return corpus.memo(sig, lambda: _topic_term_ids(corpus, topics))
+
+
+def _topic_term_ids(corpus, topics) -> pd.DataFrame:
     from core.textpipe import topic_keys
 
-    topics = corpus.resources.topics if topics is None else topics
-    cache = corpus.__dict__.setdefault("_topic_cache", {})
-    sig = tuple((t.id, tuple(t.keywords)) for t in topics)
-    if sig in cache:
-        return cache[sig]
     cand = topic_keys(topics, _Candidates(), grouper=corpus.grouper)
     if cand.empty:
-        out = pd.DataFrame(columns=["topic", "tid", "n", "key", "label"])
-    else:
-        cur = corpus.con.cursor()
-        cur.register("cand", cand.astype({"n": "int64"}))
-        out = cur.execute(
-            "SELECT c.topic, v.tid, CAST(v.n AS BIGINT) AS n, v.key, v.label FROM cand c "
-            "JOIN vocab v ON v.key = c.key AND v.n = c.n ORDER BY c.topic, v.total DESC"
-        ).df()
-    if len(cache) > 64:
-        cache.clear()
-    cache[sig] = out
-    return out
+        return pd.DataFrame(columns=["topic", "tid", "n", "key", "label"])
+    cur = corpus.con.cursor()
+    cur.register("cand", cand.astype({"n": "int64"}))
+    return cur.execute(
+        "SELECT c.topic, v.tid, CAST(v.n AS BIGINT) AS n, v.key, v.label FROM cand c "
+        "JOIN vocab v ON v.key = c.key AND v.n = c.n ORDER BY c.topic, v.total DESC"
+    ).df()
 
 
 def _topic_names(corpus, topics=None) -> pd.DataFrame:

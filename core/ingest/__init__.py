@@ -35,11 +35,11 @@ from .furniture import clean
 from .metadata import Inferred, infer, split_headline
 from .outlets import OutletTable, load_outlets
 from .pipeline import Assembler
-from .readers import FIELD_SYNONYMS, InputFile, ReadFailure, discover, discover_bytes, file_bytes, table_records, \
-    text_record
+from .readers import FIELD_SYNONYMS, InputFile, ReadFailure, discover, discover_bytes, file_bytes, iter_records, \
+    table_records, text_record
 from .sidecar import Sidecar, read_sidecar, unmatched
 
-__all__ = ["IngestResult", "load", "load_bytes", "clean", "infer", "split_headline", "load_outlets",
+__all__ = ["IngestResult", "Stream", "stream", "load", "load_bytes", "clean", "infer", "split_headline", "load_outlets",
            "OutletTable", "Inferred", "decode_bytes", "DecodeFailure", "PROBLEM_REASONS"]
 
 Progress = Callable[[int, int, str], None]
@@ -120,10 +120,49 @@ def load_bytes(name: str, data: bytes, metadata: str | Path | tuple[str, bytes] 
     return _run(files, extra, problems, mapping, outlets, progress)
 
 
-def _run(files: list[InputFile], explicit_sidecars: list[InputFile], problems: list[Problem],
-         mapping: dict[str, str] | None, outlets: OutletTable | None, progress: Progress | None) -> IngestResult:
-    outlets = outlets or load_outlets()
+@dataclass
+class Stream:
+    """A streamed load: ``records`` yields ``(record, stated values)`` one by one; the problems
+    found while reading (and the sidecar rows never used, once ``records`` is exhausted) are
+    appended to ``assembler.problems``.  ``assembler.admit`` takes prepared records in order."""
+
+    assembler: Assembler
+    records: object
+    files: int
+
+
+def stream(paths: list[str | Path] | str | Path, metadata: str | Path | None = None,
+           mapping: dict[str, str] | None = None, outlets: OutletTable | None = None,
+           progress: Progress | None = None) -> Stream:
+    """Like :func:`load`, streamed: records are read one at a time (the streaming build's input)."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    files, problems = discover(list(paths))
+    extra: list[InputFile] = []
+    if metadata is not None:
+        meta_files, meta_problems = discover([metadata])
+        problems += meta_problems
+        extra = [InputFile(f.name, "*", f.read, "sidecar", base=f.base) for f in meta_files]
+    assembler, sidecars, content = _setup(files, extra, problems, mapping, outlets)
     progress = progress or (lambda done, total, name: None)
+
+    def records():
+        for done, item in enumerate(content):
+            progress(done, len(content), item.name)
+            for rec in iter_records(item, mapping):
+                if isinstance(rec, Problem):
+                    assembler.problems.append(rec)
+                else:
+                    yield rec, assembler.stated(rec)
+        for sidecar in sidecars:
+            assembler.problems += unmatched(sidecar)
+        progress(len(content), len(content), "done")
+
+    return Stream(assembler, records(), len(content))
+
+
+def _setup(files, explicit_sidecars, problems, mapping, outlets):
+    outlets = outlets or load_outlets()
     for key in mapping or {}:
         if key not in FIELD_SYNONYMS:
             problems.append(Problem("mapping", None, "bad-mapping",
@@ -140,8 +179,14 @@ def _run(files: list[InputFile], explicit_sidecars: list[InputFile], problems: l
         if sidecar is not None and item.scope not in assembler.sidecars:
             assembler.sidecars[item.scope] = sidecar
             sidecars.append(sidecar)
-    content = [f for f in files if f.kind in ("txt", "table")]
     assembler.problems = problems
+    return assembler, sidecars, [f for f in files if f.kind in ("txt", "table")]
+
+
+def _run(files: list[InputFile], explicit_sidecars: list[InputFile], problems: list[Problem],
+         mapping: dict[str, str] | None, outlets: OutletTable | None, progress: Progress | None) -> IngestResult:
+    progress = progress or (lambda done, total, name: None)
+    assembler, sidecars, content = _setup(files, explicit_sidecars, problems, mapping, outlets)
     for done, item in enumerate(content):
         progress(done, len(content), item.name)
         _read_one(item, mapping, assembler)

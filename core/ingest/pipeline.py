@@ -43,28 +43,19 @@ class Assembler:
 
     def add(self, raw: RawRecord) -> Article | None:
         """Turn one record into an article (or a Problem); returns the article kept, if any."""
-        where = (raw.source_file, raw.source_row)
-        if is_blank(raw.text):
-            self.problems.append(Problem(*where, "empty", "no text" if not raw.text else "only spaces/invisible marks"))
-            return None
-        stated = self._stated(raw)
-        headline = split_headline(raw.text, self.outlets) if raw.kind == "txt" else ""
-        cleaned, removed = clean(raw.text, self.outlets)
-        body = _without_headline(cleaned, headline)
-        if is_blank(body):
-            shown = "; ".join(r[:60] for r in removed[:2])
-            self.problems.append(Problem(*where, "empty-after-cleaning",
-                                         f"only page furniture: {shown}" if shown else "only a headline"))
-            return None
-        title = tidy_line(cell_text(stated.get("title"))) or headline
-        art = Article(
-            id=raw.id, text_original=raw.text, text=_with_title(cleaned, title, headline), title=title,
-            url=cell_text(stated.get("url")).strip(), category=cell_text(stated.get("category")).strip(),
-            source_file=raw.source_file, source_row=raw.source_row, removed=removed)
-        inferred = _Lazy(raw.text, self.outlets)
-        self._set_outlet(art, stated, inferred)
-        self._set_date(art, stated, inferred, where)
-        if self._duplicate(art, body, where):
+        prepared, problems = prepare(raw, self.stated(raw), self.outlets)
+        self.problems += problems
+        return self.admit(prepared) if prepared is not None else None
+
+    def stated(self, raw: RawRecord) -> dict:
+        """The stated values of a record (table columns overridden by sidecars); cheap, stateful."""
+        return self._stated(raw)
+
+    def admit(self, prepared: "Prepared") -> Article | None:
+        """The order-dependent decisions: duplicates (the first kept) and unique ids."""
+        art = prepared.article
+        where = (art.source_file, art.source_row)
+        if self._duplicate(art, prepared.text_key, where):
             return None
         self._unique_id(art, where)
         self.articles.append(art)
@@ -90,43 +81,13 @@ class Assembler:
         parents = [s for s in self.sidecars if s != "*" and (s == scope or scope.startswith(s.rstrip("/:") + "/"))]
         return found + [self.sidecars[s] for s in sorted(parents, key=len, reverse=True)]
 
-    def _set_outlet(self, art: Article, stated: dict, inferred: "_Lazy") -> None:
-        raw_name = cell_text(stated.get("outlet")).strip() or cell_text(stated.get("outlet_en")).strip()
-        if raw_name:
-            resolved = self.outlets.resolve(raw_name)
-            art.outlet, table_en = resolved if resolved else (raw_name, "")
-            art.outlet_en = cell_text(stated.get("outlet_en")).strip() or table_en
-            art.outlet_source = SOURCE_SIDECAR
-        elif inferred.value.outlet:
-            art.outlet, art.outlet_en = inferred.value.outlet
-            art.outlet_source = SOURCE_INFERRED
-        else:
-            art.outlet, art.outlet_en, art.outlet_source = UNKNOWN, "", SOURCE_UNKNOWN
-
-    def _set_date(self, art: Article, stated: dict, inferred: "_Lazy", where: tuple) -> None:
-        value = stated.get("date")
-        if value is not None:
-            date = parse_date_value(value)
-            if date is not None:
-                art.date, art.date_source = date, SOURCE_SIDECAR
-                return
-            where_from, from_sidecar = stated.get("_sidecar", ("", set()))
-            origin = f" (from {where_from})" if "date" in from_sidecar else ""
-            self.problems.append(Problem(*where, "bad-date", f"cannot read the date {str(value)[:40]!r}{origin}; "
-                                                              "left unknown unless the text states one"))
-        if inferred.value.date:
-            art.date, art.date_source = inferred.value.date, SOURCE_INFERRED
-        else:
-            art.date, art.date_source = None, SOURCE_UNKNOWN
-
     # --- duplicates and ids ----------------------------------------------------------------------
-    def _duplicate(self, art: Article, body: str, where: tuple) -> bool:
+    def _duplicate(self, art: Article, text_key: bytes, where: tuple) -> bool:
         url_key = art.url.strip().rstrip("/").casefold()
         if url_key and url_key in self._urls:
             self.problems.append(Problem(*where, "duplicate-url", f"same URL as article '{self._urls[url_key].id}'"
                                          f" ({_place(self._urls[url_key])}); the first is kept"))
             return True
-        text_key = hashlib.blake2b(" ".join(body.split()).encode("utf-8"), digest_size=16).digest()
         if text_key in self._texts:
             kept = self._texts[text_key]
             self.problems.append(Problem(*where, "duplicate-text",
@@ -147,6 +108,49 @@ class Assembler:
                                                                   f"this article is loaded as '{new_id}'"))
             art.id = new_id
         self._ids[art.id] = art
+
+
+@dataclass
+class Prepared:
+    """An article made from one record, before the order-dependent decisions (duplicates, ids)."""
+
+    article: Article
+    text_key: bytes     # hash of the cleaned body, for duplicate texts
+
+
+def text_key(body: str) -> bytes:
+    """The duplicate-text key: a hash of the cleaned body with white space folded."""
+    return hashlib.blake2b(" ".join(body.split()).encode("utf-8"), digest_size=16).digest()
+
+
+def prepare(raw: RawRecord, stated: dict, outlets: OutletTable) -> tuple[Prepared | None, list[Problem]]:
+    """Everything about one record that does not depend on the other records: cleaning, the
+    headline, outlet and date decisions.  Stateless, so worker processes can run it.
+
+    Returns ``(prepared or None, problems)``.
+    """
+    where = (raw.source_file, raw.source_row)
+    problems: list[Problem] = []
+    if is_blank(raw.text):
+        problems.append(Problem(*where, "empty", "no text" if not raw.text else "only spaces/invisible marks"))
+        return None, problems
+    headline = split_headline(raw.text, outlets) if raw.kind == "txt" else ""
+    cleaned, removed = clean(raw.text, outlets)
+    body = _without_headline(cleaned, headline)
+    if is_blank(body):
+        shown = "; ".join(r[:60] for r in removed[:2])
+        problems.append(Problem(*where, "empty-after-cleaning",
+                                f"only page furniture: {shown}" if shown else "only a headline"))
+        return None, problems
+    title = tidy_line(cell_text(stated.get("title"))) or headline
+    art = Article(
+        id=raw.id, text_original=raw.text, text=_with_title(cleaned, title, headline), title=title,
+        url=cell_text(stated.get("url")).strip(), category=cell_text(stated.get("category")).strip(),
+        source_file=raw.source_file, source_row=raw.source_row, removed=removed)
+    inferred = _Lazy(raw.text, outlets)
+    _set_outlet(art, stated, inferred, outlets)
+    problems += _set_date(art, stated, inferred, where)
+    return Prepared(art, text_key(body)), problems
 
 
 class _Lazy:
@@ -177,3 +181,36 @@ def _with_title(cleaned: str, title: str, headline: str) -> str:
 
 def _place(art: Article) -> str:
     return art.source_file + (f", row {art.source_row}" if art.source_row is not None else "")
+
+
+def _set_outlet(art: Article, stated: dict, inferred: "_Lazy", outlets: OutletTable) -> None:
+    raw_name = cell_text(stated.get("outlet")).strip() or cell_text(stated.get("outlet_en")).strip()
+    if raw_name:
+        resolved = outlets.resolve(raw_name)
+        art.outlet, table_en = resolved if resolved else (raw_name, "")
+        art.outlet_en = cell_text(stated.get("outlet_en")).strip() or table_en
+        art.outlet_source = SOURCE_SIDECAR
+    elif inferred.value.outlet:
+        art.outlet, art.outlet_en = inferred.value.outlet
+        art.outlet_source = SOURCE_INFERRED
+    else:
+        art.outlet, art.outlet_en, art.outlet_source = UNKNOWN, "", SOURCE_UNKNOWN
+
+
+def _set_date(art: Article, stated: dict, inferred: "_Lazy", where: tuple) -> list[Problem]:
+    problems: list[Problem] = []
+    value = stated.get("date")
+    if value is not None:
+        date = parse_date_value(value)
+        if date is not None:
+            art.date, art.date_source = date, SOURCE_SIDECAR
+            return problems
+        where_from, from_sidecar = stated.get("_sidecar", ("", set()))
+        origin = f" (from {where_from})" if "date" in from_sidecar else ""
+        problems.append(Problem(*where, "bad-date", f"cannot read the date {str(value)[:40]!r}{origin}; "
+                                                 "left unknown unless the text states one"))
+    if inferred.value.date:
+        art.date, art.date_source = inferred.value.date, SOURCE_INFERRED
+    else:
+        art.date, art.date_source = None, SOURCE_UNKNOWN
+    return problems

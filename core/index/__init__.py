@@ -1,0 +1,32 @@
+"""The corpus index: built once at ingestion, read by every analysis.
+
+``build``        :func:`build_index` (the streaming build; local pool or Spark) and :func:`append_index`
+``handle``       :class:`Corpus`, the read handle the analyses take
+``scope``        a Filter as SQL
+``corrections``  analyst corrections of outlets and dates
+``cache``        where an index lives, and whether it is stale
+``finalize``     parts → index tables (DuckDB SQL)
+``batches``      the batch functions both engines run
+
+Tables (every per-article table is keyed by the integer ``aid``; articles are numbered in
+(date, outlet, id) order, appended articles after them):
+
+``articles``      aid, id, outlet, outlet_en, date, title, url, category, words, outlet_source,
+                  date_source, source_file, source_row, text, text_original, removed
+``article_keys``  aid, url_key, text_key, shingles   (duplicate detection when appending)
+``vocab``         tid, n, key, label, forms (JSON list of [surface, count]), total, df
+``terms``         aid, tid, n, cnt          (per-article unigram/bigram/trigram counts, by grouped key)
+``outlet_terms``  outlet, n, tid, count, articles   (per-outlet totals)
+``mentions``      aid, entity, type, cnt    (gazetteer entity mentions)
+``variants``      aid, grp, variant, cnt    (which spelling of each alias group the article wrote)
+``token_map``     norm, key                 (the corpus's grouping decision, for search queries)
+``quotes``        aid, quote_id, speaker, text, cue, how, start_, end_
+``statements``    statement_id, aid, quote_id, speaker   (the same statement across outlets)
+``reuse_pairs`` / ``reuse_passages`` / ``reuse_frequent``   cross-outlet shared passages
+``report``        file, row, reason, detail (the ingestion report)
+``meta``          key, value (schema, resources, built, sources, articles, appended, drift, stale …)
+"""
+from core.index.build import SCHEMA_VERSION, build_index
+from core.index.handle import Corpus
+
+__all__ = ["Corpus", "build_index", "SCHEMA_VERSION"]

@@ -1,0 +1,180 @@
+"""The build's batch functions: plain functions on one batch of articles, run by a local
+process pool (:mod:`core.index.build`) or by Spark (:mod:`core.index.spark`).
+
+The stages, in order (each stage's corpus-wide state is small and explicit):
+
+=========  ====================================================  =============================
+stage      batch function                                        corpus-wide state
+=========  ====================================================  =============================
+read       ``core.ingest.readers.iter_records`` (streamed)       sidecars
+prepare    :func:`prepare_batch` (clean, headline, outlet, date)  —
+admit      ``Assembler.admit`` (duplicates, unique ids)          url / text-hash / id sets
+stats      :func:`vocab_counts` (normalised-token counts)         the vocabulary (a Counter)
+decide     ``Grouper.build(vocabulary)``                          the grouping (broadcast)
+number     articles in (date, outlet, id) order → ``aid``         —
+count      :func:`count_batch` (terms, mentions, variants,       —
+           labels, forms, quotes, shingles)
+finalize   :mod:`core.index.finalize` (DuckDB SQL over parts)     —
+=========  ====================================================  =============================
+
+Every output of :func:`count_batch` is a DataFrame whose columns are listed in
+:data:`PART_COLUMNS`; the local engine writes each as a Parquet part, Spark writes the same
+tables, and :func:`core.index.finalize.finalize` turns the parts into the index.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from core.arabic import _TOKEN_RE, clean_surface, normalize_letters
+from core.ingest.outlets import OutletTable
+from core.ingest.pipeline import Prepared, prepare
+from core.ingest.readers import RawRecord
+from core.model import UNKNOWN, Problem
+
+#: The columns of the staged article table (before numbering).
+ARTICLE_COLUMNS = ["seq", "id", "outlet", "outlet_en", "date", "title", "url", "category", "outlet_source",
+                   "date_source", "source_file", "source_row", "text", "text_original", "removed", "text_key"]
+
+#: The parts :func:`count_batch` returns, with their columns.
+PART_COLUMNS: dict[str, list[str]] = {
+    "words": ["aid", "words", "shingles"],
+    "terms": ["aid", "n", "key", "cnt", "ord"],
+    "mentions": ["aid", "entity", "cnt"],
+    "variants": ["aid", "grp", "variant", "cnt"],
+    "labels": ["key", "surface", "cnt"],     # every counted term, as written (clean form)
+    "forms": ["key", "surface", "cnt"],      # unigrams, the whole word as written (clitics included)
+    "quotes": ["aid", "quote_id", "speaker", "text", "cue", "how", "start_", "end_"],
+    "shingles": ["aid", "h"],
+}
+
+REUSE_K = 7   # words per shingle (core.analysis.reuse.find_reuse's k)
+
+
+# -- prepare + stats ----------------------------------------------------------------------------
+
+def vocab_counts(texts: Iterable[str], counts: Counter | None = None) -> Counter:
+    """Normalised-token counts of texts (the statistics that decide the grouping).
+
+    The tokens are the counting pass's own: ``_TOKEN_RE`` over ``normalize_letters(clean_surface(text))``.
+
+    >>> vocab_counts(["وقال لافروف: لافروف"])["لافروف"]
+    2
+    """
+    counts = Counter() if counts is None else counts
+    findall = _TOKEN_RE.findall
+    for text in texts:
+        counts.update(findall(normalize_letters(clean_surface(text or ""))))
+    return counts
+
+
+def prepare_batch(items: list[tuple[RawRecord, dict]], outlets: OutletTable
+                  ) -> tuple[list[Prepared | None], list[list[Problem]], Counter]:
+    """Prepare a batch of ``(record, stated values)``: one Prepared (or None) and its problems per
+    record, and the vocabulary counts of the prepared texts."""
+    prepared, problems = [], []
+    vocab: Counter = Counter()
+    for raw, stated in items:
+        p, found = prepare(raw, stated, outlets)
+        prepared.append(p)
+        problems.append(found)
+        if p is not None:
+            vocab_counts([p.article.text], vocab)
+    return prepared, problems, vocab
+
+
+def articles_frame(prepared: list[Prepared], first_seq: int) -> pd.DataFrame:
+    """Admitted articles as a staged table (:data:`ARTICLE_COLUMNS`)."""
+    arts = [p.article for p in prepared]
+    return pd.DataFrame({
+        "seq": pd.array(range(first_seq, first_seq + len(arts)), dtype="int64"),
+        "id": [a.id for a in arts],
+        "outlet": [a.outlet or UNKNOWN for a in arts],
+        "outlet_en": [a.outlet_en or "" for a in arts],
+        "date": pd.Series([a.date for a in arts], dtype="object"),
+        "title": [a.title or "" for a in arts],
+        "url": [a.url or "" for a in arts],
+        "category": [a.category or "" for a in arts],
+        "outlet_source": [a.outlet_source for a in arts],
+        "date_source": [a.date_source for a in arts],
+        "source_file": [a.source_file for a in arts],
+        "source_row": pd.array([a.source_row for a in arts], dtype="Int64"),
+        "text": [a.text for a in arts],
+        "text_original": [a.text_original for a in arts],
+        "removed": ["\n".join(a.removed) for a in arts],
+        "text_key": [p.text_key for p in prepared],
+    }, columns=ARTICLE_COLUMNS)
+
+
+def article_order_key(date: dt.date | None, outlet: str, aid_id: str) -> tuple:
+    """Articles are numbered in this order: by date (undated last), then outlet, then id."""
+    return (date is None, date or dt.date.min, outlet, aid_id)
+
+
+# -- count ----------------------------------------------------------------------------------------
+
+def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse: bool = True,
+                k: int = REUSE_K) -> dict[str, pd.DataFrame]:
+    """Count one batch of numbered articles ``[aid, text]`` (``outlet``, ``date`` optional).
+
+    Returns one DataFrame per :data:`PART_COLUMNS` entry.  ``ord`` numbers each article's terms
+    in the order they are first met (unigrams, then bigrams, then trigrams), which is how
+    term ids are assigned: by first article, then this order.
+    """
+    from core.analysis.quotes import quotes_frame
+    from core.analysis.reuse import article_shingles
+    from core.textpipe import Labeler, count_article
+
+    labeler, word_forms = Labeler(), Labeler()
+    aids = arts["aid"].to_numpy(dtype=np.int64)
+    texts = arts["text"].fillna("").astype(str).tolist()
+    w_words, w_sh = [], []
+    t_aid, t_n, t_key, t_cnt, t_ord = [], [], [], [], []
+    m_rows, v_rows, sh_aid, sh_h = [], [], [], []
+    for aid, text in zip(aids.tolist(), texts):
+        c = count_article(text, grouper, matcher, labeler, word_forms)
+        w_words.append(c.words)
+        for o, ((n, key), cnt) in enumerate(c.terms.items()):
+            t_aid.append(aid), t_n.append(n), t_key.append(key), t_cnt.append(cnt), t_ord.append(o)
+        for ent, cnt in c.mentions.items():
+            m_rows.append((aid, ent, cnt))
+        for (grp, variant), cnt in c.variants.items():
+            v_rows.append((aid, grp, variant, cnt))
+        if reuse:
+            h = article_shingles(text, k)
+            w_sh.append(len(h))
+            sh_aid.append(np.full(len(h), aid, dtype=np.int32))
+            sh_h.append(h.view(np.int64))
+        else:
+            w_sh.append(0)
+    out = {
+        "words": pd.DataFrame({"aid": aids.astype("int32"), "words": np.array(w_words, dtype="int32"),
+                               "shingles": np.array(w_sh, dtype="int32")}),
+        "terms": pd.DataFrame({"aid": np.array(t_aid, dtype="int32"), "n": np.array(t_n, dtype="int8"),
+                               "key": t_key, "cnt": np.array(t_cnt, dtype="int32"),
+                               "ord": np.array(t_ord, dtype="int32")}),
+        "mentions": pd.DataFrame(m_rows, columns=PART_COLUMNS["mentions"]).astype({"aid": "int32", "cnt": "int32"}),
+        "variants": pd.DataFrame(v_rows, columns=PART_COLUMNS["variants"]).astype({"aid": "int32", "cnt": "int32"}),
+        "labels": labeler.to_frame().rename(columns={"count": "cnt"}).astype({"cnt": "int64"}),
+        "forms": word_forms.to_frame().rename(columns={"count": "cnt"}).astype({"cnt": "int64"}),
+        "shingles": pd.DataFrame({
+            "aid": np.concatenate(sh_aid) if sh_aid else np.empty(0, np.int32),
+            "h": np.concatenate(sh_h) if sh_h else np.empty(0, np.int64)}),
+    }
+    if quotes:
+        frame = arts[["aid", "text"]].assign(outlet=arts["outlet"] if "outlet" in arts else "",
+                                             date=arts["date"] if "date" in arts else None)
+        q = quotes_frame(frame, lambda t: [(nm, s, e) for nm, typ, s, e in matcher.find_in_text(t) if typ == "person"])
+        q = q.rename(columns={"start": "start_", "end": "end_"})
+        out["quotes"] = pd.DataFrame({
+            "aid": pd.array(q["aid"], dtype="int32"), "quote_id": q["quote_id"].astype(str),
+            "speaker": q["speaker"].astype(object), "text": q["text"].astype(object), "cue": q["cue"].astype(object),
+            "how": q["how"].astype(object), "start_": pd.array(q["start_"], dtype="int32"),
+            "end_": pd.array(q["end_"], dtype="int32")}, columns=PART_COLUMNS["quotes"])
+    else:
+        out["quotes"] = pd.DataFrame({c: pd.Series(dtype="object") for c in PART_COLUMNS["quotes"]})
+    return out

@@ -1,0 +1,99 @@
+"""Analyst corrections of outlets and dates: a CSV kept beside the corpus and re-applied on
+every build (so a fix survives a restart and a rebuild).  Writes are atomic."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from core.filter import _parse_date
+from core.model import SOURCE_CORRECTED, Article
+
+COLUMNS = ["id", "outlet", "date"]
+
+
+def to_date(value) -> dt.date | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return _parse_date(value)
+
+
+def load_corrections(path: str | Path) -> pd.DataFrame:
+    path = Path(path)
+    if not path.exists():
+        return pd.DataFrame(columns=COLUMNS)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for c in COLUMNS:
+        if c not in df.columns:
+            df[c] = ""
+    return df[COLUMNS]
+
+
+def normalise_edits(edits: pd.DataFrame) -> pd.DataFrame:
+    new = edits.copy()
+    for c in COLUMNS:
+        if c not in new.columns:
+            new[c] = ""
+    return new[COLUMNS].astype(str).replace({"nan": "", "NaT": "", "None": "", "<NA>": ""})
+
+
+def save_corrections(path: str | Path, edits: pd.DataFrame) -> None:
+    """Merge edits into the corrections CSV (the latest edit of an article wins), atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    both = pd.concat([load_corrections(path), normalise_edits(edits)], ignore_index=True).drop_duplicates("id", keep="last")
+    atomic_write_bytes(path, both.to_csv(index=False).encode("utf-8-sig"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write a file so a reader (or a crash) sees the old content or the new, never a part."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def apply_corrections_to_articles(articles: list[Article], corrections: pd.DataFrame) -> None:
+    by_id = {str(r.id): r for r in corrections.itertuples(index=False)}
+    for art in articles:
+        r = by_id.get(art.id)
+        if r is None:
+            continue
+        if str(r.outlet).strip():
+            art.outlet, art.outlet_source = str(r.outlet).strip(), SOURCE_CORRECTED
+        d = to_date(r.date)
+        if d:
+            art.date, art.date_source = d, SOURCE_CORRECTED
+
+
+def apply_corrections(con, edits: pd.DataFrame) -> set[str]:
+    """Apply corrections (columns id, outlet, date; blank = unchanged) to an open index; returns
+    the ids changed.  Per-outlet totals are recomputed when anything changed."""
+    changed = set()
+    for row in edits.itertuples(index=False):
+        rid = str(row.id)
+        outlet = getattr(row, "outlet", "") or ""
+        outlet = "" if pd.isna(outlet) else str(outlet).strip()
+        date = to_date(getattr(row, "date", None))
+        if outlet:
+            con.execute("UPDATE articles SET outlet = $o, outlet_source = 'corrected' WHERE id = $id", {"o": outlet, "id": rid})
+            changed.add(rid)
+        if date:
+            con.execute("UPDATE articles SET date = $d, date_source = 'corrected' WHERE id = $id", {"d": date, "id": rid})
+            changed.add(rid)
+    if changed:
+        from core.index.finalize import build_outlet_terms
+
+        build_outlet_terms(con)
+    return changed

@@ -1,0 +1,394 @@
+"""Parts → index: DuckDB SQL over the Parquet parts the counting pass wrote.
+
+The local engine and the Spark job write the same parts (``PARTS/<table>/*.parquet``, columns
+in :data:`core.index.batches.PART_COLUMNS`); :func:`finalize` turns them into the index
+tables described in :mod:`core.index.schema`.  DuckDB does the grouping with a memory limit
+and spills to disk, so nothing here grows with the corpus in Python.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+Progress = Callable[[float, str], None]
+
+#: A per-shingle article count above this marks boilerplate (find_reuse's max_df).
+REUSE_MAX_DF = 50
+#: Candidate reuse pairs are looked for inside windows of this many days (an article is compared
+#: with the articles of its own window and the next; undated articles with every article).
+REUSE_WINDOW_DAYS = 30
+#: Quotes are clustered into same-statement groups in blocks of about this many quotes (whole
+#: days; undated quotes together with the first block).  A corpus with fewer quotes is one block.
+STATEMENT_BLOCK = 150_000
+
+
+def glob(parts: Path, table: str) -> str:
+    return str(Path(parts) / table / "*.parquet")
+
+
+def has_parts(parts: Path, table: str) -> bool:
+    return any((Path(parts) / table).glob("*.parquet"))
+
+
+def configure(con, tmp_dir: Path, memory_limit: str = "1500MB", threads: int | None = None) -> None:
+    """Bounded memory: DuckDB spills to ``tmp_dir`` beyond ``memory_limit``."""
+    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute(f"SET temp_directory = '{tmp_dir}'")
+    con.execute("SET preserve_insertion_order = false")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+
+
+def number_articles(con, parts: Path) -> int:
+    """``articles0``: the staged articles numbered in (date, outlet, id) order (``aid`` from 0)."""
+    con.execute(f"""
+        CREATE OR REPLACE TABLE articles0 AS
+        SELECT CAST(row_number() OVER (ORDER BY date IS NULL, date, outlet, id) - 1 AS INTEGER) AS aid,
+               id, outlet, outlet_en, CAST(date AS DATE) AS date, title, url, category, outlet_source,
+               date_source, source_file, CAST(source_row AS INTEGER) AS source_row, text, text_original,
+               removed, text_key
+        FROM read_parquet('{glob(parts, "articles")}')""")
+    return con.execute("SELECT COUNT(*) FROM articles0").fetchall()[0][0]
+
+
+def finalize(con, parts: Path, *, grouper, resources, problems: pd.DataFrame, meta: dict,
+             progress: Progress, workers: int = 1, quotes: bool = True, reuse: bool = True,
+             append_from: int | None = None) -> None:
+    """Create every index table from the parts (``articles0`` must exist)."""
+    parts = Path(parts)
+    progress(0.76, "writing articles")
+    words = glob(parts, "words")
+    con.execute(f"""
+        CREATE OR REPLACE TABLE articles AS
+        SELECT a.aid, a.id, a.outlet, a.outlet_en, a.date, a.title, a.url, a.category,
+               CAST(COALESCE(w.words, 0) AS INTEGER) AS words, a.outlet_source, a.date_source, a.source_file,
+               a.source_row, a.text, a.text_original, a.removed
+        FROM articles0 a LEFT JOIN read_parquet('{words}') w USING (aid) ORDER BY a.aid""")
+    con.execute(f"""CREATE OR REPLACE TABLE article_keys AS
+        SELECT a.aid, lower(rtrim(trim(a.url), '/')) AS url_key, a.text_key,
+               CAST(COALESCE(w.shingles, 0) AS INTEGER) AS shingles
+        FROM articles0 a LEFT JOIN read_parquet('{words}') w USING (aid) ORDER BY a.aid""")
+    con.execute("DROP TABLE articles0")
+
+    progress(0.79, "writing terms")
+    _vocab_and_terms(con, parts)
+    build_outlet_terms(con)
+
+    progress(0.84, "writing mentions")
+    etype = pd.DataFrame([(e.name, e.type) for e in resources.gazetteer], columns=["entity", "type"])
+    etype = etype.drop_duplicates("entity")
+    con.register("etype_df", etype)
+    con.execute(f"""CREATE OR REPLACE TABLE mentions AS
+        SELECT CAST(m.aid AS INTEGER) AS aid, m.entity, COALESCE(t.type, '') AS type, CAST(m.cnt AS INTEGER) AS cnt
+        FROM read_parquet('{glob(parts, "mentions")}') m LEFT JOIN etype_df t USING (entity)
+        ORDER BY aid, entity""")
+    con.unregister("etype_df")
+    con.execute(f"""CREATE OR REPLACE TABLE variants AS
+        SELECT CAST(aid AS INTEGER) AS aid, grp, variant, CAST(cnt AS INTEGER) AS cnt
+        FROM read_parquet('{glob(parts, "variants")}') ORDER BY aid, grp, variant""")
+
+    tm = grouper.to_frame() if grouper is not None else pd.read_parquet(parts / "token_map.parquet")
+    con.register("tm_df", tm)
+    con.execute("CREATE OR REPLACE TABLE token_map AS SELECT CAST(norm AS VARCHAR) AS norm, CAST(key AS VARCHAR) AS key FROM tm_df")
+    con.unregister("tm_df")
+
+    rep = problems.copy()
+    rep["row"] = pd.array(rep["row"], dtype="Int64")
+    con.register("rep_df", rep)
+    con.execute("CREATE OR REPLACE TABLE report AS SELECT CAST(file AS VARCHAR) AS file, CAST(row AS BIGINT) AS row, "
+                "CAST(reason AS VARCHAR) AS reason, CAST(detail AS VARCHAR) AS detail FROM rep_df")
+    con.unregister("rep_df")
+
+    progress(0.86, "writing quotes")
+    write_quotes(con, parts, quotes)
+    progress(0.88, "clustering statements")
+    build_statements(con)
+    progress(0.90, "finding shared passages")
+    if reuse:
+        build_reuse(con, parts, workers=workers, progress=progress)
+    else:
+        empty_reuse(con)
+
+    con.execute("CREATE OR REPLACE TABLE meta (key VARCHAR, value VARCHAR)")
+    con.executemany("INSERT INTO meta VALUES (?, ?)", [(k, str(v)) for k, v in meta.items()])
+
+
+# -- vocabulary, labels, terms ----------------------------------------------------------------------
+
+def _vocab_and_terms(con, parts: Path) -> None:
+    terms, labels, forms = glob(parts, "terms"), glob(parts, "labels"), glob(parts, "forms")
+    # term ids in first-seen order: by first article, then the article's own term order
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE tv AS
+        SELECT (row_number() OVER (ORDER BY first) - 1)::INTEGER AS tid, n, key, total, df FROM (
+            SELECT CAST(n AS TINYINT) AS n, key, SUM(cnt)::BIGINT AS total, COUNT(*)::BIGINT AS df,
+                   MIN(aid::BIGINT * 4294967296 + ord) AS first
+            FROM read_parquet('{terms}') GROUP BY n, key)""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE lab AS
+        SELECT key, surface, SUM(cnt)::BIGINT AS c FROM read_parquet('{labels}') GROUP BY key, surface""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE frm AS
+        SELECT key, surface, SUM(cnt)::BIGINT AS c FROM read_parquet('{forms}') GROUP BY key, surface""")
+    con.execute(_VOCAB_SQL)
+    con.execute("DROP TABLE lab")
+    con.execute("DROP TABLE frm")
+    con.execute(f"""CREATE OR REPLACE TABLE terms AS
+        SELECT CAST(t.aid AS INTEGER) AS aid, v.tid, v.n, CAST(t.cnt AS INTEGER) AS cnt
+        FROM read_parquet('{terms}') t JOIN tv v ON v.n = CAST(t.n AS TINYINT) AND v.key = t.key
+        ORDER BY aid, tid""")
+    con.execute("DROP TABLE tv")
+
+
+# label: the most frequent clean form (ties: alphabetical); forms: the 12 most frequent as JSON
+_VOCAB_SQL = """
+CREATE OR REPLACE TABLE vocab AS
+WITH lr AS (SELECT key, surface, c, row_number() OVER (PARTITION BY key ORDER BY c DESC, surface) AS r FROM lab),
+     fr AS (SELECT key, surface, c, row_number() OVER (PARTITION BY key ORDER BY c DESC, surface) AS r FROM frm),
+     lj AS (SELECT key, '[' || string_agg('[' || to_json(surface) || ', ' || c || ']', ', ' ORDER BY r) || ']' AS forms
+            FROM lr WHERE r <= 12 GROUP BY key),
+     fj AS (SELECT key, '[' || string_agg('[' || to_json(surface) || ', ' || c || ']', ', ' ORDER BY r) || ']' AS forms
+            FROM fr WHERE r <= 12 GROUP BY key)
+SELECT v.tid, v.n, v.key, COALESCE(l1.surface, v.key) AS label,
+       COALESCE(CASE WHEN v.n = 1 THEN fj.forms ELSE lj.forms END, '[]') AS forms, v.total, v.df
+FROM tv v
+LEFT JOIN (SELECT key, surface FROM lr WHERE r = 1) l1 ON l1.key = v.key
+LEFT JOIN lj ON lj.key = v.key AND v.n > 1
+LEFT JOIN fj ON fj.key = v.key AND v.n = 1
+ORDER BY v.tid
+"""
+
+
+def build_outlet_terms(con) -> None:
+    """Per-outlet term totals: a filter on outlets alone (the common case) reads these, not ``terms``."""
+    con.execute(
+        "CREATE OR REPLACE TABLE outlet_terms AS SELECT a.outlet, t.n, t.tid, CAST(SUM(t.cnt) AS BIGINT) AS count, "
+        "CAST(COUNT(*) AS BIGINT) AS articles FROM terms t JOIN articles a USING (aid) GROUP BY a.outlet, t.n, t.tid "
+        "ORDER BY a.outlet, t.n, count DESC"
+    )
+
+
+# -- quotes and statements ----------------------------------------------------------------------------
+
+def write_quotes(con, parts: Path, enabled: bool = True) -> None:
+    if enabled and has_parts(parts, "quotes"):
+        con.execute(f"""CREATE OR REPLACE TABLE quotes AS
+            SELECT CAST(aid AS INTEGER) AS aid, CAST(quote_id AS VARCHAR) AS quote_id, CAST(speaker AS VARCHAR) AS speaker,
+                   CAST(text AS VARCHAR) AS text, CAST(cue AS VARCHAR) AS cue, CAST(how AS VARCHAR) AS how,
+                   CAST(start_ AS INTEGER) AS start_, CAST(end_ AS INTEGER) AS end_
+            FROM read_parquet('{glob(parts, "quotes")}', union_by_name = true)
+            ORDER BY aid, CAST(quote_id AS INTEGER)""")
+    else:
+        con.execute("CREATE OR REPLACE TABLE quotes (aid INTEGER, quote_id VARCHAR, speaker VARCHAR, text VARCHAR, "
+                    "cue VARCHAR, how VARCHAR, start_ INTEGER, end_ INTEGER)")
+
+
+def statement_blocks(con, block: int = STATEMENT_BLOCK) -> list[tuple]:
+    """Date ranges ``(first, last)`` holding about ``block`` quotes each (whole days); the first
+    block also takes the undated quotes.  One block ``(None, None)`` when the corpus is small."""
+    total = con.execute("SELECT COUNT(*) FROM quotes").fetchall()[0][0]
+    if total <= block:
+        return [(None, None)]
+    days = con.execute("SELECT a.date, COUNT(*) FROM quotes q JOIN articles a USING (aid) WHERE a.date IS NOT NULL "
+                       "GROUP BY a.date ORDER BY a.date").fetchall()
+    out, start, acc = [], None, 0
+    for d, c in days:
+        start = start or d
+        acc += c
+        if acc >= block:
+            out.append((start, d))
+            start, acc = None, 0
+    if start is not None:
+        out.append((start, days[-1][0]))
+    return out or [(None, None)]
+
+
+def build_statements(con) -> None:
+    """The same statement across outlets (``quotes.same_statements``), clustered per block."""
+    from core.analysis.quotes import same_statements
+
+    frames, offset = [], 0
+    blocks = statement_blocks(con)
+    for i, (lo, hi) in enumerate(blocks):
+        if lo is None:
+            where, params = "TRUE", {}
+        else:
+            where = "(a.date BETWEEN $lo AND $hi)" + (" OR a.date IS NULL" if i == 0 else "")
+            params = {"lo": lo, "hi": hi}
+        q = con.execute(f"SELECT q.aid, a.outlet, a.date, q.quote_id, q.speaker, q.text FROM quotes q JOIN articles a "
+                        f"USING (aid) WHERE {where} ORDER BY q.aid, CAST(q.quote_id AS INTEGER)", params).df()
+        if q.empty:
+            continue
+        q["quote_id"] = q["quote_id"].astype(int)
+        st = same_statements(q)
+        if st.empty:
+            continue
+        st["statement_id"] += offset
+        offset = int(st["statement_id"].max()) + 1
+        frames.append(st)
+    st = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    st = pd.DataFrame({
+        "statement_id": pd.array(st.get("statement_id", []), dtype="int64"),
+        "aid": pd.array(st.get("aid", []), dtype="int64"),
+        "quote_id": pd.Series(st.get("quote_id", []), dtype="str"),
+        "speaker": pd.Series(st.get("speaker", []), dtype="object"),
+    })
+    con.register("st_df", st)
+    con.execute("CREATE OR REPLACE TABLE statements AS SELECT CAST(statement_id AS INTEGER) AS statement_id, "
+                "CAST(aid AS INTEGER) AS aid, CAST(quote_id AS VARCHAR) AS quote_id, "
+                "CAST(speaker AS VARCHAR) AS speaker FROM st_df")
+    con.unregister("st_df")
+
+
+# -- shared passages ----------------------------------------------------------------------------------
+
+def empty_reuse(con) -> None:
+    con.execute("CREATE OR REPLACE TABLE reuse_pairs (a BIGINT, b BIGINT, outlet_a VARCHAR, outlet_b VARCHAR, "
+                "date_a DATE, date_b DATE, shared BIGINT, containment_a DOUBLE, containment_b DOUBLE, containment DOUBLE, "
+                "passages BIGINT, longest BIGINT, direction VARCHAR, source_outlet VARCHAR, target_outlet VARCHAR)")
+    con.execute("CREATE OR REPLACE TABLE reuse_passages (a BIGINT, b BIGINT, passage_id BIGINT, text_a VARCHAR, "
+                "text_b VARCHAR, start_a BIGINT, end_a BIGINT, start_b BIGINT, end_b BIGINT, words BIGINT)")
+
+
+def reuse_candidates(con, parts: Path, *, max_df: int = REUSE_MAX_DF, min_shared: int = 3, threshold: float = 0.2,
+                     min_words: int = 12, k: int = 7, window: int = REUSE_WINDOW_DAYS) -> None:
+    """``reuse_cand`` (a, b, shared, containment_a, containment_b, containment) and
+    ``reuse_frequent`` (h): the exact inverted index of shingles, in SQL.
+
+    A shingle held by 2..``max_df`` articles adds one to each cross-outlet pair holding it, for
+    pairs dated within the same or the next ``window``-day bucket (or undated).  The rule is
+    ``find_reuse``'s: at least ``min_shared`` shingles and either containment ≥ ``threshold`` or
+    enough shingles for a ``min_words`` passage.
+    """
+    sh = glob(parts, "shingles")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE sh AS
+        SELECT CAST(s.aid AS INTEGER) AS aid, s.h, o.oid,
+               CASE WHEN a.date IS NULL THEN NULL ELSE CAST(floor((a.date - DATE '1970-01-01') / {int(window)}) AS INTEGER) END AS bucket
+        FROM read_parquet('{sh}') s JOIN articles a ON a.aid = s.aid
+        JOIN (SELECT outlet, CAST(row_number() OVER (ORDER BY outlet) AS SMALLINT) AS oid
+              FROM (SELECT DISTINCT outlet FROM articles)) o ON o.outlet = a.outlet""")
+    con.execute("CREATE OR REPLACE TEMP TABLE sh_df AS SELECT h, COUNT(*) AS df FROM sh GROUP BY h")
+    con.execute(f"CREATE OR REPLACE TABLE reuse_frequent AS SELECT h FROM sh_df WHERE df > {int(max_df)}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE shc AS SELECT sh.* FROM sh JOIN sh_df USING (h) "
+                f"WHERE df BETWEEN 2 AND {int(max_df)}")
+    con.execute("DROP TABLE sh")
+    con.execute("DROP TABLE sh_df")
+    need_len = min_words - k + 1
+    con.execute(f"""CREATE OR REPLACE TABLE reuse_cand AS
+        WITH hits AS (
+            SELECT x.aid AS a, y.aid AS b FROM shc x JOIN shc y
+              ON x.h = y.h AND x.bucket = y.bucket AND x.aid < y.aid AND x.oid <> y.oid
+            UNION ALL
+            SELECT x.aid, y.aid FROM shc x JOIN shc y
+              ON x.h = y.h AND y.bucket = x.bucket + 1 AND x.oid <> y.oid
+            UNION ALL
+            SELECT x.aid, y.aid FROM shc x JOIN shc y
+              ON x.h = y.h AND x.aid < y.aid AND x.oid <> y.oid AND (x.bucket IS NULL OR y.bucket IS NULL)),
+        c AS (SELECT least(a, b) AS a, greatest(a, b) AS b, COUNT(*) AS shared FROM hits GROUP BY 1, 2
+              HAVING COUNT(*) >= {int(min_shared)})
+        SELECT c.a, c.b, c.shared, c.shared / greatest(ka.shingles, 1) AS containment_a,
+               c.shared / greatest(kb.shingles, 1) AS containment_b,
+               greatest(c.shared / greatest(ka.shingles, 1), c.shared / greatest(kb.shingles, 1)) AS containment
+        FROM c JOIN article_keys ka ON ka.aid = c.a JOIN article_keys kb ON kb.aid = c.b
+        WHERE greatest(c.shared / greatest(ka.shingles, 1), c.shared / greatest(kb.shingles, 1)) >= {float(threshold)}
+           OR c.shared >= {int(need_len)}
+        ORDER BY c.a, c.b""")
+    con.execute("DROP TABLE shc")
+
+
+_FREQUENT: np.ndarray = np.empty(0, np.uint64)
+
+
+def _align_chunk(task):
+    """Worker: align a chunk of candidate pairs (texts shipped with the task)."""
+    from core.analysis.reuse import align_pair, text_shingles
+
+    pairs, arts, k = task
+    cache = {}
+
+    def side(aid):
+        if aid not in cache:
+            outlet, date, text = arts[aid]
+            cache[aid] = (aid, outlet, date, text, text_shingles(text, k))
+        return cache[aid]
+
+    out = []
+    for a, b, s, ca, cb, cm in pairs:
+        got = align_pair(side(a), side(b), s, ca, cb, cm, _FREQUENT, k)
+        if got is not None:
+            out.append(got)
+    return out
+
+
+def build_reuse(con, parts: Path, workers: int = 1, progress: Progress | None = None, k: int = 7,
+                chunk: int = 400) -> None:
+    """``reuse_pairs`` and ``reuse_passages`` (see :mod:`core.analysis.reuse`), streamed: candidate
+    pairs from SQL, aligned in chunks by the worker pool."""
+    global _FREQUENT
+    from core.analysis.reuse import PAIR_COLUMNS, PASSAGE_COLUMNS
+
+    empty_reuse(con)
+    if not has_parts(parts, "shingles"):
+        return
+    reuse_candidates(con, parts, k=k)
+    _FREQUENT = np.sort(con.execute("SELECT h FROM reuse_frequent").fetchnumpy()["h"].astype(np.int64).view(np.uint64))
+    total = con.execute("SELECT COUNT(*) FROM reuse_cand").fetchall()[0][0]
+    if not total:
+        return
+
+    def tasks():
+        cur = con.cursor()
+        res = cur.execute("SELECT a, b, shared, containment_a, containment_b, containment FROM reuse_cand ORDER BY a, b")
+        while True:
+            rows = res.fetchmany(chunk)
+            if not rows:
+                break
+            ids = sorted({r[0] for r in rows} | {r[1] for r in rows})
+            arts = {aid: (o, d, t) for aid, o, d, t in con.cursor().execute(
+                "SELECT aid, outlet, date, text FROM articles WHERE aid IN (SELECT UNNEST($ids))",
+                {"ids": ids}).fetchall()}
+            yield [tuple(r) for r in rows], arts, k
+
+    from core.index.build import make_pool, ordered_map
+
+    pool = make_pool(workers)   # forked now, so the workers hold _FREQUENT
+    pid = 0
+    done = 0
+    pair_rows, passage_rows = [], []
+    for result in ordered_map(pool, _align_chunk, tasks()):
+        for pair, rows in result:
+            pair_rows.append(pair)
+            for row in rows:
+                passage_rows.append(row[:2] + (pid,) + row[2:])
+                pid += 1
+        done += chunk
+        if progress:
+            progress(0.90 + 0.07 * min(done, total) / total, f"passages {min(done, total)}/{total}")
+    if pool is not None:
+        pool.close()
+        pool.join()
+    pairs = pd.DataFrame(pair_rows, columns=PAIR_COLUMNS)
+    passages = pd.DataFrame(passage_rows, columns=PASSAGE_COLUMNS)
+    if not pairs.empty:
+        pairs["date_a"] = pd.to_datetime(pairs["date_a"])
+        pairs["date_b"] = pd.to_datetime(pairs["date_b"])
+        pairs = pairs.sort_values(["containment", "shared", "a", "b"], ascending=[False, False, True, True])
+    con.register("p_df", pairs)
+    con.execute("INSERT INTO reuse_pairs SELECT a, b, outlet_a, outlet_b, CAST(date_a AS DATE), CAST(date_b AS DATE), "
+                "shared, containment_a, containment_b, containment, passages, longest, direction, source_outlet, "
+                "target_outlet FROM p_df")
+    con.unregister("p_df")
+    con.register("s_df", passages)
+    con.execute("INSERT INTO reuse_passages SELECT * FROM s_df")
+    con.unregister("s_df")
+    con.execute("DROP TABLE reuse_cand")
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def dump_meta(**kw) -> dict:
+    return {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v) for k, v in kw.items()}

@@ -1,0 +1,133 @@
+"""The read handle on a built index: :class:`Corpus`.
+
+Analyses take a ``Corpus`` and a :class:`~core.filter.Filter`.  The handle runs queries on
+its own cursors (safe from several app sessions at once), knows the corpus's grouping (for
+search queries) and turns a filter into SQL through :mod:`core.index.scope`.  Building lives
+in :mod:`core.index.build`, corrections in :mod:`core.index.corrections`, the cache of built
+indexes in :mod:`core.index.cache`.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from core.filter import Filter
+from core.index import scope
+
+
+class Corpus:
+    """A read-mostly handle on a built index (a DuckDB database)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str = ":memory:", resources=None):
+        self.con = con
+        self.path = path
+        self._resources = resources
+        self._grouper = None
+        self._matcher = None
+        self._memo: dict = {}
+        self._lock = threading.Lock()
+        self.corrections_applied = False
+
+    @classmethod
+    def open(cls, path: str | Path, read_only: bool = False, resources=None) -> "Corpus":
+        con = duckdb.connect(str(path), read_only=read_only)
+        return cls(con, str(path), resources)
+
+    @classmethod
+    def build(cls, sources, db_path=":memory:", **kw) -> "Corpus":
+        """Build an index (see :func:`core.index.build.build_index`) and open it."""
+        from core.index.build import build_index
+
+        return build_index(sources, db_path, **kw)
+
+    def set_grouping(self, grouper, matcher=None) -> None:
+        """The grouping the build decided (saves reloading it from ``token_map``)."""
+        self._grouper, self._matcher = grouper, matcher
+
+    def memo(self, key, compute):
+        """A value computed once per handle (e.g. topic keys for a lexicon version)."""
+        with self._lock:
+            if key not in self._memo:
+                self._memo[key] = compute()
+            return self._memo[key]
+
+    # -- shared helpers ---------------------------------------------------------------------
+    @property
+    def resources(self):
+        if self._resources is None:
+            from core.resources import load_resources
+
+            self._resources = load_resources()
+        return self._resources
+
+    @property
+    def grouper(self):
+        if self._grouper is None:
+            from core.textpipe import Grouper
+
+            self._grouper = Grouper.from_frame(self.con.cursor().execute("SELECT norm, key FROM token_map").df(),
+                                               self.resources)
+        return self._grouper
+
+    @property
+    def matcher(self):
+        if self._matcher is None:
+            from core.textpipe import EntityMatcher
+
+            self._matcher = EntityMatcher(self.resources.gazetteer, self.grouper)
+        return self._matcher
+
+    def find_people(self, text: str) -> list[tuple[str, int, int]]:
+        """Person mentions in a string: (canonical name, start, end) character offsets."""
+        return [(name, s, e) for name, typ, s, e in self.matcher.find_in_text(text) if typ == "person"]
+
+    def meta(self) -> dict[str, str]:
+        try:
+            return dict(self.rows("SELECT key, value FROM meta"))
+        except duckdb.Error:
+            return {}
+
+    def sql(self, query: str, params=None) -> pd.DataFrame:
+        """Run a read query on its own cursor (safe from several app sessions at once)."""
+        return self.con.cursor().execute(query, params or {}).df()
+
+    def rows(self, query: str, params=None) -> list[tuple]:
+        return self.con.cursor().execute(query, params or {}).fetchall()
+
+    # -- the filter -------------------------------------------------------------------------
+    def query_keys(self, query: str) -> list[tuple[int, str]]:
+        """The term keys a free-text query asks for (see :func:`core.index.scope.query_keys`)."""
+        return scope.query_keys(query, self.grouper.key)
+
+    def outlet_scope(self, flt: Filter | None) -> list[str] | None:
+        return scope.outlet_scope(flt)
+
+    def where(self, flt: Filter | None, alias: str = "a") -> tuple[str, dict]:
+        """SQL condition over ``articles AS alias`` for a filter, with its parameters."""
+        flt = flt or Filter()
+        keys = self.query_keys(flt.query) if flt.query else []
+        return scope.where(flt, alias, keys, self._tids)
+
+    def _tids(self, keys: list[tuple[int, str]]) -> list[int]:
+        return [r[0] for r in self.rows(
+            "SELECT tid FROM vocab v WHERE list_contains($pairs, CAST(v.n AS VARCHAR) || ':' || v.key)",
+            {"pairs": [f"{n}:{k}" for n, k in keys]})]
+
+    # -- corrections ------------------------------------------------------------------------
+    def correct(self, edits: pd.DataFrame, corrections_file: str | Path | None = None) -> int:
+        """Apply analyst corrections (columns id, outlet, date; blank = unchanged) and persist them.
+
+        Returns the number of articles changed.  The corrections file (CSV) is re-applied
+        whenever the corpus is rebuilt, so a fix survives a restart.
+        """
+        from core.index.corrections import apply_corrections, save_corrections
+
+        changed = apply_corrections(self.con, edits)
+        if changed:
+            self._memo.clear()
+        if corrections_file:
+            save_corrections(corrections_file, edits)
+        return len(changed)
