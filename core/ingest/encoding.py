@@ -15,6 +15,11 @@ Order of decisions (each a small pure function):
 5. NUL bytes that no UTF-16 reading explains → :class:`NotText`; a best candidate that still
    looks like noise → :class:`Undecodable`.
 
+Streaming (big tables): :func:`detect_sample` takes the same decision on a file's leading bytes,
+then :func:`decode_line` decodes each line in that encoding, falling back per line to the other
+supported encodings (a Windows-1256 line inside a UTF-8 file loads); UTF-16/32
+(:data:`WIDE_ENCODINGS`) are decoded with an incremental decoder instead.
+
 >>> decode_bytes("قال لافروف في موسكو".encode("cp1256"))
 ('قال لافروف في موسكو', 'cp1256')
 >>> decode_bytes("قال لافروف في موسكو".encode("iso8859_6"))
@@ -147,10 +152,10 @@ def _bom_of(codec: str) -> bytes:
 
 
 def _too_many_controls(text: str) -> bool:
-    sample = text[:_SAMPLE]
-    if not _CONTROL.search(sample):
+    end = min(len(text), _SAMPLE)  # (pos/endpos instead of a slice: no copy of a big text)
+    if not _CONTROL.search(text, 0, end):
         return False
-    return len(_CONTROL.findall(sample)) > max(2, len(sample) // 1000)
+    return len(_CONTROL.findall(text, 0, end)) > max(2, end // 1000)
 
 
 def _best_candidate(data: bytes, utf8_ok: bool) -> tuple[str, str]:
@@ -164,7 +169,7 @@ def _best_candidate(data: bytes, utf8_ok: bool) -> tuple[str, str]:
         if text is not None:
             candidates.append((codec, text))
     scored = [(plausibility(text), letter_likelihood(text), codec, text) for codec, text in candidates]
-    readable = [c for c in scored if c[0] >= 0.85]
+    readable = [c for c in scored if c[0] >= READABLE]
     if readable:
         # Most likely letters first; on a tie the order of ``codecs`` (cp1256 before ISO) decides.
         best = max(readable, key=lambda c: (round(c[1], 2), -codecs.index(c[2])))
@@ -173,6 +178,121 @@ def _best_candidate(data: bytes, utf8_ok: bool) -> tuple[str, str]:
         raise NotText("binary content (NUL or control bytes) that no UTF-16 reading explains")
     tried = ", ".join(f"{c} {p:.2f}" for p, _, c, _ in scored) or "none decodes"
     raise Undecodable(f"not UTF-8, and no candidate encoding gives readable Arabic text ({tried})")
+
+
+#: Encodings whose lines cannot be split on the byte b"\n" (decode them incrementally).
+WIDE_ENCODINGS = ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+READABLE = 0.85  # plausibility from which a decoding counts as readable text
+
+
+def bom_length(data: bytes) -> int:
+    """Length of the byte-order mark that starts ``data`` (0 when there is none).
+
+    >>> bom_length(b"\\xef\\xbb\\xbfabc"), bom_length(b"\\xff\\xfe\\x00\\x00"), bom_length(b"abc")
+    (3, 4, 0)
+    """
+    return next((len(bom) for bom, _codec in _BOMS if data.startswith(bom)), 0)
+
+
+def detect_sample(sample: bytes, complete: bool = True) -> tuple[str, str]:
+    """``(encoding, text)`` for the leading bytes of a file, decided as :func:`decode_bytes` decides.
+
+    ``complete=False`` says more bytes follow: a character cut by the end of the sample is left
+    out before deciding.  Unlike :func:`decode_bytes`, a sample whose non-ASCII lines are mostly
+    valid UTF-8 is UTF-8 even when some lines are not (those lines fall back on their own).
+    Raises :class:`DecodeFailure` like :func:`decode_bytes`.
+
+    >>> data = "قال لافروف".encode("utf-8")
+    >>> detect_sample(data[:5], complete=False)   # the 3rd letter is cut in the middle
+    ('utf-8', 'قا')
+    """
+    if not complete:
+        sample = _whole_characters(sample)
+    try:
+        text, encoding = decode_bytes(sample)
+    except Undecodable:
+        if not _mostly_utf8(sample):
+            raise
+        return "utf-8", sample.decode("utf-8", "replace")
+    if encoding in SINGLE_BYTE_CANDIDATES and _mostly_utf8(sample):
+        return "utf-8", sample.decode("utf-8", "replace")
+    return encoding, text
+
+
+def _mostly_utf8(sample: bytes) -> bool:
+    """More of the non-ASCII lines are valid UTF-8 than not: a UTF-8 file with some lines in
+    another encoding (each line is then decoded on its own, see :func:`decode_line`)."""
+    good = bad = 0
+    for line in sample.split(b"\n"):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            good += 1
+        except UnicodeDecodeError:
+            bad += 1
+    return good > bad
+
+
+def _whole_characters(sample: bytes) -> bytes:
+    """``sample`` without a character cut at its end (UTF-8 sequence, 16/32-bit unit, surrogate)."""
+    bom = bom_length(sample)
+    codec = next((c for b, c in _BOMS if len(b) == bom and sample.startswith(b)), "") if bom else ""
+    if codec.startswith("utf-32"):
+        return sample[:len(sample) - len(sample) % 4]
+    if codec.startswith("utf-16") or (not codec and b"\x00" in sample):
+        sample = sample[:len(sample) - len(sample) % 2]
+        last = sample[-2:]
+        if len(last) == 2 and (0xD8 <= last[1] <= 0xDB or 0xD8 <= last[0] <= 0xDB):  # a high surrogate (LE or BE)
+            sample = sample[:-2]
+        return sample
+    for back in range(1, min(4, len(sample)) + 1):  # UTF-8: drop an incomplete trailing sequence
+        byte = sample[-back]
+        if byte < 0x80:
+            break
+        if byte >= 0xC0:
+            if (2 if byte < 0xE0 else 3 if byte < 0xF0 else 4) > back:
+                sample = sample[:-back]
+            break
+    return sample
+
+
+def decode_line(raw: bytes, encoding: str) -> tuple[str, str]:
+    """``(text, encoding used)`` for one line of a file whose encoding (from :func:`detect_sample`)
+    is ``encoding``, a byte-oriented one (UTF-8 or a single-byte code page).
+
+    A line that is not valid in ``encoding`` is decoded in whichever other supported encoding
+    gives readable, most Arabic-looking text; a line that is valid multi-byte UTF-8 in a
+    single-byte file is UTF-8 (Arabic Windows-1256/ISO-8859-6 text is never valid UTF-8).
+    Raises :class:`Undecodable` when no encoding gives readable text.
+
+    >>> decode_line("سوريا\\n".encode("cp1256"), "utf-8")
+    ('سوريا\\n', 'cp1256')
+    """
+    primary = "utf-8" if encoding == "utf-8-sig" else encoding
+    if primary in WIDE_ENCODINGS:
+        raise ValueError(f"decode_line() is for byte-oriented encodings, not {primary}")
+    if raw.isascii():
+        return raw.decode("ascii"), primary
+    if primary != "utf-8":
+        text = _try(raw, "utf-8")
+        if text is not None:
+            return text, "utf-8"
+    text = _try(raw, primary)
+    if text is not None:
+        return text, primary
+    order = [c for c in SINGLE_BYTE_CANDIDATES if c != primary]
+    scored = []
+    for codec in order:
+        text = _try(raw, codec)
+        if text is not None:
+            scored.append((plausibility(text), letter_likelihood(text), codec, text))
+    readable = [c for c in scored if c[0] >= READABLE]
+    if readable:
+        best = max(readable, key=lambda c: (round(c[1], 2), -order.index(c[2])))
+        return best[3], best[2]
+    tried = ", ".join(f"{c} {p:.2f}" for p, _, c, _ in scored) or "none decodes"
+    raise Undecodable(f"not {primary}, and no other supported encoding gives readable text ({tried})")
 
 
 def _try(data: bytes, codec: str) -> str | None:

@@ -16,25 +16,40 @@ Supported inputs (by file name, case-insensitive; folders are walked recursively
 Dot files, ``__MACOSX/`` and README/Markdown files are skipped silently; any other file is
 reported as "unsupported-format".  Table columns are recognised by usual names
 (:data:`FIELD_SYNONYMS`, case-insensitive, Arabic names too); an explicit mapping wins.
+
+Streaming (:func:`iter_records`): JSON Lines and CSV/TSV (plain, gzipped or in a zip) are read
+line by line from a stream, Parquet by record batch; memory follows a batch, not the file.  The
+encoding is decided on the first :data:`SAMPLE_BYTES` and lines that do not decode in it fall back
+to the other supported encodings one line at a time (:func:`core.ingest.encoding.decode_line`).
+JSON arrays are parsed whole, up to :data:`MAX_JSON_BYTES`.  Decompression stops at
+:data:`MAX_DECOMPRESSED` bytes or at a ratio above :data:`MAX_RATIO` beyond the first
+:data:`RATIO_GRACE` bytes ("bad-archive"); zip members with absolute or ``..`` paths, symbolic
+links and devices are reported ("unsafe-member") and never read.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
 import json
 import os
 import re
+import shutil
+import stat
 import sys
+import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from core.model import Problem
 
 from .dates import is_empty_value
-from .encoding import DecodeFailure, decode_bytes
+from .encoding import WIDE_ENCODINGS, DecodeFailure, Undecodable, bom_length, decode_bytes, decode_line, detect_sample
 
 TEXT_EXTS = (".txt", ".text")
 TABLE_EXTS = (".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet")
@@ -42,6 +57,30 @@ SIDECAR_STEMS = ("metadata",)
 IGNORED_NAMES = re.compile(r"^(readme|license|licence|changelog)([._-].*)?$|\.(md|markdown)$|^(thumbs\.db|desktop\.ini)$",
                            re.IGNORECASE)
 MAX_ZIP_DEPTH = 3
+
+MiB = 1 << 20
+#: Decompression caps (gzip files and zip members): the most bytes one may expand to, and the
+#: largest expansion ratio allowed once more than ``RATIO_GRACE`` bytes have come out.
+MAX_DECOMPRESSED = 8 << 30
+MAX_RATIO = 200
+RATIO_GRACE = 64 * MiB
+#: JSON arrays are parsed whole; bigger ones are refused (JSON Lines streams instead).
+MAX_JSON_BYTES = 512 * MiB
+#: Leading bytes on which a streamed file's encoding is decided (the scoring of
+#: :func:`core.ingest.encoding.decode_bytes` looks at 200,000 characters; later lines that do not
+#: decode fall back one by one).
+SAMPLE_BYTES = 256 * 1024
+MAX_BLANK_START = 64 * MiB  # a file starting with more blank space than this is not read
+#: A line longer than this is reported ("bad-row") and skipped.
+MAX_LINE_BYTES = 64 * MiB
+#: A CSV quoted field still open after this many lines / characters is taken for an unclosed quote.
+MAX_QUOTED_LINES = 20_000
+MAX_QUOTED_CHARS = 32 * MiB
+#: JSON Lines rows (at most, and characters) read before the column mapping is decided
+#: (columns seen later still count for the rows after them).
+COLUMN_WINDOW_ROWS = 1000
+COLUMN_WINDOW_CHARS = 256 * 1024
+PARQUET_BATCH_ROWS = 1024
 
 #: Column names recognised for each article field, in order of preference (compared after
 #: lower-casing and turning spaces/hyphens into "_").  ``mapping={"text": "my_body"}`` wins.
@@ -73,6 +112,9 @@ class InputFile:
     kind: str  # "txt" | "table" | "zip" | "sidecar" | "unsupported"
     depth: int = 0
     base: str = ""  # the file's own name ("x.txt"), also for a zip member "a.zip:dir/x.txt"
+    #: Opens the stored bytes as a binary stream (read by the streaming readers); when None,
+    #: ``read()`` is called and its bytes are wrapped.
+    opener: Callable[[], BinaryIO] | None = None
 
 
 @dataclass
@@ -141,9 +183,11 @@ def discover(paths: list[str | Path]) -> tuple[list[InputFile], list[Problem]]:
         path = Path(raw)
         if path.is_dir():
             for sub in _walk(path):
-                _add_file(files, problems, str(sub), str(sub.parent), _path_reader(sub), explicit=False)
+                _add_file(files, problems, str(sub), str(sub.parent), _path_reader(sub), explicit=False,
+                          opener=_path_opener(sub))
         elif path.is_file():
-            _add_file(files, problems, str(path), str(path.parent), _path_reader(path), explicit=True)
+            _add_file(files, problems, str(path), str(path.parent), _path_reader(path), explicit=True,
+                      opener=_path_opener(path))
         else:
             problems.append(Problem(str(path), None, "missing", "no such file or folder"))
     return files, problems
@@ -153,7 +197,7 @@ def discover_bytes(name: str, data: bytes) -> tuple[list[InputFile], list[Proble
     """Like :func:`discover` for one uploaded file held in memory."""
     files: list[InputFile] = []
     problems: list[Problem] = []
-    _add_file(files, problems, name, "", lambda: data, explicit=True)
+    _add_file(files, problems, name, "", lambda: data, explicit=True, opener=lambda: io.BytesIO(data))
     return files, problems
 
 
@@ -168,8 +212,13 @@ def _path_reader(path: Path) -> Callable[[], bytes]:
     return path.read_bytes
 
 
+def _path_opener(path: Path) -> Callable[[], BinaryIO]:
+    return lambda: open(path, "rb")
+
+
 def _add_file(files: list[InputFile], problems: list[Problem], name: str, scope: str,
-              read: Callable[[], bytes], explicit: bool, depth: int = 0, base: str = "") -> None:
+              read: Callable[[], bytes], explicit: bool, depth: int = 0, base: str = "",
+              opener: Callable[[], BinaryIO] | None = None) -> None:
     base = base or PurePosixPath(name.replace("\\", "/")).name
     kind = classify(base)
     if kind is None:
@@ -177,44 +226,105 @@ def _add_file(files: list[InputFile], problems: list[Problem], name: str, scope:
             problems.append(Problem(name, None, "unsupported-format", "README/Markdown files are not articles"))
         return
     if kind == "zip":
-        _expand_zip(files, problems, name, read, depth)
+        _expand_zip(files, problems, name, read, depth, opener)
         return
     if kind == "unsupported":
         problems.append(Problem(name, None, "unsupported-format",
                                 f"'{split_ext(name)[1] or 'no extension'}' is not a supported format "
                                 "(txt, csv, tsv, jsonl, json, parquet, gz, zip)"))
         return
-    files.append(InputFile(name, scope, read, kind, depth, base))
+    files.append(InputFile(name, scope, read, kind, depth, base, opener))
 
 
 def _expand_zip(files: list[InputFile], problems: list[Problem], name: str,
-                read: Callable[[], bytes], depth: int) -> None:
+                read: Callable[[], bytes], depth: int, opener: Callable[[], BinaryIO] | None = None) -> None:
     if depth >= MAX_ZIP_DEPTH:
         problems.append(Problem(name, None, "bad-archive", f"archives nested deeper than {MAX_ZIP_DEPTH} levels"))
         return
     try:
-        archive = zipfile.ZipFile(io.BytesIO(read()))
+        source = _seekable_source(name, read, opener)
+    except ReadFailure as exc:
+        problems.append(Problem(name, None, exc.reason, exc.detail))
+        return
+    try:  # the archive (and its file) stays open while its members are read
+        archive = zipfile.ZipFile(source)
         members = sorted(archive.infolist(), key=lambda m: m.filename)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        source.close()
         problems.append(Problem(name, None, "bad-archive", f"not a readable zip archive: {exc}"))
         return
     for info in members:
-        parts = PurePosixPath(info.filename).parts
-        if info.is_dir() or not parts or parts[0] == "__MACOSX" or any(p.startswith(".") for p in parts):
+        if info.is_dir():
             continue
         member = f"{name}:{info.filename}"
+        unsafe = unsafe_member(info)
+        if unsafe:
+            problems.append(Problem(member, None, "unsafe-member", f"zip member is {unsafe}; not read"))
+            continue
+        parts = PurePosixPath(info.filename).parts
+        if not parts or parts[0] == "__MACOSX" or any(p.startswith(".") for p in parts):
+            continue
         scope = f"{name}:{PurePosixPath(info.filename).parent}"
-        _add_file(files, problems, member, scope, _member_reader(archive, info),
-                  explicit=False, depth=depth + 1, base=parts[-1])
+        open_member = _member_opener(archive, info)
+        _add_file(files, problems, member, scope, _member_reader(open_member),
+                  explicit=False, depth=depth + 1, base=parts[-1], opener=open_member)
 
 
-def _member_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], bytes]:
+def unsafe_member(info: zipfile.ZipInfo) -> str | None:
+    """Why a zip member must not be read (absolute path, "..", symbolic link, device), else None.
+
+    >>> unsafe_member(zipfile.ZipInfo("../etc/passwd")), unsafe_member(zipfile.ZipInfo("corpus/a.txt"))
+    ("a path containing '..' (../etc/passwd)", None)
+    """
+    name = info.filename
+    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
+        return f"an absolute path ({name})"
+    if ".." in re.split(r"[/\\]", name):
+        return f"a path containing '..' ({name})"
+    mode = info.external_attr >> 16
+    if mode and stat.S_ISLNK(mode):
+        return f"a symbolic link ({name})"
+    if mode and (stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
+        return f"a device or special file ({name})"
+    return None
+
+
+def _seekable_source(name: str, read: Callable[[], bytes], opener: Callable[[], BinaryIO] | None) -> BinaryIO:
+    """A seekable stream of an archive's bytes: the file itself, or (a member of another archive)
+    a temporary copy that spills to disk, so a nested archive is never held whole in memory."""
+    if opener is None:
+        return io.BytesIO(read())
+    try:
+        source = opener()
+    except ReadFailure:
+        raise
+    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError, NotImplementedError) as exc:
+        raise ReadFailure("unreadable", f"cannot be read: {exc}") from exc
+    if source.seekable():
+        return source
+    spool = tempfile.SpooledTemporaryFile(max_size=16 * MiB)
+    with source:
+        shutil.copyfileobj(source, spool, MiB)
+    spool.seek(0)
+    return spool
+
+
+def _member_opener(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], BinaryIO]:
+    def open_member() -> BinaryIO:
+        _check_declared(info)
+        return _Checked(archive.open(info), "unreadable", "cannot be read", "the zip member",
+                        compressed=lambda: info.compress_size)
+    return open_member
+
+
+def _member_reader(open_member: Callable[[], BinaryIO]) -> Callable[[], bytes]:
     def read() -> bytes:
-        return archive.read(info)
+        with open_member() as stream:
+            return stream.read()
     return read
 
 
-# --- bytes → text ---------------------------------------------------------------------------------
+# --- streams --------------------------------------------------------------------------------------
 
 class ReadFailure(Exception):
     """A whole file cannot be used; carries the Problem reason and detail."""
@@ -224,17 +334,139 @@ class ReadFailure(Exception):
         self.reason, self.detail = reason, detail
 
 
-def file_bytes(item: InputFile) -> bytes:
-    """The file's bytes, gunzipped when the name ends in .gz; raises :class:`ReadFailure`."""
-    try:
-        data = item.read()
-    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError) as exc:
-        raise ReadFailure("unreadable", f"cannot be read: {exc}") from exc
-    if (item.base or item.name).lower().endswith(".gz"):
+def _size(n: int) -> str:
+    """ "8 GiB", "64 MiB", "1.5 KiB", "200 bytes"."""
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:.4g} {unit}"
+    return f"{n} bytes"
+
+
+def _check_caps(produced: int, compressed: int, what: str) -> None:
+    if produced > MAX_DECOMPRESSED:
+        raise ReadFailure("bad-archive", f"{what} decompresses to more than {_size(MAX_DECOMPRESSED)} "
+                                         "(the MAX_DECOMPRESSED cap); the rest is not read")
+    if produced > RATIO_GRACE and produced > MAX_RATIO * max(compressed, 1):
+        raise ReadFailure("bad-archive", f"{what} expands more than {MAX_RATIO}:1 beyond its first "
+                                         f"{_size(RATIO_GRACE)} (the MAX_RATIO cap; {_size(compressed)} became "
+                                         f"over {_size(produced)}): a decompression bomb?; the rest is not read")
+
+
+def _check_declared(info: zipfile.ZipInfo) -> None:
+    """The caps applied to the sizes a zip member declares (its actual output is checked too)."""
+    what = "the zip member"
+    if info.file_size > MAX_DECOMPRESSED:
+        raise ReadFailure("bad-archive", f"{what} declares {_size(info.file_size)} uncompressed, more than "
+                                         f"{_size(MAX_DECOMPRESSED)} (the MAX_DECOMPRESSED cap); not read")
+    if info.file_size > RATIO_GRACE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        raise ReadFailure("bad-archive", f"{what} declares {_size(info.compress_size)} compressed → "
+                                         f"{_size(info.file_size)} uncompressed, more than {MAX_RATIO}:1 "
+                                         "(the MAX_RATIO cap): a decompression bomb?; not read")
+
+
+_READ_ERRORS = (OSError, EOFError, ValueError, RuntimeError, NotImplementedError, zlib.error, zipfile.BadZipFile)
+
+
+class _Checked(io.RawIOBase):
+    """A raw binary stream over ``inner`` whose read errors become :class:`ReadFailure` (reason,
+    detail prefix); with ``compressed`` (bytes of input consumed so far) it is a decompressing
+    stream and stops at the caps."""
+
+    def __init__(self, inner, reason: str, prefix: str, what: str = "",
+                 compressed: Callable[[], int] | None = None, also_close=()):
+        super().__init__()
+        self._inner, self._reason, self._prefix, self._what = inner, reason, prefix, what
+        self._compressed, self._also_close = compressed, tuple(also_close)
+        self.produced = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
         try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, ValueError) as exc:
-            raise ReadFailure("bad-archive", f"not a readable gzip file: {exc}") from exc
+            n = self._inner.readinto(buffer)
+        except ReadFailure:
+            raise
+        except _READ_ERRORS as exc:
+            raise ReadFailure(self._reason, f"{self._prefix}: {exc}") from exc
+        n = n or 0
+        if n and self._compressed is not None:
+            self.produced += n
+            _check_caps(self.produced, self._compressed(), self._what)
+        return n
+
+    def readall(self) -> bytes:
+        chunks = []
+        while chunk := self.read(MiB):
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def close(self) -> None:
+        if not self.closed:
+            for stream in (self._inner, *self._also_close):
+                try:
+                    stream.close()
+                except Exception:  # closing a damaged stream may raise again; nothing to report
+                    pass
+        super().close()
+
+
+class _Counted:
+    """A file-like reader that counts the bytes read through it (the compressed side of a gzip)."""
+
+    def __init__(self, inner):
+        self._inner, self.count = inner, 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._inner.read(n)
+        self.count += len(data)
+        return data
+
+
+def _open_stored(item: InputFile) -> _Checked:
+    """The stored bytes of a file as a raw stream (raises :class:`ReadFailure` "unreadable")."""
+    try:
+        inner = item.opener() if item.opener is not None else io.BytesIO(item.read())
+    except ReadFailure:
+        raise
+    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError, NotImplementedError) as exc:
+        raise ReadFailure("unreadable", f"cannot be read: {exc}") from exc
+    if isinstance(inner, _Checked):
+        return inner
+    return _Checked(inner, "unreadable", "cannot be read")
+
+
+def _is_gz(item: InputFile) -> bool:
+    return (item.base or item.name).lower().endswith(".gz")
+
+
+def open_binary(item: InputFile) -> io.BufferedReader:
+    """The file's content as a buffered binary stream: gunzipped for .gz (with the caps), read
+    errors raised as :class:`ReadFailure`.  The caller closes it."""
+    stored = _open_stored(item)
+    if not _is_gz(item):
+        return io.BufferedReader(stored, 64 * 1024)
+    counted = _Counted(stored)
+    gz = gzip.GzipFile(fileobj=counted, mode="rb")
+    return io.BufferedReader(_Checked(gz, "bad-archive", "not a readable gzip file", "the gzip data",
+                                      compressed=lambda: counted.count, also_close=(stored,)), 64 * 1024)
+
+
+# --- bytes → text ---------------------------------------------------------------------------------
+
+def file_bytes(item: InputFile) -> bytes:
+    """The file's bytes, gunzipped when the name ends in .gz; raises :class:`ReadFailure`
+    (the decompression caps apply)."""
+    with open_binary(item) as stream:
+        return stream.read()
+
+
+def _read_capped(item: InputFile, cap: int, what: str) -> bytes:
+    with open_binary(item) as stream:
+        data = stream.read(cap + 1)
+    if len(data) > cap:
+        raise ReadFailure("bad-table", f"{what} larger than {_size(cap)} is not read whole "
+                                       "(the MAX_JSON_BYTES cap); convert it to JSON Lines")
     return data
 
 
@@ -245,6 +477,140 @@ def file_text(item: InputFile, data: bytes) -> str:
     except DecodeFailure as exc:
         raise ReadFailure(exc.reason, exc.detail) from exc
     return text
+
+
+#: A line of a text file: ``(line number, text with its "\\n", None)`` or, for a line that
+#: cannot be used, ``(line number, None, (reason, detail))``.
+Line = tuple[int, "str | None", "tuple[str, str] | None"]
+
+
+def text_lines(text: str) -> Iterator[Line]:
+    """The lines of a decoded text, split on "\\n" only (U+2028 may be inside a line)."""
+    lines = text.split("\n")
+    last = lines.pop()
+    lineno = 0
+    for lineno, line in enumerate(lines, start=1):
+        yield lineno, line + "\n", None
+    if last:
+        yield lineno + 1, last, None
+
+
+def stream_lines(item: InputFile) -> Iterator[Line]:
+    """The lines of a text file, streamed: the encoding is decided on the first
+    :data:`SAMPLE_BYTES` (as :func:`file_text` decides for a whole file), then each line is
+    decoded on its own (falling back to the other encodings for that line only).
+
+    Raises :class:`ReadFailure` for a file that cannot be used (not-text, undecodable, empty …),
+    also midway for a damaged archive or a cap.
+    """
+    stream = open_binary(item)
+    try:
+        size = SAMPLE_BYTES
+        while True:
+            sample = stream.read(size)
+            complete = len(sample) < size or not stream.peek(1)
+            try:
+                encoding, sample_text = detect_sample(sample, complete)
+            except DecodeFailure as exc:
+                raise ReadFailure(exc.reason, exc.detail) from exc
+            if sample_text and not sample_text.isspace():
+                break
+            if complete:
+                raise ReadFailure("empty", "the file holds no text")
+            if size >= MAX_BLANK_START:
+                if _rest_is_blank(stream, encoding):
+                    raise ReadFailure("empty", "the file holds no text")
+                raise ReadFailure("bad-table", f"the file starts with more than {_size(size)} of blank space")
+            # only blank space so far: decide on a bigger sample, from the first byte again
+            size *= 4
+            stream.close()
+            stream = open_binary(item)
+        del sample_text
+        body = io.BufferedReader(_Prefixed(sample[bom_length(sample):], stream), 64 * 1024)
+        del sample
+        if encoding in WIDE_ENCODINGS:
+            yield from _wide_lines(body, encoding)
+        else:
+            yield from _byte_lines(body, encoding)
+    finally:
+        stream.close()
+
+
+def _rest_is_blank(stream: BinaryIO, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8" if encoding in ("utf-8-sig", "empty") else encoding)("replace")
+    while chunk := stream.read(MiB):
+        if decoder.decode(chunk).strip():
+            return False
+    return not decoder.decode(b"", final=True).strip()
+
+
+class _Prefixed(io.RawIOBase):
+    """``head`` (bytes already read) followed by the rest of ``inner``."""
+
+    def __init__(self, head: bytes, inner: BinaryIO):
+        super().__init__()
+        self._head, self._pos, self._inner = head, 0, inner
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._head is not None:
+            n = min(len(buffer), len(self._head) - self._pos)
+            if n > 0:
+                buffer[:n] = self._head[self._pos:self._pos + n]
+                self._pos += n
+                return n
+            self._head = None  # release the sample
+        return self._inner.readinto(buffer)
+
+
+def _too_long(lineno: int) -> tuple[str, str]:
+    return "bad-row", f"line {lineno} is longer than {_size(MAX_LINE_BYTES)}; skipped"
+
+
+def _byte_lines(body: io.BufferedReader, encoding: str) -> Iterator[Line]:
+    lineno = 0
+    while raw := body.readline(MAX_LINE_BYTES + 1):
+        lineno += 1
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            while (more := body.readline(MiB)) and not more.endswith(b"\n"):
+                pass
+            yield lineno, None, _too_long(lineno)
+            continue
+        try:
+            text, _used = decode_line(raw, encoding)
+        except Undecodable as exc:
+            yield lineno, None, ("undecodable", f"line {lineno} decodes in no supported encoding: {exc.detail}")
+            continue
+        yield lineno, text, None
+
+
+def _wide_lines(body: io.BufferedReader, encoding: str) -> Iterator[Line]:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lineno, carry, skipping = 0, "", False
+    while True:
+        chunk = body.read(256 * 1024)
+        try:
+            text = decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:
+            raise ReadFailure("undecodable", f"not valid {encoding} after line {lineno}: {exc.reason}") from exc
+        parts = (carry + text).split("\n")
+        carry = parts.pop()
+        for part in parts:
+            lineno += 1
+            if skipping or len(part) > MAX_LINE_BYTES:
+                skipping = False
+                yield lineno, None, _too_long(lineno)
+            else:
+                yield lineno, part + "\n", None
+        if len(carry) > MAX_LINE_BYTES:
+            carry, skipping = "", True
+        if not chunk:
+            break
+    if carry or skipping:
+        lineno += 1
+        yield (lineno, None, _too_long(lineno)) if skipping else (lineno, carry, None)
 
 
 # --- tables ---------------------------------------------------------------------------------------
@@ -288,8 +654,9 @@ def table_rows(item: InputFile, data: bytes) -> tuple[list[str], Iterator[tuple[
 
     Row numbers are 1-based: the data row for CSV/TSV/Parquet/JSON arrays (header not counted),
     the physical line for JSON Lines.  Raises :class:`ReadFailure` for a file that cannot be used.
+    (The whole-file form of what :func:`iter_records` streams; both share the parsers below.)
     """
-    ext = split_ext(item.base or item.name)[1].lower().removesuffix(".gz")
+    ext = _table_ext(item)
     if ext == ".parquet":
         return _parquet_rows(data)
     text = file_text(item, data)
@@ -302,39 +669,135 @@ def table_rows(item: InputFile, data: bytes) -> tuple[list[str], Iterator[tuple[
     return _csv_rows(item.name, text, "\t" if ext == ".tsv" else None)
 
 
+def _table_ext(item: InputFile) -> str:
+    return split_ext(item.base or item.name)[1].lower().removesuffix(".gz")
+
+
+class _Columns:
+    """The columns of a table as its parser finds them (JSON Lines: the union so far, at most 200)."""
+
+    def __init__(self):
+        self.names: list[str] = []
+        self.final = False   # True once no new column can appear (CSV header, Parquet schema)
+        self.chars = 0       # text read so far (JSON Lines), to bound the column window
+
+    def add(self, keys) -> None:
+        if len(self.names) < 200:
+            seen = set(self.names)
+            self.names += [k for k in keys if k not in seen and not seen.add(k)]
+
+
+def _collect(events: Iterable, columns: _Columns):
+    rows: list[tuple[int, dict]] = []
+    problems: list[Problem] = []
+    for ev in events:
+        (problems if isinstance(ev, Problem) else rows).append(ev)
+    return list(columns.names), iter(rows), problems
+
+
+# -- Parquet
+
 def _parquet_rows(data: bytes):
+    columns = _Columns()
+    return _collect(_parquet_events(io.BytesIO(data), columns), columns)
+
+
+def _parquet_events(source: BinaryIO, columns: _Columns) -> Iterator[tuple[int, dict]]:
+    """The rows of a Parquet file, one record batch at a time (row numbers 1-based)."""
     try:
         import pyarrow.parquet as pq
-        table = pq.read_table(io.BytesIO(data))
+        parquet = pq.ParquetFile(source)
+        columns.names, columns.final = list(parquet.schema_arrow.names), True
+        batches = parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS)
     except Exception as exc:  # pyarrow raises many types for a damaged file
+        source.close()
         raise ReadFailure("bad-table", f"not a readable Parquet file: {exc}") from exc
-    columns = list(table.column_names)
-    rows = table.to_pylist()
-    return columns, ((i, row) for i, row in enumerate(rows, start=1)), []
+    n = 0
+    try:
+        while True:
+            try:
+                batch = next(batches, None)
+            except ReadFailure:
+                raise
+            except Exception as exc:
+                raise ReadFailure("bad-table", f"Parquet file damaged after row {n}: {exc}") from exc
+            if batch is None:
+                return
+            for row in batch.to_pylist():
+                n += 1
+                yield n, row
+    finally:
+        source.close()
 
+
+def _parquet_source(item: InputFile) -> BinaryIO:
+    """A seekable stream for pyarrow: the file itself, else (gzipped, zip member) a temporary
+    copy that spills to disk."""
+    if not _is_gz(item):
+        try:
+            raw = item.opener() if item.opener is not None else io.BytesIO(item.read())
+        except ReadFailure:
+            raise
+        except (OSError, zipfile.BadZipFile, RuntimeError, ValueError, NotImplementedError) as exc:
+            raise ReadFailure("unreadable", f"cannot be read: {exc}") from exc
+        if not isinstance(raw, _Checked) and raw.seekable():  # a file on disk, or bytes in memory
+            return raw
+        raw.close()
+    spool = tempfile.SpooledTemporaryFile(max_size=16 * MiB)
+    with open_binary(item) as stream:
+        shutil.copyfileobj(stream, spool, MiB)
+    spool.seek(0)
+    return spool
+
+
+# -- JSON Lines and JSON
 
 def _jsonl_rows(name: str, text: str):
-    problems: list[Problem] = []
-    rows: list[tuple[int, dict]] = []
-    columns: dict[str, None] = {}
-    for lineno, line in enumerate(text.split("\n"), start=1):  # never splitlines(): U+2028 may be inside
-        line = line.strip()
-        if not line:
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(name, lineno, "bad-row", f"line {lineno} is not valid JSON: {exc.msg}"))
-            continue
-        if not isinstance(obj, dict):
-            problems.append(Problem(name, lineno, "bad-row", f"line {lineno} is a JSON {type(obj).__name__}, not an object"))
-            continue
-        if len(columns) < 200:
-            columns.update(dict.fromkeys(obj))
-        rows.append((lineno, obj))
-    if not rows and problems:
-        raise ReadFailure("bad-table", f"no line is a valid JSON object ({len(problems)} broken lines)")
-    return list(columns), iter(rows), problems
+    columns = _Columns()
+    return _collect(_jsonl_events(name, text_lines(text), columns), columns)
+
+
+def _jsonl_events(name: str, lines: Iterable[Line], columns: _Columns) -> Iterator[tuple[int, dict] | Problem]:
+    """Rows of JSON Lines (row number = physical line); a broken line is a Problem.
+
+    Problems before the first good row are held back (up to 1,000): a file where no line is a
+    JSON object is one "bad-table" failure, as for the whole-file reader.
+    """
+    held: list[Problem] = []
+    broken, seen_row = 0, False
+    for lineno, text, bad in lines:
+        if text is None:
+            problem = Problem(name, lineno, *bad)
+        else:
+            columns.chars += len(text)
+            line = text.strip()
+            if not line:
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                problem = Problem(name, lineno, "bad-row", f"line {lineno} is not valid JSON: {exc.msg}")
+            else:
+                if isinstance(obj, dict):
+                    if held:
+                        yield from held
+                        held = []
+                    seen_row = True
+                    columns.add(obj)
+                    yield lineno, obj
+                    continue
+                problem = Problem(name, lineno, "bad-row",
+                                  f"line {lineno} is a JSON {type(obj).__name__}, not an object")
+        broken += 1
+        if seen_row:
+            yield problem
+        else:
+            held.append(problem)
+            if len(held) > 1000:
+                yield from held
+                held = []
+    if not seen_row and broken:
+        raise ReadFailure("bad-table", f"no line is a valid JSON object ({broken} broken lines)")
 
 
 def _json_rows(name: str, text: str):
@@ -368,6 +831,8 @@ def _json_rows(name: str, text: str):
     return list(columns), iter(rows), problems
 
 
+# -- CSV / TSV
+
 def sniff_delimiter(header: str) -> str:
     """The delimiter of a CSV header line among , ; tab | (most frequent outside quotes).
 
@@ -381,38 +846,163 @@ def sniff_delimiter(header: str) -> str:
 
 
 def _csv_rows(name: str, text: str, delimiter: str | None):
-    text = text.lstrip("\ufeff")
-    first_line = text.split("\n", 1)[0]
-    delimiter = delimiter or sniff_delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error) as exc:
-        raise ReadFailure("bad-table", f"no header row: {exc}") from exc
-    header = [h.strip() for h in header]
-    problems: list[Problem] = []
-    rows: list[tuple[int, dict]] = []
-    n = 0
+    columns = _Columns()
+    return _collect(_csv_events(name, text_lines(text), delimiter, columns), columns)
+
+
+_LONE_CR = re.compile(r"(?<=\r)(?!\n)")
+_START, _UNQUOTED, _QUOTED, _QUOTE_IN_QUOTED = range(4)
+
+
+def _scan_quotes(body: str, state: int, delimiter: str) -> tuple[int, bool, bool]:
+    """Advance the csv module's quoting state (default dialect, strict=False) over one line
+    without its line break: ``(state, a quote opened here, a quote opened on an earlier line was
+    followed by a stray character)`` — the last is how a never-closed quote shows up."""
+    i, n = 0, len(body)
+    opened = stray_early = False
+    while i < n:
+        if state == _QUOTED:
+            j = body.find('"', i)
+            if j < 0:
+                break
+            state, i = _QUOTE_IN_QUOTED, j + 1
+        elif state == _QUOTE_IN_QUOTED:
+            c = body[i]
+            i += 1
+            if c == '"':
+                state = _QUOTED
+            elif c == delimiter:
+                state = _START
+            else:  # csv keeps the character (strict=False); valid CSV never has it
+                state = _UNQUOTED
+                stray_early = stray_early or not opened
+        elif state == _START:
+            c = body[i]
+            if c == '"':
+                state, opened = _QUOTED, True
+                i += 1
+            elif c == delimiter:
+                i += 1
+            else:
+                state = _UNQUOTED
+        else:
+            j = body.find(delimiter, i)
+            if j < 0:
+                break
+            state, i = _START, j + 1
+    return state, opened, stray_early
+
+
+def _csv_records(name: str, lines: Iterable[Line], delimiter: str):
+    """``(first line, last line, [piece texts], bad)`` per CSV record, where ``bad`` is None, the
+    (reason, detail) of an unusable line inside it, or ("quote", line where an unclosed quote opened).
+
+    Records are split exactly where the csv module splits them; a quote that is never closed
+    (it reaches the end of the file, stays open for :data:`MAX_QUOTED_LINES` lines, or "closes"
+    on a later line followed by a stray character) is reported once, and reading resumes on the
+    line after the one where it opened.  Line numbers count lines as the csv module does.
+    """
+    source = iter(lines)
+    split_cr: list = []   # the rest of a line cut at lone "\r"s
+    pushed: list[tuple[int, str | None, tuple | None]] = []   # pieces to read again (a stack)
+    record: list[tuple[int, str | None, tuple | None]] = []
+    state, open_line, quoted_chars, piece_no = _START, 0, 0, 0
+
+    def resync():
+        nonlocal record, state
+        pushed.extend(reversed([p for p in record if p[0] > open_line]))
+        first = record[0][0]
+        record, state = [], _START
+        return first, open_line, [], ("quote", open_line)
+
     while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            n += 1
-            problems.append(Problem(name, n, "bad-row", f"row {n} (line {reader.line_num}) cannot be parsed: {exc}"))
+        if pushed:
+            piece = pushed.pop()
+        else:
+            if split_cr:
+                text, bad = split_cr.pop(), None
+            else:
+                nxt = next(source, None)
+                if nxt is None:
+                    if not record:
+                        return
+                    yield resync()  # the file ends inside a quoted field
+                    continue
+                _lineno, text, bad = nxt
+                if text is not None and "\r" in text and _LONE_CR.search(text):
+                    split_cr = [t for t in reversed(_LONE_CR.split(text)) if t]
+                    text = split_cr.pop()
+            piece_no += 1
+            piece = (piece_no, text, bad)
+        no, text, _bad = piece
+        record.append(piece)
+        body = text.rstrip("\r\n") if text else ""  # a piece ends in one line break at most
+        if '"' in body:
+            state, opened, stray_early = _scan_quotes(body, state, delimiter)
+            if stray_early and open_line < no:
+                yield resync()
+                continue
+            if opened:
+                open_line, quoted_chars = no, 0
+        if state == _QUOTED:
+            quoted_chars += len(body)
+            if no - open_line >= MAX_QUOTED_LINES or quoted_chars > MAX_QUOTED_CHARS:
+                yield resync()
             continue
+        yield (record[0][0], no, [p[1] if p[1] is not None else "\n" for p in record],
+               next((p[2] for p in record if p[1] is None), None))
+        record, state = [], _START
+
+
+def _csv_events(name: str, lines: Iterable[Line], delimiter: str | None,
+                columns: _Columns) -> Iterator[tuple[int, dict] | Problem]:
+    """Rows of a CSV/TSV text (row numbers = data rows, the header not counted)."""
+    lines = iter(lines)
+    first = next(lines, None)
+    if first is None:
+        raise ReadFailure("bad-table", "no header row: the file is empty")
+    if first[1] is not None:
+        first = (first[0], first[1].lstrip("\ufeff"), None)
+    if delimiter is None:
+        delimiter = sniff_delimiter((first[1] or "").split("\n", 1)[0])
+    records = _csv_records(name, chain([first], lines), delimiter)
+    header_rec = next(records, None)
+    if header_rec is None:
+        raise ReadFailure("bad-table", "no header row")
+    _first, _last, texts, bad = header_rec
+    if bad is not None:
+        where = f"the quote opened on line {bad[1]} is never closed" if bad[0] == "quote" else bad[1]
+        raise ReadFailure("bad-table", f"no header row: {where}")
+    header = [h.strip() for h in _parse_csv(texts, delimiter)]
+    columns.names, columns.final = header, True
+    n = 0
+    for first_line, last_line, texts, bad in records:
         n += 1
+        if bad is not None:
+            if bad[0] == "quote":
+                yield Problem(name, n, "bad-row", f"row {n} (line {bad[1]}): the quote opened on line {bad[1]} is "
+                                                  f"never closed; the row is skipped and reading resumes on line "
+                                                  f"{bad[1] + 1}")
+            else:
+                yield Problem(name, n, bad[0], f"row {n} (line {first_line}): {bad[1]}")
+            continue
+        try:
+            values = _parse_csv(texts, delimiter)
+        except csv.Error as exc:
+            yield Problem(name, n, "bad-row", f"row {n} (line {last_line}) cannot be parsed: {exc}")
+            continue
         if not any(v.strip() for v in values):
             continue
         if len(values) > len(header) and any(v.strip() for v in values[len(header):]):
-            problems.append(Problem(name, n, "bad-row",
-                                    f"row {n} (line {reader.line_num}) has {len(values)} fields, the header has "
-                                    f"{len(header)}: a delimiter or quote is probably missing"))
+            yield Problem(name, n, "bad-row", f"row {n} (line {last_line}) has {len(values)} fields, the header has "
+                                              f"{len(header)}: a delimiter or quote is probably missing")
             continue
         values += [""] * (len(header) - len(values))
-        rows.append((n, dict(zip(header, values))))
-    return header, iter(rows), problems
+        yield n, dict(zip(header, values))
+
+
+def _parse_csv(texts: list[str], delimiter: str) -> list[str]:
+    return next(csv.reader(texts, delimiter=delimiter), [])
 
 
 def cell_text(value: object) -> str:
@@ -428,26 +1018,53 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def table_records(item: InputFile, data: bytes, mapping: dict[str, str] | None) -> tuple[list[RawRecord], list[Problem]]:
-    """All records of a table file, with the file-level and row-level problems found."""
-    columns, rows, problems = table_rows(item, data)
-    cmap, map_problems = column_map(columns, mapping, item.name)
-    problems = map_problems + problems
+# --- records --------------------------------------------------------------------------------------
+
+def record_maker(item: InputFile, columns: list[str], mapping: dict[str, str] | None
+                 ) -> tuple[Callable[[int, dict], RawRecord] | None, list[Problem]]:
+    """``(make, problems)``: ``make(row number, row)`` builds the :class:`RawRecord` of one table row
+    under the column mapping of ``columns`` (:func:`column_map`); ``make`` is None when no column
+    holds the text (then see :func:`no_text_column`).  One function for every table reader."""
+    cmap, problems = column_map(columns, mapping, item.name)
     if "text" not in cmap:
-        shown = ", ".join(map(str, columns)) or "none"
-        problems.append(Problem(item.name, None, "no-text-column",
-                                f"no column holds the article text (looked for {', '.join(FIELD_SYNONYMS['text'][:6])} …; "
-                                f"columns found: {shown}); pass mapping={{'text': '<column>'}}"))
-        return [], problems
+        return None, problems
     stem = split_ext(item.base or item.name)[0]
-    records: list[RawRecord] = []
+    name, scope = item.name, item.scope
     text_col, id_col = cmap["text"], cmap.get("id")
     other = [(f, c) for f, c in cmap.items() if f not in ("text", "id")]
-    for row_no, row in rows:
+
+    def make(row_no: int, row: dict) -> RawRecord:
         rid = cell_text(row.get(id_col)).strip() if id_col else ""
         fields = {f: row.get(c) for f, c in other}
-        records.append(RawRecord(item.name, row_no, rid or f"{stem}-{row_no}", cell_text(row.get(text_col)),
-                                 "table", fields, keys=(rid,) if rid else (), scope=item.scope))
+        return RawRecord(name, row_no, rid or f"{stem}-{row_no}", cell_text(row.get(text_col)),
+                         "table", fields, keys=(rid,) if rid else (), scope=scope)
+    return make, problems
+
+
+def no_text_column(item: InputFile, columns: list[str]) -> Problem:
+    shown = ", ".join(map(str, columns)) or "none"
+    return Problem(item.name, None, "no-text-column",
+                   f"no column holds the article text (looked for {', '.join(FIELD_SYNONYMS['text'][:6])} …; "
+                   f"columns found: {shown}); pass mapping={{'text': '<column>'}}")
+
+
+def _header_only(item: InputFile) -> Problem | None:
+    if _table_ext(item) in (".csv", ".tsv"):
+        return Problem(item.name, None, "empty", "header only, no rows")
+    return None
+
+
+def table_records(item: InputFile, data: bytes, mapping: dict[str, str] | None) -> tuple[list[RawRecord], list[Problem]]:
+    """All records of a table file, with the file-level and row-level problems found."""
+    columns, rows, row_problems = table_rows(item, data)
+    make, problems = record_maker(item, columns, mapping)
+    problems += row_problems
+    if make is None:
+        problems.append(no_text_column(item, columns))
+        return [], problems
+    records = [make(row_no, row) for row_no, row in rows]
+    if not records and not row_problems and (empty := _header_only(item)):
+        problems.append(empty)
     return records, problems
 
 
@@ -462,16 +1079,62 @@ def text_record(item: InputFile, data: bytes) -> RawRecord:
 def iter_records(item: InputFile, mapping: dict[str, str] | None) -> Iterator[RawRecord | Problem]:
     """The records of one input file, streamed: each item is a :class:`RawRecord` or a :class:`Problem`.
 
-    A file that cannot be used yields one Problem.  (The streaming build reads files through this.)
+    JSON Lines and CSV/TSV (also gzipped, also zip members) are read line by line and Parquet by
+    record batch, so memory follows a batch, not the file; a .txt article and a JSON array are
+    read whole (a JSON array up to :data:`MAX_JSON_BYTES`).  Records, row numbers and Problems are
+    those of :func:`table_records` / :func:`text_record` for the same file, with the streaming
+    differences: problems come in file order, interleaved with the records; a line in another
+    encoding than the file's start is decoded on its own (or is one "undecodable" Problem); a
+    damaged archive or a decompression cap met midway ends the file with one Problem after the
+    records already read.  For JSON Lines the column mapping is decided on the first
+    :data:`COLUMN_WINDOW_ROWS` rows and updated when later rows bring new columns.
+    A file that cannot be used at all yields one Problem.
     """
     try:
-        data = file_bytes(item)
         if item.kind == "txt":
-            yield text_record(item, data)
+            yield text_record(item, file_bytes(item))
             return
-        records, found = table_records(item, data, mapping)
+        yield from _stream_table(item, mapping)
     except ReadFailure as exc:
         yield Problem(item.name, None, exc.reason, exc.detail)
+
+
+def _stream_table(item: InputFile, mapping: dict[str, str] | None) -> Iterator[RawRecord | Problem]:
+    ext = _table_ext(item)
+    columns = _Columns()
+    if ext == ".parquet":
+        events = _parquet_events(_parquet_source(item), columns)
+    elif ext == ".json":
+        names, rows, problems = table_rows(item, _read_capped(item, MAX_JSON_BYTES, "a JSON file"))
+        columns.names, columns.final = names, True
+        events = chain(problems, rows)
+    elif ext in (".jsonl", ".ndjson"):
+        events = _jsonl_events(item.name, stream_lines(item), columns)
+    else:
+        events = _csv_events(item.name, stream_lines(item), "\t" if ext == ".tsv" else None, columns)
+    window: list = []
+    for ev in events:
+        window.append(ev)
+        if columns.final or len(window) >= COLUMN_WINDOW_ROWS or columns.chars >= COLUMN_WINDOW_CHARS:
+            break
+    make, problems = record_maker(item, columns.names, mapping)
+    yield from problems
+    events = chain(window, events)
+    del window
+    if make is None:
+        yield from (ev for ev in events if isinstance(ev, Problem))
+        yield no_text_column(item, columns.names)
         return
-    yield from found
-    yield from records
+    known, rows, row_problems = len(columns.names), 0, 0
+    for ev in events:
+        if isinstance(ev, Problem):
+            row_problems += 1
+            yield ev
+            continue
+        if len(columns.names) != known:  # JSON Lines: a row brought new columns
+            known = len(columns.names)
+            make = record_maker(item, columns.names, mapping)[0] or make
+        rows += 1
+        yield make(*ev)
+    if not rows and not row_problems and (empty := _header_only(item)):
+        yield empty
