@@ -10,9 +10,34 @@ import time
 from pathlib import Path
 
 
-def _progress(frac: float, msg: str) -> None:
-    if sys.stderr.isatty():
-        print(f"\r{frac:5.0%} {msg[:60]:<60}", end="", file=sys.stderr, flush=True)
+class Progress:
+    """Build progress on stderr: a bar with the stage, its rate and the time left on a terminal;
+    plain lines (one per stage, and at most one every 10 s) otherwise."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.t0 = time.perf_counter()
+        self.stage = None
+        self.last = 0.0
+
+    def __call__(self, frac: float, msg: str) -> None:
+        now = time.perf_counter() - self.t0
+        frac = min(max(float(frac), 0.0), 1.0)
+        left = f"{now * (1 - frac) / frac:4.0f}s left" if frac > 0.02 else "       "
+        stage = str(msg).split(" ", 1)[0]
+        if self.tty:
+            bar = "█" * int(frac * 30) + "░" * (30 - int(frac * 30))
+            print(f"\r{bar} {frac:4.0%} {now:5.0f}s {left} {msg[:50]:<50}", end="", file=self.stream, flush=True)
+        elif stage != self.stage or now - self.last >= 10:
+            print(f"[{now:6.1f}s] {frac:4.0%} {msg}", file=self.stream, flush=True)
+            self.last = now
+        self.stage = stage
+
+    def done(self) -> None:
+        if self.tty:
+            print(file=self.stream)
+
 
 
 def _filter_from(args):
@@ -28,11 +53,21 @@ def cmd_summarize(args) -> int:
     from core.store import Corpus
 
     t0 = time.perf_counter()
-    corpus = Corpus.build(args.paths, db_path=args.db or ":memory:", metadata=args.metadata,
-                          mapping=_mapping(args.map), progress=_progress,
-                          reuse=not args.no_reuse)
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
+    if args.index:
+        if args.paths:
+            raise SystemExit("summarize: give source PATHs or --index INDEX, not both")
+        if not Path(args.index).exists():
+            raise SystemExit(f"summarize: no index at {args.index}")
+        corpus = Corpus.open(args.index, read_only=True)
+        _warn_stale(args.index)
+    else:
+        if not args.paths:
+            raise SystemExit("summarize: give source PATHs or --index INDEX")
+        bar = Progress()
+        corpus = Corpus.build(args.paths, db_path=args.db or ":memory:", metadata=args.metadata,
+                              mapping=_mapping(args.map), progress=bar, reuse=not args.no_reuse,
+                              workers=args.workers)
+        bar.done()
     flt = _filter_from(args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -87,30 +122,68 @@ def _mapping(pairs):
 
 
 def cmd_build(args) -> int:
-    from core.store import Corpus
-
     t0 = time.perf_counter()
-    corpus = Corpus.build(args.paths, db_path=args.db, metadata=args.metadata, mapping=_mapping(args.map),
-                          progress=_progress, reuse=not args.no_reuse)
+    bar = Progress()
+    kw = dict(metadata=args.metadata, mapping=_mapping(args.map), progress=bar, reuse=not args.no_reuse,
+              workers=args.workers)
+    if args.engine == "spark":
+        from core.index.spark import build_index_spark
+
+        corpus = build_index_spark(args.paths, args.db, **kw)
+    else:
+        from core.index.build import build_index
+
+        corpus = build_index(args.paths, args.db, **kw)
+    bar.done()
     n = corpus.rows("SELECT COUNT(*) FROM articles")[0][0]
     r = corpus.rows("SELECT COUNT(*) FROM report")[0][0]
-    print(f"\n{n} articles, {r} report rows, built in {time.perf_counter() - t0:.1f}s → {args.db}")
+    print(f"{n} articles, {r} report rows, built in {time.perf_counter() - t0:.1f}s → {args.db}")
     return 0
+
+
+def cmd_add(args) -> int:
+    from core.index.build import append_index
+
+    if not Path(args.db).exists():
+        raise SystemExit(f"add: no index at {args.db} (build it first: python -m core build PATH… --db {args.db})")
+    t0 = time.perf_counter()
+    bar = Progress()
+    res = append_index(args.paths, args.db, metadata=args.metadata, mapping=_mapping(args.map), progress=bar,
+                       workers=args.workers)
+    bar.done()
+    print(f"{res['added']} articles added ({res['problems']} report rows) in {time.perf_counter() - t0:.1f}s → "
+          f"{args.db}; {res['articles']} articles in all")
+    _warn_stale(args.db)
+    return 0
+
+
+def _warn_stale(db) -> None:
+    from core.index.cache import index_status
+
+    st = index_status(db)
+    if st["stale"]:
+        print(f"note: a full rebuild would change the counts ({st['stale_reason']}; "
+              f"{st['appended']} articles appended, {st['drift']:.1%} of their words unknown to the grouping): "
+              f"python -m core build … --db {db}", file=sys.stderr)
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m core", description="Marsad: Arabic news coverage explorer (core CLI)")
     sub = ap.add_subparsers(dest="cmd", required=True)
 
-    def common(p):
-        p.add_argument("paths", nargs="+", help="article files, folders, tables (CSV/TSV/JSONL[.gz]/Parquet) or zips")
+    def common(p, paths_required=True):
+        p.add_argument("paths", nargs="+" if paths_required else "*",
+                       help="article files, folders, tables (CSV/TSV/JSONL[.gz]/Parquet) or zips")
         p.add_argument("--metadata", help="a sidecar metadata.csv / .json for .txt articles")
         p.add_argument("--map", action="append", metavar="FIELD=COLUMN",
                        help="explicit column mapping for tables, e.g. --map text=body --map outlet=site")
-        p.add_argument("--no-reuse", action="store_true", help="skip the text-reuse index (faster on huge corpora)")
+        p.add_argument("--workers", type=int, default=None,
+                       help="worker processes (default: every core; small inputs are built in-process)")
 
-    s = sub.add_parser("summarize", help="build the corpus and write the summary CSVs")
-    common(s)
+    s = sub.add_parser("summarize", help="write the summary CSVs, from sources or from a built index")
+    common(s, paths_required=False)
+    s.add_argument("--index", help="a built index (python -m core build … --db INDEX): nothing is re-read")
+    s.add_argument("--no-reuse", action="store_true", help="skip the text-reuse index when building")
     s.add_argument("--outlet", action="append", help="keep only this outlet (repeatable; 'unknown' for none)")
     s.add_argument("--from", dest="date_from", help="first date, YYYY-MM-DD")
     s.add_argument("--to", dest="date_to", help="last date, YYYY-MM-DD")
@@ -120,10 +193,18 @@ def main(argv=None) -> int:
     s.add_argument("--out", required=True, help="output folder")
     s.set_defaults(func=cmd_summarize)
 
-    b = sub.add_parser("build", help="build a corpus database file")
+    b = sub.add_parser("build", help="build an index (a DuckDB file) from article files")
     common(b)
-    b.add_argument("--db", required=True, help="the DuckDB file to write")
+    b.add_argument("--db", required=True, help="the index file to write (replaced only once the new one is complete)")
+    b.add_argument("--engine", choices=("local", "spark"), default="local",
+                   help="local: a process pool on this machine; spark: the same pipeline as a PySpark job")
+    b.add_argument("--no-reuse", action="store_true", help="skip the text-reuse index")
     b.set_defaults(func=cmd_build)
+
+    a = sub.add_parser("add", help="append articles to a built index without re-reading the old ones")
+    common(a)
+    a.add_argument("--db", required=True, help="the index to add to")
+    a.set_defaults(func=cmd_add)
 
     args = ap.parse_args(argv)
     return args.func(args)

@@ -181,12 +181,18 @@ class Grouper:
         (a search query) goes through the same rules against the stored vocabulary."""
         norms = [str(n) for n in df["norm"]]
         keys = [None if pd.isna(k) else str(k) for k in df["key"]]
-        return cls({n: 1 for n in norms}, resources, known=dict(zip(norms, keys)))
+        if "count" in df:
+            counts = {n: int(c) for n, c in zip(norms, df["count"].fillna(1))}
+        else:
+            counts = {n: 1 for n in norms}
+        return cls(counts, resources, known=dict(zip(norms, keys)))
 
     def to_frame(self) -> pd.DataFrame:
-        """The full map for storing: columns ``norm`` and ``key`` (stop words are left out)."""
-        rows = sorted((n, a.key) for n, a in self._cache.items() if a.key is not None)
-        return pd.DataFrame(rows, columns=["norm", "key"])
+        """The full map for storing: columns ``norm``, ``key`` and the token's corpus ``count``
+        (stop words are left out)."""
+        get = self.counts.get
+        rows = sorted((n, a.key, get(n, 0)) for n, a in self._cache.items() if a.key is not None)
+        return pd.DataFrame(rows, columns=["norm", "key", "count"])
 
     # -- use ---------------------------------------------------------------------------------
 

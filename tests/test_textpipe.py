@@ -128,7 +128,10 @@ def test_american_spellings_share_a_key(grouper):
 
 def test_grouper_round_trips_through_a_frame(res, grouper):
     df = grouper.to_frame()
-    assert list(df.columns) == ["norm", "key"]
+    assert list(df.columns) == ["norm", "key", "count"]
+    # the corpus frequencies travel with the map (appending decides new words against them)
+    assert all(c == grouper.counts.get(n, 0) for n, c in zip(df["norm"], df["count"]))
+    assert df["count"].sum() > 0
     assert len(df) > 1000
     g2 = Grouper.from_frame(df, res)
     for w in df["norm"].head(300):

@@ -186,8 +186,7 @@ def read_pass(stream, parts: Path, pool, progress: Progress, corrections=None, s
 def count_pass(con, parts: Path, pool, progress: Progress, total: int, table: str = "articles0",
                where: str = "TRUE", lo: float = 0.40, hi: float = 0.75) -> None:
     """Count every article of ``table`` (in aid order) into parts."""
-    cur = con.cursor()
-    res = cur.execute(f"SELECT aid, outlet, date, text FROM {table} WHERE {where} ORDER BY aid")
+    res = con.execute(f"SELECT aid, outlet, date, text FROM {table} WHERE {where} ORDER BY aid")
 
     def tasks():
         while True:
@@ -334,3 +333,224 @@ def _empty_parts(parts: Path) -> None:
                                       "variant": pd.Series(dtype="str"), "cnt": pd.Series(dtype="int32")})
     del empty["quotes"], empty["shingles"]
     write_parts(empty, parts, "part-empty")
+
+
+# -- append ------------------------------------------------------------------------------------------
+
+#: Appended articles whose words would be grouped differently by a full rebuild, as a share of
+#: their words, above which the index says it is stale.
+DRIFT_LIMIT = 0.005
+
+
+def _shingle_task(task):
+    arts, out_dir = task
+    from core.analysis.reuse import article_shingles
+    import numpy as np
+
+    aids, hs = [], []
+    for aid, text in zip(arts["aid"].tolist(), arts["text"].fillna("").tolist()):
+        h = article_shingles(text)
+        aids.append(np.full(len(h), aid, dtype=np.int32))
+        hs.append(h.view(np.int64))
+    frame = pd.DataFrame({"aid": np.concatenate(aids) if aids else np.empty(0, np.int32),
+                          "h": np.concatenate(hs) if hs else np.empty(0, np.int64)})
+    write_parts({"shingles": frame}, Path(out_dir), f"old-{int(arts['aid'].iloc[0]):010d}")
+    return len(arts)
+
+
+def append_index(sources: Sequence[str | Path] | str | Path, db_path: str | Path, *, metadata=None,
+                 mapping: dict | None = None, progress: Progress | None = None, workers: int | None = None,
+                 resources=None, memory_limit: str = "1500MB") -> dict:
+    """Add the articles of ``sources`` to a built index without re-reading the old ones.
+
+    New words are grouped with the index's grouping; duplicates (URL, text) are detected
+    against the existing articles; new articles are numbered after the existing ones.  Shared
+    passages are looked for between the new articles and the existing ones of their window, and
+    new quotes are clustered with the existing quotes of their days.  The whole append is one
+    DuckDB transaction: a failure leaves the index as it was.
+
+    Returns ``{"added", "problems", "articles", "drift", "stale"}``.  ``drift`` is the share of
+    the appended words that a full rebuild would group differently (their keys under the
+    grouping decided from the combined vocabulary, against the stored grouping).
+    """
+    from core.index.handle import Corpus
+    from core.ingest import stream as ingest_stream
+    from core.ingest.outlets import load_outlets
+    from core.resources import load_resources
+    from core.textpipe import EntityMatcher, Grouper
+
+    progress = progress or _noop
+    resources = resources or load_resources()
+    sources = [sources] if isinstance(sources, (str, Path)) else list(sources)
+    workers = auto_workers(sources) if workers is None else max(1, int(workers))
+    db_path = Path(db_path)
+    work = Path(str(db_path) + ".append")
+    shutil.rmtree(work, ignore_errors=True)
+    parts = work / "parts"
+    parts.mkdir(parents=True)
+    (work / "spill").mkdir()
+    con = duckdb.connect(str(db_path))
+    try:
+        finalize.configure(con, work / "spill", memory_limit)
+        meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+        outlets = load_outlets()
+        progress(0.02, "reading the index")
+        st = ingest_stream(sources, metadata=metadata, mapping=mapping, outlets=outlets)
+        for aid_id, sf, sr, uk, tk in con.execute(
+                "SELECT a.id, a.source_file, a.source_row, k.url_key, k.text_key FROM articles a "
+                "JOIN article_keys k USING (aid)").fetchall():
+            st.assembler.remember(aid_id, sf, sr, uk or "", tk or b"")
+        tm = con.execute("SELECT norm, key, count FROM token_map").df()
+        grouper = Grouper.from_frame(tm, resources)
+        matcher = EntityMatcher(resources.gazetteer, grouper)
+        corrections = meta.get("corrections") or None
+        edits = load_corrections(corrections) if corrections and Path(corrections).exists() else None
+        pool = make_pool(workers, {"outlets": outlets})
+        try:
+            vocab, added = read_pass(st, parts, pool, progress, corrections=edits)
+        finally:
+            _close(pool)
+        problems = pd.DataFrame([p.as_dict() for p in st.assembler.problems], columns=["file", "row", "reason", "detail"])
+        del st
+        first = con.execute("SELECT COALESCE(MAX(aid) + 1, 0) FROM articles").fetchall()[0][0]
+        con.execute("BEGIN TRANSACTION")
+        rep = problems.copy()
+        rep["row"] = pd.array(rep["row"], dtype="Int64")
+        con.register("rep_df", rep)
+        con.execute("INSERT INTO report SELECT CAST(file AS VARCHAR), CAST(row AS BIGINT), CAST(reason AS VARCHAR), "
+                    "CAST(detail AS VARCHAR) FROM rep_df")
+        con.unregister("rep_df")
+        drift = 0.0
+        if added:
+            finalize.number_articles(con, parts)
+            con.execute(f"UPDATE articles0 SET aid = aid + {int(first)}")
+            # the grouping: new tokens get keys now; drift = words a rebuild would group otherwise
+            drift = _grouping_drift(con, grouper, vocab, resources)
+            progress(0.40, "counting")
+            pool = make_pool(workers, {"grouper": grouper, "matcher": matcher, "quotes": True, "reuse": True})
+            try:
+                count_pass(con, parts, pool, progress, added)
+            finally:
+                _close(pool)
+            _append_tables(con, parts, first, progress, workers)
+        total = con.execute("SELECT COUNT(*) FROM articles").fetchall()[0][0]
+        appended = int(meta.get("appended") or 0) + added
+        words_before = float(meta.get("appended_words") or 0)
+        words_now = float(sum(vocab.values()))
+        cum_drift = ((float(meta.get("drift") or 0) * words_before + drift * words_now) / (words_before + words_now)
+                     if words_before + words_now else 0.0)
+        stale = cum_drift > DRIFT_LIMIT
+        try:
+            old_sources = json.loads(meta.get("sources") or "[]")
+        except ValueError:
+            old_sources = []
+        new_meta = {**meta, "sources": json.dumps(old_sources + [str(x) for x in sources], ensure_ascii=False),
+                    "articles": total, "appended": appended, "appended_words": int(words_before + words_now),
+                    "drift": round(cum_drift, 6), "stale": "1" if stale else "0",
+                    "stale_reason": (f"{cum_drift:.2%} of the appended words would be grouped otherwise by a full rebuild"
+                                     if stale else ""),
+                    "last_append": finalize.now_iso()}
+        con.execute("DELETE FROM meta")
+        con.executemany("INSERT INTO meta VALUES (?, ?)", [(k, str(v)) for k, v in new_meta.items()])
+        con.execute("COMMIT")
+        con.execute("CHECKPOINT")
+    except BaseException:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        raise
+    finally:
+        con.close()
+        shutil.rmtree(work, ignore_errors=True)
+    progress(1.0, "done")
+    return {"added": added, "problems": len(problems), "articles": total, "drift": cum_drift, "stale": stale}
+
+
+def _grouping_drift(con, grouper, vocab: Counter, resources) -> float:
+    """Insert the appended tokens the grouping did not know into ``token_map`` (keyed by the
+    stored grouping) and add every appended token's count; return the share of appended words a
+    grouping decided from the combined counts would key differently."""
+    from core.textpipe import Grouper
+
+    if not vocab:
+        return 0.0
+    norms = list(vocab)
+    stored = dict(con.execute("SELECT norm, key FROM token_map WHERE list_contains($n, norm)", {"n": norms}).fetchall())
+    combined = dict(grouper.counts)
+    for t, c in vocab.items():
+        combined[t] = combined.get(t, 0) + c
+    fresh = Grouper(combined, resources)
+    changed = 0
+    rows = []
+    for t, c in vocab.items():
+        now = grouper.key(t)
+        if t not in stored and now is not None:
+            rows.append((t, now, c))
+        if fresh.key(t) != now:
+            changed += c
+    upd = pd.DataFrame([(t, c) for t, c in vocab.items() if t in stored], columns=["norm", "count"])
+    con.register("upd_df", upd)
+    con.execute("UPDATE token_map SET count = token_map.count + u.count FROM upd_df u WHERE token_map.norm = u.norm")
+    con.unregister("upd_df")
+    if rows:
+        con.register("tm_new", pd.DataFrame(rows, columns=["norm", "key", "count"]))
+        con.execute("INSERT INTO token_map SELECT norm, key, count FROM tm_new")
+        con.unregister("tm_new")
+    return changed / max(sum(vocab.values()), 1)
+
+
+def _append_tables(con, parts: Path, first: int, progress: Progress, workers: int) -> None:
+    words = finalize.glob(parts, "words")
+    progress(0.78, "writing articles")
+    con.execute(f"""INSERT INTO articles
+        SELECT a.aid, a.id, a.outlet, a.outlet_en, a.date, a.title, a.url, a.category,
+               CAST(COALESCE(w.words, 0) AS INTEGER), a.outlet_source, a.date_source, a.source_file,
+               a.source_row, a.text, a.text_original, a.removed
+        FROM articles0 a LEFT JOIN read_parquet('{words}') w USING (aid) ORDER BY a.aid""")
+    con.execute(f"""INSERT INTO article_keys
+        SELECT a.aid, lower(rtrim(trim(a.url), '/')), a.text_key, CAST(COALESCE(w.shingles, 0) AS INTEGER)
+        FROM articles0 a LEFT JOIN read_parquet('{words}') w USING (aid) ORDER BY a.aid""")
+    progress(0.80, "writing terms")
+    finalize.append_vocab_and_terms(con, parts)
+    finalize.append_outlet_terms(con, first)
+    con.execute(f"""INSERT INTO mentions
+        SELECT CAST(m.aid AS INTEGER), m.entity, COALESCE(t.type, ''), CAST(m.cnt AS INTEGER)
+        FROM read_parquet('{finalize.glob(parts, "mentions")}') m
+        LEFT JOIN (SELECT DISTINCT entity, type FROM mentions) t USING (entity)""")
+    con.execute(f"""INSERT INTO variants SELECT CAST(aid AS INTEGER), grp, variant, CAST(cnt AS INTEGER)
+        FROM read_parquet('{finalize.glob(parts, "variants")}')""")
+    if finalize.has_parts(parts, "quotes"):
+        con.execute(f"""INSERT INTO quotes
+            SELECT CAST(aid AS INTEGER), CAST(quote_id AS VARCHAR), CAST(speaker AS VARCHAR), CAST(text AS VARCHAR),
+                   CAST(cue AS VARCHAR), CAST(how AS VARCHAR), CAST(start_ AS INTEGER), CAST(end_ AS INTEGER)
+            FROM read_parquet('{finalize.glob(parts, "quotes")}', union_by_name = true)""")
+    progress(0.86, "clustering statements")
+    finalize.append_statements(con, first)
+    # shared passages: the new articles against the existing ones of their window
+    progress(0.90, "finding shared passages")
+    lo, hi = con.execute("SELECT MIN(date), MAX(date), COUNT(*) FILTER (WHERE date IS NULL) FROM articles0").fetchall()[0][:2]
+    w = finalize.REUSE_WINDOW_DAYS * 2
+    if lo is not None:
+        cond = f"aid < {int(first)} AND (date IS NULL OR date BETWEEN DATE '{lo}' - {w} AND DATE '{hi}' + {w})"
+    else:
+        cond = f"aid < {int(first)}"
+    n_old = con.execute(f"SELECT COUNT(*) FROM articles WHERE {cond}").fetchall()[0][0]
+    con.execute("DROP TABLE articles0")
+    pool = make_pool(workers)
+    try:
+        res = con.execute(f"SELECT aid, text FROM articles WHERE {cond} ORDER BY aid")
+
+        def tasks():
+            while True:
+                rows = res.fetchmany(BATCH_SIZE)
+                if not rows:
+                    return
+                yield pd.DataFrame(rows, columns=["aid", "text"]), str(parts)
+
+        for _ in ordered_map(pool, _shingle_task, tasks()):
+            pass
+    finally:
+        _close(pool)
+    del n_old
+    finalize.build_reuse(con, parts, workers=workers, progress=progress, append_from=first)

@@ -19,9 +19,9 @@ Progress = Callable[[float, str], None]
 
 #: A per-shingle article count above this marks boilerplate (find_reuse's max_df).
 REUSE_MAX_DF = 50
-#: Candidate reuse pairs are looked for inside windows of this many days (an article is compared
+#: Candidate reuse pairs are looked for inside windows of this many days (about six months) (an article is compared
 #: with the articles of its own window and the next; undated articles with every article).
-REUSE_WINDOW_DAYS = 30
+REUSE_WINDOW_DAYS = 183
 #: Quotes are clustered into same-statement groups in blocks of about this many quotes (whole
 #: days; undated quotes together with the first block).  A corpus with fewer quotes is one block.
 STATEMENT_BLOCK = 150_000
@@ -94,7 +94,8 @@ def finalize(con, parts: Path, *, grouper, resources, problems: pd.DataFrame, me
 
     tm = grouper.to_frame() if grouper is not None else pd.read_parquet(parts / "token_map.parquet")
     con.register("tm_df", tm)
-    con.execute("CREATE OR REPLACE TABLE token_map AS SELECT CAST(norm AS VARCHAR) AS norm, CAST(key AS VARCHAR) AS key FROM tm_df")
+    con.execute("CREATE OR REPLACE TABLE token_map AS SELECT CAST(norm AS VARCHAR) AS norm, CAST(key AS VARCHAR) AS key, "
+                "CAST(count AS BIGINT) AS count FROM tm_df")
     con.unregister("tm_df")
 
     rep = problems.copy()
@@ -132,7 +133,7 @@ def _vocab_and_terms(con, parts: Path) -> None:
         SELECT key, surface, SUM(cnt)::BIGINT AS c FROM read_parquet('{labels}') GROUP BY key, surface""")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE frm AS
         SELECT key, surface, SUM(cnt)::BIGINT AS c FROM read_parquet('{forms}') GROUP BY key, surface""")
-    con.execute(_VOCAB_SQL)
+    con.execute(_VOCAB_SQL.format(target="vocab"))
     con.execute("DROP TABLE lab")
     con.execute("DROP TABLE frm")
     con.execute(f"""CREATE OR REPLACE TABLE terms AS
@@ -144,7 +145,7 @@ def _vocab_and_terms(con, parts: Path) -> None:
 
 # label: the most frequent clean form (ties: alphabetical); forms: the 12 most frequent as JSON
 _VOCAB_SQL = """
-CREATE OR REPLACE TABLE vocab AS
+CREATE OR REPLACE TABLE {target} AS
 WITH lr AS (SELECT key, surface, c, row_number() OVER (PARTITION BY key ORDER BY c DESC, surface) AS r FROM lab),
      fr AS (SELECT key, surface, c, row_number() OVER (PARTITION BY key ORDER BY c DESC, surface) AS r FROM frm),
      lj AS (SELECT key, '[' || string_agg('[' || to_json(surface) || ', ' || c || ']', ', ' ORDER BY r) || ']' AS forms
@@ -159,6 +160,45 @@ LEFT JOIN lj ON lj.key = v.key AND v.n > 1
 LEFT JOIN fj ON fj.key = v.key AND v.n = 1
 ORDER BY v.tid
 """
+
+
+def append_vocab_and_terms(con, parts: Path) -> None:
+    """Appending: the new articles' terms join the vocabulary (new keys get new ids after the
+    existing ones, in first-seen order; existing keys keep their id and label, their totals grow)."""
+    terms, labels, forms = glob(parts, "terms"), glob(parts, "labels"), glob(parts, "forms")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE nt AS
+        SELECT CAST(n AS TINYINT) AS n, key, SUM(cnt)::BIGINT AS total, COUNT(*)::BIGINT AS df,
+               MIN(aid::BIGINT * 4294967296 + ord) AS first
+        FROM read_parquet('{terms}') GROUP BY 1, 2""")
+    con.execute("UPDATE vocab SET total = vocab.total + nt.total, df = vocab.df + nt.df FROM nt "
+                "WHERE vocab.n = nt.n AND vocab.key = nt.key")
+    base = con.execute("SELECT COALESCE(MAX(tid) + 1, 0) FROM vocab").fetchall()[0][0]
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE tv AS
+        SELECT ({int(base)} + row_number() OVER (ORDER BY first) - 1)::INTEGER AS tid, n, key, total, df
+        FROM nt ANTI JOIN vocab USING (n, key)""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE lab AS
+        SELECT key, surface, SUM(cnt)::BIGINT AS c FROM read_parquet('{labels}') GROUP BY key, surface""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE frm AS
+        SELECT key, surface, SUM(cnt)::BIGINT AS c FROM read_parquet('{forms}') GROUP BY key, surface""")
+    con.execute(_VOCAB_SQL.format(target="vocab_new"))
+    con.execute("INSERT INTO vocab SELECT * FROM vocab_new")
+    for t in ("vocab_new", "lab", "frm", "tv", "nt"):
+        con.execute(f"DROP TABLE {t}")
+    con.execute(f"""INSERT INTO terms
+        SELECT CAST(t.aid AS INTEGER) AS aid, v.tid, v.n, CAST(t.cnt AS INTEGER) AS cnt
+        FROM read_parquet('{terms}') t JOIN vocab v ON v.n = CAST(t.n AS TINYINT) AND v.key = t.key
+        ORDER BY aid, tid""")
+
+
+def append_outlet_terms(con, first_aid: int) -> None:
+    """Add the per-outlet totals of the articles from ``first_aid`` on (not a full regrouping)."""
+    con.execute(f"""CREATE OR REPLACE TABLE outlet_terms AS
+        SELECT outlet, n, tid, CAST(SUM(count) AS BIGINT) AS count, CAST(SUM(articles) AS BIGINT) AS articles FROM (
+            SELECT * FROM outlet_terms
+            UNION ALL
+            SELECT a.outlet, t.n, t.tid, SUM(t.cnt) AS count, COUNT(*) AS articles
+            FROM terms t JOIN articles a USING (aid) WHERE t.aid >= {int(first_aid)} GROUP BY a.outlet, t.n, t.tid)
+        GROUP BY outlet, n, tid ORDER BY outlet, n, count DESC""")
 
 
 def build_outlet_terms(con) -> None:
@@ -242,6 +282,45 @@ def build_statements(con) -> None:
     con.unregister("st_df")
 
 
+def append_statements(con, first: int, days: int = 3) -> None:
+    """Appending: cluster the new quotes with the existing quotes of their days (± ``days``).
+    A cluster holding an existing statement joins it; others get new statement ids."""
+    from core.analysis.quotes import same_statements
+
+    rng = con.execute(f"SELECT MIN(a.date), MAX(a.date) FROM quotes q JOIN articles a USING (aid) "
+                      f"WHERE q.aid >= {int(first)}").fetchall()[0]
+    if con.execute(f"SELECT COUNT(*) FROM quotes WHERE aid >= {int(first)}").fetchall()[0][0] == 0:
+        return
+    cond = f"q.aid >= {int(first)}"
+    if rng[0] is not None:
+        cond += f" OR a.date BETWEEN DATE '{rng[0]}' - {days} AND DATE '{rng[1]}' + {days}"
+    q = con.execute(f"SELECT q.aid, a.outlet, a.date, q.quote_id, q.speaker, q.text FROM quotes q JOIN articles a "
+                    f"USING (aid) WHERE {cond} ORDER BY q.aid, CAST(q.quote_id AS INTEGER)").df()
+    q["quote_id"] = q["quote_id"].astype(int)
+    st = same_statements(q)
+    if st.empty:
+        return
+    old = con.execute("SELECT aid, CAST(quote_id AS INTEGER), statement_id FROM statements").fetchall()
+    old_id = {(a, qi): s for a, qi, s in old}
+    next_id = max((s for *_, s in old), default=-1) + 1
+    rows = []
+    for _sid, grp in st.groupby("statement_id", sort=True):
+        keys = list(zip(grp["aid"].tolist(), grp["quote_id"].astype(int).tolist()))
+        if all(a < first for a, _ in keys):
+            continue
+        known = sorted({old_id[k] for k in keys if k in old_id})
+        sid = known[0] if known else next_id
+        if not known:
+            next_id += 1
+        speaker = grp["speaker"].iloc[0]
+        rows += [(sid, a, str(qi), speaker) for a, qi in keys if (a, qi) not in old_id]
+    if rows:
+        con.register("st_new", pd.DataFrame(rows, columns=["statement_id", "aid", "quote_id", "speaker"]))
+        con.execute("INSERT INTO statements SELECT CAST(statement_id AS INTEGER), CAST(aid AS INTEGER), "
+                    "CAST(quote_id AS VARCHAR), CAST(speaker AS VARCHAR) FROM st_new")
+        con.unregister("st_new")
+
+
 # -- shared passages ----------------------------------------------------------------------------------
 
 def empty_reuse(con) -> None:
@@ -253,7 +332,7 @@ def empty_reuse(con) -> None:
 
 
 def reuse_candidates(con, parts: Path, *, max_df: int = REUSE_MAX_DF, min_shared: int = 3, threshold: float = 0.2,
-                     min_words: int = 12, k: int = 7, window: int = REUSE_WINDOW_DAYS) -> None:
+                     min_words: int = 12, k: int = 7, window: int = REUSE_WINDOW_DAYS, min_b: int = 0) -> None:
     """``reuse_cand`` (a, b, shared, containment_a, containment_b, containment) and
     ``reuse_frequent`` (h): the exact inverted index of shingles, in SQL.
 
@@ -292,13 +371,19 @@ def reuse_candidates(con, parts: Path, *, max_df: int = REUSE_MAX_DF, min_shared
                c.shared / greatest(kb.shingles, 1) AS containment_b,
                greatest(c.shared / greatest(ka.shingles, 1), c.shared / greatest(kb.shingles, 1)) AS containment
         FROM c JOIN article_keys ka ON ka.aid = c.a JOIN article_keys kb ON kb.aid = c.b
-        WHERE greatest(c.shared / greatest(ka.shingles, 1), c.shared / greatest(kb.shingles, 1)) >= {float(threshold)}
-           OR c.shared >= {int(need_len)}
+        WHERE (greatest(c.shared / greatest(ka.shingles, 1), c.shared / greatest(kb.shingles, 1)) >= {float(threshold)}
+               OR c.shared >= {int(need_len)}) AND c.b >= {int(min_b)}
         ORDER BY c.a, c.b""")
     con.execute("DROP TABLE shc")
 
 
 _FREQUENT: np.ndarray = np.empty(0, np.uint64)
+
+
+def _frequent() -> np.ndarray:
+    from core.index.build import _STATE
+
+    return _STATE.get("frequent", _FREQUENT)
 
 
 def _align_chunk(task):
@@ -316,45 +401,47 @@ def _align_chunk(task):
 
     out = []
     for a, b, s, ca, cb, cm in pairs:
-        got = align_pair(side(a), side(b), s, ca, cb, cm, _FREQUENT, k)
+        got = align_pair(side(a), side(b), s, ca, cb, cm, _frequent(), k)
         if got is not None:
             out.append(got)
     return out
 
 
 def build_reuse(con, parts: Path, workers: int = 1, progress: Progress | None = None, k: int = 7,
-                chunk: int = 400) -> None:
+                chunk: int = 400, append_from: int | None = None) -> None:
     """``reuse_pairs`` and ``reuse_passages`` (see :mod:`core.analysis.reuse`), streamed: candidate
     pairs from SQL, aligned in chunks by the worker pool."""
     global _FREQUENT
     from core.analysis.reuse import PAIR_COLUMNS, PASSAGE_COLUMNS
 
-    empty_reuse(con)
+    if append_from is None:
+        empty_reuse(con)
     if not has_parts(parts, "shingles"):
         return
-    reuse_candidates(con, parts, k=k)
+    reuse_candidates(con, parts, k=k, min_b=append_from or 0)
     _FREQUENT = np.sort(con.execute("SELECT h FROM reuse_frequent").fetchnumpy()["h"].astype(np.int64).view(np.uint64))
     total = con.execute("SELECT COUNT(*) FROM reuse_cand").fetchall()[0][0]
     if not total:
+        con.execute("DROP TABLE reuse_cand")
         return
 
+    cand = con.execute("SELECT a, b, shared, containment_a, containment_b, containment FROM reuse_cand "
+                       "ORDER BY a, b").fetchall()
+    con.execute("DROP TABLE reuse_cand")
+
     def tasks():
-        cur = con.cursor()
-        res = cur.execute("SELECT a, b, shared, containment_a, containment_b, containment FROM reuse_cand ORDER BY a, b")
-        while True:
-            rows = res.fetchmany(chunk)
-            if not rows:
-                break
+        for i in range(0, len(cand), chunk):
+            rows = cand[i:i + chunk]
             ids = sorted({r[0] for r in rows} | {r[1] for r in rows})
-            arts = {aid: (o, d, t) for aid, o, d, t in con.cursor().execute(
+            arts = {aid: (o, d, t) for aid, o, d, t in con.execute(
                 "SELECT aid, outlet, date, text FROM articles WHERE aid IN (SELECT UNNEST($ids))",
                 {"ids": ids}).fetchall()}
             yield [tuple(r) for r in rows], arts, k
 
     from core.index.build import make_pool, ordered_map
 
-    pool = make_pool(workers)   # forked now, so the workers hold _FREQUENT
-    pid = 0
+    pool = make_pool(workers, {"frequent": _FREQUENT})
+    pid = con.execute("SELECT COALESCE(MAX(passage_id) + 1, 0) FROM reuse_passages").fetchall()[0][0]
     done = 0
     pair_rows, passage_rows = [], []
     for result in ordered_map(pool, _align_chunk, tasks()):
@@ -383,7 +470,6 @@ def build_reuse(con, parts: Path, workers: int = 1, progress: Progress | None = 
     con.register("s_df", passages)
     con.execute("INSERT INTO reuse_passages SELECT * FROM s_df")
     con.unregister("s_df")
-    con.execute("DROP TABLE reuse_cand")
 
 
 def now_iso() -> str:

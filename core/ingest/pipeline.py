@@ -37,9 +37,9 @@ class Assembler:
     sidecars: dict[str, Sidecar] = field(default_factory=dict)   # scope → sidecar ("*" = explicit)
     articles: list[Article] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    _urls: dict[str, Article] = field(default_factory=dict)
-    _texts: dict[bytes, Article] = field(default_factory=dict)
-    _ids: dict[str, Article] = field(default_factory=dict)
+    _urls: dict[str, "Kept"] = field(default_factory=dict)
+    _texts: dict[bytes, "Kept"] = field(default_factory=dict)
+    _ids: dict[str, "Kept"] = field(default_factory=dict)
 
     def add(self, raw: RawRecord) -> Article | None:
         """Turn one record into an article (or a Problem); returns the article kept, if any."""
@@ -93,9 +93,10 @@ class Assembler:
             self.problems.append(Problem(*where, "duplicate-text",
                                          f"same text as article '{kept.id}' ({_place(kept)}); the first is kept"))
             return True
+        kept = Kept(art.id, art.source_file, art.source_row)
         if url_key:
-            self._urls[url_key] = art
-        self._texts[text_key] = art
+            self._urls[url_key] = kept
+        self._texts[text_key] = kept
         return False
 
     def _unique_id(self, art: Article, where: tuple) -> None:
@@ -107,7 +108,25 @@ class Assembler:
             self.problems.append(Problem(*where, "duplicate-id", f"id '{art.id}' is already used by {_place(first)}; "
                                                                   f"this article is loaded as '{new_id}'"))
             art.id = new_id
-        self._ids[art.id] = art
+        self._ids[art.id] = Kept(art.id, art.source_file, art.source_row)
+
+    def remember(self, id: str, source_file: str, source_row: int | None, url_key: str, text_key: bytes) -> None:
+        """Know an article already in the index (appending checks duplicates against it)."""
+        kept = Kept(id, source_file, source_row)
+        if url_key:
+            self._urls.setdefault(url_key, kept)
+        if text_key:
+            self._texts.setdefault(bytes(text_key), kept)
+        self._ids.setdefault(id, kept)
+
+
+class Kept:
+    """What duplicate detection remembers of a kept article (not its text)."""
+
+    __slots__ = ("id", "source_file", "source_row")
+
+    def __init__(self, id: str, source_file: str, source_row: int | None):
+        self.id, self.source_file, self.source_row = id, source_file, source_row
 
 
 @dataclass
