@@ -155,12 +155,14 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
         "words": pd.DataFrame({"aid": aids.astype("int32"), "words": np.array(w_words, dtype="int32"),
                                "shingles": np.array(w_sh, dtype="int32")}),
         "terms": pd.DataFrame({"aid": np.array(t_aid, dtype="int32"), "n": np.array(t_n, dtype="int8"),
-                               "key": t_key, "cnt": np.array(t_cnt, dtype="int32"),
+                               "key": pd.Series(t_key, dtype="str"), "cnt": np.array(t_cnt, dtype="int32"),
                                "ord": np.array(t_ord, dtype="int32")}),
-        "mentions": pd.DataFrame(m_rows, columns=PART_COLUMNS["mentions"]).astype({"aid": "int32", "cnt": "int32"}),
-        "variants": pd.DataFrame(v_rows, columns=PART_COLUMNS["variants"]).astype({"aid": "int32", "cnt": "int32"}),
-        "labels": labeler.to_frame().rename(columns={"count": "cnt"}).astype({"cnt": "int64"}),
-        "forms": word_forms.to_frame().rename(columns={"count": "cnt"}).astype({"cnt": "int64"}),
+        "mentions": pd.DataFrame(m_rows, columns=PART_COLUMNS["mentions"]).astype(
+            {"aid": "int32", "entity": "str", "cnt": "int32"}),
+        "variants": pd.DataFrame(v_rows, columns=PART_COLUMNS["variants"]).astype(
+            {"aid": "int32", "grp": "str", "variant": "str", "cnt": "int32"}),
+        "labels": labeler.to_frame().rename(columns={"count": "cnt"}).astype({"key": "str", "surface": "str", "cnt": "int64"}),
+        "forms": word_forms.to_frame().rename(columns={"count": "cnt"}).astype({"key": "str", "surface": "str", "cnt": "int64"}),
         "shingles": pd.DataFrame({
             "aid": np.concatenate(sh_aid) if sh_aid else np.empty(0, np.int32),
             "h": np.concatenate(sh_h) if sh_h else np.empty(0, np.int64)}),
@@ -172,9 +174,9 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
         q = q.rename(columns={"start": "start_", "end": "end_"})
         out["quotes"] = pd.DataFrame({
             "aid": pd.array(q["aid"], dtype="int32"), "quote_id": q["quote_id"].astype(str),
-            "speaker": q["speaker"].astype(object), "text": q["text"].astype(object), "cue": q["cue"].astype(object),
-            "how": q["how"].astype(object), "start_": pd.array(q["start_"], dtype="int32"),
+            "speaker": q["speaker"].astype("str"), "text": q["text"].astype("str"), "cue": q["cue"].astype("str"),
+            "how": q["how"].astype("str"), "start_": pd.array(q["start_"], dtype="int32"),
             "end_": pd.array(q["end_"], dtype="int32")}, columns=PART_COLUMNS["quotes"])
     else:
-        out["quotes"] = pd.DataFrame({c: pd.Series(dtype="object") for c in PART_COLUMNS["quotes"]})
+        out["quotes"] = pd.DataFrame({c: pd.Series(dtype="str") for c in PART_COLUMNS["quotes"]})
     return out

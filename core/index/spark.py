@@ -29,7 +29,8 @@ Choices:
   same files).  The task returns only a row count.  Spark's own writer was not used: mapInPandas
   has one output schema, so the eight part tables would need eight counting passes or a long
   union schema split afterwards (and Spark's writer adds its own file names and ``_SUCCESS``).
-  Every part has exactly the columns of :data:`core.index.batches.PART_COLUMNS`.
+  Every part has exactly the columns of :data:`core.index.batches.PART_COLUMNS`; text columns with
+  no value in a batch are written as strings, not NULL-typed (see :func:`_typed`).
 
 Local mode (the default, and what the tests run): ``local[workers or 2]``, driver memory 2g, Arrow
 on, UI off, Spark's local and warehouse dirs under the build's work dir.
