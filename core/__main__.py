@@ -163,7 +163,7 @@ def _warn_stale(db) -> None:
     st = index_status(db)
     if st["stale"]:
         print(f"note: a full rebuild would change the counts ({st['stale_reason']}; "
-              f"{st['appended']} articles appended, {st['drift']:.1%} of their words unknown to the grouping): "
+              f"{st['appended']} articles appended since the build): "
               f"python -m core build … --db {db}", file=sys.stderr)
 
 

@@ -109,8 +109,11 @@ def index_status(db_path: str | Path, resources=None) -> dict:
            "articles": 0, "built": "", "stale": False, "stale_reason": "", "appended": 0, "drift": 0.0}
     try:
         con = duckdb.connect(str(p), read_only=True)
-    except duckdb.Error as exc:
-        return {**out, "stale": True, "stale_reason": f"cannot be opened: {exc}"}
+    except duckdb.Error:
+        try:   # already open read-write in this process (the app's own handle)
+            con = duckdb.connect(str(p))
+        except duckdb.Error as exc:
+            return {**out, "stale": True, "stale_reason": f"cannot be opened: {exc}"}
     try:
         meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
     except duckdb.Error:

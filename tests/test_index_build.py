@@ -1,0 +1,128 @@
+"""The streaming build (core.index.build): the pool gives the same index as one process, the old
+index survives a failed build, appending grows an index without re-reading it, and the
+pool reads its input only as fast as it consumes it."""
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from core.index import build as B
+from core.index.cache import cache_key, index_status
+from core.index.handle import Corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+EXCERPT = ROOT / "tests" / "data" / "ant_excerpt.jsonl"
+PART1 = ROOT / "tests" / "data" / "split" / "part1.jsonl"   # the excerpt's first 300 lines
+PART2 = ROOT / "tests" / "data" / "split" / "part2.jsonl"   # the rest
+
+TABLES = {
+    "articles": "SELECT aid, id, outlet, date, title, words, text, removed FROM articles ORDER BY aid",
+    "vocab": "SELECT tid, n, key, label, forms, total, df FROM vocab ORDER BY tid",
+    "terms": "SELECT aid, tid, cnt FROM terms ORDER BY aid, tid",
+    "mentions": "SELECT aid, entity, type, cnt FROM mentions ORDER BY aid, entity",
+    "quotes": "SELECT aid, quote_id, speaker, text FROM quotes ORDER BY aid, quote_id",
+    "statements": "SELECT * FROM statements ORDER BY statement_id, aid, quote_id",
+    "reuse": "SELECT a, b, shared, containment, passages, longest FROM reuse_pairs ORDER BY a, b",
+    "passages": "SELECT a, b, passage_id, text_a, text_b FROM reuse_passages ORDER BY passage_id",
+}
+
+
+@pytest.fixture(scope="module")
+def one_process(tmp_path_factory):
+    return B.build_index([EXCERPT], tmp_path_factory.mktemp("w1") / "x.duckdb", workers=1)
+
+
+@pytest.fixture(scope="module")
+def two_workers(tmp_path_factory):
+    return B.build_index([EXCERPT], tmp_path_factory.mktemp("w2") / "x.duckdb", workers=2)
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_two_workers_build_the_same_index_as_one_process(one_process, two_workers, table):
+    a, b = one_process.sql(TABLES[table]), two_workers.sql(TABLES[table])
+    assert len(a) > 0
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_the_build_leaves_no_work_files(two_workers):
+    p = Path(two_workers.path)
+    assert p.exists()
+    assert not Path(str(p) + ".parts").exists() and not Path(str(p) + ".building").exists()
+
+
+def test_a_failed_build_keeps_the_previous_index(tmp_path, monkeypatch):
+    db = tmp_path / "x.duckdb"
+    B.build_index([PART1], db, workers=1).con.close()
+
+    def boom(*a, **k):
+        raise RuntimeError("killed while counting")
+
+    monkeypatch.setattr(B.batches, "count_batch", boom)
+    with pytest.raises(RuntimeError):
+        B.build_index([EXCERPT], db, workers=1)
+    c = Corpus.open(db, read_only=True)
+    assert c.rows("SELECT COUNT(*) FROM articles")[0][0] == 287
+    assert not Path(str(db) + ".building").exists()
+
+
+def test_ordered_map_reads_its_input_only_as_fast_as_it_is_consumed():
+    taken = []
+
+    def items():
+        for i in range(1000):
+            taken.append(i)
+            yield i
+
+    out = B.ordered_map(None, lambda x: x * 2, items())
+    assert next(out) == 0 and len(taken) == 1
+    assert list(out)[-1] == 1998
+
+
+@pytest.fixture(scope="module")
+def appended(tmp_path_factory):
+    db = tmp_path_factory.mktemp("ap") / "x.duckdb"
+    B.build_index([PART1], db, workers=1).con.close()
+    first = B.append_index([PART2], db, workers=1)
+    again = B.append_index([PART2], db, workers=1)
+    return Corpus.open(db), first, again
+
+
+def test_appending_adds_the_new_articles_and_finds_duplicates_against_the_old(appended, one_process):
+    c, first, again = appended
+    assert first["added"] == 55 and first["articles"] == 342
+    assert again["added"] == 0 and again["problems"] == 65         # every line of part 2 again
+    n = lambda corpus, q: corpus.rows(q)[0][0]
+    assert n(c, "SELECT COUNT(*) FROM articles") == n(one_process, "SELECT COUNT(*) FROM articles")
+    assert n(c, "SELECT COUNT(*) FROM report WHERE reason LIKE 'duplicate-%'") >= 65
+    # appended articles are numbered after the old ones
+    assert n(c, "SELECT MIN(aid) FROM articles WHERE source_file LIKE '%part2.jsonl'") == 287
+
+
+def test_appending_counts_entities_quotes_and_passages_like_a_full_build(appended, one_process):
+    c = appended[0]
+    for q in ("SELECT SUM(cnt) FROM mentions", "SELECT COUNT(*) FROM quotes", "SELECT COUNT(*) FROM reuse_pairs",
+              "SELECT COUNT(*) FROM statements"):
+        assert c.rows(q)[0][0] == one_process.rows(q)[0][0], q
+    # per-outlet totals follow the appended terms
+    assert c.rows("SELECT SUM(count) FROM outlet_terms")[0][0] == c.rows("SELECT SUM(cnt) FROM terms")[0][0]
+    assert c.rows("SELECT SUM(total) FROM vocab")[0][0] == c.rows("SELECT SUM(cnt) FROM terms")[0][0]
+
+
+def test_the_index_records_how_far_its_grouping_drifted(appended):
+    c, first, _ = appended
+    meta = c.meta()
+    assert meta["appended"] == "55" and 0 < float(meta["drift"]) < 0.05
+    st = index_status(c.path)
+    assert st["articles"] == 342 and st["appended"] == 55
+    assert st["stale"] == (float(meta["drift"]) > B.DRIFT_LIMIT)
+    assert str(PART2) in meta["sources"] and str(PART1) in meta["sources"]
+
+
+def test_the_cache_key_includes_outlets_yaml(tmp_path, monkeypatch):
+    import core.ingest.outlets as outlets
+
+    before = cache_key()
+    copy = tmp_path / "outlets.yaml"
+    copy.write_text(outlets.DEFAULT_PATH.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    monkeypatch.setattr(outlets, "DEFAULT_PATH", copy)
+    assert cache_key() != before
