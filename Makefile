@@ -7,6 +7,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PORT   ?= 8501
+CORPUS ?=
 
 .PHONY: run test setup sysdeps unit bench clean
 
@@ -22,8 +23,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 sysdeps:
 	@bash scripts/sysdeps.sh
 
+# make run CORPUS=PATH opens PATH at start: an index (.duckdb) or a file/folder of articles.
 run: setup
-	$(PY) -m ui.serve --server.port $(PORT)
+	$(if $(CORPUS),MARSAD_CORPUS='$(CORPUS)') $(PY) -m ui.serve --server.port $(PORT)
 
 test: setup sysdeps
 	$(PY) -m pytest
@@ -33,6 +35,9 @@ unit: setup
 
 bench: setup
 	$(PY) scripts/bench.py
+
+bench-quick: setup
+	$(PY) scripts/bench.py --sizes 10k
 
 clean:
 	rm -rf .cache var/cache .pytest_cache test-artifacts

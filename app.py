@@ -14,6 +14,10 @@ if "corpus" not in st.session_state:
     st.session_state["corpus"] = state.current_corpus_name()
 if "_pending_corpus" in st.session_state:  # a page asked to switch corpus (e.g. after an upload)
     st.session_state["corpus"] = st.session_state.pop("_pending_corpus")
+avail = state.corpora()  # built-in corpora, the library folder's, and MARSAD_CORPUS's
+if st.session_state["corpus"] not in avail:  # e.g. a library corpus removed meanwhile
+    st.session_state["corpus"] = state.start_corpus_name(avail)
+    st.session_state["_filter_seeded"] = False
 
 L = state.lang()
 tr = state.translator(L)
@@ -24,13 +28,14 @@ if L == "ar":
 st.sidebar.markdown(f"### {tr('app.title')} · {tr('app.tagline')}")
 st.sidebar.radio(tr("side.lang"), ["ar", "en"], key="lang", horizontal=True,
                  format_func=lambda v: "العربية" if v == "ar" else "English")
-avail = state.corpora()
 st.sidebar.selectbox(tr("side.corpus"), list(avail), key="corpus",
-                     format_func=lambda n: avail[n]["ar" if L == "ar" else "en"],
+                     format_func=lambda n: state.corpus_label(n, avail[n], L),
                      on_change=lambda: st.session_state.update(_filter_seeded=False))
 
-corpus = state.get_corpus(st.session_state["corpus"])
+corpus = state.get_corpus(st.session_state["corpus"])  # built first, so its status below is the new one
+state.sidebar_stale_warning(st.session_state["corpus"], L)
 st.session_state["filter"] = state.sidebar_filter(corpus)
+state.sidebar_library(st.session_state["corpus"], L)  # every corpus, with its size, date and staleness
 
 # Page files end in "_page" on purpose: Streamlit still wraps an app that has a pages/ folder in
 # its old multipage mode for the first run, which would run pages/<url>.py directly (without this

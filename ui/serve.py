@@ -5,17 +5,40 @@ old multipage mode; a shared deep link (``/keywords?outlet=…``) opened on a fr
 shows a "Page not found" dialog over the right page. ``app.py`` declares every page with
 ``st.navigation``, so that old mode is switched off here before the server starts.
 ``streamlit run app.py`` works too, with that one-time dialog.
+
+``MARSAD_CORPUS=PATH`` (``make run CORPUS=PATH``) opens that corpus at start: an index file
+(``.duckdb``, built by ``python -m core build PATH --db X.duckdb``) or source files (a file or a
+folder of articles, built into the cache on first open). The path is checked here and made
+absolute, so the app finds it whatever its working directory.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+
+
+def check_start_corpus(environ=os.environ) -> str | None:
+    """Make ``MARSAD_CORPUS`` absolute; an error message when it names nothing."""
+    raw = environ.get("MARSAD_CORPUS", "").strip()
+    if not raw:
+        environ.pop("MARSAD_CORPUS", None)
+        return None
+    path = Path(raw).expanduser()
+    if not path.exists():
+        return f"MARSAD_CORPUS: {raw} does not exist (give an index .duckdb file, or a file or folder of articles)"
+    environ["MARSAD_CORPUS"] = str(path.resolve())
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
+    problem = check_start_corpus()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     PagesManager.uses_pages_directory = False
     app = str(Path(__file__).resolve().parent.parent / "app.py")
     args = ["run", app, *(sys.argv[1:] if argv is None else argv)]

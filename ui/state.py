@@ -17,75 +17,206 @@ import streamlit as st
 
 from core.export import csv_bytes, csv_name
 from core.filter import Filter
+from core import library
 from core.i18n import STRINGS, t
 from core.model import UNKNOWN
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = Path(os.environ.get("MARSAD_CACHE", ROOT / ".cache" / "corpora"))
 VAR_DIR = Path(os.environ.get("MARSAD_VAR", ROOT / "var"))
-UPLOAD_DIR = VAR_DIR / "uploads"
+UPLOAD_DIR = VAR_DIR / "uploads"  # the old global pool: still offered (read-only) when it has files
 UPLOAD_MAPPING = VAR_DIR / "uploads_mapping.json"
-MAPPING_FIELDS = ("text", "title", "outlet", "date", "url")
+MAPPING_FIELDS = library.MAPPING_FIELDS
 ANT_FULL = ROOT.parent / "shared" / "data" / "ant_multisource" / "ant_multisource_v2.1.jsonl.gz"
 ANT_SAMPLE = ROOT.parent / "shared" / "data" / "ant_multisource" / "ant_multisource_v2.1.sample1000.jsonl"
+#: Built-in corpus keys: a library corpus cannot take one of these names.
+RESERVED = ("sample", "extra", "ant1000", "ant", "uploads")
 
 FILTER_KEYS = ("f_dates", "f_outlets", "f_query", "f_undated")
 
 
+# -- the corpora -------------------------------------------------------------------------------
+def library_dir() -> Path:
+    """The library folder: ``MARSAD_LIBRARY``, else ``<MARSAD_VAR>/library`` (``var/library/``)."""
+    return Path(os.environ.get("MARSAD_LIBRARY") or VAR_DIR / "library")
+
+
+def library_names() -> list[str]:
+    return library.names(library_dir(), RESERVED)
+
+
+def _start_entry(taken: dict) -> tuple[str, dict] | None:
+    """The corpus ``MARSAD_CORPUS`` names (``make run CORPUS=PATH``): an index file or sources."""
+    raw = os.environ.get("MARSAD_CORPUS", "").strip()
+    if not raw:
+        return None
+    path = Path(raw).expanduser()
+    if not path.is_absolute():
+        path = (ROOT / path) if not path.exists() else path.resolve()
+    if not path.exists():
+        return None
+    lib = library_dir()
+    if library.is_index_file(path) and path.parent.resolve() == lib.resolve():
+        name = path.name[: -len(library.INDEX_EXT)]
+        if name in taken:
+            return name, taken[name]
+    index = library.is_index_file(path)
+    stem = path.name[: -len(library.INDEX_EXT)] if path.name.lower().endswith(library.INDEX_EXT) else path.name
+    if path.is_file() and not index:  # "ant_excerpt.jsonl.gz" → "ant_excerpt"
+        stem = stem.split(".")[0] or stem
+    key = stem if library.is_valid_name(stem) else library.safe_file_name(stem)
+    base, i = key, 1
+    while key in taken:
+        i += 1
+        key = f"{base}-{i}"
+    shown = key if key == stem else f"{key} ({path.name})"
+    label = {"ar": shown, "en": shown, "start": True}
+    if index:
+        return key, {**label, "kind": "index", "db": path, "library": False}
+    return key, {**label, "kind": "sources", "sources": [path]}
+
+
 def corpora() -> dict[str, dict]:
-    """The corpora the sidebar offers: name → {label_ar, label_en, sources}."""
+    """The corpora the sidebar offers: key → {ar, en, kind ("sources" | "index"), sources | db, library}.
+
+    Built-in ones (the sample, the ANT excerpt/sample/full when present), every corpus of the
+    library folder, and the one ``MARSAD_CORPUS`` names."""
     found = {
-        "sample": {"ar": "العينة (5 مقالات)", "en": "Sample (5 articles)", "sources": [ROOT / "data" / "sample"]},
+        "sample": {"ar": "العينة (5 مقالات)", "en": "Sample (5 articles)", "kind": "sources",
+                   "sources": [ROOT / "data" / "sample"]},
     }
     extra = os.environ.get("MARSAD_EXTRA_CORPUS")
     if extra and Path(extra).exists():
-        found["extra"] = {"ar": f"مدونة: {Path(extra).name}", "en": f"Corpus: {Path(extra).name}", "sources": [Path(extra)]}
+        found["extra"] = {"ar": f"مدونة: {Path(extra).name}", "en": f"Corpus: {Path(extra).name}", "kind": "sources",
+                          "sources": [Path(extra)]}
     if ANT_SAMPLE.exists():
-        found["ant1000"] = {"ar": "ANT متعدد المصادر (1000)", "en": "ANT multi-source (1,000)", "sources": [ANT_SAMPLE]}
+        found["ant1000"] = {"ar": "ANT متعدد المصادر (1000)", "en": "ANT multi-source (1,000)", "kind": "sources",
+                            "sources": [ANT_SAMPLE]}
     if ANT_FULL.exists():
-        found["ant"] = {"ar": "ANT متعدد المصادر (31 ألفًا)", "en": "ANT multi-source (31k)", "sources": [ANT_FULL]}
+        found["ant"] = {"ar": "ANT متعدد المصادر (31 ألفًا)", "en": "ANT multi-source (31k)", "kind": "sources",
+                        "sources": [ANT_FULL]}
     if UPLOAD_DIR.exists() and any(p.is_file() for p in UPLOAD_DIR.rglob("*")):
-        found["uploads"] = {"ar": "المرفوعات", "en": "Uploads", "sources": [UPLOAD_DIR], "mapping": upload_mapping()}
+        found["uploads"] = {"ar": "المرفوعات (المجمّع القديم)", "en": "Uploads (old pool)", "kind": "sources",
+                            "sources": [UPLOAD_DIR]}
+    lib = library_dir()
+    for name in library.names(lib, RESERVED):
+        found[name] = {"ar": name, "en": name, "kind": "index", "db": library.index_path(lib, name), "library": True}
+    start = _start_entry(found)
+    if start:
+        key, info = start
+        found[key] = {**info, "start": True}
     return found
 
 
-def upload_mapping() -> dict[str, str]:
-    """The analyst's column names for uploaded tables (blank fields are recognised automatically)."""
+def start_corpus_name(avail: dict | None = None) -> str:
+    """The corpus selected when no URL names one: ``MARSAD_CORPUS``'s, else the sample."""
+    avail = corpora() if avail is None else avail
+    return next((k for k, v in avail.items() if v.get("start")), "sample")
+
+
+def current_corpus_name() -> str:
+    avail = corpora()
+    name = st.session_state.get("corpus") or st.query_params.get("corpus") or start_corpus_name(avail)
+    return name if name in avail else start_corpus_name(avail)
+
+
+def is_library(name: str) -> bool:
+    return bool(corpora().get(name, {}).get("library"))
+
+
+# -- per-corpus files: column mapping, corrections ----------------------------------------------
+def _mapping_file(name: str) -> Path:
+    return VAR_DIR / "mappings" / f"{library.safe_file_name(name)}.json"
+
+
+def mapping_editable(name: str) -> bool:
+    """A column mapping needs sources to re-read: library corpora and corpora built from sources."""
+    info = corpora().get(name, {})
+    return info.get("kind") == "sources" or bool(info.get("library"))
+
+
+def corpus_mapping(name: str) -> dict[str, str]:
+    """The analyst's column names for this corpus's tables (blank fields are recognised automatically)."""
     import json
 
-    try:
-        data = json.loads(UPLOAD_MAPPING.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {k: str(v).strip() for k, v in data.items() if k in MAPPING_FIELDS and str(v).strip()}
+    if is_library(name):
+        return library.mapping(library_dir(), name)
+    for path in (_mapping_file(name), UPLOAD_MAPPING if name == "uploads" else None):
+        if path is not None and path.exists():
+            try:
+                return library.clean_mapping(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError):
+                return {}
+    return {}
 
 
-def save_upload_mapping(mapping: dict[str, str]) -> None:
+def save_corpus_mapping(name: str, mapping: dict[str, str]) -> None:
+    """Keep the mapping beside the corpus. A library corpus is rebuilt now (with a progress bar);
+    a corpus built from sources is rebuilt into the cache when next opened (the key includes it)."""
     import json
 
-    UPLOAD_MAPPING.parent.mkdir(parents=True, exist_ok=True)
-    clean = {k: v.strip() for k, v in mapping.items() if k in MAPPING_FIELDS and v and v.strip()}
-    UPLOAD_MAPPING.write_text(json.dumps(clean, ensure_ascii=False, indent=1), encoding="utf-8")
+    if is_library(name):
+        library.save_mapping(library_dir(), name, mapping)
+        rebuild_library_corpus(name)
+    else:
+        library.atomic_write(_mapping_file(name), json.dumps(library.clean_mapping(mapping), ensure_ascii=False,
+                                                             indent=1).encode("utf-8"))
+    reload_corpus()
 
 
 def corrections_file(name: str) -> Path:
+    """Where the analyst's corrections of this corpus are kept (beside it for a library corpus)."""
+    if library.is_valid_name(name, RESERVED) and library.exists(library_dir(), name):
+        return library.corrections_path(library_dir(), name)
     return VAR_DIR / "corrections" / f"{name}.csv"
 
 
-@st.cache_resource(show_spinner=False, max_entries=6)
-def _open_db(db_path: str):
-    """One read handle per built database file, shared by every session (never mutated but by corrections)."""
-    from core.store import Corpus
+# -- read handles ---------------------------------------------------------------------------------
+_OPENED: dict[str, tuple[int, int]] = {}  # db path → (device, inode) of the file the handle opened
 
+
+def _file_id(path: str) -> tuple[int, int] | None:
+    try:
+        s = os.stat(path)
+    except OSError:
+        return None
+    return s.st_dev, s.st_ino
+
+
+def _handle_current(corpus) -> bool:
+    """False once the file was replaced (a rebuild, or ``python -m core build`` over it)."""
+    return _OPENED.get(corpus.path) == _file_id(corpus.path)
+
+
+def _close_handle(corpus) -> None:
+    try:
+        corpus.con.close()
+    except Exception:  # already closed
+        pass
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, validate=_handle_current, on_release=_close_handle)
+def _open_db(db_path: str):
+    """One handle per index file, shared by every session (never mutated but by corrections)."""
+    from core.index.handle import Corpus
+
+    _OPENED[db_path] = _file_id(db_path)
     return Corpus.open(db_path)
 
 
+def release_db(db_path: str | Path) -> None:
+    """Close the shared handle on this file (before it is appended to or rebuilt): DuckDB shares one
+    database per file in a process, so a handle left open would keep serving the old file."""
+    _open_db.clear(str(db_path))
+
+
 _BUILD_LOCK = threading.Lock()  # two sessions opening a new corpus at once build it once
+_LIB_LOCK = threading.Lock()  # library writes (create, append, rebuild) one at a time
 
 
 def _ensure_built(name: str, sources: list[str], mapping: dict | None = None) -> str:
     """Build the index for these sources once, with a progress bar; later runs find the file."""
-    from core.store import cached_db_path
+    from core.index.cache import cached_db_path
 
     db = cached_db_path(sources, CACHE_DIR, name, mapping=mapping)
     if not db.exists():
@@ -95,9 +226,8 @@ def _ensure_built(name: str, sources: list[str], mapping: dict | None = None) ->
     return str(db)
 
 
-def _build(name: str, sources: list[str], mapping: dict | None) -> None:
-    from core.store import open_or_build
-
+def progress_bar():
+    """A progress bar and the ``progress(frac, msg)`` callback the index build reports to."""
     bar = st.progress(0.0, text=tr("side.building"))
 
     def progress(frac, msg):
@@ -105,6 +235,13 @@ def _build(name: str, sources: list[str], mapping: dict | None) -> None:
         label = tr(f"build.{stage}") if f"build.{stage}" in STRINGS else stage
         bar.progress(min(max(float(frac), 0.0), 1.0), text=f"{tr('side.building')} {label} {rest}")
 
+    return bar, progress
+
+
+def _build(name: str, sources: list[str], mapping: dict | None) -> None:
+    from core.index.cache import open_or_build
+
+    bar, progress = progress_bar()
     corpus = open_or_build(sources, CACHE_DIR, name=name, progress=progress, corrections=corrections_file(name),
                            mapping=mapping)
     corpus.con.close()
@@ -112,33 +249,255 @@ def _build(name: str, sources: list[str], mapping: dict | None) -> None:
 
 
 def _apply_saved_corrections(corpus, name: str) -> None:
-    from core.store import load_corrections
+    from core.index.corrections import load_corrections
 
     edits = load_corrections(corrections_file(name))
     if len(edits):
         corpus.correct(edits)
 
 
-def current_corpus_name() -> str:
-    avail = corpora()
-    name = st.session_state.get("corpus") or st.query_params.get("corpus") or "sample"
-    return name if name in avail else "sample"
+def corpus_db(name: str) -> str:
+    """The index file of a corpus (built into the cache first when it is made of sources)."""
+    info = corpora()[name]
+    if info["kind"] == "index":
+        return str(info["db"])
+    return _ensure_built(name, [str(p) for p in info["sources"]], corpus_mapping(name) or None)
 
 
 def get_corpus(name: str | None = None):
     name = name or current_corpus_name()
-    info = corpora()[name]
-    db = _ensure_built(name, [str(p) for p in info["sources"]], info.get("mapping"))
-    corpus = _open_db(db)
-    if not getattr(corpus, "_corrections_applied", False):
+    corpus = _open_db(corpus_db(name))
+    if not corpus.corrections_applied:
         _apply_saved_corrections(corpus, name)
-        corpus._corrections_applied = True
+        corpus.corrections_applied = True
     return corpus
 
 
 def reload_corpus() -> None:
     _open_db.clear()
     st.cache_data.clear()
+    _STATUS.clear()
+
+
+# -- the library: status, uploads, rebuilds -------------------------------------------------------
+_STATUS: dict[tuple, tuple[float, dict]] = {}
+_STATUS_TTL = 60.0
+
+
+def index_status(db_path: str | Path) -> dict:
+    """:func:`core.library.status`, remembered per (file, size, modification time) for a minute."""
+    import time
+
+    p = Path(db_path)
+    try:
+        s = p.stat()
+    except OSError:
+        return {}
+    key = (str(p), s.st_size, s.st_mtime_ns)
+    hit = _STATUS.get(key)
+    if hit and time.monotonic() - hit[0] < _STATUS_TTL:
+        return hit[1]
+    out = library.status(p)
+    _STATUS[key] = (time.monotonic(), out)
+    return out
+
+
+def corpus_status(name: str) -> dict:
+    """The status of a corpus's index ({} when a corpus of sources has not been built yet)."""
+    info = corpora().get(name)
+    if not info:
+        return {}
+    if info["kind"] == "index":
+        return index_status(info["db"])
+    built = sorted(CACHE_DIR.glob(f"{name}-*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True)
+    return index_status(built[0]) if built else {}
+
+
+def count_label(n: int, language: str) -> str:
+    """"المقالات: 1,234" / "1,234 articles"."""
+    return t("lib.count", language).format(n=f"{int(n or 0):,}")
+
+
+def corpus_label(name: str, info: dict, language: str) -> str:
+    """What the corpus selector shows: the name, and for a library corpus its article count."""
+    label = info["ar" if language == "ar" else "en"]
+    if info.get("kind") == "index":
+        stat = index_status(info["db"])
+        if stat:
+            label = f"{label} ({count_label(stat.get('articles', 0), language)})"
+            if stat.get("stale"):
+                label += f" · {t('lib.stale', language)}"
+    return label
+
+
+def library_table(language: str) -> pd.DataFrame:
+    """One row per corpus: name, articles, size (MB), build date, stale, and why."""
+    tr_ = translator(language)
+    rows = []
+    for name, info in corpora().items():
+        stat = corpus_status(name)
+        codes = library.stale_codes(stat.get("stale_reason", "")) if stat.get("stale") else []
+        rows.append({
+            "corpus": info["ar" if language == "ar" else "en"],
+            "articles": int(stat["articles"]) if stat else None,
+            "size_mb": library.size_mb(stat.get("size_bytes", 0)) if stat else None,
+            "built": library.built_label(stat.get("built", "")) if stat else tr_("lib.notbuilt"),
+            "stale": tr_("lib.yes") if stat.get("stale") else (tr_("lib.no") if stat else ""),
+            "stale_reason": "; ".join(tr_(f"lib.stale.{c}") if c != "other" else stat.get("stale_reason", "")
+                                      for c in codes),
+        })
+    out = pd.DataFrame(rows, columns=["corpus", "articles", "size_mb", "built", "stale", "stale_reason"])
+    return out.astype({"articles": "Int64"})
+
+
+LRI, PDI = "\u2066", "\u2069"  # a date or a path inside Arabic text keeps its own left-to-right order
+
+
+def status_parts(stat: dict, language: str, time_of_day: bool = False) -> list[str]:
+    """["المقالات: 5", "3.7 م.ب", "بُني في 2025-01-31", "⚠ قديم"] (plain text; the date isolated left-to-right)."""
+    tr_ = translator(language)
+    parts = [count_label(stat.get("articles", 0), language),
+             f"{library.size_mb(stat.get('size_bytes', 0))} {tr_('lib.mb')}"]
+    if stat.get("built"):
+        built = library.built_label(stat["built"])
+        parts.append(f"{tr_('lib.built')} {LRI}{built if time_of_day else built[:10]}{PDI}")
+    if stat.get("stale"):
+        parts.append(f"⚠ {tr_('lib.stale')}")
+    return parts
+
+
+def _html_line(text: str | list[str], cls: str, language: str, direction: str | None = None) -> str:
+    """One line of escaped text as HTML (no markdown applies inside it), aligned for the interface;
+    a list is shown as parts that each stay on one line."""
+    direction = direction or ("rtl" if language == "ar" else "ltr")
+    align = "left" if direction == "ltr" else "right"
+    if isinstance(text, str):
+        body = html.escape(text).replace("\n", " ")
+    else:
+        body = " · ".join(f'<span style="white-space: nowrap">{html.escape(p)}</span>' for p in text)
+    return f'<div dir="{direction}" class="{cls}" style="text-align: {align}">{body}</div>'
+
+
+def sidebar_stale_warning(name: str, language: str) -> None:
+    """Under the corpus selector, only when the current corpus's index is stale: why."""
+    tr_ = translator(language)
+    stat = corpus_status(name)
+    if not stat.get("stale"):
+        return
+    codes = library.stale_codes(stat.get("stale_reason", ""))
+    known = [tr_(f"lib.stale.{c}") for c in codes if c != "other"]
+    sep = "؛ " if language == "ar" else "; "
+    st.sidebar.warning(tr_("lib.stale.title") + (": " + sep.join(known) if known else ""), icon=":material/warning:")
+    if "other" in codes:  # a reason the index gives in its own words: plain text, never markdown
+        st.sidebar.text(stat.get("stale_reason", ""))
+
+
+def sidebar_library(name: str, language: str) -> None:
+    """The library at the foot of the sidebar: every corpus with its articles, size, build date and
+    whether it is stale (the current one highlighted), and the library folder."""
+    tr_ = translator(language)
+    with st.sidebar.expander(tr_("lib.title")):
+        lines = []
+        for key, info in corpora().items():
+            entry = corpus_status(key)
+            cls = "marsad-lib-entry marsad-lib-current" if key == name else "marsad-lib-entry"
+            lines.append(_html_line(info["ar" if language == "ar" else "en"], cls + " marsad-lib-name", language))
+            lines.append(_html_line(status_parts(entry, language, key == name) if entry else tr_("lib.notbuilt"),
+                                    "marsad-lib-stat", language))
+        st.markdown("".join(lines), unsafe_allow_html=True)
+        st.caption(tr_("lib.help"))
+        st.markdown(_html_line(str(library_dir()), "marsad-lib-path", language, "ltr"), unsafe_allow_html=True)
+
+
+def md_escape(text: str) -> str:
+    """Data inside markdown: HTML-escaped, and every ASCII punctuation mark backslash-escaped, so
+    neither markup nor markdown (emphasis, links, lists, Streamlit's :colour[…] directives) applies."""
+    out = []
+    for ch in str(text).replace("\r", " ").replace("\n", " "):
+        if ch in "<>&\"'":
+            out.append(html.escape(ch))
+        elif ch.isascii() and not ch.isalnum() and ch != " " and ch.isprintable():
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def library_upload(target: str, files: list[tuple[str, bytes]], new: bool) -> dict:
+    """Store uploaded files in a library corpus and index them: a new corpus is built, an existing
+    one is appended to. Returns {"name", "created", "added", "problems", "articles", "files"}.
+
+    Raises :class:`core.library.BadName` (codes of ``validate_name``, or "exists" / "missing")."""
+    lib = library_dir()
+    name = library.validate_name(target, RESERVED)
+    with _LIB_LOCK:
+        present = library.exists(lib, name)
+        if new and present:
+            raise library.BadName("exists", name)
+        if not new and not present:
+            raise library.BadName("missing", name)
+        saved = [library.store_upload(lib, name, fn, data) for fn, data in files]
+        bar, progress = progress_bar()
+        try:
+            if new:
+                res = _build_library(name, [library.sources_dir(lib, name)], progress)
+            else:
+                from core.index.build import append_index
+
+                db = library.index_path(lib, name)
+                release_db(db)
+                res = append_index([str(p) for p in saved], db, mapping=library.mapping(lib, name) or None,
+                                   progress=progress)
+        except BaseException:
+            for p in saved:  # nothing half-added: the files go with the failed build
+                p.unlink(missing_ok=True)
+            raise
+        finally:
+            bar.empty()
+    reload_corpus()
+    return {"name": name, "created": new, "added": int(res.get("added", 0)), "problems": int(res.get("problems", 0)),
+            "articles": int(res.get("articles", 0)), "files": [p.name for p in saved]}
+
+
+def _build_library(name: str, sources: list[Path], progress) -> dict:
+    """(Re)build a library corpus's index from ``sources`` with its mapping and corrections."""
+    from core.index.build import build_index
+
+    lib = library_dir()
+    db = library.index_path(lib, name)
+    if not library.settings_path(lib, name).exists():
+        library.save_settings(lib, name, mapping={})
+    release_db(db)
+    corpus = build_index([str(s) for s in sources], db, mapping=library.mapping(lib, name) or None,
+                         corrections=library.corrections_path(lib, name), progress=progress)
+    try:
+        articles = int(corpus.rows("SELECT COUNT(*) FROM articles")[0][0])
+        problems = int(corpus.rows("SELECT COUNT(*) FROM report")[0][0])
+    finally:
+        corpus.con.close()
+    return {"added": articles, "problems": problems, "articles": articles}
+
+
+def rebuild_library_corpus(name: str) -> dict:
+    """Rebuild a library corpus from its sources (after a mapping change, or when it is stale)."""
+    import json
+
+    lib = library_dir()
+    try:
+        meta_sources = json.loads(get_corpus(name).meta().get("sources") or "[]")
+    except (ValueError, TypeError):
+        meta_sources = []
+    sources = library.rebuild_sources(lib, name, meta_sources)
+    if not sources:
+        raise FileNotFoundError(tr("lib.rebuild.nosources"))
+    with _LIB_LOCK:
+        bar, progress = progress_bar()
+        try:
+            res = _build_library(name, sources, progress)
+        finally:
+            bar.empty()
+    reload_corpus()
+    return res
 
 
 def lang() -> str:
@@ -296,6 +655,10 @@ CSS = """
 <style>
 .marsad-rtl { direction: rtl; text-align: right; unicode-bidi: plaintext; line-height: 1.9; }
 html[lang="ar"] [data-testid="stMarkdownContainer"] p, .marsad-ar [data-testid="stMarkdownContainer"] { direction: rtl; text-align: right; }
+.marsad-lib-name { font-weight: 600; margin-top: 0.45rem; }
+.marsad-lib-current { color: #0f6e6e; }
+.marsad-lib-stat { font-size: 0.8rem; color: #666; }
+.marsad-lib-path { font-size: 0.75rem; color: #777; text-align: left; word-break: break-all; overflow-wrap: anywhere; white-space: normal; }
 mark.marsad-hit { background: #ffe08a; padding: 0 2px; border-radius: 3px; }
 .marsad-kwic { width: 100%; border-collapse: collapse; font-size: 0.95rem; }
 .marsad-kwic td { padding: 2px 6px; border-bottom: 1px solid #eee; white-space: nowrap; }

@@ -16,3 +16,28 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(autouse=True)
 def _run_from_project_root(monkeypatch):
     monkeypatch.chdir(ROOT)
+
+
+@pytest.fixture
+def library_dir(tmp_path, monkeypatch):
+    """An empty corpus library (MARSAD_LIBRARY) for one test; the app's handles are released after it."""
+    lib = tmp_path / "library"
+    lib.mkdir()
+    monkeypatch.setenv("MARSAD_LIBRARY", str(lib))
+    monkeypatch.delenv("MARSAD_CORPUS", raising=False)
+    yield lib
+    from ui import state
+
+    state.reload_corpus()
+
+
+@pytest.fixture
+def sample_index(tmp_path):
+    """The five sample articles indexed into a .duckdb file (what `python -m core build` writes)."""
+    from core.index.build import build_index
+
+    def make(path):
+        build_index([ROOT / "data" / "sample"], path, workers=1).con.close()
+        return path
+
+    return make

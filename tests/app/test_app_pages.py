@@ -7,7 +7,8 @@ from streamlit.testing.v1 import AppTest
 
 pytestmark = pytest.mark.app
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
 PAGES = ["overview", "keywords", "topics", "entities", "compare", "reuse", "articles", "data"]
 
 
@@ -199,29 +200,168 @@ def test_articles_and_data_pages_follow_the_filter():
     at = open_page("articles", lang="en", outlets=["قاسيون", "شينخوا"])
     assert len(at.selectbox(key="ar_pick").options) == 2
     at = open_page("data", lang="en", outlets=["قاسيون"])
-    editor = at.dataframe[-1].value  # the corrections editor lists the filtered articles
+    editor = corrections_editor(at)  # the corrections editor lists the filtered articles
     assert list(editor["id"]) == ["000_058533779b74fd40"]
 
 
-def test_uploaded_table_with_its_own_column_names_loads_through_the_mapping():
+EXPORT_CSV = ("body_ar,site,published_on\n"
+              "\"قال لافروف إن موسكو مستعدة للحوار مع واشنطن بشأن سوريا\",RT Arabic,2018-03-15\n"
+              "\"أكد بومبيو أن واشنطن تريد تحسين العلاقات مع موسكو\",RT Arabic,2019-05-14\n").encode("utf-8")
+ARTICLE = "موسكو - قال وزير الخارجية الروسي سيرغي لافروف اليوم إن بلاده مستعدة للحوار مع واشنطن بشأن سوريا.\n"
+
+
+def start_app(lang: str = "en", query: dict | None = None) -> AppTest:
+    """A fresh session with nothing chosen yet (the corpus comes from the URL or MARSAD_CORPUS)."""
+    at = AppTest.from_file(APP, default_timeout=240)
+    at.session_state["lang"] = lang
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def corrections_editor(at: AppTest):
+    return next(df.value for df in at.main.dataframe if "outlet_source" in df.value.columns)
+
+
+def library_row(at: AppTest, label: str):
+    """The Data page's library table row of one corpus (the page is opened if need be)."""
+    if not any("stale" in df.value.columns for df in at.main.dataframe):
+        at.switch_page("pages/data_page.py").run()
+        assert not at.exception, at.exception
+    table = next(df.value for df in at.main.dataframe if "stale" in df.value.columns)
+    return table[table["corpus"] == label].iloc[0]
+
+
+def sidebar_html(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.sidebar.markdown)
+
+
+def test_uploaded_table_with_its_own_column_names_loads_through_the_mapping(library_dir):
     from ui import state
 
-    state.UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
-    (state.UPLOAD_DIR / "export.csv").write_text(
-        "body_ar,site,published_on\n"
-        "\"قال لافروف إن موسكو مستعدة للحوار مع واشنطن بشأن سوريا\",RT Arabic,2018-03-15\n"
-        "\"أكد بومبيو أن واشنطن تريد تحسين العلاقات مع موسكو\",RT Arabic,2019-05-14\n",
-        encoding="utf-8")
-    try:
-        at = open_page("data", lang="en", corpus="uploads")
-        report = next(df.value for df in at.dataframe if "reason" in df.value.columns)
-        assert "no-text-column" in set(report["reason"])  # body_ar is not a usual name
-        for field, column in (("text", "body_ar"), ("outlet", "site"), ("date", "published_on")):
-            at.text_input(key=f"da_map_{field}").set_value(column)
-        at.button(key="da_map_save").click().run()
-        assert not at.exception, at.exception
-        editor = at.dataframe[-1].value
-        assert len(editor) == 2 and set(editor["date"].astype(str)) == {"2018-03-15", "2019-05-14"}
-    finally:
-        (state.UPLOAD_DIR / "export.csv").unlink()
-        state.UPLOAD_MAPPING.unlink(missing_ok=True)
+    state.library_upload("صادرات", [("export.csv", EXPORT_CSV)], new=True)
+    at = open_page("data", lang="en", corpus="صادرات")
+    report = next(df.value for df in at.dataframe if "reason" in df.value.columns)
+    assert "no-text-column" in set(report["reason"])  # body_ar is not a usual name
+    for field, column in (("text", "body_ar"), ("outlet", "site"), ("date", "published_on")):
+        at.text_input(key=f"da_map_{field}").set_value(column)
+    at.button(key="da_map_save").click().run()
+    assert not at.exception, at.exception
+    editor = corrections_editor(at)
+    assert len(editor) == 2 and set(editor["date"].astype(str)) == {"2018-03-15", "2019-05-14"}
+    # the mapping is the corpus's own, kept beside it; another corpus does not inherit it
+    saved = json.loads((library_dir / "صادرات.json").read_text(encoding="utf-8"))
+    assert saved["mapping"] == {"text": "body_ar", "outlet": "site", "date": "published_on"}
+    assert state.corpus_mapping("sample") == {}
+
+
+def test_library_lists_a_built_index_with_its_article_count_and_stale_flag(library_dir, sample_index):
+    import duckdb
+
+    sample_index(library_dir / "أرشيف.duckdb")
+    at = start_app()
+    assert "أرشيف (5 articles)" in at.selectbox(key="corpus").options  # the option labels the widget shows
+    assert 'marsad-lib-name" style="text-align: left">أرشيف</div>' in sidebar_html(at)  # the sidebar's library list
+    row = library_row(at, "أرشيف")
+    assert row["articles"] == 5 and row["stale"] == "no" and row["size_mb"] > 0 and row["built"][:2] == "20"
+
+    con = duckdb.connect(str(library_dir / "أرشيف.duckdb"))  # as an append that moved the grouping leaves it
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'stale'")
+    con.execute("INSERT INTO meta SELECT 'stale', '1' WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'stale')")
+    con.close()
+    at = start_app(query={"corpus": "أرشيف"})
+    assert at.selectbox(key="corpus").value == "أرشيف"
+    assert "أرشيف (5 articles) · stale" in at.selectbox(key="corpus").options
+    assert any("The index is stale" in w.value for w in at.sidebar.warning)
+    assert ">5 articles</span> · " in sidebar_html(at) and "⚠ stale" in sidebar_html(at)
+    row = library_row(at, "أرشيف")
+    assert row["stale"] == "yes" and row["stale_reason"] == "appended articles changed the word grouping"
+
+
+def test_start_corpus_opens_an_index_file(library_dir, sample_index, tmp_path, monkeypatch):
+    db = sample_index(tmp_path / "elsewhere" / "مرصد-آذار.duckdb")
+    monkeypatch.setenv("MARSAD_CORPUS", str(db))
+    at = start_app()
+    assert at.selectbox(key="corpus").value == "مرصد-آذار"
+    assert metric(at, "Articles") == "5"
+    from ui import state
+
+    assert state.corpus_db("مرصد-آذار") == str(db)  # opened where it is: no copy, no rebuild into the cache
+
+
+def test_start_corpus_builds_a_folder_of_sources(library_dir, tmp_path, monkeypatch):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for name in ("002_8bb5bcd9b53559f5.txt", "004_b20770630bddb0e8.txt", "metadata.csv"):
+        (seeds / name).write_bytes((ROOT / "data" / "sample" / name).read_bytes())
+    monkeypatch.setenv("MARSAD_CORPUS", str(seeds))
+    at = start_app()
+    assert at.selectbox(key="corpus").value == "seeds"
+    assert metric(at, "Articles") == "2"
+
+
+def test_upload_into_a_new_named_corpus_creates_it_and_the_sidebar_lists_it(library_dir):
+    from ui import state
+
+    res = state.library_upload("تجربة الرفع", [("خبر.txt", ARTICLE.encode())], new=True)
+    assert (res["name"], res["created"], res["added"]) == ("تجربة الرفع", True, 1)
+    assert (library_dir / "تجربة الرفع.duckdb").is_file()
+    assert (library_dir / "تجربة الرفع.sources" / "خبر.txt").read_text(encoding="utf-8") == ARTICLE
+    at = start_app()
+    assert "تجربة الرفع (1 articles)" in at.selectbox(key="corpus").options
+    assert ">تجربة الرفع</div>" in sidebar_html(at)
+    assert library_row(at, "تجربة الرفع")["articles"] == 1  # (on the Data page)
+    at.radio(key="da_mode").set_value("existing").run()
+    assert at.selectbox(key="da_target").options == ["تجربة الرفع (1 articles)"]
+    # a new corpus of a taken name is refused in the page before anything is written
+    at.radio(key="da_mode").set_value("new").run()
+    at.text_input(key="da_new_name").set_value("تجربة الرفع").run()
+    assert any("A corpus of that name exists" in e.value for e in at.error)
+    at.text_input(key="da_new_name").set_value("a/b").run()
+    assert any("no slashes" in e.value for e in at.error)
+    assert at.button(key="da_ingest").disabled
+
+
+def test_two_uploads_of_the_same_file_name_keep_both(library_dir):
+    from ui import state
+
+    state.library_upload("مكرر", [("خبر.txt", ARTICLE.encode())], new=True)
+    other = ARTICLE.replace("لافروف", "بومبيو").replace("الروسي", "الأميركي").replace("موسكو", "واشنطن")
+    res = state.library_upload("مكرر", [("خبر.txt", other.encode())], new=False)
+    assert res["files"] == ["خبر-2.txt"] and res["added"] == 1 and res["articles"] == 2
+    folder = library_dir / "مكرر.sources"
+    assert {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir()} == {"خبر.txt": ARTICLE, "خبر-2.txt": other}
+    at = open_page("data", lang="en", corpus="مكرر")
+    assert set(corrections_editor(at)["id"]) == {"خبر", "خبر-2"}
+
+
+def test_corpus_in_the_url_round_trips_with_the_filter(library_dir, sample_index):
+    sample_index(library_dir / "دورة.duckdb")
+    at = start_app(query={"corpus": "دورة", "outlet": "شينخوا"})
+    assert at.selectbox(key="corpus").value == "دورة"
+    assert at.multiselect(key="f_outlets").value == ["شينخوا"]
+    assert metric(at, "Articles") == "1"
+    assert at.query_params["corpus"] == "دورة" and at.query_params["outlet"] == "شينخوا"
+
+
+def test_corrections_are_kept_per_library_corpus(library_dir, sample_index):
+    import pandas as pd
+
+    from ui import state
+
+    sample_index(library_dir / "مصحح.duckdb")
+    corpus = state.get_corpus("مصحح")
+    corpus.correct(pd.DataFrame({"id": ["001_1fb983bfe6a1107a"], "outlet": ["سانا"], "date": [""]}),
+                   state.corrections_file("مصحح"))
+    assert state.corrections_file("مصحح") == library_dir / "مصحح.corrections.csv"
+    assert state.corrections_file("sample") != state.corrections_file("مصحح")
+    at = open_page("overview", lang="en", corpus="مصحح", outlets=["سانا"])
+    assert metric(at, "Articles") == "1"
+    handle = state.get_corpus("مصحح")
+    assert handle.corrections_applied is True and not hasattr(handle, "_corrections_applied")
+    state.reload_corpus()  # a restart: the saved corrections are applied again to a fresh handle
+    assert state.get_corpus("مصحح").corrections_applied is True
+    at = open_page("overview", lang="en", corpus="مصحح", outlets=["سانا"])
+    assert metric(at, "Articles") == "1"

@@ -1,4 +1,5 @@
-"""A zip uploaded on the Data page is ingested and its problems are reported, file by file."""
+"""A zip uploaded on the Data page into a new named corpus is ingested and its problems are reported, file by file."""
+import re
 import struct
 import zipfile
 import zlib
@@ -40,9 +41,14 @@ def report_rows(page) -> list[list[str]]:
 
 def test_uploaded_zip_reports_the_empty_and_the_not_text_file(page, goto, wait_idle, shoot, scraper_zip):
     goto(page, "/data?lang=en", shot="data_before_upload")
-    ingest = page.get_by_role("button", name="Add to the “uploads” corpus")
+    ingest = page.get_by_role("button", name="Add to the corpus")
     expect(ingest).to_be_disabled()  # nothing chosen yet
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(scraper_zip))
+    wait_idle(page, rerun=True)
+    expect(ingest).to_be_disabled()  # files, but no corpus named yet
+    name = page.get_by_role("textbox", name="Name of the new corpus")
+    name.fill("scraper export")
+    name.press("Enter")
     wait_idle(page, rerun=True)
     expect(ingest).to_be_enabled()
 
@@ -55,6 +61,10 @@ def test_uploaded_zip_reports_the_empty_and_the_not_text_file(page, goto, wait_i
     errors = page.get_by_test_id("stException")
     assert errors.count() == 0, "pressing the ingest button raised:\n" + "\n---\n".join(errors.all_inner_texts())
 
+    # the new corpus is the current one, listed in the sidebar and named in the URL
+    expect(page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.get_by_role("combobox")).to_have_value(
+        re.compile("^scraper export"))
+    expect(page).to_have_url(re.compile(r"corpus=scraper(\+|%20)export"))
     expect(page.get_by_test_id("stMain").get_by_test_id("stDataFrame").first).to_be_visible()
     rows = report_rows(page)
     assert any(any(c.endswith("empty.txt") for c in r) and "empty" in r for r in rows), rows
