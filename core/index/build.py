@@ -17,6 +17,7 @@ import json
 import multiprocessing as mp
 import os
 import shutil
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -54,7 +55,20 @@ def make_pool(workers: int, state: dict | None = None):
         _init_worker(state or {})
         return None
     ctx = mp.get_context("spawn")
-    return ctx.Pool(workers, initializer=_init_worker, initargs=(state or {},))
+    # The workers' tasks live in core, so they never need the caller's main script: hide it while
+    # they start (spawn would re-run a script without a __main__ guard, or a Streamlit/AppTest page
+    # standing in as __main__, in every worker; a worker that dies at start is replaced forever).
+    main = sys.modules.get("__main__")
+    hidden = {k: getattr(main, k) for k in ("__file__", "__spec__") if main is not None and hasattr(main, k)}
+    try:
+        if "__file__" in hidden:
+            delattr(main, "__file__")
+        if "__spec__" in hidden:
+            main.__spec__ = None
+        return ctx.Pool(workers, initializer=_init_worker, initargs=(state or {},))
+    finally:
+        for k, v in hidden.items():
+            setattr(main, k, v)
 
 
 def ordered_map(pool, fn: Callable, items: Iterable, inflight: int | None = None) -> Iterator:
