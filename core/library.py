@@ -107,18 +107,10 @@ def exists(lib: str | Path, name: str) -> bool:
 # -- settings ------------------------------------------------------------------------------------
 def atomic_write(path: str | Path, data: bytes) -> None:
     """Write ``path`` through a temporary file in the same folder and ``os.replace``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from core.index.corrections import atomic_write_bytes
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(Path(path), data)
 
 
 def clean_mapping(mapping: dict | None) -> dict[str, str]:
@@ -237,43 +229,10 @@ def store_upload(lib: str | Path, name: str, file_name: str, data: bytes) -> Pat
 
 # -- listing -------------------------------------------------------------------------------------
 def status(path: str | Path, resources=None) -> dict:
-    """:func:`core.index.cache.index_status` of one index, also when this process has it open.
-
-    DuckDB refuses a read-only connection to a file this process already holds read-write (the
-    app's handles are); the meta is then read through a connection of the same configuration."""
+    """:func:`core.index.cache.index_status` of one index (also when this process has it open)."""
     from core.index.cache import index_status
 
-    out = index_status(path, resources=resources)
-    if out.get("stale") and "different configuration" in str(out.get("stale_reason", "")):
-        out = _status_via_open_instance(Path(path), out, resources)
-    return out
-
-
-def _status_via_open_instance(p: Path, out: dict, resources) -> dict:
-    import duckdb
-
-    from core.index.build import SCHEMA_VERSION
-    from core.resources import load_resources
-
-    try:
-        con = duckdb.connect(str(p))
-        try:
-            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-        finally:
-            con.close()
-    except duckdb.Error:
-        return out
-    resources = resources or load_resources()
-    reasons = []
-    if meta.get("schema") != SCHEMA_VERSION:
-        reasons.append(f"schema {meta.get('schema', '?')} (now {SCHEMA_VERSION})")
-    if meta.get("resources") and meta.get("resources") != resources.fingerprint():
-        reasons.append("the resources changed since it was built")
-    if meta.get("stale") == "1":
-        reasons.append(meta.get("stale_reason") or "appended articles changed the grouping")
-    return {**out, "articles": int(meta.get("articles") or 0), "built": meta.get("built", ""),
-            "appended": int(meta.get("appended") or 0), "drift": float(meta.get("drift") or 0.0),
-            "stale": bool(reasons), "stale_reason": "; ".join(reasons)}
+    return index_status(path, resources=resources)
 
 
 def list_library(lib: str | Path, reserved: Iterable[str] = (), resources=None) -> list[dict]:
