@@ -91,14 +91,7 @@ def load(paths: list[str | Path] | str | Path, metadata: str | Path | None = Non
     ``metadata.csv``.  ``mapping``: ``{"text": "my_body_col", "date": "published_on", …}`` for
     tables whose columns are not recognised.  ``progress(done, total, name)`` is called per file.
     """
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    files, problems = discover(list(paths))
-    extra: list[InputFile] = []
-    if metadata is not None:
-        meta_files, meta_problems = discover([metadata])
-        problems += meta_problems
-        extra = [InputFile(f.name, "*", f.read, "sidecar", base=f.base) for f in meta_files]
+    files, extra, problems = _inputs(paths, metadata)
     return _run(files, extra, problems, mapping, outlets, progress)
 
 
@@ -121,6 +114,19 @@ def load_bytes(name: str, data: bytes, metadata: str | Path | tuple[str, bytes] 
     return _run(files, extra, problems, mapping, outlets, progress)
 
 
+def _inputs(paths, metadata) -> tuple[list[InputFile], list[InputFile], list[Problem]]:
+    """The input files, the explicit sidecar (``metadata=``) and the problems found listing them."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    files, problems = discover(list(paths))
+    extra: list[InputFile] = []
+    if metadata is not None:
+        meta_files, meta_problems = discover([metadata])
+        problems += meta_problems
+        extra = [InputFile(f.name, "*", f.read, "sidecar", base=f.base) for f in meta_files]
+    return files, extra, problems
+
+
 @dataclass
 class Stream:
     """A streamed load: ``records`` yields ``(record, stated values)`` one by one; the problems
@@ -136,14 +142,7 @@ def stream(paths: list[str | Path] | str | Path, metadata: str | Path | None = N
            mapping: dict[str, str] | None = None, outlets: OutletTable | None = None,
            progress: Progress | None = None) -> Stream:
     """Like :func:`load`, streamed: records are read one at a time (the streaming build's input)."""
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    files, problems = discover(list(paths))
-    extra: list[InputFile] = []
-    if metadata is not None:
-        meta_files, meta_problems = discover([metadata])
-        problems += meta_problems
-        extra = [InputFile(f.name, "*", f.read, "sidecar", base=f.base) for f in meta_files]
+    files, extra, problems = _inputs(paths, metadata)
     assembler, sidecars, content = _setup(files, extra, problems, mapping, outlets)
     progress = progress or (lambda done, total, name: None)
 
