@@ -40,10 +40,10 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
 
 
 def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(csv_bytes(df))
-    return path
+    """:func:`csv_bytes` written atomically (the CLI's exports): never half a file."""
+    from core.fsutil import atomic_write_bytes
+
+    return atomic_write_bytes(path, csv_bytes(df))
 
 
 def csv_name(what: str, flt=None) -> str:

@@ -22,6 +22,8 @@ import unicodedata
 from pathlib import Path
 from typing import Iterable
 
+from core.fsutil import fsync_dir
+
 INDEX_EXT = ".duckdb"
 SETTINGS_EXT = ".json"
 SOURCES_EXT = ".sources"
@@ -222,6 +224,7 @@ def store_upload(lib: str | Path, name: str, file_name: str, data: bytes) -> Pat
                         continue
                     os.replace(tmp, target)
                     break
+        fsync_dir(folder)  # the new name is on disk before the upload counts as saved
     finally:
         Path(tmp).unlink(missing_ok=True)
     return target

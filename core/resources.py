@@ -28,6 +28,7 @@ from typing import Iterable
 import yaml
 
 from core.arabic import clean_surface, normalize, tokenize
+from core.fsutil import atomic_write_text
 from core.model import ResourceError
 
 DEFAULT_DIR = Path(__file__).resolve().parent / "resources"
@@ -372,7 +373,9 @@ def validate_topics(topics: Iterable[Topic], stopwords: frozenset[str] = frozens
 
 
 def dump_topics(topics: Iterable[Topic], path: str | Path) -> None:
-    """Write topics back to a YAML file (the app's topic editor), keeping a short header."""
+    """Write topics back to a YAML file (the app's topic editor), keeping a short header.
+
+    Written atomically (:func:`core.fsutil.atomic_write_text`): a crash never leaves half a file."""
     topics = list(topics)
     _parse_topics(_name(Path(path)), [{"id": t.id, "name_ar": t.name_ar, "name_en": t.name_en,
                                        "keywords": list(t.keywords)} for t in topics])
@@ -382,7 +385,7 @@ def dump_topics(topics: Iterable[Topic], path: str | Path) -> None:
     body = yaml.safe_dump([{"id": t.id, "name_ar": t.name_ar, "name_en": t.name_en,
                             "keywords": list(t.keywords)} for t in topics],
                           allow_unicode=True, sort_keys=False, width=1000)
-    Path(path).write_text(header + body, encoding="utf-8")
+    atomic_write_text(path, header + body)
 
 
 # ---------------------------------------------------------------------------

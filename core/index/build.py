@@ -27,6 +27,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 import duckdb
 import pandas as pd
 
+from core.fsutil import replace_index
 from core.index import batches, finalize
 from core.index.corrections import apply_corrections_to_articles, load_corrections
 
@@ -298,7 +299,7 @@ def build_index(sources: Sequence[str | Path] | str | Path, db_path: str | Path 
         if tmp_db is not None:
             con.execute("CHECKPOINT")
             con.close()
-            os.replace(tmp_db, db_path)
+            replace_index(tmp_db, db_path)   # the old index stays until this instant
             corpus = Corpus.open(db_path, resources=resources)
         else:
             corpus = Corpus(con, ":memory:", resources)

@@ -1,15 +1,14 @@
 """Analyst corrections of outlets and dates: a CSV kept beside the corpus and re-applied on
-every build (so a fix survives a restart and a rebuild).  Writes are atomic."""
+every build (so a fix survives a restart and a rebuild).  Writes are atomic (:mod:`core.fsutil`)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from core.filter import _parse_date
+from core.fsutil import atomic_write_bytes  # noqa: F401  (also imported from here)
 from core.model import SOURCE_CORRECTED, Article
 
 COLUMNS = ["id", "outlet", "date"]
@@ -46,22 +45,6 @@ def save_corrections(path: str | Path, edits: pd.DataFrame) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     both = pd.concat([load_corrections(path), normalise_edits(edits)], ignore_index=True).drop_duplicates("id", keep="last")
     atomic_write_bytes(path, both.to_csv(index=False).encode("utf-8-sig"))
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write a file so a reader (or a crash) sees the old content or the new, never a part."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def apply_corrections_to_articles(articles: list[Article], corrections: pd.DataFrame) -> None:

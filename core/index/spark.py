@@ -465,7 +465,7 @@ def build_index_spark(sources: Sequence[str | Path] | str | Path, db_path: str |
         if tmp_db is not None:
             con.execute("CHECKPOINT")
             con.close()
-            os.replace(tmp_db, db_path)
+            build.replace_index(tmp_db, db_path)   # the same swap as the local engine (old WAL folded)
             corpus = Corpus.open(db_path, resources=resources)
         else:
             corpus = Corpus(con, ":memory:", resources)
