@@ -82,12 +82,13 @@ _TOKEN_RE = re.compile(TOKEN_PATTERN)
 #: Clause boundaries: sentence punctuation, commas, semicolons, colons, quotes, brackets,
 #: dashes, newlines and ellipses.  "." and "," between two digits are not boundaries (3.5, 1,000);
 #: an ASCII hyphen is a boundary only with space on both sides ("موسكو - واشنطن"), so 15-5-2019
-#: and "Al-Thawra" stay whole; "'" between two Latin letters (don't) is not a boundary.
+#: and "Al-Thawra" stay whole; "'" between two Latin letters (don't, l'État) is not a boundary: a
+#: word the tokenizer reads as one token is never split in two by a clause boundary.
 CLAUSE_BOUNDARY_PATTERN = (
     r"[!?؟،؛;:\"“”„«»‹›()\[\]{}<>﴾﴿–—\n\r\u2028\u2029…]"
     r"|\.(?:\.+|(?!(?<=[0-9]\.)[0-9]))"          # . and ... but not 3.5
     r"|,(?!(?<=[0-9],)[0-9])"                      # , but not 1,000
-    r"|'(?!(?<=[A-Za-z]')[A-Za-z])"                # ' but not don't
+    f"|'(?!(?<=[{_LATIN_LETTER}]')[{_LATIN_LETTER}])"  # ' but not don't, l'État (the tokenizer's letters)
     r"|\s-+(?=\s|$)|^-+\s"                         # a spaced hyphen: "موسكو - واشنطن"
 )
 _CLAUSE_RE = re.compile(CLAUSE_BOUNDARY_PATTERN, re.MULTILINE)
