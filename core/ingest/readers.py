@@ -41,7 +41,7 @@ import sys
 import tempfile
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Callable, Iterable, Iterator
@@ -1055,8 +1055,17 @@ def _header_only(item: InputFile) -> Problem | None:
 
 
 def table_records(item: InputFile, data: bytes, mapping: dict[str, str] | None) -> tuple[list[RawRecord], list[Problem]]:
-    """All records of a table file, with the file-level and row-level problems found."""
-    columns, rows, row_problems = table_rows(item, data)
+    """All records of a table file, with the file-level and row-level problems found.
+
+    A JSON Lines/CSV/TSV file that no one encoding decodes whole (a Windows-1256 line in UTF-8,
+    one stray Latin-1 byte) is read line by line as :func:`iter_records` reads it: each line is
+    decoded on its own and only a line in no encoding is lost (an "undecodable" row)."""
+    try:
+        columns, rows, row_problems = table_rows(item, data)
+    except ReadFailure as exc:
+        if exc.reason != "undecodable" or _table_ext(item) not in (".jsonl", ".ndjson", ".csv", ".tsv"):
+            raise
+        return _records_line_by_line(item, data, mapping)
     make, problems = record_maker(item, columns, mapping)
     problems += row_problems
     if make is None:
@@ -1065,6 +1074,19 @@ def table_records(item: InputFile, data: bytes, mapping: dict[str, str] | None) 
     records = [make(row_no, row) for row_no, row in rows]
     if not records and not row_problems and (empty := _header_only(item)):
         problems.append(empty)
+    return records, problems
+
+
+def _records_line_by_line(item: InputFile, data: bytes, mapping: dict[str, str] | None
+                          ) -> tuple[list[RawRecord], list[Problem]]:
+    """:func:`table_records` through the streaming reader, on bytes already read (and gunzipped)."""
+    base = (item.base or PurePosixPath(item.name).name)
+    plain = replace(item, read=lambda: data, opener=lambda: io.BytesIO(data),
+                    base=base[:-3] if base.lower().endswith(".gz") else base)
+    records: list[RawRecord] = []
+    problems: list[Problem] = []
+    for rec in iter_records(plain, mapping):
+        (problems if isinstance(rec, Problem) else records).append(rec)
     return records, problems
 
 
