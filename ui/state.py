@@ -698,25 +698,15 @@ def topics():
 def save_topic_keywords(topic_id: str, keywords: list[str]) -> str | None:
     """Replace one topic's keywords in the analyst's copy; returns an error message or None."""
     import dataclasses
-    import tempfile
 
-    from core.resources import dump_topics, load_resources, load_topics, validate_topics
+    from core.resources import dump_topics, load_resources, validate_topics
 
     lexicon = [dataclasses.replace(t, keywords=list(keywords)) if t.id == topic_id else t for t in topics()]
     try:  # the file's rules plus "no stop word in a keyword" (it could never match)
         validate_topics(lexicon, load_resources().stopwords, file=str(USER_TOPICS))
+        dump_topics(lexicon, USER_TOPICS)  # validated again, written atomically (core.fsutil)
     except Exception as exc:
         return str(exc)
-    USER_TOPICS.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", suffix=".yaml", dir=USER_TOPICS.parent, delete=False) as tmp:
-        tmp_path = Path(tmp.name)
-    try:
-        dump_topics(lexicon, tmp_path)
-        load_topics(tmp_path)  # validate before it replaces the analyst's file
-    except Exception as exc:
-        tmp_path.unlink(missing_ok=True)
-        return str(exc)
-    tmp_path.replace(USER_TOPICS)
     return None
 
 

@@ -88,10 +88,11 @@ def open_or_build(sources: Sequence[str | Path], cache_dir: str | Path, name: st
                          mapping=mapping, **kw)
     for old in Path(cache_dir).glob(f"{name}-*.duckdb"):
         if old != db:
-            try:
-                old.unlink()
-            except OSError:
-                pass
+            for p in (old, Path(str(old) + ".wal")):   # its write-ahead log goes with it
+                try:
+                    p.unlink(missing_ok=True)
+                except OSError:
+                    pass
     return corpus
 
 
