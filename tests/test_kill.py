@@ -265,7 +265,7 @@ SAVER = textwrap.dedent('''
         elif kind == "topics":
             from core.resources import Topic, dump_topics
             dump_topics([Topic(id=f"t{j}", name_ar=f"موضوع {i}", name_en=f"topic {i}", keywords=[f"كلمة{i}"])
-                         for j in range(N // 6)], target)
+                         for j in range(3000)], target)
         i += 1
 ''')
 
@@ -288,7 +288,7 @@ def check_topics(path: Path) -> int:
     from core.resources import load_topics
 
     topics = load_topics(path)
-    assert len(topics) == 10_000
+    assert len(topics) == 3000
     [name] = {t.name_en for t in topics}
     return int(name.split()[-1])
 
