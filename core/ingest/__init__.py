@@ -55,6 +55,8 @@ PROBLEM_REASONS = {
     "undecodable": "text in no supported encoding (UTF-8/16/32, Windows-1256, ISO-8859-6)",
     "empty": "a file or row without text",
     "empty-after-cleaning": "a text made only of page furniture (e.g. a disclaimer alone); skipped",
+    "invisible-name": "an outlet name, title or id with no visible character (only zero-width/bidi/control marks); "
+                      "read as missing",
     "no-text-column": "a table without a recognisable text column (the columns found are named)",
     "bad-table": "a table that cannot be parsed at all (invalid JSON, unreadable Parquet …)",
     "bad-row": "one row/line that cannot be parsed; the other rows load",

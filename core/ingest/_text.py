@@ -6,6 +6,7 @@ keys; spelling is never changed in the text handed to the store.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from core.arabic import INVISIBLES, SPACES, normalize
 
@@ -39,6 +40,50 @@ def tidy_line(line: str) -> str:
     if "  " in line:
         line = _SPACE_RUN.sub(" ", line)
     return line.strip()
+
+
+#: Characters that print as nothing although Unicode counts them as letters or symbols (Hangul
+#: fillers, the braille blank, the combining grapheme joiner): a name made of them looks blank.
+NAME_FILLERS = frozenset("\u034f\u115f\u1160\u3164\uffa0\u2800")
+#: Control characters that separate words (tab, line breaks, separators): a space in a name.
+_NAME_BREAKS = frozenset("\t\n\v\f\r\x1c\x1d\x1e\x1f\x85")
+
+
+def clean_name(value: str) -> str:
+    """An outlet name, title or id as shown: no bidi controls, no invisible or control characters,
+    one space between words.
+
+    Removed: :data:`core.arabic.INVISIBLES` (zero-width characters, LRM/RLM/ALM, embeddings,
+    overrides and isolates, BOM, soft hyphen) and every other format (Cf) or control (Cc)
+    character, lone surrogates and :data:`NAME_FILLERS`.  ZWNJ/ZWJ go too: in a name they only
+    hide a difference.  Spaces of any width and line breaks become one space.  Combining marks
+    (harakat) stay.  "" when nothing visible is left.
+
+    >>> clean_name("evil\\u202etxt.exe")
+    'eviltxt.exe'
+    >>> clean_name("  سكاي\\u00a0نيوز\\u200c\\nعربية ")
+    'سكاي نيوز عربية'
+    >>> clean_name("\\u200b\\u200c\\u2067\\u3164")
+    ''
+    """
+    s = str(value)
+    if not s.isprintable() or not NAME_FILLERS.isdisjoint(s):  # isprintable: C speed, the common case
+        s = "".join(" " if ch in _NAME_BREAKS else _name_char(ch) for ch in s)
+    s = " ".join(s.split())
+    if s and not any(unicodedata.category(ch)[0] in "LNPS" for ch in s):  # e.g. only harakat
+        return ""
+    return s
+
+
+def _name_char(ch: str) -> str:
+    if ch in NAME_FILLERS:
+        return ""
+    cat = unicodedata.category(ch)
+    if cat in ("Cf", "Cc", "Cs"):
+        return ""
+    if cat[0] == "Z":  # NBSP, thin spaces, U+2028/2029
+        return " "
+    return ch
 
 
 def split_lines(text: str) -> list[str]:

@@ -10,6 +10,10 @@ Decisions, per record (each a small function below):
 * **outlet / date**: a stated value (sidecar, table column) wins, source "sidecar"; otherwise the
   dateline/footer/signature, source "inferred"; otherwise "unknown".  An unreadable stated date is
   reported ("bad-date") and the text may still state one.
+* **names**: the outlet names, the title and the id are cleaned of bidi controls and invisible
+  characters (:func:`._text.clean_name`); one left with no visible character is reported
+  ("invisible-name") and read as missing: the outlet is then inferred or unknown, the title is
+  the headline, the id the file's/row's default.
 * **duplicates**: the first article with a URL or a cleaned text is kept; later ones are reported
   ("duplicate-url", "duplicate-text") naming the kept id.  A repeated id gets a suffix ("-2").
 """
@@ -20,7 +24,7 @@ from dataclasses import dataclass, field
 
 from core.model import SOURCE_INFERRED, SOURCE_SIDECAR, SOURCE_UNKNOWN, UNKNOWN, Article, Problem
 
-from ._text import is_blank, tidy_line
+from ._text import clean_name, is_blank
 from .dates import is_empty_value, parse_date_value
 from .furniture import clean
 from .metadata import Inferred, infer, split_headline
@@ -161,13 +165,13 @@ def prepare(raw: RawRecord, stated: dict, outlets: OutletTable) -> tuple[Prepare
         problems.append(Problem(*where, "empty-after-cleaning",
                                 f"only page furniture: {shown}" if shown else "only a headline"))
         return None, problems
-    title = tidy_line(cell_text(stated.get("title"))) or headline
+    title = _name(stated.get("title"), "title", where, problems) or headline
     art = Article(
-        id=raw.id, text_original=raw.text, text=_with_title(cleaned, title, headline), title=title,
+        id=_id(raw, where, problems), text_original=raw.text, text=_with_title(cleaned, title, headline), title=title,
         url=cell_text(stated.get("url")).strip(), category=cell_text(stated.get("category")).strip(),
         source_file=raw.source_file, source_row=raw.source_row, removed=removed)
     inferred = _Lazy(raw.text, outlets)
-    _set_outlet(art, stated, inferred, outlets)
+    _set_outlet(art, stated, inferred, outlets, where, problems)
     problems += _set_date(art, stated, inferred, where)
     return Prepared(art, text_key(body)), problems
 
@@ -202,12 +206,32 @@ def _place(art: Article) -> str:
     return art.source_file + (f", row {art.source_row}" if art.source_row is not None else "")
 
 
-def _set_outlet(art: Article, stated: dict, inferred: "_Lazy", outlets: OutletTable) -> None:
-    raw_name = cell_text(stated.get("outlet")).strip() or cell_text(stated.get("outlet_en")).strip()
+def _name(value: object, what: str, where: tuple, problems: list[Problem]) -> str:
+    """A stated name cleaned (:func:`clean_name`); one with nothing visible left is reported and ""."""
+    raw = cell_text(value)
+    name = clean_name(raw) if raw else ""
+    if raw and not name and raw.strip():
+        problems.append(Problem(*where, "invisible-name", f"the {what} {raw[:40]!r} has no visible character; "
+                                                          "read as missing"))
+    return name
+
+
+def _id(raw: RawRecord, where: tuple, problems: list[Problem]) -> str:
+    """The record's id cleaned; an id of invisible marks only falls back to the default id."""
+    if raw.id == raw.default_id:
+        return clean_name(raw.id) or "article"
+    return _name(raw.id, "id", where, problems) or clean_name(raw.default_id) or "article"
+
+
+def _set_outlet(art: Article, stated: dict, inferred: "_Lazy", outlets: OutletTable, where: tuple,
+                problems: list[Problem]) -> None:
+    outlet = _name(stated.get("outlet"), "outlet", where, problems)
+    outlet_en = _name(stated.get("outlet_en"), "outlet_en", where, problems)
+    raw_name = outlet or outlet_en
     if raw_name:
         resolved = outlets.resolve(raw_name)
         art.outlet, table_en = resolved if resolved else (raw_name, "")
-        art.outlet_en = cell_text(stated.get("outlet_en")).strip() or table_en
+        art.outlet_en = outlet_en or table_en
         art.outlet_source = SOURCE_SIDECAR
     elif inferred.value.outlet:
         art.outlet, art.outlet_en = inferred.value.outlet

@@ -129,6 +129,7 @@ class RawRecord:
     fields: dict[str, object] = field(default_factory=dict)   # stated values (table columns)
     keys: tuple[str, ...] = ()                  # names a sidecar may use for it
     scope: str = ""
+    default_id: str = ""                        # the id when the record states none (or only invisible marks)
 
 
 # --- naming ---------------------------------------------------------------------------------------
@@ -1036,8 +1037,9 @@ def record_maker(item: InputFile, columns: list[str], mapping: dict[str, str] | 
     def make(row_no: int, row: dict) -> RawRecord:
         rid = cell_text(row.get(id_col)).strip() if id_col else ""
         fields = {f: row.get(c) for f, c in other}
-        return RawRecord(name, row_no, rid or f"{stem}-{row_no}", cell_text(row.get(text_col)),
-                         "table", fields, keys=(rid,) if rid else (), scope=scope)
+        default = f"{stem}-{row_no}"
+        return RawRecord(name, row_no, rid or default, cell_text(row.get(text_col)),
+                         "table", fields, keys=(rid,) if rid else (), scope=scope, default_id=default)
     return make, problems
 
 
@@ -1095,7 +1097,8 @@ def text_record(item: InputFile, data: bytes) -> RawRecord:
     text = file_text(item, data)
     base = item.base or PurePosixPath(item.name).name
     stem = split_ext(base)[0]
-    return RawRecord(item.name, None, stem, text, "txt", {}, keys=(base, stem), scope=item.scope)
+    return RawRecord(item.name, None, stem, text, "txt", {}, keys=(base, stem), scope=item.scope,
+                     default_id="article")
 
 
 def iter_records(item: InputFile, mapping: dict[str, str] | None) -> Iterator[RawRecord | Problem]:
