@@ -289,3 +289,185 @@ def is_index_file(path: str | Path) -> bool:
             return False
         return head[8:12] == b"DUCK"
     return False
+
+
+# -- private areas: one per browser session, until the analyst saves a corpus to the library -----
+PRIVATE_DIR = ".private"
+PRIVATE_MAX_AGE = 24 * 3600  # a private area untouched for a day belongs to a dead session
+_TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
+
+
+def new_token() -> str:
+    """A session's private-area token: 128 random bits as 32 hex digits (never derived from anything)."""
+    import secrets
+
+    return secrets.token_hex(16)
+
+
+def private_dir(lib: str | Path, token: str) -> Path:
+    """The private library of one session: ``<lib>/.private/<token>/`` (the same layout as a library).
+
+    Not listed by :func:`names` (a dot folder); only a session that holds the token finds it."""
+    if not _TOKEN_RE.fullmatch(str(token or "")):
+        raise ValueError("not a private-area token")
+    return Path(lib) / PRIVATE_DIR / token
+
+
+def touch_private(folder: str | Path) -> None:
+    """Mark a private area as in use now (its age is the time since its owner last used it)."""
+    try:
+        os.utime(folder)
+    except OSError:
+        pass
+
+
+def cleanup_private(lib: str | Path, max_age: float = PRIVATE_MAX_AGE, now: float | None = None,
+                    keep: Iterable[str] = ()) -> list[str]:
+    """Remove the private areas not used for ``max_age`` seconds (their sessions are gone); returns
+    their tokens. An area counts as used when its folder or anything in it was last modified."""
+    import shutil
+    import time
+
+    root = Path(lib) / PRIVATE_DIR
+    if not root.is_dir():
+        return []
+    now = time.time() if now is None else now
+    keep = set(keep)
+    removed = []
+    for area in root.iterdir():
+        if not area.is_dir() or area.name in keep or not _TOKEN_RE.fullmatch(area.name):
+            continue
+        try:
+            last = max([area.stat().st_mtime] + [p.stat().st_mtime for p in area.rglob("*")])
+        except OSError:
+            continue
+        if now - last > max_age:
+            trash = root / f".removing-{area.name}"
+            try:
+                os.replace(area, trash)  # gone from its owner's view at once, then removed
+            except OSError:
+                continue
+            shutil.rmtree(trash, ignore_errors=True)
+            removed.append(area.name)
+    return removed
+
+
+# -- rename, delete, save to the library -----------------------------------------------------------
+_MOVE_LOCK = threading.Lock()
+READONLY_KEY = "read_only"
+
+
+def corpus_paths(lib: str | Path, name: str) -> list[Path]:
+    """Every path that belongs to a corpus, the index first: index (+ DuckDB's ``.wal``), settings,
+    uploads folder, corrections."""
+    idx = index_path(lib, name)
+    return [idx, idx.with_name(idx.name + ".wal"), settings_path(lib, name), sources_dir(lib, name),
+            corrections_path(lib, name)]
+
+
+def is_read_only(lib: str | Path, name: str) -> bool:
+    """A corpus that cannot be renamed or deleted: marked ``"read_only": true`` in its settings, or
+    kept in a folder this process cannot write (a shared, read-only library)."""
+    if load_settings(lib, name).get(READONLY_KEY):
+        return True
+    return not os.access(Path(lib), os.W_OK | os.X_OK)
+
+
+def _move_no_replace(src: Path, dst: Path) -> None:
+    """Move ``src`` to ``dst``; never replaces a file (a hard link claims the name) or a folder."""
+    if src.is_dir():
+        if dst.exists():
+            raise FileExistsError(dst)
+        os.rename(src, dst)  # a folder: fails if dst is a non-empty folder
+        return
+    try:
+        os.link(src, dst)  # fails if dst exists
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links here: check and rename (under _MOVE_LOCK)
+        if dst.exists():
+            raise FileExistsError(dst)
+        os.rename(src, dst)
+        return
+    os.unlink(src)
+
+
+def move_corpus(src_lib: str | Path, name: str, dst_lib: str | Path, new_name: str,
+                reserved: Iterable[str] = ()) -> str:
+    """Move a corpus (its index, settings, uploads and corrections) to ``dst_lib`` as ``new_name``.
+
+    The name is validated; a corpus of that name in ``dst_lib`` is never overwritten
+    (:class:`BadName` "exists"); leftovers of a failed build under that name (no index) are
+    replaced. Each file moves with one ``os.link``/``os.rename``; if a step fails the moved ones go
+    back. Close any open handle on the index first. Returns the new name."""
+    src_lib, dst_lib = Path(src_lib), Path(dst_lib)
+    new_name = validate_name(new_name, reserved)
+    if not exists(src_lib, name):
+        raise BadName("missing", name)
+    if src_lib.resolve() == dst_lib.resolve() and new_name == name:
+        return name
+    dst_lib.mkdir(parents=True, exist_ok=True)
+    with _MOVE_LOCK:
+        if exists(dst_lib, new_name):
+            raise BadName("exists", new_name)
+        pairs = list(zip(corpus_paths(src_lib, name), corpus_paths(dst_lib, new_name)))
+        for _, dst in pairs[1:]:  # no index under that name: these are a failed build's leftovers
+            _remove(dst)
+        done: list[tuple[Path, Path]] = []
+        try:
+            for src, dst in pairs:  # the index first: it claims the name
+                if src.exists():
+                    _move_no_replace(src, dst)
+                    done.append((src, dst))
+        except BaseException:
+            for src, dst in reversed(done):
+                try:
+                    os.rename(dst, src)
+                except OSError:
+                    pass
+            raise
+    if settings_path(dst_lib, new_name).exists():
+        data = load_settings(dst_lib, new_name)
+        data["name"] = new_name
+        atomic_write(settings_path(dst_lib, new_name), json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+    return new_name
+
+
+def rename(lib: str | Path, name: str, new_name: str, reserved: Iterable[str] = ()) -> str:
+    """Rename a corpus of ``lib`` (refused for a read-only one: :class:`BadName` "readonly")."""
+    if exists(lib, name) and is_read_only(lib, name):
+        raise BadName("readonly", name)
+    return move_corpus(lib, name, lib, new_name, reserved)
+
+
+def save_to_library(private_lib: str | Path, name: str, lib: str | Path, new_name: str,
+                    reserved: Iterable[str] = ()) -> str:
+    """Move a session's private corpus into the shared library as ``new_name`` (never over another)."""
+    return move_corpus(private_lib, name, lib, new_name, reserved)
+
+
+def _remove(path: Path) -> None:
+    import shutil
+
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def delete(lib: str | Path, name: str) -> None:
+    """Delete a corpus and everything that belongs to it. Its index goes first (in one rename to a
+    hidden name), so the corpus stops being listed at once; then the rest is removed."""
+    lib = Path(lib)
+    if not exists(lib, name):
+        raise BadName("missing", name)
+    if is_read_only(lib, name):
+        raise BadName("readonly", name)
+    with _MOVE_LOCK:
+        paths = corpus_paths(lib, name)
+        trash = lib / ".tmp" / f"deleting-{new_token()}"
+        trash.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(paths[0], trash)
+        for p in paths[1:]:
+            _remove(p)
+        trash.unlink()

@@ -136,3 +136,113 @@ def test_the_launcher_makes_the_start_corpus_absolute_and_refuses_a_missing_one(
     assert "does not exist" in check_start_corpus(env)
     env = {"MARSAD_CORPUS": ""}
     assert check_start_corpus(env) is None and "MARSAD_CORPUS" not in env
+
+
+# -- private areas ---------------------------------------------------------------------------------------
+def test_a_private_area_is_keyed_by_a_random_token_and_not_listed_in_the_library(tmp_path):
+    a, b = library.new_token(), library.new_token()
+    assert a != b and len(a) == 32 and int(a, 16) >= 0
+    mine = library.private_dir(tmp_path, a)
+    library.store_upload(mine, "مسودة", "خبر.txt", "نص".encode())
+    (mine / "مسودة.duckdb").write_bytes(b"")
+    assert library.names(mine) == ["مسودة"]
+    assert library.names(tmp_path) == [] and library.names(library.private_dir(tmp_path, b)) == []
+    for bad in ("", "../x", "g" * 32, "A" * 32, a + "/..", a + "\n"):
+        with pytest.raises(ValueError):
+            library.private_dir(tmp_path, bad)
+
+
+def test_private_areas_untouched_for_a_day_are_removed_and_recent_ones_kept(tmp_path):
+    import os
+    import time
+
+    old, fresh, kept = (library.private_dir(tmp_path, library.new_token()) for _ in range(3))
+    for area in (old, fresh, kept):
+        library.store_upload(area, "c", "a.txt", b"x")
+    day_ago = time.time() - 25 * 3600
+    for area in (old, kept):
+        for p in [area, *area.rglob("*")]:
+            os.utime(p, (day_ago, day_ago))
+    removed = library.cleanup_private(tmp_path, keep=[kept.name])
+    assert removed == [old.name]
+    assert not old.exists() and fresh.exists() and kept.exists()
+    assert sorted(p.name for p in (tmp_path / library.PRIVATE_DIR).iterdir()) == sorted([fresh.name, kept.name])
+
+
+# -- rename, delete, save to the library -------------------------------------------------------------
+def _corpus(lib, name, text="نص"):
+    """A corpus with every file that belongs to it (the index need not be a real one to move it)."""
+    library.index_path(lib, name).parent.mkdir(parents=True, exist_ok=True)
+    library.index_path(lib, name).write_bytes(b"index of " + name.encode())
+    library.save_mapping(lib, name, {"text": "body"})
+    library.store_upload(lib, name, "a.txt", text.encode())
+    library.corrections_path(lib, name).write_text("id,outlet,date\nx,y,\n", encoding="utf-8")
+
+
+def test_rename_moves_the_index_settings_uploads_and_corrections(tmp_path):
+    _corpus(tmp_path, "قديم")
+    assert library.rename(tmp_path, "قديم", " جديد ") == "جديد"
+    assert library.names(tmp_path) == ["جديد"]
+    assert library.index_path(tmp_path, "جديد").read_bytes() == "index of قديم".encode()
+    assert library.mapping(tmp_path, "جديد") == {"text": "body"}
+    assert library.load_settings(tmp_path, "جديد")["name"] == "جديد"
+    assert (library.sources_dir(tmp_path, "جديد") / "a.txt").read_text() == "نص"
+    assert library.corrections_path(tmp_path, "جديد").read_text(encoding="utf-8").startswith("id,")
+    assert not any(p.exists() for p in library.corpus_paths(tmp_path, "قديم"))
+
+
+def test_rename_refuses_a_bad_or_taken_name_and_changes_nothing(tmp_path):
+    _corpus(tmp_path, "أ", "الأول")
+    _corpus(tmp_path, "ب", "الثاني")
+    for bad, code in (("ب", "exists"), ("x/y", "chars"), ("sample", "reserved"), ("", "empty")):
+        with pytest.raises(library.BadName) as err:
+            library.rename(tmp_path, "أ", bad, reserved=["sample"])
+        assert err.value.code == code
+    assert library.names(tmp_path) == ["أ", "ب"]
+    assert (library.sources_dir(tmp_path, "ب") / "a.txt").read_text() == "الثاني"
+    with pytest.raises(library.BadName) as err:
+        library.rename(tmp_path, "غائب", "ج")
+    assert err.value.code == "missing"
+
+
+def test_a_failed_builds_leftovers_do_not_block_a_name(tmp_path):
+    _corpus(tmp_path, "أ")
+    library.store_upload(tmp_path, "ب", "left.txt", b"half")  # sources, but no index: not a corpus
+    library.rename(tmp_path, "أ", "ب")
+    assert sorted(p.name for p in library.sources_dir(tmp_path, "ب").iterdir()) == ["a.txt"]
+
+
+def test_delete_removes_everything_of_one_corpus_only(tmp_path):
+    _corpus(tmp_path, "أ")
+    _corpus(tmp_path, "ب")
+    library.delete(tmp_path, "أ")
+    assert library.names(tmp_path) == ["ب"]
+    assert not any(p.exists() for p in library.corpus_paths(tmp_path, "أ"))
+    assert all(p.exists() for p in library.corpus_paths(tmp_path, "ب") if not p.name.endswith(".wal"))
+    assert list((tmp_path / ".tmp").iterdir()) == []  # nothing left half-deleted
+
+
+def test_a_read_only_corpus_cannot_be_renamed_or_deleted(tmp_path):
+    _corpus(tmp_path, "مرجع")
+    library.save_settings(tmp_path, "مرجع", read_only=True)
+    for act in (lambda: library.delete(tmp_path, "مرجع"), lambda: library.rename(tmp_path, "مرجع", "آخر")):
+        with pytest.raises(library.BadName) as err:
+            act()
+        assert err.value.code == "readonly"
+    assert library.names(tmp_path) == ["مرجع"]
+
+
+def test_saving_a_private_corpus_moves_it_into_the_library_and_never_overwrites(tmp_path):
+    lib = tmp_path / "library"
+    mine = library.private_dir(lib, library.new_token())
+    _corpus(lib, "منشور", "المكتبة")
+    _corpus(mine, "مسودة", "خاص")
+    with pytest.raises(library.BadName) as err:
+        library.save_to_library(mine, "مسودة", lib, "منشور")
+    assert err.value.code == "exists"
+    assert (library.sources_dir(lib, "منشور") / "a.txt").read_text() == "المكتبة"  # untouched
+    assert library.names(mine) == ["مسودة"]
+    assert library.save_to_library(mine, "مسودة", lib, "مسودة") == "مسودة"
+    assert library.names(lib) == ["مسودة", "منشور"] and library.names(mine) == []
+    assert (library.sources_dir(lib, "مسودة") / "a.txt").read_text() == "خاص"
+    assert library.mapping(lib, "مسودة") == {"text": "body"}
