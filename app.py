@@ -1,5 +1,13 @@
-"""Marsad (مرصد): the frame and router. Page config, RTL CSS, the shared sidebar, st.navigation."""
+"""Marsad (مرصد): the frame and router. Page config, RTL CSS, the shared sidebar, st.navigation.
+
+An exception in the frame or in a page is logged with its traceback (``logging``, the server's
+log) and the user sees one translated sentence instead (``client.showErrorDetails = "none"`` in
+``.streamlit/config.toml`` covers whatever escapes this).
+"""
 from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
 
 import streamlit as st
 
@@ -21,6 +29,26 @@ if st.session_state["corpus"] not in avail:  # e.g. a library corpus removed mea
 
 L = state.lang()
 tr = state.translator(L)
+log = logging.getLogger("marsad")
+if not log.handlers:  # the server's log (stderr), beside Streamlit's own lines
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(_handler)
+
+
+@contextmanager
+def friendly_errors(where: str):
+    """Log an exception with its traceback and show a translated message instead. Streamlit's own
+    control flow (st.rerun, st.stop, st.switch_page) raises BaseException and passes through."""
+    try:
+        yield
+    except Exception:
+        log.exception("marsad: %s failed (corpus %r)", where, st.session_state.get("corpus"))
+        st.error(tr("app.error"), icon=":material/error:")
+        st.stop()
+
+
+state.touch_private()  # this session's private area (if it has one) is in use
 st.markdown(state.CSS, unsafe_allow_html=True)  # static CSS, no data inside
 if L == "ar":
     st.markdown(state.CSS_AR, unsafe_allow_html=True)
@@ -32,10 +60,11 @@ st.sidebar.selectbox(tr("side.corpus"), list(avail), key="corpus",
                      format_func=lambda n: state.corpus_label(n, avail[n], L),
                      on_change=lambda: st.session_state.update(_filter_seeded=False))
 
-corpus = state.get_corpus(st.session_state["corpus"])  # built first, so its status below is the new one
-state.sidebar_stale_warning(st.session_state["corpus"], L)
-st.session_state["filter"] = state.sidebar_filter(corpus)
-state.sidebar_library(st.session_state["corpus"], L)  # every corpus, with its size, date and staleness
+with friendly_errors("sidebar"):
+    corpus = state.get_corpus(st.session_state["corpus"])  # built first, so its status below is the new one
+    state.sidebar_stale_warning(st.session_state["corpus"], L)
+    st.session_state["filter"] = state.sidebar_filter(corpus)
+    state.sidebar_library(st.session_state["corpus"], L)  # every corpus, with its size, date and staleness
 
 # Page files end in "_page" on purpose: Streamlit still wraps an app that has a pages/ folder in
 # its old multipage mode for the first run, which would run pages/<url>.py directly (without this
@@ -54,4 +83,6 @@ import os  # noqa: E402
 
 pages = [st.Page(path, title=tr(title), icon=icon, url_path=slug, default=(slug == "overview"))
          for path, title, icon, slug in PAGES if os.path.exists(path)]
-st.navigation(pages).run()
+page = st.navigation(pages)
+with friendly_errors(f"page {page.url_path or 'overview'}"):
+    page.run()

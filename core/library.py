@@ -195,11 +195,15 @@ def unique_file_name(folder: str | Path, name: str) -> str:
     return cand
 
 
-def store_upload(lib: str | Path, name: str, file_name: str, data: bytes) -> Path:
-    """Save one uploaded file into the corpus's sources folder and return its path.
+def store_upload(lib: str | Path, name: str, file_name: str, data) -> Path:
+    """Save one uploaded file (bytes, or a binary file object such as Streamlit's ``UploadedFile``,
+    copied in 1 MiB chunks so no second copy of it is held in memory) into the corpus's sources
+    folder and return its path.
 
     Written to a temporary file first (in the library folder, so a build never reads half a file)
     and then linked into place under a name no other file has: an upload never replaces another."""
+    import shutil
+
     folder = sources_dir(lib, name)
     folder.mkdir(parents=True, exist_ok=True)
     tmp_dir = Path(lib) / ".tmp"
@@ -207,7 +211,12 @@ def store_upload(lib: str | Path, name: str, file_name: str, data: bytes) -> Pat
     fd, tmp = tempfile.mkstemp(dir=tmp_dir, suffix=".upload")
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                f.write(data)
+            else:
+                if hasattr(data, "seek"):
+                    data.seek(0)
+                shutil.copyfileobj(data, f, 1 << 20)
             f.flush()
             os.fsync(f.fileno())
         safe = safe_file_name(file_name)

@@ -1,4 +1,5 @@
-"""Data: upload files into a named library corpus, read the ingestion report, correct outlets and dates."""
+"""Data: upload files into a private corpus, save it to the library, rename or delete a corpus, read the
+ingestion report, correct outlets and dates."""
 import pandas as pd
 import streamlit as st
 
@@ -13,15 +14,16 @@ name = state.current_corpus_name()
 
 st.title(tr("nav.data"))
 
-# -- upload into a named corpus: a new one, or appended to one of the library ------------------------
+# -- upload into a private corpus of this session: a new one, or appended to one of its own ------------
 st.subheader(tr("da.upload"))
-lib_names = state.library_names()
+st.caption(tr("da.private"))
+lib_names = state.private_names()
 for key in ("da_mode", "da_target"):  # set by the previous run (after an upload), before the widgets exist
     if f"_next_{key}" in st.session_state:
         st.session_state[key] = st.session_state.pop(f"_next_{key}")
 modes = ["new", "existing"] if lib_names else ["new"]
 if st.session_state.get("da_mode") not in modes:
-    st.session_state["da_mode"] = "existing" if name in lib_names else "new"
+    st.session_state["da_mode"] = "existing" if state.is_private(name) else "new"
 mode = st.radio(tr("da.target"), modes, key="da_mode", horizontal=True, format_func=lambda m: tr(f"da.target.{m}"))
 problem = None
 if mode == "new":
@@ -29,7 +31,7 @@ if mode == "new":
     if target.strip():
         try:
             target = library.validate_name(target, state.RESERVED)
-            if library.exists(state.library_dir(), target):
+            if library.exists(state.private_lib(), target):
                 problem = "exists"
         except library.BadName as exc:
             problem = exc.code
@@ -38,18 +40,20 @@ if mode == "new":
     else:
         problem = "empty"
 else:
+    own = state.corpus_home(name)[1] if state.is_private(name) else None
     if st.session_state.get("da_target") not in lib_names:
-        st.session_state["da_target"] = name if name in lib_names else lib_names[0]
+        st.session_state["da_target"] = own if own in lib_names else lib_names[0]
     avail = state.corpora()
     target = st.selectbox(tr("da.existing"), lib_names, key="da_target",
-                          format_func=lambda n: state.corpus_label(n, avail[n], L) if n in avail else n)
+                          format_func=lambda n: state.corpus_label(n, avail[state.PRIVATE + n], L)
+                          if state.PRIVATE + n in avail else n)
 
 uploads = st.session_state.setdefault("_da_uploads", 0)  # a new key empties the uploader after an upload
 files = st.file_uploader(tr("da.upload"), accept_multiple_files=True, help=tr("da.upload.help"),
                          type=["txt", "zip", "csv", "tsv", "jsonl", "json", "gz", "parquet"], key=f"da_files_{uploads}")
 if st.button(tr("da.ingest"), type="primary", disabled=not files or problem is not None, key="da_ingest"):
     try:
-        res = state.library_upload(target, [(f.name, f.getvalue()) for f in files], new=(mode == "new"))
+        res = state.library_upload(target, [(f.name, f) for f in files], new=(mode == "new"))
     except library.BadName as exc:
         st.error(tr(f"lib.name.{exc.code}"), icon=":material/error:")
     except ImportError:
@@ -57,7 +61,7 @@ if st.button(tr("da.ingest"), type="primary", disabled=not files or problem is n
     except Exception as exc:  # the files were removed again; say what went wrong
         st.error(f"{tr('da.failed')}: {state.md_escape(str(exc))}", icon=":material/error:")
     else:
-        st.session_state["_pending_corpus"] = res["name"]
+        st.session_state["_pending_corpus"] = res["key"]
         st.session_state["_filter_seeded"] = False
         st.session_state["_after_upload"] = res
         st.session_state["_da_uploads"] = uploads + 1
@@ -111,6 +115,65 @@ if state.is_library(name):
             st.session_state["_filter_seeded"] = False
             st.session_state["_after_upload"] = True
             st.rerun()
+
+
+def _switch_to(key: str, message: str) -> None:
+    """Select ``key`` on the next run (before the corpus selector exists) and say what was done."""
+    st.session_state["_pending_corpus"] = key
+    st.session_state["_filter_seeded"] = False
+    st.session_state["_da_done"] = message
+    st.session_state.pop("_da_delete_for", None)
+    st.rerun()
+
+
+def _name_error(exc: library.BadName) -> None:
+    code = "taken" if exc.code == "exists" else exc.code
+    st.error(tr(f"lib.name.{code}"), icon=":material/error:")
+
+
+done = st.session_state.pop("_da_done", None)
+if done:
+    st.success(done, icon=":material/check_circle:")
+home = state.corpus_home(name)
+if state.is_private(name):  # save the private corpus to the shared library, under a name nobody has
+    with st.form("da_save_form", border=False):
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+        new_name = c1.text_input(tr("da.save.name"), home[1], key=f"da_save_name_{name}", max_chars=library.MAX_NAME)
+        if c2.form_submit_button(tr("da.save"), type="primary"):
+            try:
+                key = state.save_to_library(name, new_name)
+            except library.BadName as exc:
+                _name_error(exc)
+            else:
+                _switch_to(key, f"{tr('da.save.done')}: «{state.md_escape(key)}»")
+with st.expander(tr("da.manage")):
+    if not state.can_manage(name):
+        st.caption(tr("da.manage.readonly"))
+    else:
+        with st.form("da_rename_form", border=False):
+            c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+            new_name = c1.text_input(tr("da.rename.name"), home[1], key=f"da_rename_name_{name}",
+                                     max_chars=library.MAX_NAME)
+            if c2.form_submit_button(tr("da.rename")):
+                try:
+                    key = state.rename_corpus(name, new_name)
+                except library.BadName as exc:
+                    _name_error(exc)
+                else:
+                    _switch_to(key, f"{tr('da.rename.done')}: «{state.md_escape(key.removeprefix(state.PRIVATE))}»")
+        if st.session_state.get("_da_delete_for") != name:  # first step: ask
+            if st.button(tr("da.delete"), key="da_delete", icon=":material/delete:"):
+                st.session_state["_da_delete_for"] = name
+                st.rerun()
+        else:  # second step: confirm or cancel
+            st.warning(tr("da.delete.confirm"), icon=":material/warning:")
+            c1, c2 = st.columns(2)
+            if c1.button(tr("da.delete.yes"), key="da_delete_yes", type="primary"):
+                state.delete_corpus(name)
+                _switch_to("sample", f"{tr('da.delete.done')}: «{state.md_escape(home[1])}»")
+            if c2.button(tr("da.delete.no"), key="da_delete_no"):
+                st.session_state.pop("_da_delete_for", None)
+                st.rerun()
 
 st.subheader(tr("da.report"))
 report = overview.report(corpus)

@@ -246,3 +246,11 @@ def test_saving_a_private_corpus_moves_it_into_the_library_and_never_overwrites(
     assert library.names(lib) == ["مسودة", "منشور"] and library.names(mine) == []
     assert (library.sources_dir(lib, "مسودة") / "a.txt").read_text() == "خاص"
     assert library.mapping(lib, "مسودة") == {"text": "body"}
+
+
+def test_an_upload_given_as_a_file_object_is_stored_whole(tmp_path):
+    import io
+
+    body = ("سطر عربي\n" * 300_000).encode()  # several MiB: copied in chunks, not read at once
+    saved = library.store_upload(tmp_path, "c", "big.txt", io.BytesIO(body))
+    assert saved.read_bytes() == body

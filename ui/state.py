@@ -7,7 +7,6 @@ explicit corrections); small filter-keyed results may use ``st.cache_data``.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import os
 import threading
 from pathlib import Path
@@ -20,6 +19,7 @@ from core.filter import Filter
 from core import library
 from core.i18n import STRINGS, t
 from core.model import UNKNOWN
+from ui.safe import html_text, md_escape  # noqa: F401  (md_escape: pages call state.md_escape)
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = Path(os.environ.get("MARSAD_CACHE", ROOT / ".cache" / "corpora"))
@@ -43,6 +43,49 @@ def library_dir() -> Path:
 
 def library_names() -> list[str]:
     return library.names(library_dir(), RESERVED)
+
+
+# -- the session's private area: uploads stay here until saved to the library ----------------------
+PRIVATE = "~"  # the corpus key of a private corpus: "~" + its name (a library name never starts so)
+_CLEANED: set[str] = set()  # library folders whose day-old private areas this process removed
+
+
+def private_lib() -> Path:
+    """This session's private library (``<library>/.private/<token>/``), keyed by a random token
+    kept only in this session's state: another session cannot name it, list it or open it.
+
+    The first time a process hands out a token it also removes private areas nobody used for a day."""
+    token = st.session_state.get("_private_token")
+    if not token:
+        token = st.session_state["_private_token"] = library.new_token()
+        lib = str(library_dir())
+        if lib not in _CLEANED:
+            _CLEANED.add(lib)
+            library.cleanup_private(lib)
+    return library.private_dir(library_dir(), token)
+
+
+def private_names() -> list[str]:
+    """The names of this session's private corpora."""
+    if not st.session_state.get("_private_token"):
+        return []
+    return library.names(private_lib(), RESERVED)
+
+
+def touch_private() -> None:
+    """Called once per script run: the private area of a live session never ages out."""
+    if st.session_state.get("_private_token") and private_lib().is_dir():
+        library.touch_private(private_lib())
+
+
+def is_private(key: str) -> bool:
+    return bool(corpora().get(key, {}).get("private"))
+
+
+def corpus_home(key: str) -> tuple[Path, str] | None:
+    """(folder, name) of a library or private corpus, None for a built-in one."""
+    info = corpora().get(key, {})
+    return (Path(info["lib"]), info["name"]) if info.get("library") else None
 
 
 def _start_entry(taken: dict) -> tuple[str, dict] | None:
@@ -100,7 +143,14 @@ def corpora() -> dict[str, dict]:
                             "sources": [UPLOAD_DIR]}
     lib = library_dir()
     for name in library.names(lib, RESERVED):
-        found[name] = {"ar": name, "en": name, "kind": "index", "db": library.index_path(lib, name), "library": True}
+        found[name] = {"ar": name, "en": name, "kind": "index", "db": library.index_path(lib, name), "library": True,
+                       "lib": lib, "name": name}
+    if st.session_state.get("_private_token"):  # only this session's own private corpora
+        mine = private_lib()
+        for name in library.names(mine, RESERVED):
+            found[PRIVATE + name] = {"ar": f"{name} (خاصة)", "en": f"{name} (private)", "kind": "index",
+                                     "db": library.index_path(mine, name), "library": True, "private": True,
+                                     "lib": mine, "name": name}
     start = _start_entry(found)
     if start:
         key, info = start
@@ -139,8 +189,9 @@ def corpus_mapping(name: str) -> dict[str, str]:
     """The analyst's column names for this corpus's tables (blank fields are recognised automatically)."""
     import json
 
-    if is_library(name):
-        return library.mapping(library_dir(), name)
+    home = corpus_home(name)
+    if home:
+        return library.mapping(*home)
     for path in (_mapping_file(name), UPLOAD_MAPPING if name == "uploads" else None):
         if path is not None and path.exists():
             try:
@@ -155,8 +206,9 @@ def save_corpus_mapping(name: str, mapping: dict[str, str]) -> None:
     a corpus built from sources is rebuilt into the cache when next opened (the key includes it)."""
     import json
 
-    if is_library(name):
-        library.save_mapping(library_dir(), name, mapping)
+    home = corpus_home(name)
+    if home:
+        library.save_mapping(*home, mapping)
         rebuild_library_corpus(name)
     else:
         library.atomic_write(_mapping_file(name), json.dumps(library.clean_mapping(mapping), ensure_ascii=False,
@@ -165,10 +217,11 @@ def save_corpus_mapping(name: str, mapping: dict[str, str]) -> None:
 
 
 def corrections_file(name: str) -> Path:
-    """Where the analyst's corrections of this corpus are kept (beside it for a library corpus)."""
-    if library.is_valid_name(name, RESERVED) and library.exists(library_dir(), name):
-        return library.corrections_path(library_dir(), name)
-    return VAR_DIR / "corrections" / f"{name}.csv"
+    """Where the analyst's corrections of this corpus are kept (beside it for a library or private corpus)."""
+    home = corpus_home(name)
+    if home:
+        return library.corrections_path(*home)
+    return VAR_DIR / "corrections" / f"{library.safe_file_name(name)}.csv"
 
 
 # -- read handles ---------------------------------------------------------------------------------
@@ -372,9 +425,9 @@ def _html_line(text: str | list[str], cls: str, language: str, direction: str | 
     direction = direction or ("rtl" if language == "ar" else "ltr")
     align = "left" if direction == "ltr" else "right"
     if isinstance(text, str):
-        body = html.escape(text).replace("\n", " ")
+        body = html_text(text)
     else:
-        body = " · ".join(f'<span style="white-space: nowrap">{html.escape(p)}</span>' for p in text)
+        body = " · ".join(f'<span style="white-space: nowrap">{html_text(p)}</span>' for p in text)
     return f'<div dir="{direction}" class="{cls}" style="text-align: {align}">{body}</div>'
 
 
@@ -409,26 +462,14 @@ def sidebar_library(name: str, language: str) -> None:
         st.markdown(_html_line(str(library_dir()), "marsad-lib-path", language, "ltr"), unsafe_allow_html=True)
 
 
-def md_escape(text: str) -> str:
-    """Data inside markdown: HTML-escaped, and every ASCII punctuation mark backslash-escaped, so
-    neither markup nor markdown (emphasis, links, lists, Streamlit's :colour[…] directives) applies."""
-    out = []
-    for ch in str(text).replace("\r", " ").replace("\n", " "):
-        if ch in "<>&\"'":
-            out.append(html.escape(ch))
-        elif ch.isascii() and not ch.isalnum() and ch != " " and ch.isprintable():
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def library_upload(target: str, files: list[tuple[str, bytes]], new: bool) -> dict:
-    """Store uploaded files in a library corpus and index them: a new corpus is built, an existing
-    one is appended to. Returns {"name", "created", "added", "problems", "articles", "files"}.
+def library_upload(target: str, files: list[tuple[str, object]], new: bool) -> dict:
+    """Store uploaded files in one of this session's private corpora and index them: a new corpus is
+    built, an existing one is appended to. Nobody else sees it until :func:`save_to_library`.
+    Returns {"key", "name", "created", "added", "problems", "articles", "files"} (``key`` is what the
+    corpus selector and the URL use).
 
     Raises :class:`core.library.BadName` (codes of ``validate_name``, or "exists" / "missing")."""
-    lib = library_dir()
+    lib = private_lib()
     name = library.validate_name(target, RESERVED)
     with _LIB_LOCK:
         present = library.exists(lib, name)
@@ -440,7 +481,7 @@ def library_upload(target: str, files: list[tuple[str, bytes]], new: bool) -> di
         bar, progress = progress_bar()
         try:
             if new:
-                res = _build_library(name, [library.sources_dir(lib, name)], progress)
+                res = _build_library(lib, name, [library.sources_dir(lib, name)], progress)
             else:
                 from core.index.build import append_index
 
@@ -455,15 +496,15 @@ def library_upload(target: str, files: list[tuple[str, bytes]], new: bool) -> di
         finally:
             bar.empty()
     reload_corpus()
-    return {"name": name, "created": new, "added": int(res.get("added", 0)), "problems": int(res.get("problems", 0)),
-            "articles": int(res.get("articles", 0)), "files": [p.name for p in saved]}
+    return {"key": PRIVATE + name, "name": name, "created": new, "added": int(res.get("added", 0)),
+            "problems": int(res.get("problems", 0)), "articles": int(res.get("articles", 0)),
+            "files": [p.name for p in saved]}
 
 
-def _build_library(name: str, sources: list[Path], progress) -> dict:
-    """(Re)build a library corpus's index from ``sources`` with its mapping and corrections."""
+def _build_library(lib: Path, name: str, sources: list[Path], progress) -> dict:
+    """(Re)build a library or private corpus's index from ``sources`` with its mapping and corrections."""
     from core.index.build import build_index
 
-    lib = library_dir()
     db = library.index_path(lib, name)
     if not library.settings_path(lib, name).exists():
         library.save_settings(lib, name, mapping={})
@@ -478,13 +519,13 @@ def _build_library(name: str, sources: list[Path], progress) -> dict:
     return {"added": articles, "problems": problems, "articles": articles}
 
 
-def rebuild_library_corpus(name: str) -> dict:
-    """Rebuild a library corpus from its sources (after a mapping change, or when it is stale)."""
+def rebuild_library_corpus(key: str) -> dict:
+    """Rebuild a library or private corpus from its sources (after a mapping change, or when stale)."""
     import json
 
-    lib = library_dir()
+    lib, name = corpus_home(key)
     try:
-        meta_sources = json.loads(get_corpus(name).meta().get("sources") or "[]")
+        meta_sources = json.loads(get_corpus(key).meta().get("sources") or "[]")
     except (ValueError, TypeError):
         meta_sources = []
     sources = library.rebuild_sources(lib, name, meta_sources)
@@ -493,11 +534,55 @@ def rebuild_library_corpus(name: str) -> dict:
     with _LIB_LOCK:
         bar, progress = progress_bar()
         try:
-            res = _build_library(name, sources, progress)
+            res = _build_library(lib, name, sources, progress)
         finally:
             bar.empty()
     reload_corpus()
     return res
+
+
+# -- managing corpora: save a private one to the library, rename, delete ---------------------------
+def can_manage(key: str) -> bool:
+    """A corpus this session may rename or delete: its own private ones and writable library ones
+    (never the bundled sample, a built-in corpus, or a read-only library corpus)."""
+    home = corpus_home(key)
+    return bool(home) and not library.is_read_only(*home)
+
+
+def _moved(db: Path, move) -> str:
+    """Close the shared handle on ``db``, run ``move``, and drop every cached view of the corpora."""
+    with _LIB_LOCK:
+        release_db(db)
+        out = move()
+    reload_corpus()
+    return out
+
+
+def save_to_library(key: str, new_name: str) -> str:
+    """Move this session's private corpus into the shared library as ``new_name`` (refused with
+    :class:`core.library.BadName` "exists" when the library has one of that name). Returns its key."""
+    lib, name = corpus_home(key)
+    if not is_private(key):
+        raise library.BadName("missing", name)
+    return _moved(library.index_path(lib, name),
+                  lambda: library.save_to_library(lib, name, library_dir(), new_name, RESERVED))
+
+
+def rename_corpus(key: str, new_name: str) -> str:
+    """Rename a private or library corpus; returns its new key."""
+    if not can_manage(key):
+        raise library.BadName("readonly", key)
+    lib, name = corpus_home(key)
+    done = _moved(library.index_path(lib, name), lambda: library.rename(lib, name, new_name, RESERVED))
+    return (PRIVATE + done) if lib != library_dir() else done
+
+
+def delete_corpus(key: str) -> None:
+    """Delete a private or library corpus and everything of it (its uploads, settings, corrections)."""
+    if not can_manage(key):
+        raise library.BadName("readonly", key)
+    lib, name = corpus_home(key)
+    _moved(library.index_path(lib, name), lambda: library.delete(lib, name))
 
 
 def lang() -> str:
@@ -623,7 +708,7 @@ def empty_state() -> None:
 
 def rtl_text(text: str, tag: str = "div", extra_style: str = "") -> None:
     """Show article-derived text right-to-left. The text is escaped: it is data, never markup."""
-    st.markdown(f'<{tag} dir="auto" class="marsad-rtl" style="{extra_style}">{html.escape(text)}</{tag}>',
+    st.markdown(f'<{tag} dir="auto" class="marsad-rtl" style="{extra_style}">{html_text(text, breaks=True)}</{tag}>',
                 unsafe_allow_html=True)
 
 
@@ -645,10 +730,10 @@ def clicked_label(event) -> str | None:
         return None
     if not points:
         return None
-    from core.charts import unwrap
+    from core.charts import label_text
 
     p = points[0]
-    return unwrap(p.get("y") if isinstance(p.get("y"), str) else p.get("x"))
+    return label_text(p.get("y") if isinstance(p.get("y"), str) else p.get("x"))
 
 
 CSS = """
@@ -691,7 +776,7 @@ def topics():
         try:
             return load_topics(USER_TOPICS)
         except Exception as exc:  # a broken user file must not cost the page: say so and use defaults
-            st.warning(f"{USER_TOPICS}: {exc}")
+            st.warning(md_escape(f"{USER_TOPICS}: {exc}"))
     return load_resources().topics
 
 

@@ -14,6 +14,7 @@ PAGES = ["overview", "keywords", "topics", "entities", "compare", "reuse", "arti
 
 def open_page(page: str, corpus: str = "sample", lang: str = "ar", outlets=None, query: str = "") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=240)
+    as_owner(at)
     at.session_state["corpus"] = corpus
     at.session_state["lang"] = lang
     at.run()
@@ -210,9 +211,22 @@ EXPORT_CSV = ("body_ar,site,published_on\n"
 ARTICLE = "موسكو - قال وزير الخارجية الروسي سيرغي لافروف اليوم إن بلاده مستعدة للحوار مع واشنطن بشأن سوريا.\n"
 
 
+def as_owner(at: AppTest) -> AppTest:
+    """The session's private-area token of the uploads these tests make with ``state.library_upload``
+    outside a script run (bare mode has one process-wide session state): the AppTest session is then
+    their owner, as the browser tab that uploaded them would be."""
+    import streamlit as st
+
+    token = st.session_state.get("_private_token")
+    if token:
+        at.session_state["_private_token"] = token
+    return at
+
+
 def start_app(lang: str = "en", query: dict | None = None) -> AppTest:
     """A fresh session with nothing chosen yet (the corpus comes from the URL or MARSAD_CORPUS)."""
     at = AppTest.from_file(APP, default_timeout=240)
+    as_owner(at)
     at.session_state["lang"] = lang
     for k, v in (query or {}).items():
         at.query_params[k] = v
@@ -242,7 +256,7 @@ def test_uploaded_table_with_its_own_column_names_loads_through_the_mapping(libr
     from ui import state
 
     state.library_upload("صادرات", [("export.csv", EXPORT_CSV)], new=True)
-    at = open_page("data", lang="en", corpus="صادرات")
+    at = open_page("data", lang="en", corpus="~صادرات")
     report = next(df.value for df in at.dataframe if "reason" in df.value.columns)
     assert "no-text-column" in set(report["reason"])  # body_ar is not a usual name
     for field, column in (("text", "body_ar"), ("outlet", "site"), ("date", "published_on")):
@@ -252,7 +266,7 @@ def test_uploaded_table_with_its_own_column_names_loads_through_the_mapping(libr
     editor = corrections_editor(at)
     assert len(editor) == 2 and set(editor["date"].astype(str)) == {"2018-03-15", "2019-05-14"}
     # the mapping is the corpus's own, kept beside it; another corpus does not inherit it
-    saved = json.loads((library_dir / "صادرات.json").read_text(encoding="utf-8"))
+    saved = json.loads((state.private_lib() / "صادرات.json").read_text(encoding="utf-8"))
     assert saved["mapping"] == {"text": "body_ar", "outlet": "site", "date": "published_on"}
     assert state.corpus_mapping("sample") == {}
 
@@ -306,15 +320,17 @@ def test_upload_into_a_new_named_corpus_creates_it_and_the_sidebar_lists_it(libr
     from ui import state
 
     res = state.library_upload("تجربة الرفع", [("خبر.txt", ARTICLE.encode())], new=True)
-    assert (res["name"], res["created"], res["added"]) == ("تجربة الرفع", True, 1)
-    assert (library_dir / "تجربة الرفع.duckdb").is_file()
-    assert (library_dir / "تجربة الرفع.sources" / "خبر.txt").read_text(encoding="utf-8") == ARTICLE
+    assert (res["key"], res["name"], res["created"], res["added"]) == ("~تجربة الرفع", "تجربة الرفع", True, 1)
+    mine = state.private_lib()  # the session's private area, inside the library folder but not listed there
+    assert mine.parent.parent == library_dir and not (library_dir / "تجربة الرفع.duckdb").exists()
+    assert (mine / "تجربة الرفع.duckdb").is_file()
+    assert (mine / "تجربة الرفع.sources" / "خبر.txt").read_text(encoding="utf-8") == ARTICLE
     at = start_app()
-    assert "تجربة الرفع (1 articles)" in at.selectbox(key="corpus").options
-    assert ">تجربة الرفع</div>" in sidebar_html(at)
-    assert library_row(at, "تجربة الرفع")["articles"] == 1  # (on the Data page)
+    assert "تجربة الرفع (private) (1 articles)" in at.selectbox(key="corpus").options
+    assert ">تجربة الرفع &#40;private&#41;</div>" in sidebar_html(at)  # as _html_line escapes it
+    assert library_row(at, "تجربة الرفع (private)")["articles"] == 1  # (on the Data page)
     at.radio(key="da_mode").set_value("existing").run()
-    assert at.selectbox(key="da_target").options == ["تجربة الرفع (1 articles)"]
+    assert at.selectbox(key="da_target").options == ["تجربة الرفع (private) (1 articles)"]
     # a new corpus of a taken name is refused in the page before anything is written
     at.radio(key="da_mode").set_value("new").run()
     at.text_input(key="da_new_name").set_value("تجربة الرفع").run()
@@ -331,9 +347,9 @@ def test_two_uploads_of_the_same_file_name_keep_both(library_dir):
     other = ARTICLE.replace("لافروف", "بومبيو").replace("الروسي", "الأميركي").replace("موسكو", "واشنطن")
     res = state.library_upload("مكرر", [("خبر.txt", other.encode())], new=False)
     assert res["files"] == ["خبر-2.txt"] and res["added"] == 1 and res["articles"] == 2
-    folder = library_dir / "مكرر.sources"
+    folder = state.private_lib() / "مكرر.sources"
     assert {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir()} == {"خبر.txt": ARTICLE, "خبر-2.txt": other}
-    at = open_page("data", lang="en", corpus="مكرر")
+    at = open_page("data", lang="en", corpus="~مكرر")
     assert set(corrections_editor(at)["id"]) == {"خبر", "خبر-2"}
 
 
