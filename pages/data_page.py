@@ -139,7 +139,7 @@ if state.is_private(name):  # save the private corpus to the shared library, und
     with st.form("da_save_form", border=False):
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
         new_name = c1.text_input(tr("da.save.name"), home[1], key=f"da_save_name_{name}", max_chars=library.MAX_NAME)
-        if c2.form_submit_button(tr("da.save"), type="primary"):
+        if c2.form_submit_button(tr("da.save"), type="primary", key="da_save_lib"):
             try:
                 key = state.save_to_library(name, new_name)
             except library.BadName as exc:
@@ -154,7 +154,7 @@ with st.expander(tr("da.manage")):
             c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
             new_name = c1.text_input(tr("da.rename.name"), home[1], key=f"da_rename_name_{name}",
                                      max_chars=library.MAX_NAME)
-            if c2.form_submit_button(tr("da.rename")):
+            if c2.form_submit_button(tr("da.rename"), key="da_rename"):
                 try:
                     key = state.rename_corpus(name, new_name)
                 except library.BadName as exc:

@@ -1,0 +1,38 @@
+"""Facts about the production configuration (.streamlit/config.toml), read as Streamlit reads it."""
+import tomllib
+from pathlib import Path
+
+from core.ingest import readers
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+
+
+def test_users_never_see_a_traceback():
+    assert CONFIG["client"]["showErrorDetails"] == "none"  # Streamlit 1.67: full | stacktrace | type | none
+
+
+def test_the_server_does_not_watch_files_or_rerun_on_save():
+    assert CONFIG["server"]["fileWatcherType"] == "none"
+    assert CONFIG["server"]["runOnSave"] is False
+
+
+def test_the_server_binds_the_loopback_address_with_xsrf_and_cors_protection():
+    server = CONFIG["server"]
+    assert server["address"] == "127.0.0.1"  # reachable from this machine; a reverse proxy faces the network
+    assert server["enableXsrfProtection"] is True and server["enableCORS"] is True
+
+
+def test_the_upload_limit_is_within_what_the_readers_decompress():
+    limit_mb = CONFIG["server"]["maxUploadSize"]
+    assert isinstance(limit_mb, int) and 0 < limit_mb <= 1024  # held in memory once by Streamlit, then on disk
+    assert limit_mb * 1_000_000 < readers.MAX_DECOMPRESSED  # a whole upload is read, not cut at the cap
+
+
+def test_every_option_is_one_streamlit_knows():
+    from streamlit import config
+
+    known = set(config.get_config_options())
+    for section, options in CONFIG.items():
+        for key in options:
+            assert f"{section}.{key}" in known, f"{section}.{key}"
