@@ -6,15 +6,21 @@
   RLI … PDI so Plotly's left-to-right layout does not scramble it.
 - Hover text comes from hover templates built of wrapped parts, never Plotly's "(x, y)".
 - Long tick labels are truncated in Python, the ellipsis inside the wrapper.
+- Every text a figure shows goes through :func:`plot_label`: Plotly reads ``<b>``, ``<br>``, ``<a href>``
+  in labels, legends, hover text and annotations as tags, ``$…$`` as LaTeX and ``%{…}`` in a hover
+  template as a field, so corpus data (outlet names, terms, speakers) is escaped there, once.
 - Horizontal bars read as an Arabic reader expects in the Arabic interface: rank 1 on top,
   the category axis on the right, bars growing leftwards, the legend out of the axis' way.
 """
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
 import plotly.graph_objects as go
+
+from core.markup import plotly_escape
 
 RLI, PDI = "\u2067", "\u2069"
 FONT = "Noto Sans Arabic, Noto Naskh Arabic, Amiri, DejaVu Sans, Arial, sans-serif"
@@ -43,24 +49,48 @@ def unwrap(text: str) -> str:
     return str(text).replace(RLI, "").replace(PDI, "")
 
 
+def plot_label(text, limit: int | None = None) -> str:
+    """A data label as a figure shows it: truncated to ``limit`` characters, escaped
+    (:func:`plotly_escape`) and wrapped (:func:`rtl`).  The one function every builder uses.
+
+    >>> plot_label("<b>قناة</b>") == RLI + "&lt;b&gt;قناة&lt;/b&gt;" + PDI
+    True
+    """
+    s = "" if text is None else str(text)
+    if limit and len(s) > limit:
+        s = s[: max(1, limit - 1)].rstrip() + "…"
+    return rtl(plotly_escape(s))
+
+
+def label_text(shown: str) -> str:
+    """The data a label was made from (a clicked bar's category): unwrapped and unescaped.
+
+    >>> label_text(plot_label("50% <أ>"))
+    '50% <أ>'
+    """
+    return html.unescape(unwrap(shown))
+
+
 def hover_line(caption: str, value: str, lang: str) -> str:
-    """One hover line "caption: value". In the Arabic interface, or when the caption is Arabic, the whole
-    line is an RTL isolate, so the caption reads first, on the right, and the number after it, on the left."""
+    """One hover line "caption: value" (``value`` is a template field, ``caption`` is text, escaped).
+    In the Arabic interface, or when the caption is Arabic, the whole line is an RTL isolate, so the
+    caption reads first, on the right, and the number after it, on the left."""
+    caption = plotly_escape(unwrap(caption))
     if lang == "ar" or has_arabic(caption):  # an Arabic caption (an outlet's name) reads right to left anywhere
-        return f"{RLI}{unwrap(caption)}: {value}{PDI}"
+        return f"{RLI}{caption}: {value}{PDI}"
     return f"{caption}: {value}"
 
 
 def _layout(fig: go.Figure, title: str, lang: str, height: int | None = None, legend_title: str | None = None) -> go.Figure:
     ar = lang == "ar"
     fig.update_layout(
-        title={"text": rtl(title), "x": 0.98 if ar else 0.02, "xanchor": "right" if ar else "left"},
+        title={"text": plot_label(title), "x": 0.98 if ar else 0.02, "xanchor": "right" if ar else "left"},
         font={"family": FONT, "size": 13},
         hoverlabel={"font": {"family": FONT}},
         margin={"l": 30, "r": 30, "t": 60, "b": 40},
         template="plotly_white",
         colorway=PALETTE,
-        legend={"title": {"text": rtl(legend_title or "")}, "orientation": "h", "yanchor": "bottom", "y": 1.02,
+        legend={"title": {"text": plot_label(legend_title or "")}, "orientation": "h", "yanchor": "bottom", "y": 1.02,
                 "xanchor": "left" if ar else "right", "x": 0.0 if ar else 1.0},
     )
     if height:
@@ -79,22 +109,22 @@ def hbar(df: pd.DataFrame, label: str, value: str, *, title: str, lang: str = "a
     ar = lang == "ar"
     fig = go.Figure()
     groups = [(None, df)] if not color else list(df.groupby(color, sort=False))
-    cats = list(dict.fromkeys(rtl(v, limit_chars) for v in df[label]))
+    cats = list(dict.fromkeys(plot_label(v, limit_chars) for v in df[label]))
     for name, part in groups:
-        custom = [[rtl(v) for v in part[label]]]
+        custom = [[plot_label(v) for v in part[label]]]
         tmpl = "%{customdata[0]}<br>" + hover_line(value_title or value, "%{x}", lang)
         for i, (col, cap) in enumerate((hover or {}).items(), start=1):
-            custom.append([rtl(v, 160) for v in part[col].astype(str)])
+            custom.append([plot_label(v, 160) for v in part[col].astype(str)])
             tmpl += "<br>" + hover_line(cap, "%{customdata[" + str(i) + "]}", lang)
         fig.add_trace(go.Bar(
-            y=[rtl(v, limit_chars) for v in part[label]], x=part[value], orientation="h",
-            name=rtl(name) if name is not None else "", customdata=list(zip(*custom)),
-            hovertemplate=tmpl + "<extra>" + (rtl(name) if name is not None else "") + "</extra>",
+            y=[plot_label(v, limit_chars) for v in part[label]], x=part[value], orientation="h",
+            name=plot_label(name) if name is not None else "", customdata=list(zip(*custom)),
+            hovertemplate=tmpl + "<extra>" + (plot_label(name) if name is not None else "") + "</extra>",
             marker_color=None if color else PALETTE[0],
         ))
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(cats)), side="right" if ar else "left",
                      automargin=True)
-    fig.update_xaxes(title={"text": rtl(value_title)}, autorange="reversed" if ar else True)
+    fig.update_xaxes(title={"text": plot_label(value_title)}, autorange="reversed" if ar else True)
     fig.update_layout(barmode="group", showlegend=bool(color))
     return _layout(fig, title, lang, height or max(320, 26 * len(cats) + 120))
 
@@ -107,13 +137,13 @@ def vbar(df: pd.DataFrame, x: str, y: str, *, title: str, lang: str = "ar", x_ti
     groups = [(None, df)] if not color else list(df.groupby(color, sort=False))
     for name, part in groups:
         fig.add_trace(go.Bar(
-            x=[rtl(v, 30) for v in part[x]], y=part[y], name=rtl(name) if name is not None else "",
-            customdata=[rtl(v) for v in part[x]],
+            x=[plot_label(v, 30) for v in part[x]], y=part[y], name=plot_label(name) if name is not None else "",
+            customdata=[plot_label(v) for v in part[x]],
             hovertemplate="%{customdata}<br>" + hover_line(y_title or y, "%{y}", lang) + "<extra></extra>",
             marker_color=None if color else PALETTE[0],
         ))
-    fig.update_xaxes(title={"text": rtl(x_title)}, autorange="reversed" if ar else True, automargin=True)
-    fig.update_yaxes(title={"text": rtl(y_title)}, side="right" if ar else "left")
+    fig.update_xaxes(title={"text": plot_label(x_title)}, autorange="reversed" if ar else True, automargin=True)
+    fig.update_yaxes(title={"text": plot_label(y_title)}, side="right" if ar else "left")
     fig.update_layout(showlegend=bool(color))
     return _layout(fig, title, lang)
 
@@ -127,12 +157,12 @@ def lines(df: pd.DataFrame, x: str, y: str, color: str, *, title: str, lang: str
     for name, part in df.groupby(color, sort=False):
         part = part.sort_values(x)
         fig.add_trace(go.Scatter(
-            x=part[x], y=part[y], mode="lines+markers", name=rtl(name),
-            hovertemplate=rtl(name) + "<br>%{x|%Y-%m-%d}<br>" + hover_line(y_title or y, "%{y" + fmt + "}", lang)
+            x=part[x], y=part[y], mode="lines+markers", name=plot_label(name),
+            hovertemplate=plot_label(name) + "<br>%{x|%Y-%m-%d}<br>" + hover_line(y_title or y, "%{y" + fmt + "}", lang)
             + "<extra></extra>",
         ))
-    fig.update_xaxes(title={"text": rtl(x_title)}, autorange="reversed" if ar else True)
-    fig.update_yaxes(title={"text": rtl(y_title)}, side="right" if ar else "left", tickformat=".0%" if percent else None)
+    fig.update_xaxes(title={"text": plot_label(x_title)}, autorange="reversed" if ar else True)
+    fig.update_yaxes(title={"text": plot_label(y_title)}, side="right" if ar else "left", tickformat=".0%" if percent else None)
     return _layout(fig, title, lang)
 
 
@@ -151,10 +181,10 @@ def heatmap(df: pd.DataFrame, row: str, col: str, value: str, *, title: str, lan
         text = rp.values
         tmpl += "<br>" + hover_line(raw_title or raw, "%{text}", lang)
     fig = go.Figure(go.Heatmap(
-        z=z, x=[rtl(c, limit_chars) for c in cols], y=[rtl(r, limit_chars) for r in rows], text=text,
+        z=z, x=[plot_label(c, limit_chars) for c in cols], y=[plot_label(r, limit_chars) for r in rows], text=text,
         colorscale="Teal", hovertemplate=tmpl + "<extra></extra>",
         # the colour scale sits opposite the row labels (left in Arabic, where the labels are on the right)
-        colorbar={"title": {"text": rtl(value_title)}, "x": -0.02 if ar else 1.02, "xanchor": "right" if ar else "left",
+        colorbar={"title": {"text": plot_label(value_title)}, "x": -0.02 if ar else 1.02, "xanchor": "right" if ar else "left",
                   "thickness": 14},
     ))
     fig.update_xaxes(autorange="reversed" if ar else True, side="bottom", tickangle=-35, automargin=True)
@@ -171,23 +201,23 @@ def diverging(df: pd.DataFrame, label: str, value: str, *, title: str, lang: str
     ar = lang == "ar"
     df = df.sort_values(value, ascending=False)
     colors = [PALETTE[0] if v >= 0 else PALETTE[1] for v in df[value]]
-    custom = [[rtl(v) for v in df[label]]]
+    custom = [[plot_label(v) for v in df[label]]]
     tmpl = "%{customdata[0]}<br>" + hover_line(value_title or value, "%{x:.2f}", lang)
     for i, (c, cap) in enumerate((hover or {}).items(), start=1):
-        custom.append([rtl(v, 120) for v in df[c].astype(str)])
+        custom.append([plot_label(v, 120) for v in df[c].astype(str)])
         tmpl += "<br>" + hover_line(cap, "%{customdata[" + str(i) + "]}", lang)
     fig = go.Figure(go.Bar(
-        y=[rtl(v, 36) for v in df[label]], x=df[value], orientation="h", marker_color=colors,
+        y=[plot_label(v, 36) for v in df[label]], x=df[value], orientation="h", marker_color=colors,
         customdata=list(zip(*custom)), hovertemplate=tmpl + "<extra></extra>",
     ))
-    cats = [rtl(v, 36) for v in df[label]]
+    cats = [plot_label(v, 36) for v in df[label]]
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(cats)), side="right" if ar else "left",
                      automargin=True)
-    fig.update_xaxes(title={"text": rtl(value_title)}, autorange="reversed" if ar else True, zeroline=True)
+    fig.update_xaxes(title={"text": plot_label(value_title)}, autorange="reversed" if ar else True, zeroline=True)
     if left_name or right_name:
-        fig.add_annotation(text=rtl(left_name), x=0.02 if not ar else 0.98, xref="paper", y=1.06, yref="paper",
+        fig.add_annotation(text=plot_label(left_name), x=0.02 if not ar else 0.98, xref="paper", y=1.06, yref="paper",
                            showarrow=False, font={"color": PALETTE[1]})
-        fig.add_annotation(text=rtl(right_name), x=0.98 if not ar else 0.02, xref="paper", y=1.06, yref="paper",
+        fig.add_annotation(text=plot_label(right_name), x=0.98 if not ar else 0.02, xref="paper", y=1.06, yref="paper",
                            showarrow=False, font={"color": PALETTE[0]})
     return _layout(fig, title, lang, max(360, 24 * len(df) + 140))
 
@@ -215,9 +245,9 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, *, title: str, lang: str =
     smax = float(max(sizes)) if len(nodes) else 1.0
     fig.add_trace(go.Scatter(
         x=[pos[n][0] for n in names], y=[pos[n][1] for n in names], mode="markers+text",
-        text=[rtl(n, 24) for n in names], textposition="top center",
+        text=[plot_label(n, 24) for n in names], textposition="top center",
         marker={"size": [14 + 30 * float(s) / (smax or 1) for s in sizes], "color": PALETTE[2]},
-        customdata=[rtl(n) for n in names], hovertemplate="%{customdata}<extra></extra>", showlegend=False,
+        customdata=[plot_label(n) for n in names], hovertemplate="%{customdata}<extra></extra>", showlegend=False,
     ))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x")
@@ -226,7 +256,7 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, *, title: str, lang: str =
 
 def empty(title: str, message: str, lang: str = "ar") -> go.Figure:
     fig = go.Figure()
-    fig.add_annotation(text=rtl(message), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"size": 16})
+    fig.add_annotation(text=plot_label(message), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"size": 16})
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return _layout(fig, title, lang, 240)

@@ -1,12 +1,11 @@
 """Keywords: top terms and n-grams, by outlet side by side, a word cloud, and the concordance."""
-import html
-
 import streamlit as st
 
 from core import charts
 from core.analysis import keywords, overview
 from core.export import wordcloud_png
 from ui import state
+from ui.safe import html_text
 
 L = state.lang()
 tr, olab = state.translator(L), state.outlet_labeler(L)
@@ -71,9 +70,9 @@ if term:
     else:
         # Arabic reading order: preceding words on the right of the match, following words on the left.
         rows = "".join(
-            f'<tr><td class="src">{html.escape(str(r.outlet))} · {html.escape(str(r.date or "—"))}</td>'
-            f'<td class="pre">{html.escape(r.left)}</td><td class="m">{html.escape(r.match)}</td>'
-            f'<td class="post">{html.escape(r.right)}</td></tr>'
+            f'<tr><td class="src">{html_text(olab(r.outlet))} · {html_text(r.date or "—")}</td>'
+            f'<td class="pre">{html_text(r.left)}</td><td class="m">{html_text(r.match)}</td>'
+            f'<td class="post">{html_text(r.right)}</td></tr>'
             for r in kwic.itertuples(index=False)
         )
         st.markdown(f'<div dir="rtl" style="overflow-x:auto"><table class="marsad-kwic" data-testid="marsad-kwic">{rows}</table></div>',

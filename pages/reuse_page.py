@@ -4,6 +4,7 @@ import streamlit as st
 from core import charts
 from core.analysis import compare, overview
 from ui import state
+from ui.safe import md_escape
 
 L = state.lang()
 tr, olab = state.translator(L), state.outlet_labeler(L)
@@ -29,8 +30,9 @@ else:
     row = pairs.iloc[pick]
     psg = compare.reuse_passages(corpus, row["a_id"], row["b_id"])
     ca, cb = st.columns(2)
-    ca.markdown(f"**{olab(row['outlet_a'])}** · {row['date_a'] or '—'} · `{row['a_id']}`")
-    cb.markdown(f"**{olab(row['outlet_b'])}** · {row['date_b'] or '—'} · `{row['b_id']}`")
+    for col, side in ((ca, "a"), (cb, "b")):
+        col.markdown(f"**{md_escape(olab(row[f'outlet_{side}']))}** · {md_escape(row[f'date_{side}'] or '—')} · "
+                     f"{md_escape(row[f'{side}_id'])}")
     for p in psg.itertuples():
         with ca:
             state.rtl_text(p.text_a, extra_style="background:#eef7f7;padding:6px;border-radius:4px;margin-bottom:6px")
@@ -77,10 +79,10 @@ if same.empty:
     st.caption(tr("empty"))
 else:
     for sid, grp in same.groupby("statement_id", sort=False):
-        st.markdown(f"**{grp['speaker'].iloc[0] or '—'}**")
+        st.markdown(f"**{md_escape(grp['speaker'].iloc[0] or '—')}**")
         cols = st.columns(min(len(grp), 3))
         for col, r in zip(cols * 10, grp.itertuples()):
             with col:
-                st.caption(f"{olab(r.outlet)} · {r.article_id}")
+                st.caption(f"{md_escape(olab(r.outlet))} · {md_escape(r.article_id)}")
                 state.rtl_text(r.text, extra_style="border-inline-start:3px solid #0f6e6e;padding:4px 8px")
     state.download(same, "same-statements", flt, key="dl_rq_same")

@@ -4,6 +4,7 @@ import streamlit as st
 from core import charts
 from core.analysis import overview, topics
 from ui import state
+from ui.safe import md_escape
 
 L = state.lang()
 tr, olab = state.translator(L), state.outlet_labeler(L)
@@ -50,7 +51,7 @@ c1, c2 = st.columns(2)
 if c1.button(tr("tp.edit.save"), key="tp_save", type="primary"):
     error = state.save_topic_keywords(tid, [k.strip() for k in text.splitlines() if k.strip()])
     if error:
-        st.error(error)
+        st.error(md_escape(error))
     else:
         st.success(tr("tp.edit.saved"))
         st.rerun()
@@ -58,4 +59,5 @@ if c2.button(tr("tp.edit.reset"), key="tp_reset"):
     state.reset_topics()
     st.rerun()
 matched = topics.topic_term_ids(corpus, [current])
-st.caption(f"{tr('tp.matched')}: " + " · ".join(matched["label"].head(60)) if not matched.empty else tr("tp.matched") + ": —")
+st.caption(f"{tr('tp.matched')}: " + " · ".join(map(md_escape, matched["label"].head(60))) if not matched.empty
+           else tr("tp.matched") + ": —")

@@ -1,0 +1,45 @@
+"""Corpus data inside markup we write is text, never markup: the escaping functions of the core.
+
+Every corpus field (outlet names, titles, ids, article text, speakers, terms) may hold Markdown
+(``**bold**``, ``[click](https://example.com)``), HTML (``<img src=x onerror=…>``), LaTeX (``$x^2$``),
+Streamlit's directives (``:red[alarm]``) or line breaks that would end an HTML block.
+
+* :func:`html_text`: data inside HTML that Streamlit's Markdown renders (``unsafe_allow_html=True``).
+* :func:`plotly_escape`: data inside a Plotly figure (labels, legends, hover text, annotations).
+
+Data inside Markdown itself is escaped on the Streamlit side (``ui.safe.md_escape``).
+"""
+from __future__ import annotations
+
+import re
+
+#: Characters Markdown, remark-math or Streamlit's directives give a meaning to (and HTML's own).
+_MARKUP = "\\`*_{}[]()#+-.!|~:$<>&\"'="
+_HTML_TABLE = str.maketrans({c: f"&#{ord(c)};" for c in _MARKUP})
+LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
+#: What Plotly's text renderer reads as markup: tags (< > and entities &), LaTeX ($), template fields (%).
+_PLOTLY_TABLE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "$": "&#36;", "%": "&#37;"})
+
+
+def html_text(text: object, breaks: bool = False) -> str:
+    """Data inside HTML we write: every character that Markdown, HTML, LaTeX or a directive could read
+    as markup becomes a character reference, so the text shows as itself whether Streamlit's Markdown
+    treats the surrounding HTML as a raw block or not.  Line breaks become ``<br>`` with ``breaks``,
+    else spaces (a blank line would end an HTML block and let Markdown in).
+
+    >>> html_text("<b>x</b> $y$")
+    '&#60;b&#62;x&#60;/b&#62; &#36;y&#36;'
+    >>> html_text("سطر\\n\\n**ثان**", breaks=True)
+    'سطر<br><br>&#42;&#42;ثان&#42;&#42;'
+    """
+    lines = LINE_BREAK.split(str(text))
+    return ("<br>" if breaks else " ").join(line.translate(_HTML_TABLE) for line in lines)
+
+
+def plotly_escape(text: object) -> str:
+    """Text for Plotly shown as itself (Plotly decodes the entities back when it draws).
+
+    >>> plotly_escape("<b>50%</b> $x$")
+    '&lt;b&gt;50&#37;&lt;/b&gt; &#36;x&#36;'
+    """
+    return str(text).translate(_PLOTLY_TABLE)
