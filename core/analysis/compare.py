@@ -96,6 +96,8 @@ def distinctive_all(corpus, flt: Filter | None = None, n: int = 1, min_count: in
         if counts["outlet"].nunique() < 2:
             break
         res = _labelled(corpus, dist.outlet_vs_rest(counts, outlet, min_count=min_count), n)
+        if res.empty:  # no term reaches min_count (a small corpus): the empty frame's z is not numeric
+            continue
         top = res[res["z"] > 0].nlargest(limit, "z")
         frames.append(top.assign(outlet=outlet))
     if not frames:
