@@ -30,6 +30,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from core.arabic import (
@@ -357,6 +358,18 @@ class Labeler:
         # second occurrence moves them to ``_forms`` (key → {surface: count}).
         self._once: dict[str, str] = {}
         self._forms: dict[str, dict[str, int]] = {}
+        # Pairs given in bulk (``add_pairs``), counted by Counter's C loop and merged on first read.
+        self._pairs: Counter = Counter()
+
+    def add_pairs(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Add one to each (key, surface) pair: the bulk form of ``add``, for the counting pass."""
+        self._pairs.update(pairs)
+
+    def _settle(self) -> None:
+        if self._pairs:
+            pairs, self._pairs = self._pairs, Counter()
+            for (k, s), n in pairs.items():
+                self.add(k, s, n)
 
     def add(self, key: str, surface: str, n: int = 1) -> None:
         d = self._forms.get(key)
@@ -371,6 +384,7 @@ class Labeler:
         d[surface] = d.get(surface, 0) + n
 
     def _items(self):
+        self._settle()
         for k, s in self._once.items():
             yield k, {s: 1}
         yield from self._forms.items()
@@ -382,6 +396,7 @@ class Labeler:
                 self.add(k, s, n)
 
     def _get(self, key: str) -> dict[str, int]:
+        self._settle()
         d = self._forms.get(key)
         if d is not None:
             return d
@@ -390,6 +405,7 @@ class Labeler:
 
     def label(self, key: str) -> str:
         """Most frequent clean surface form of ``key`` (ties: alphabetical); the key if unseen."""
+        self._settle()
         s = self._once.get(key)
         if s is not None:
             return s
@@ -403,18 +419,25 @@ class Labeler:
         return sorted(self._get(key).items(), key=lambda kv: (-kv[1], kv[0]))
 
     def __contains__(self, key: str) -> bool:
+        self._settle()
         return key in self._once or key in self._forms
 
     def __len__(self) -> int:
+        self._settle()
         return len(self._once) + len(self._forms)
 
     def to_frame(self) -> pd.DataFrame:
         """Columns key, surface, count (one row per form)."""
+        if not self._once and not self._forms:   # only bulk pairs: straight from the Counter
+            pairs = self._pairs
+            return pd.DataFrame({"key": [k for k, _ in pairs], "surface": [s for _, s in pairs],
+                                 "count": list(pairs.values())}, columns=["key", "surface", "count"])
         rows = [(k, s, n) for k, d in self._items() for s, n in d.items()]
         return pd.DataFrame(rows, columns=["key", "surface", "count"])
 
     def labels_frame(self) -> pd.DataFrame:
         """Columns key, label."""
+        self._settle()
         keys = list(self._once) + list(self._forms)
         return pd.DataFrame([(k, self.label(k)) for k in keys], columns=["key", "label"])
 
@@ -495,6 +518,8 @@ class EntityMatcher:
         for v in index.values():
             v.sort(key=lambda x: -len(x[0]))
         self._index = index
+        self._tokens: dict[str, tuple[str, str | None]] = {}   # token as written → (norm, key)
+        self._keys: dict[str, str | None] = {}                  # norm token → key
 
     def _mkey(self, norm: str) -> str:
         return self.grouper.key(norm) or norm
@@ -532,6 +557,43 @@ class EntityMatcher:
                 i += 1
         return out
 
+    def find_in_words(self, text: str, words: list[str], starts, ends) -> list[tuple[str, str, int, int]]:
+        """Mentions among the normalised ``words`` of ``text`` (with their character ``starts``),
+        as :func:`core.analysis.reuse.word_spans` gives them: (canonical, type, first word, last
+        word + 1).  The same mentions as :meth:`find_in_text`, found without tokenising again:
+        a clause ends wherever a clause boundary stands between two words.
+
+        >>> w, s, e = word_spans("قال للافروف")    # doctest: +SKIP
+        >>> m.find_in_words("قال للافروف", w, s, e)    # doctest: +SKIP
+        [('لافروف', 'person', 1, 2)]
+        """
+        n = len(words)
+        if not n:
+            return []
+        bounds = [mt.start() for mt in _CLAUSE_RE.finditer(text)]
+        cuts = [0]
+        if bounds:
+            clause = np.searchsorted(np.array(bounds, dtype=np.int64), np.asarray(starts), "right")
+            cuts += (np.flatnonzero(clause[1:] != clause[:-1]) + 1).tolist()
+        cuts.append(n)
+        seen = self._keys
+        if len(seen) > 2_000_000:
+            seen.clear()
+        get = seen.get
+        key = self.grouper.key
+        out = []
+        for a, b in zip(cuts, cuts[1:]):
+            norms = words[a:b]
+            keys = []
+            for t in norms:
+                k = get(t, seen)
+                if k is seen:
+                    k = seen[t] = key(t)
+                keys.append(k)
+            for name, etype, s, e in self._find(norms, keys):
+                out.append((name, etype, a + s, a + e))
+        return out
+
     def find_in_text(self, text: str) -> list[tuple[str, str, int, int]]:
         """Mentions in raw text: (canonical, type, start_char, end_char), offsets into ``text``.
 
@@ -539,13 +601,24 @@ class EntityMatcher:
         [('لافروف', 'person', 4, 11)]
         """
         out = []
+        seen = self._tokens
+        if len(seen) > 2_000_000:     # a cache of the vocabulary as written, bounded
+            seen.clear()
+        get = seen.get
+        key = self.grouper.key
         for a, b in clause_spans(text):
             spans = token_spans(text[a:b])
             if not spans:
                 continue
-            norms = [normalize(t) for t, _, _ in spans]
-            keys = [self.grouper.key(n) for n in norms]
-            for name, etype, s, e in self._find(norms, keys):
+            nks = []
+            for t, _, _ in spans:
+                nk = get(t)
+                if nk is None:
+                    n = normalize(t)
+                    nk = seen[t] = (n, key(n))
+                nks.append(nk)
+            norms = [n for n, _ in nks]
+            for name, etype, s, e in self._find(norms, [k for _, k in nks]):
                 out.append((name, etype, a + spans[s][1], a + spans[e - 1][2]))
         return out
 
@@ -583,6 +656,20 @@ def count_article(text: str, grouper: Grouper, entity_matcher: EntityMatcher | N
     >>> c.words, c.terms[(2, "الولايات المتحده")], c.mentions["الولايات المتحدة"]    # doctest: +SKIP
     (3, 1, 1)
     """
+    words, grams, mentions, variants = count_article_grams(text, grouper, entity_matcher, labeler, forms)
+    terms: Counter = Counter()
+    for n, counted in enumerate(grams, 1):
+        for key, c in counted.items():
+            terms[(n, key)] = c
+    return ArticleCounts(words, terms, mentions, variants)
+
+
+def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatcher | None,
+                        labeler: Labeler | None = None, forms: Labeler | None = None
+                        ) -> tuple[int, tuple[Counter, Counter, Counter], Counter, Counter]:
+    """:func:`count_article` for the counting pass: ``(words, (unigrams, bigrams, trigrams),
+    mentions, variants)``, each n-gram Counter in first-met order, with the labels and forms
+    given to the labelers in bulk."""
     clean = clean_surface(text)
     clauses_s = _CLAUSE_RE.split(clean)
     clauses_n = _CLAUSE_RE.split(normalize_letters(clean))
@@ -591,11 +678,12 @@ def count_article(text: str, grouper: Grouper, entity_matcher: EntityMatcher | N
     groups = grouper.alias_groups
     adjective_forms = grouper.adjective_forms
     find = entity_matcher._find if entity_matcher is not None else None
-    add = labeler.add if labeler is not None else None
     words = 0
     uni: list[str] = []
     bi: list[str] = []
     tri: list[str] = []
+    lab_pairs: list[tuple[str, str]] = []
+    form_pairs: list[tuple[str, str]] = []
     mentions: Counter = Counter()
     variants: Counter = Counter()
     findall = _TOKEN_RE.findall
@@ -616,13 +704,11 @@ def count_article(text: str, grouper: Grouper, entity_matcher: EntityMatcher | N
                     recs[i] = _Analysis(keys[i], 0, len(t))
         surfaces = None
         if forms is not None:
+            surfaces = findall(cs)
+            form_pairs.extend((key, sf) for key, sf in zip(keys, surfaces) if key is not None)
+        if labeler is not None or any(a.alias for a in recs):
             if surfaces is None:
                 surfaces = findall(cs)
-            for key, sf in zip(keys, surfaces):
-                if key is not None:
-                    forms.add(key, sf)
-        if add is not None or any(a.alias for a in recs):
-            surfaces = findall(cs)
             for a, s in zip(recs, surfaces):
                 if a.alias is not None:
                     gi, b, e = a.alias
@@ -630,32 +716,29 @@ def count_article(text: str, grouper: Grouper, entity_matcher: EntityMatcher | N
         spans = _runs(keys)
         if any(a.start and t[0] in _CONJUNCTIONS for a, t in zip(recs, norms)):
             spans = _split_at_conjunctions(spans, recs, norms)
-        runs = [keys[x:y] for x, y in spans]
-        for run in runs:
+        for x, y in spans:
+            run = keys[x:y]
             uni.extend(run)
             if len(run) > 1:
                 bi.extend(map(join, zip(run, run[1:])))
                 if len(run) > 2:
                     tri.extend(map(join, zip(run, run[1:], run[2:])))
-        if add is not None:
-            for x, y in spans:
-                run = keys[x:y]
+            if labeler is not None:
                 labs = [a.surface(s) for a, s in zip(recs[x:y], surfaces[x:y])]
-                for key, lab in zip(run, labs):
-                    add(key, lab)
-                for key, lab in zip(map(join, zip(run, run[1:])), map(join, zip(labs, labs[1:]))):
-                    add(key, lab)
-                for key, lab in zip(map(join, zip(run, run[1:], run[2:])),
-                                    map(join, zip(labs, labs[1:], labs[2:]))):
-                    add(key, lab)
+                lab_pairs.extend(zip(run, labs))
+                if len(run) > 1:
+                    lab_pairs.extend(zip(map(join, zip(run, run[1:])), map(join, zip(labs, labs[1:]))))
+                    if len(run) > 2:
+                        lab_pairs.extend(zip(map(join, zip(run, run[1:], run[2:])),
+                                             map(join, zip(labs, labs[1:], labs[2:]))))
         if find is not None:
             for name, _t, _s, _e in find(norms, keys):
                 mentions[name] += 1
-    terms: Counter = Counter()
-    for n, grams in ((1, uni), (2, bi), (3, tri)):
-        for key, c in Counter(grams).items():
-            terms[(n, key)] = c
-    return ArticleCounts(words, terms, mentions, variants)
+    if labeler is not None:
+        labeler.add_pairs(lab_pairs)
+    if forms is not None:
+        forms.add_pairs(form_pairs)
+    return words, (Counter(uni), Counter(bi), Counter(tri)), mentions, variants
 
 
 # ---------------------------------------------------------------------------

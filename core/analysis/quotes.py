@@ -77,6 +77,9 @@ from core import arabic
 from core.analysis.reuse import word_spans
 
 FindPeople = Callable[[str], list[tuple[str, int, int]]]
+#: People mentions given as word indices instead: ``(text, words, starts, ends)`` →
+#: ``[(name, first word, last word + 1)]`` over :func:`word_spans`' words (no second tokenising).
+PeopleInWords = Callable[[str, list, np.ndarray, np.ndarray], list[tuple[str, int, int]]]
 
 
 @dataclass
@@ -239,7 +242,8 @@ class _Cue:
     subject: str = ""   # "named" | "carried" | "none" (no subject, nothing to carry) | "other" (unnamed subject)
 
 
-def extract_quotes(text: str, find_people: FindPeople) -> list[Quote]:
+def extract_quotes(text: str, find_people: FindPeople | None,
+                   people_in_words: PeopleInWords | None = None) -> list[Quote]:
     """Quoted statements of one article with their speakers.
 
     >>> people = lambda t: [("لافروف", m.start(), m.end()) for m in re.finditer("لافروف", t)]
@@ -260,11 +264,16 @@ def extract_quotes(text: str, find_people: FindPeople) -> list[Quote]:
         in_quote[np.searchsorted(wst, s):np.searchsorted(wst, e)] = True
     # person mentions → word indices (mentions inside quotes are not speakers)
     mention_at: dict[int, tuple[str, int]] = {}   # first word index → (name, last word index)
-    for name, s, e in find_people(text):
-        i0 = int(np.searchsorted(wen, s, "right"))
-        i1 = int(np.searchsorted(wst, e, "left")) - 1
-        if 0 <= i0 <= i1 < n and not in_quote[i0]:
-            mention_at.setdefault(i0, (name, i1))
+    if people_in_words is not None:
+        for name, i0, i1 in people_in_words(text, words, wst, wen):
+            if not in_quote[i0]:
+                mention_at.setdefault(i0, (name, i1 - 1))
+    else:
+        for name, s, e in find_people(text):
+            i0 = int(np.searchsorted(wen, s, "right"))
+            i1 = int(np.searchsorted(wst, e, "left")) - 1
+            if 0 <= i0 <= i1 < n and not in_quote[i0]:
+                mention_at.setdefault(i0, (name, i1))
     mention_starts = sorted(mention_at)
 
     def surface(i: int) -> str:
@@ -490,7 +499,8 @@ def _colon_statement(c: _Cue, text, s_end, words, wst, wen, n, in_quote) -> Quot
 QUOTE_COLUMNS = ["aid", "outlet", "date", "quote_id", "speaker", "text", "cue", "how", "start", "end"]
 
 
-def quotes_frame(articles: pd.DataFrame, find_people: FindPeople) -> pd.DataFrame:
+def quotes_frame(articles: pd.DataFrame, find_people: FindPeople | None,
+                 people_in_words: PeopleInWords | None = None) -> pd.DataFrame:
     """All quoted statements of ``articles`` ``[aid, outlet, date, text]``.
 
     Returns ``[aid, outlet, date, quote_id, speaker, text, cue, how, start, end]``;
@@ -505,7 +515,7 @@ def quotes_frame(articles: pd.DataFrame, find_people: FindPeople) -> pd.DataFram
     """
     rows = []
     for r in articles.itertuples(index=False):
-        for k, q in enumerate(extract_quotes(getattr(r, "text") or "", find_people)):
+        for k, q in enumerate(extract_quotes(getattr(r, "text") or "", find_people, people_in_words)):
             rows.append({"aid": r.aid, "outlet": r.outlet, "date": getattr(r, "date", None), "quote_id": k,
                          **asdict(q)})
     if not rows:

@@ -117,6 +117,18 @@ def article_order_key(date: dt.date | None, outlet: str, aid_id: str) -> tuple:
 
 # -- count ----------------------------------------------------------------------------------------
 
+def _terms_frame(aids: np.ndarray, lens: list[list[int]], keys: list[str], counts: list[int]) -> pd.DataFrame:
+    """The terms part from the articles' n-gram counts, laid end to end: article by article,
+    unigrams then bigrams then trigrams (``lens`` holds each article's three lengths)."""
+    per = np.array(lens, dtype=np.int64).reshape(-1, 3)
+    total = per.sum(axis=1)
+    n = np.repeat(np.tile(np.array([1, 2, 3], dtype=np.int8), len(per)), per.ravel())
+    starts = np.repeat(np.cumsum(total) - total, total)
+    return pd.DataFrame({"aid": np.repeat(aids, total).astype("int32"), "n": n,
+                         "key": pd.Series(keys, dtype="str"), "cnt": np.array(counts, dtype="int32"),
+                         "ord": (np.arange(len(keys), dtype=np.int64) - starts).astype("int32")})
+
+
 def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse: bool = True,
                 k: int = REUSE_K) -> dict[str, pd.DataFrame]:
     """Count one batch of numbered articles ``[aid, text]`` (``outlet``, ``date`` optional).
@@ -127,22 +139,25 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
     """
     from core.analysis.quotes import quotes_frame
     from core.analysis.reuse import article_shingles
-    from core.textpipe import Labeler, count_article
+    from core.textpipe import Labeler, count_article_grams
 
     labeler, word_forms = Labeler(), Labeler()
     aids = arts["aid"].to_numpy(dtype=np.int64)
     texts = arts["text"].fillna("").astype(str).tolist()
     w_words, w_sh = [], []
-    t_aid, t_n, t_key, t_cnt, t_ord = [], [], [], [], []
+    t_key, t_cnt = [], []
+    t_lens = []          # per article: how many unigram, bigram and trigram terms
     m_rows, v_rows, sh_aid, sh_h = [], [], [], []
     for aid, text in zip(aids.tolist(), texts):
-        c = count_article(text, grouper, matcher, labeler, word_forms)
-        w_words.append(c.words)
-        for o, ((n, key), cnt) in enumerate(c.terms.items()):
-            t_aid.append(aid), t_n.append(n), t_key.append(key), t_cnt.append(cnt), t_ord.append(o)
-        for ent, cnt in c.mentions.items():
+        words, grams, mentions, variants = count_article_grams(text, grouper, matcher, labeler, word_forms)
+        w_words.append(words)
+        for counted in grams:
+            t_key.extend(counted.keys())
+            t_cnt.extend(counted.values())
+        t_lens.append([len(g) for g in grams])
+        for ent, cnt in mentions.items():
             m_rows.append((aid, ent, cnt))
-        for (grp, variant), cnt in c.variants.items():
+        for (grp, variant), cnt in variants.items():
             v_rows.append((aid, grp, variant, cnt))
         if reuse:
             h = article_shingles(text, k)
@@ -154,9 +169,7 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
     out = {
         "words": pd.DataFrame({"aid": aids.astype("int32"), "words": np.array(w_words, dtype="int32"),
                                "shingles": np.array(w_sh, dtype="int32")}),
-        "terms": pd.DataFrame({"aid": np.array(t_aid, dtype="int32"), "n": np.array(t_n, dtype="int8"),
-                               "key": pd.Series(t_key, dtype="str"), "cnt": np.array(t_cnt, dtype="int32"),
-                               "ord": np.array(t_ord, dtype="int32")}),
+        "terms": _terms_frame(aids, t_lens, t_key, t_cnt),
         "mentions": pd.DataFrame(m_rows, columns=PART_COLUMNS["mentions"]).astype(
             {"aid": "int32", "entity": "str", "cnt": "int32"}),
         "variants": pd.DataFrame(v_rows, columns=PART_COLUMNS["variants"]).astype(
@@ -170,7 +183,8 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
     if quotes:
         frame = arts[["aid", "text"]].assign(outlet=arts["outlet"] if "outlet" in arts else "",
                                              date=arts["date"] if "date" in arts else None)
-        q = quotes_frame(frame, lambda t: [(nm, s, e) for nm, typ, s, e in matcher.find_in_text(t) if typ == "person"])
+        q = quotes_frame(frame, None, lambda t, w, s, e: [
+            (nm, a, b) for nm, typ, a, b in matcher.find_in_words(t, w, s, e) if typ == "person"])
         q = q.rename(columns={"start": "start_", "end": "end_"})
         out["quotes"] = pd.DataFrame({
             "aid": pd.array(q["aid"], dtype="int32"), "quote_id": q["quote_id"].astype(str),
