@@ -201,14 +201,12 @@ def read_pass(stream, parts: Path, pool, progress: Progress, corrections=None, s
 def count_pass(con, parts: Path, pool, progress: Progress, total: int, table: str = "articles0",
                where: str = "TRUE", lo: float = 0.40, hi: float = 0.75) -> None:
     """Count every article of ``table`` (in aid order) into parts."""
-    res = con.execute(f"SELECT aid, outlet, date, text FROM {table} WHERE {where} ORDER BY aid")
-
-    def tasks():
-        while True:
-            rows = res.fetchmany(BATCH_SIZE)
-            if not rows:
-                return
-            yield pd.DataFrame(rows, columns=["aid", "outlet", "date", "text"]), str(parts)
+    def tasks():   # in aid order, one aid range at a time (never a sort of every text)
+        for lo, hi in finalize.aid_ranges(con, table, where):
+            rows = con.execute(f"SELECT aid, outlet, date, text FROM {table} WHERE {where} "
+                               f"AND aid >= {lo} AND aid < {hi} ORDER BY aid").fetchall()
+            for i in range(0, len(rows), BATCH_SIZE):
+                yield pd.DataFrame(rows[i:i + BATCH_SIZE], columns=["aid", "outlet", "date", "text"]), str(parts)
 
     done = 0
     t0 = time.perf_counter()
@@ -518,11 +516,11 @@ def _grouping_drift(con, grouper, vocab: Counter, resources) -> float:
 def _append_tables(con, parts: Path, first: int, progress: Progress, workers: int) -> None:
     words = finalize.glob(parts, "words")
     progress(0.78, "writing articles")
-    con.execute(f"""INSERT INTO articles
+    finalize.insert_in_aid_order(con, "articles", f"""
         SELECT a.aid, a.id, a.outlet, a.outlet_en, a.date, a.title, a.url, a.category,
                CAST(COALESCE(w.words, 0) AS INTEGER), a.outlet_source, a.date_source, a.source_file,
                a.source_row, a.text, a.text_original, a.removed
-        FROM articles0 a LEFT JOIN read_parquet('{words}') w USING (aid) ORDER BY a.aid""")
+        FROM articles0 a LEFT JOIN read_parquet('{words}') w USING (aid) WHERE TRUE""", "articles0")
     con.execute(f"""INSERT INTO article_keys
         SELECT a.aid, lower(rtrim(trim(a.url), '/')), a.text_key, CAST(COALESCE(w.shingles, 0) AS INTEGER)
         FROM articles0 a LEFT JOIN read_parquet('{words}') w USING (aid) ORDER BY a.aid""")

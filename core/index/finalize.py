@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 from typing import Callable
 
@@ -44,16 +45,63 @@ def configure(con, tmp_dir: Path, memory_limit: str = "1500MB", threads: int | N
         con.execute(f"SET threads = {int(threads)}")
 
 
-def number_articles(con, parts: Path) -> int:
-    """``articles0``: the staged articles numbered in (date, outlet, id) order (``aid`` from 0)."""
-    con.execute(f"""
-        CREATE OR REPLACE TABLE articles0 AS
-        SELECT CAST(row_number() OVER (ORDER BY date IS NULL, date, outlet, id) - 1 AS INTEGER) AS aid,
-               id, outlet, outlet_en, CAST(date AS DATE) AS date, title, url, category, outlet_source,
-               date_source, source_file, CAST(source_row AS INTEGER) AS source_row, text, text_original,
-               removed, text_key
-        FROM read_parquet('{glob(parts, "articles")}')""")
+#: Articles per numbering bucket, and per ordered read of the article table: wide rows (texts) are
+#: only ever sorted this many at a time (DuckDB cannot spill a sort of a million texts in 1.5 GB).
+ARTICLE_BUCKET = 40_000
+
+_ARTICLES0 = ("aid", "id", "outlet", "outlet_en", "date", "title", "url", "category", "outlet_source",
+              "date_source", "source_file", "source_row", "text", "text_original", "removed", "text_key")
+
+
+def number_articles(con, parts: Path, bucket: int = ARTICLE_BUCKET) -> int:
+    """``articles0``: the staged articles numbered in (date, outlet, id) order (``aid`` from 0),
+    stored in aid order.
+
+    Only the narrow sort keys are sorted whole; the rows, texts included, are written once into
+    buckets of ``bucket`` consecutive aids (Parquet, one pass) and each bucket is sorted on its own
+    and appended, so memory holds one bucket whatever the corpus size.
+    """
+    src = glob(parts, "articles")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE aid_map AS
+        SELECT seq, CAST(row_number() OVER (ORDER BY date IS NULL, date, outlet, id) - 1 AS INTEGER) AS aid
+        FROM (SELECT seq, date, outlet, id FROM read_parquet('{src}'))""")
+    rows = f"""SELECT m.aid, p.id, p.outlet, p.outlet_en, CAST(p.date AS DATE) AS date, p.title, p.url,
+               p.category, p.outlet_source, p.date_source, p.source_file,
+               CAST(p.source_row AS INTEGER) AS source_row, p.text, p.text_original, p.removed, p.text_key
+        FROM read_parquet('{src}') p JOIN aid_map m USING (seq)"""
+    con.execute(f"CREATE OR REPLACE TABLE articles0 AS {rows} LIMIT 0")
+    out = Path(parts) / "numbered_articles"
+    shutil.rmtree(out, ignore_errors=True)
+    con.execute(f"COPY (SELECT aid // {int(bucket)} AS bucket, * FROM ({rows})) TO '{out}' "
+                "(FORMAT parquet, PARTITION_BY (bucket))")
+    cols = ", ".join(_ARTICLES0)
+    found = sorted(out.glob("bucket=*"), key=lambda d: int(d.name.split("=", 1)[1])) if out.exists() else []
+    for d in found:
+        con.execute(f"INSERT INTO articles0 SELECT {cols} FROM read_parquet('{d}/*.parquet', "
+                    "hive_partitioning = false) ORDER BY aid")
+    shutil.rmtree(out, ignore_errors=True)
+    con.execute("DROP TABLE aid_map")
     return con.execute("SELECT COUNT(*) FROM articles0").fetchall()[0][0]
+
+
+def aid_ranges(con, table: str, where: str = "TRUE", step: int = ARTICLE_BUCKET) -> list[tuple[int, int]]:
+    """``[lo, hi)`` ranges of ``step`` aids covering the rows of ``table`` that match ``where``."""
+    lo, hi = con.execute(f"SELECT MIN(aid), MAX(aid) FROM {table} WHERE {where}").fetchall()[0]
+    if lo is None:
+        return []
+    return [(a, min(a + step, hi + 1)) for a in range(int(lo), int(hi) + 1, step)]
+
+
+def insert_in_aid_order(con, target: str, select: str, table: str, alias: str = "a",
+                        where: str = "TRUE", create: bool = False) -> None:
+    """``INSERT INTO target select … ORDER BY aid``, one aid range at a time (wide rows are sorted a
+    bucket at a time).  ``select`` reads ``table AS alias`` and ends with a ``WHERE`` clause
+    to which the range is added; ``create`` makes ``target`` first (same columns)."""
+    if create:
+        con.execute(f"CREATE OR REPLACE TABLE {target} AS {select} AND FALSE")
+    for lo, hi in aid_ranges(con, table, where):
+        con.execute(f"INSERT INTO {target} {select} AND {alias}.aid >= {lo} AND {alias}.aid < {hi} "
+                    f"ORDER BY {alias}.aid")
 
 
 def finalize(con, parts: Path, *, grouper, resources, problems: pd.DataFrame, meta: dict,
@@ -63,12 +111,11 @@ def finalize(con, parts: Path, *, grouper, resources, problems: pd.DataFrame, me
     parts = Path(parts)
     progress(0.76, "writing articles")
     words = glob(parts, "words")
-    con.execute(f"""
-        CREATE OR REPLACE TABLE articles AS
+    insert_in_aid_order(con, "articles", f"""
         SELECT a.aid, a.id, a.outlet, a.outlet_en, a.date, a.title, a.url, a.category,
                CAST(COALESCE(w.words, 0) AS INTEGER) AS words, a.outlet_source, a.date_source, a.source_file,
                a.source_row, a.text, a.text_original, a.removed
-        FROM articles0 a LEFT JOIN read_parquet('{words}') w USING (aid) ORDER BY a.aid""")
+        FROM articles0 a LEFT JOIN read_parquet('{words}') w USING (aid) WHERE TRUE""", "articles0", create=True)
     con.execute(f"""CREATE OR REPLACE TABLE article_keys AS
         SELECT a.aid, lower(rtrim(trim(a.url), '/')) AS url_key, a.text_key,
                CAST(COALESCE(w.shingles, 0) AS INTEGER) AS shingles

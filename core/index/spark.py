@@ -345,12 +345,14 @@ def export_numbered(con, location, total: int, slots: int) -> int:
         fs, base = pafs.LocalFileSystem(), str(Path(location).resolve())
     d = _join(base, NUMBERED)
     fs.create_dir(d, recursive=True)
-    reader = con.sql("SELECT aid, outlet, date, text FROM articles0 ORDER BY aid").to_arrow_reader(rows)
     n = 0
-    for batch in reader:
-        if batch.num_rows:
-            pq.write_table(pa.Table.from_batches([batch]), _join(d, f"part-{n:06d}.parquet"), filesystem=fs)
-            n += 1
+    for lo, hi in finalize.aid_ranges(con, "articles0"):   # never a sort of every text at once
+        reader = con.sql(f"SELECT aid, outlet, date, text FROM articles0 WHERE aid >= {lo} AND aid < {hi} "
+                         "ORDER BY aid").to_arrow_reader(rows)
+        for batch in reader:
+            if batch.num_rows:
+                pq.write_table(pa.Table.from_batches([batch]), _join(d, f"part-{n:06d}.parquet"), filesystem=fs)
+                n += 1
     return n
 
 
