@@ -135,6 +135,7 @@ def small_buckets(tmp_path_factory):
     mp.setattr(B.finalize, "ARTICLE_BUCKET", 37)
     mp.setattr(B.finalize.number_articles, "__defaults__", (37,))
     mp.setattr(B.finalize.aid_ranges, "__defaults__", ("TRUE", 37))
+    mp.setattr(B.finalize.part_groups, "__defaults__", (37,))
     try:
         yield B.build_index([EXCERPT], tmp_path_factory.mktemp("b37") / "x.duckdb", workers=1)
     finally:

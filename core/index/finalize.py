@@ -130,14 +130,14 @@ def finalize(con, parts: Path, *, grouper, resources, problems: pd.DataFrame, me
     etype = pd.DataFrame([(e.name, e.type) for e in resources.gazetteer], columns=["entity", "type"])
     etype = etype.drop_duplicates("entity")
     con.register("etype_df", etype)
-    con.execute(f"""CREATE OR REPLACE TABLE mentions AS
+    insert_parts_in_order(con, "mentions", parts, "mentions", """
         SELECT CAST(m.aid AS INTEGER) AS aid, m.entity, COALESCE(t.type, '') AS type, CAST(m.cnt AS INTEGER) AS cnt
-        FROM read_parquet('{glob(parts, "mentions")}') m LEFT JOIN etype_df t USING (entity)
-        ORDER BY aid, entity""")
+        FROM {src} m LEFT JOIN etype_df t USING (entity)
+        ORDER BY aid, entity""", create=True)
     con.unregister("etype_df")
-    con.execute(f"""CREATE OR REPLACE TABLE variants AS
+    insert_parts_in_order(con, "variants", parts, "variants", """
         SELECT CAST(aid AS INTEGER) AS aid, grp, variant, CAST(cnt AS INTEGER) AS cnt
-        FROM read_parquet('{glob(parts, "variants")}') ORDER BY aid, grp, variant""")
+        FROM {src} ORDER BY aid, grp, variant""", create=True)
 
     tm = grouper.to_frame() if grouper is not None else pd.read_parquet(parts / "token_map.parquet")
     con.register("tm_df", tm)
@@ -166,6 +166,39 @@ def finalize(con, parts: Path, *, grouper, resources, problems: pd.DataFrame, me
     con.executemany("INSERT INTO meta VALUES (?, ?)", [(k, str(v)) for k, v in meta.items()])
 
 
+def part_groups(parts: Path, table: str, step: int = ARTICLE_BUCKET) -> list[str]:
+    """The count pass's parts of ``table`` (``part-<first aid>.parquet``, each a run of consecutive
+    aids) in groups of about ``step`` aids, as ``read_parquet`` sources in aid order: a table
+    written group by group, each group sorted on its own, is sorted whole."""
+    files = sorted((Path(parts) / table).glob("part-*.parquet"))
+    groups, cur, start = [], [], None
+    for f in files:
+        try:
+            first = int(f.stem.split("-", 1)[1])
+        except ValueError:     # not named by its first aid: one group, one sort
+            return [f"read_parquet('{glob(parts, table)}', union_by_name = true)"]
+        if cur and first - start >= step:
+            groups.append(cur)
+            cur = []
+        if not cur:
+            start = first
+        cur.append(f)
+    if cur:
+        groups.append(cur)
+    return ["read_parquet([" + ", ".join(f"'{f}'" for f in g) + "], union_by_name = true)" for g in groups]
+
+
+def insert_parts_in_order(con, target: str, parts: Path, table: str, select: str, create: bool = False) -> None:
+    """``INSERT INTO target`` ``select`` (which reads ``{src}`` and ends with its ORDER BY), one
+    :func:`part_groups` group at a time; ``create`` makes ``target`` from the first group."""
+    groups = part_groups(parts, table)
+    if not groups:
+        groups = [f"read_parquet('{glob(parts, table)}', union_by_name = true)"]
+    for i, src in enumerate(groups):
+        sql = select.format(src=src)
+        con.execute(f"CREATE OR REPLACE TABLE {target} AS {sql}" if create and i == 0 else f"INSERT INTO {target} {sql}")
+
+
 # -- vocabulary, labels, terms ----------------------------------------------------------------------
 
 def _vocab_and_terms(con, parts: Path) -> None:
@@ -183,10 +216,10 @@ def _vocab_and_terms(con, parts: Path) -> None:
     con.execute(_VOCAB_SQL.format(target="vocab"))
     con.execute("DROP TABLE lab")
     con.execute("DROP TABLE frm")
-    con.execute(f"""CREATE OR REPLACE TABLE terms AS
+    insert_parts_in_order(con, "terms", parts, "terms", """
         SELECT CAST(t.aid AS INTEGER) AS aid, v.tid, v.n, CAST(t.cnt AS INTEGER) AS cnt
-        FROM read_parquet('{terms}') t JOIN tv v ON v.n = CAST(t.n AS TINYINT) AND v.key = t.key
-        ORDER BY aid, tid""")
+        FROM {src} t JOIN tv v ON v.n = CAST(t.n AS TINYINT) AND v.key = t.key
+        ORDER BY aid, tid""", create=True)
     con.execute("DROP TABLE tv")
 
 
@@ -231,9 +264,9 @@ def append_vocab_and_terms(con, parts: Path) -> None:
     con.execute("INSERT INTO vocab SELECT * FROM vocab_new")
     for t in ("vocab_new", "lab", "frm", "tv", "nt"):
         con.execute(f"DROP TABLE {t}")
-    con.execute(f"""INSERT INTO terms
+    insert_parts_in_order(con, "terms", parts, "terms", """
         SELECT CAST(t.aid AS INTEGER) AS aid, v.tid, v.n, CAST(t.cnt AS INTEGER) AS cnt
-        FROM read_parquet('{terms}') t JOIN vocab v ON v.n = CAST(t.n AS TINYINT) AND v.key = t.key
+        FROM {src} t JOIN vocab v ON v.n = CAST(t.n AS TINYINT) AND v.key = t.key
         ORDER BY aid, tid""")
 
 
@@ -261,12 +294,12 @@ def build_outlet_terms(con) -> None:
 
 def write_quotes(con, parts: Path, enabled: bool = True) -> None:
     if enabled and has_parts(parts, "quotes"):
-        con.execute(f"""CREATE OR REPLACE TABLE quotes AS
+        insert_parts_in_order(con, "quotes", parts, "quotes", """
             SELECT CAST(aid AS INTEGER) AS aid, CAST(quote_id AS VARCHAR) AS quote_id, CAST(speaker AS VARCHAR) AS speaker,
                    CAST(text AS VARCHAR) AS text, CAST(cue AS VARCHAR) AS cue, CAST(how AS VARCHAR) AS how,
                    CAST(start_ AS INTEGER) AS start_, CAST(end_ AS INTEGER) AS end_
-            FROM read_parquet('{glob(parts, "quotes")}', union_by_name = true)
-            ORDER BY aid, CAST(quote_id AS INTEGER)""")
+            FROM {src}
+            ORDER BY aid, CAST(quote_id AS INTEGER)""", create=True)
     else:
         con.execute("CREATE OR REPLACE TABLE quotes (aid INTEGER, quote_id VARCHAR, speaker VARCHAR, text VARCHAR, "
                     "cue VARCHAR, how VARCHAR, start_ INTEGER, end_ INTEGER)")
