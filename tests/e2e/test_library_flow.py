@@ -1,4 +1,4 @@
-"""The corpus library in the browser: uploads go into named corpora the sidebar lists, and
+"""The corpus library in the browser: uploads go into named (private) corpora the sidebar lists, and
 ``make run CORPUS=PATH`` (MARSAD_CORPUS) opens an index at start. Arabic interface."""
 from __future__ import annotations
 
@@ -39,8 +39,9 @@ def corpus_picker(page):
 
 
 def url_with_corpus(name: str) -> re.Pattern:
-    """The address bar names the corpus (a space may be written "+" or "%20")."""
-    return re.compile("corpus=" + "(\\+|%20)".join(re.escape(quote(part)) for part in name.split(" ")))
+    """The address bar names the corpus (a space may be written "+" or "%20", the private mark "~" "%7E")."""
+    parts = (re.escape(quote(part)).replace(re.escape("~"), "(~|%7E)") for part in name.split(" "))
+    return re.compile("corpus=" + "(\\+|%20)".join(parts))
 
 
 def upload(page, wait_idle, path: Path) -> None:
@@ -78,17 +79,17 @@ def test_an_upload_creates_a_named_corpus_and_the_same_file_name_twice_keeps_bot
     press_ingest(page, wait_idle)
     no_exception(page)
     expect(page.get_by_test_id("stMain").get_by_text(ar("da.created"))).to_be_visible()
-    expect(corpus_picker(page)).to_have_value(f"{NAME} (المقالات: 1)")
-    expect(page).to_have_url(url_with_corpus(NAME))
+    expect(corpus_picker(page)).to_have_value(f"{NAME} (خاصة) (المقالات: 1)")  # private to this session
+    expect(page).to_have_url(url_with_corpus("~" + NAME))
 
     # the page now offers the corpus it just made; the same file name is added beside the first
     expect(page.get_by_test_id("stMain").get_by_test_id("stSelectbox").first.get_by_role("combobox")).to_have_value(
-        f"{NAME} (المقالات: 1)")
+        f"{NAME} (خاصة) (المقالات: 1)")
     upload(page, wait_idle, two / "خبر.txt")
     press_ingest(page, wait_idle)
     no_exception(page)
     expect(page.get_by_test_id("stMain").get_by_text(ar("da.appended"))).to_be_visible()
-    expect(corpus_picker(page)).to_have_value(f"{NAME} (المقالات: 2)")
+    expect(corpus_picker(page)).to_have_value(f"{NAME} (خاصة) (المقالات: 2)")
     cells = page.get_by_test_id("stMain").locator('[role="gridcell"]')
     for article_id in ("خبر", "خبر-2"):  # both articles: the second file did not replace the first
         expect(cells.filter(has_text=re.compile(rf"^\s*{re.escape(article_id)}\s*$"))).to_have_count(1)
