@@ -4,7 +4,7 @@ import streamlit as st
 from core import charts
 from core.analysis import compare, overview
 from ui import state
-from ui.safe import md_escape
+from ui.safe import data_block
 
 L = state.lang()
 tr, olab = state.translator(L), state.outlet_labeler(L)
@@ -31,8 +31,8 @@ else:
     psg = compare.reuse_passages(corpus, row["a_id"], row["b_id"])
     ca, cb = st.columns(2)
     for col, side in ((ca, "a"), (cb, "b")):
-        col.markdown(f"**{md_escape(olab(row[f'outlet_{side}']))}** · {md_escape(row[f'date_{side}'] or '—')} · "
-                     f"{md_escape(row[f'{side}_id'])}")
+        col.markdown(data_block(olab(row[f"outlet_{side}"]), row[f"date_{side}"] or "—", row[f"{side}_id"], strong=0),
+                     unsafe_allow_html=True)
     for p in psg.itertuples():
         with ca:
             state.rtl_text(p.text_a, extra_style="background:#eef7f7;padding:6px;border-radius:4px;margin-bottom:6px")
@@ -79,10 +79,10 @@ if same.empty:
     st.caption(tr("empty"))
 else:
     for sid, grp in same.groupby("statement_id", sort=False):
-        st.markdown(f"**{md_escape(grp['speaker'].iloc[0] or '—')}**")
+        st.markdown(data_block(grp["speaker"].iloc[0] or "—", strong=0), unsafe_allow_html=True)
         cols = st.columns(min(len(grp), 3))
         for col, r in zip(cols * 10, grp.itertuples()):
             with col:
-                st.caption(f"{md_escape(olab(r.outlet))} · {md_escape(r.article_id)}")
+                st.caption(data_block(olab(r.outlet), r.article_id), unsafe_allow_html=True)
                 state.rtl_text(r.text, extra_style="border-inline-start:3px solid #0f6e6e;padding:4px 8px")
     state.download(same, "same-statements", flt, key="dl_rq_same")

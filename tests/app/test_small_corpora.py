@@ -86,8 +86,8 @@ def test_hostile_outlets_show_as_escaped_labels_in_the_outlet_chart(monkeypatch)
             ":red[alarm]"} <= shown
 
 
-def test_reuse_page_names_the_pair_in_escaped_markdown(monkeypatch):
+def test_reuse_page_names_the_pair_and_the_quoted_outlets_in_escaped_html(monkeypatch):
     at = open_page("reuse", corpus=start_on(monkeypatch, HOSTILE), lang="en")
-    bodies = [b for b, _ in markdown_bodies(at)]
-    assert any(r"\[click\]\(https\:\/\/example\.com\)" in b for b in bodies), bodies
-    assert any(r"**&lt;b&gt;x&lt;\/b&gt;**" in b for b in bodies), bodies  # the pair, in bold
+    html_bodies = [b for b, allow_html in markdown_bodies(at) if allow_html]
+    assert any("<strong>&#60;b&#62;x&#60;/b&#62;</strong>" in b for b in html_bodies)   # the pair, in bold
+    assert any("&#91;click&#93;&#40;https&#58;//example&#46;com&#41;" in b for b in html_bodies)  # a quoting outlet
