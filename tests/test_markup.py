@@ -24,7 +24,8 @@ def test_md_escape_leaves_no_markdown_character_unescaped(raw):
     for i, ch in enumerate(bare):  # every ASCII punctuation mark is a backslash escape
         if ch.isascii() and not ch.isalnum() and ch != " " and ch != "\\":
             assert bare[i - 1] == "\\", (raw, out)
-    assert html.unescape(re.sub(r"\\(.)", r"\1", out)) == raw  # and the text itself is all there
+    assert "://" not in re.sub(r"\\(.)", r"\1", out)  # GFM would link a URL even when escaped: a word joiner breaks it
+    assert html.unescape(re.sub(r"\\(.)", r"\1", out)).replace("\u2060", "") == raw  # the text itself is all there
 
 
 @pytest.mark.parametrize("raw", HOSTILE)
