@@ -24,14 +24,21 @@ def article_entities(corpus, flt: Filter | None = None, types=None) -> pd.DataFr
     return df
 
 
+def _types(types, params: dict) -> tuple[str, dict]:
+    if not types:
+        return "", params
+    return " AND list_contains($types, m.type)", {**params, "types": list(types)}
+
+
 def entity_totals(corpus, flt: Filter | None = None, types=None, limit: int = 30) -> pd.DataFrame:
-    """The most mentioned entities: entity, type, mentions, articles, outlets."""
-    ae = article_entities(corpus, flt, types)
-    if ae.empty:
-        return pd.DataFrame(columns=["entity", "type", "mentions", "articles", "outlets"])
-    out = ae.groupby(["entity", "type"], as_index=False).agg(
-        mentions=("mentions", "sum"), articles=("article_id", "nunique"), outlets=("outlet", "nunique"))
-    return out.sort_values(["mentions", "articles", "entity"], ascending=[False, False, True]).head(limit).reset_index(drop=True)
+    """The most mentioned entities: entity, type, mentions, articles, outlets (aggregated in DuckDB)."""
+    where, params = corpus.where(flt)
+    tcond, params = _types(types, params)
+    return corpus.sql(
+        f"SELECT m.entity, m.type, CAST(SUM(m.cnt) AS BIGINT) AS mentions, "
+        f"CAST(COUNT(DISTINCT m.aid) AS BIGINT) AS articles, CAST(COUNT(DISTINCT a.outlet) AS BIGINT) AS outlets "
+        f"FROM mentions m JOIN articles a USING (aid) WHERE {where}{tcond} GROUP BY m.entity, m.type "
+        f"ORDER BY mentions DESC, articles DESC, m.entity LIMIT {int(limit)}", params)
 
 
 def entity_by_outlet(corpus, flt: Filter | None = None, types=None, limit: int = 20) -> pd.DataFrame:
@@ -45,8 +52,10 @@ def entity_by_outlet(corpus, flt: Filter | None = None, types=None, limit: int =
     cols = ["outlet", "entity", "type", "mentions", "words", "per_1000"]
     if top.empty:
         return pd.DataFrame(columns=cols)
-    ae = article_entities(corpus, flt, types)
-    agg = ae.groupby(["outlet", "entity"], as_index=False)["mentions"].sum()
+    tcond, tparams = _types(types, {**params, "top": top["entity"].tolist()})
+    agg = corpus.sql(
+        f"SELECT a.outlet, m.entity, CAST(SUM(m.cnt) AS BIGINT) AS mentions FROM mentions m JOIN articles a USING (aid) "
+        f"WHERE {where}{tcond} AND list_contains($top, m.entity) GROUP BY a.outlet, m.entity", tparams)
     grid = words.merge(top[["entity", "type"]], how="cross")
     out = grid.merge(agg, on=["outlet", "entity"], how="left")
     out["mentions"] = out["mentions"].fillna(0).astype("int64")
@@ -58,16 +67,25 @@ def entity_by_outlet(corpus, flt: Filter | None = None, types=None, limit: int =
 
 
 def entity_trend(corpus, flt: Filter | None = None, entities=None, freq: str = "W", limit: int = 8) -> pd.DataFrame:
-    """Mentions per period for the given (default: top) entities. Columns period, entity, mentions, articles."""
-    ae = article_entities(corpus, flt)
+    """Mentions per period for the given (default: top) entities. Columns period, entity, mentions, articles.
+
+    DuckDB sums per day (an article has one date, so its distinct articles per day add up to
+    the period's); the days are folded into periods here."""
     cols = ["period", "entity", "mentions", "articles"]
-    if ae.empty:
-        return pd.DataFrame(columns=cols)
     if entities is None:
         entities = list(entity_totals(corpus, flt, limit=limit)["entity"])
-    ae = ae[ae["entity"].isin(entities) & ae["date"].notna()]
-    if ae.empty:
+    if not len(entities):
         return pd.DataFrame(columns=cols)
-    ae = ae.assign(period=period_start(ae["date"], freq))
-    out = ae.groupby(["period", "entity"], as_index=False).agg(mentions=("mentions", "sum"), articles=("article_id", "nunique"))
+    where, params = corpus.where(flt)
+    daily = corpus.sql(
+        f"SELECT a.date, m.entity, CAST(SUM(m.cnt) AS BIGINT) AS mentions, CAST(COUNT(DISTINCT m.aid) AS BIGINT) AS articles "
+        f"FROM mentions m JOIN articles a USING (aid) WHERE {where} AND a.date IS NOT NULL "
+        f"AND list_contains($ents, m.entity) GROUP BY a.date, m.entity", {**params, "ents": list(entities)})
+    if daily.empty:
+        return pd.DataFrame(columns=cols)
+    daily["date"] = as_dates(daily["date"])
+    daily = daily.assign(period=period_start(daily["date"], freq))
+    out = daily.groupby(["period", "entity"], as_index=False).agg(mentions=("mentions", "sum"), articles=("articles", "sum"))
+    out["mentions"] = out["mentions"].astype("int64")
+    out["articles"] = out["articles"].astype("int64")
     return out[cols]
