@@ -104,13 +104,27 @@ def topic_by_outlet(corpus, flt: Filter | None = None, topics=None) -> pd.DataFr
 
 
 def topic_trend(corpus, flt: Filter | None = None, topics=None, freq: str = "W") -> pd.DataFrame:
-    """Topic hits per period (D/W/M). Columns period, topic, name_ar, name_en, hits, articles."""
-    at = article_topics(corpus, flt, topics)
+    """Topic hits per period (D/W/M). Columns period, topic, name_ar, name_en, hits, articles.
+
+    DuckDB sums per day (an article has one date, so its distinct articles per day add up to the
+    period's); the days are folded into periods here."""
     cols = ["period", "topic", "name_ar", "name_en", "hits", "articles"]
-    at = at[at["date"].notna()]
-    if at.empty:
+    tt = topic_term_ids(corpus, topics)
+    if tt.empty:
         return pd.DataFrame(columns=cols)
-    at = at.assign(period=period_start(at["date"], freq))
-    out = at.groupby(["period", "topic"], as_index=False).agg(hits=("hits", "sum"), articles=("article_id", "nunique"))
+    where, params = corpus.where(flt)
+    cur = corpus.con.cursor()
+    cur.register("tt", tt[["topic", "tid"]])
+    daily = cur.execute(
+        f"SELECT a.date, tt.topic, CAST(SUM(t.cnt) AS BIGINT) AS hits, CAST(COUNT(DISTINCT t.aid) AS BIGINT) AS articles "
+        f"FROM terms t JOIN tt USING (tid) JOIN articles a USING (aid) WHERE {where} AND a.date IS NOT NULL "
+        f"GROUP BY a.date, tt.topic", params).df()
+    if daily.empty:
+        return pd.DataFrame(columns=cols)
+    daily["date"] = as_dates(daily["date"])
+    daily = daily.assign(period=period_start(daily["date"], freq))
+    out = daily.groupby(["period", "topic"], as_index=False).agg(hits=("hits", "sum"), articles=("articles", "sum"))
+    out["hits"] = out["hits"].astype("int64")
+    out["articles"] = out["articles"].astype("int64")
     out = out.merge(_topic_names(corpus, topics), on="topic", how="left")
     return out[cols]
