@@ -1,0 +1,423 @@
+"""A load test: N browser sessions changing filters and downloading CSVs at once (not part of `make test`).
+
+    .venv/bin/python scripts/load_test.py                     # starts the app on tests/data/ant_excerpt.jsonl
+    .venv/bin/python scripts/load_test.py --sessions 10 --seconds 120 --out test-artifacts/load_test.json
+    .venv/bin/python scripts/load_test.py --url http://127.0.0.1:8501 --corpus extra [--pid SERVER_PID]
+
+Each session is a Playwright browser context in Debian's Chromium (``/usr/bin/chromium``). It opens
+the app on the corpus, then until the time is up repeats a random step: pick an outlet, type a
+search, open a shared link with a date range, or go to another page and download its CSV.
+
+Recorded per step: latency (from the action until Streamlit is idle again), errors (an exception
+on the page, a timeout, a failed download) and cross-talk: after each filter change the session
+checks that the Overview shows *its* filter (the outlet it picked, the query it typed) and that the
+article count equals what ``core`` computes for that filter. Server memory is the RSS of the server
+process and its children, sampled every second from /proc (only for a server this script started or
+named with ``--pid``). Prints p50/p95/max, errors, cross-talk, memory start/peak/end; writes JSON.
+
+Chromium runs on the same machine: on a small machine its CPU use inflates the latencies.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from core.i18n import t  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+RUNNING = '[data-testid="stApp"][data-test-script-state="running"]'
+EXCERPT = ROOT / "tests" / "data" / "ant_excerpt.jsonl"
+QUERIES = ["سوريا", "روسيا", "الحكومة", "لافروف", "الانتخابات", "النفط", ""]
+PAGES = {"overview": "nav.overview", "keywords": "nav.keywords", "topics": "nav.topics", "compare": "nav.compare"}
+STEP_TIMEOUT_MS = 180_000
+
+
+# -- the server ----------------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(home: Path, corpus_file: Path) -> tuple[subprocess.Popen, str]:
+    """`python -m ui.serve` (what `make run` starts) with the corpus as MARSAD_EXTRA_CORPUS, caches in ``home``."""
+    env = dict(os.environ)
+    env.pop("MARSAD_CORPUS", None)
+    env.update(MARSAD_CACHE=str(home / "cache"), MARSAD_VAR=str(home / "var"), MARSAD_EXTRA_CORPUS=str(corpus_file),
+               PYTHONUNBUFFERED="1")
+    port = _free_port()
+    python = ROOT / ".venv" / "bin" / "python"
+    log = open(home / "streamlit.log", "wb")
+    proc = subprocess.Popen(
+        [str(python if python.exists() else sys.executable), "-m", "ui.serve", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        if proc.poll() is not None:
+            raise SystemExit(f"the server exited with {proc.returncode}; see {home / 'streamlit.log'}")
+        try:
+            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, base
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            stop_server(proc)
+            raise SystemExit("the server did not answer /_stcore/health within 90 s")
+        time.sleep(0.2)
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)  # the process group this script started, and only it
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=15)
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory (bytes) of ``pid`` and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            ppid, pages = int(fields[1]), int(fields[21])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(d))
+        rss[int(d)] = pages * os.sysconf("SC_PAGE_SIZE")
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        todo.extend(children.get(p, []))
+    return total
+
+
+async def sample_memory(pid: int, stop: asyncio.Event, out: list[tuple[float, int]]) -> None:
+    t0 = time.monotonic()
+    while not stop.is_set():
+        out.append((round(time.monotonic() - t0, 1), tree_rss(pid)))
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=1.0)
+        except asyncio.TimeoutError:
+            pass
+
+
+# -- what core says the page should show ---------------------------------------------------------
+class Truth:
+    """The corpus opened in this process: outlets, date bounds, and the article count of a filter."""
+
+    def __init__(self, corpus_file: Path, home: Path):
+        from core.analysis import overview
+        from core.index.cache import open_or_build
+        from core.model import UNKNOWN
+
+        self.overview = overview
+        self.corpus = open_or_build([str(corpus_file)], home / "truth-cache", name="truth")
+        counts = overview.outlet_choices(self.corpus)
+        self.outlets = [o for o in counts["outlet"] if o != UNKNOWN]
+        lo, hi = overview.date_bounds(self.corpus)
+        self.lo, self.hi = dt.date.fromisoformat(str(lo)[:10]), dt.date.fromisoformat(str(hi)[:10])
+        self._memo: dict[tuple, int] = {}
+
+    def articles(self, outlet: str | None, query: str, date_from=None, date_to=None) -> int:
+        from core.filter import Filter
+
+        key = (outlet, query, date_from, date_to)
+        if key not in self._memo:
+            flt = Filter(date_from=date_from, date_to=date_to, outlets=(outlet,) if outlet else (), query=query)
+            self._memo[key] = int(self.overview.summary(self.corpus, flt)["articles"])
+        return self._memo[key]
+
+
+# -- one session -----------------------------------------------------------------------------------
+class Session:
+    def __init__(self, n: int, context, base: str, corpus_key: str, truth: Truth, results: dict):
+        self.n, self.context, self.base, self.corpus_key, self.truth = n, context, base, corpus_key, truth
+        self.rng = random.Random(n)
+        self.results = results
+        self.outlet: str | None = None
+        self.query = ""
+        self.dates: tuple | None = None
+        self.page = None
+        self.on = "overview"
+
+    # -- helpers
+    async def idle(self, rerun: bool = True) -> None:
+        if rerun:
+            try:
+                await self.page.wait_for_selector(RUNNING, timeout=1_500)
+            except Exception:
+                pass
+        await self.page.wait_for_selector(IDLE, timeout=STEP_TIMEOUT_MS)
+        await self.page.wait_for_function(
+            """() => !document.querySelector('[data-testid="stApp"] [data-testid="stSkeleton"]')""",
+            timeout=STEP_TIMEOUT_MS)
+
+    async def step(self, kind: str, action) -> bool:
+        t0 = time.monotonic()
+        try:
+            await action()
+            await self.idle()
+            errors = await self.page.get_by_test_id("stException").count() + await self.page.locator(
+                '[data-testid="stAlertContentError"]').count()
+            if errors:
+                raise RuntimeError("an error is shown on the page")
+        except Exception as exc:
+            self.results["errors"].append({"session": self.n, "step": kind, "error": str(exc).splitlines()[0][:300]})
+            return False
+        finally:
+            self.results["steps"].append({"session": self.n, "step": kind, "seconds": round(time.monotonic() - t0, 3)})
+        return True
+
+    def url(self, page: str = "overview") -> str:
+        params = [("corpus", self.corpus_key), ("lang", "en")]
+        if self.dates:
+            params += [("from", self.dates[0].isoformat()), ("to", self.dates[1].isoformat())]
+        if self.outlet:
+            params.append(("outlet", self.outlet))
+        if self.query:
+            params.append(("q", self.query))
+        return ("/" if page == "overview" else f"/{page}") + "?" + urllib.parse.urlencode(params)
+
+    async def goto(self, path: str) -> None:
+        await self.page.goto(self.base + path)
+        await self.page.get_by_test_id("stApp").wait_for(timeout=STEP_TIMEOUT_MS)
+        await self.page.wait_for_selector('[data-testid="stMain"] [data-testid="stHeading"]', timeout=STEP_TIMEOUT_MS)
+
+    async def nav(self, page: str) -> None:
+        await self.page.get_by_test_id("stSidebarNav").get_by_role("link", name=t(PAGES[page], "en"),
+                                                                     exact=True).click()
+        self.on = page
+
+    # -- the steps
+    async def open(self) -> bool:
+        self.page = await self.context.new_page()
+        self.page.set_default_timeout(STEP_TIMEOUT_MS)
+        return await self.step("open", lambda: self.goto(self.url()))
+
+    async def pick_outlet(self) -> None:
+        outlet = self.rng.choice([o for o in self.truth.outlets if o != self.outlet] or self.truth.outlets)
+        box = self.page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect")
+
+        async def act():
+            clear = box.get_by_role("button", name=re.compile("^Clear all$", re.I))
+            if self.outlet and await clear.count():
+                await clear.first.click()
+                await self.idle()
+            await box.get_by_role("combobox").click()
+            await self.page.get_by_role("option", name=re.compile("^" + re.escape(outlet) + r" \(\d+\)$")).click()
+            await self.page.keyboard.press("Escape")
+
+        self.outlet = outlet
+        if await self.step("outlet", act):
+            await self.check()
+
+    async def search(self) -> None:
+        query = self.rng.choice([q for q in QUERIES if q != self.query])
+
+        async def act():
+            field = self.page.get_by_test_id("stSidebar").get_by_role("textbox", name=t("side.query", "en"))
+            await field.fill(query)
+            await field.press("Enter")
+
+        self.query = query
+        if await self.step("search", act):
+            await self.check()
+
+    async def date_link(self) -> None:
+        """A shared link with a date range (a fresh script session in the same browser context)."""
+        span = (self.truth.hi - self.truth.lo).days
+        start = self.truth.lo + dt.timedelta(days=self.rng.randrange(0, max(span - 30, 1)))
+        self.dates = (start, min(start + dt.timedelta(days=self.rng.choice([90, 365, 730])), self.truth.hi))
+        self.on = "overview"
+        if await self.step("date link", lambda: self.goto(self.url())):
+            await self.check()
+
+    async def download(self) -> None:
+        page = self.rng.choice([p for p in PAGES if p != "overview"] + ["overview"])
+        if page != self.on and not await self.step(f"open {page}", lambda: self.nav(page)):
+            return
+
+        buttons = self.page.get_by_test_id("stMain").get_by_test_id("stDownloadButton")
+        if not await buttons.count():  # an empty filter: the page says so and offers no table
+            return
+
+        async def act():
+            button = buttons.first
+            async with self.page.expect_download(timeout=STEP_TIMEOUT_MS) as info:
+                await button.click()
+            download = await info.value
+            path = await download.path()
+            if not path or os.path.getsize(path) == 0:
+                raise RuntimeError("empty download")
+
+        await self.step(f"download {page}", act)
+
+    async def check(self) -> None:
+        """Cross-talk: the Overview shows this session's filter and core's count for it."""
+        if self.on != "overview" and not await self.step("open overview", lambda: self.nav("overview")):
+            return
+        want = self.truth.articles(self.outlet, self.query, *(self.dates or (None, None)))
+        main, side = self.page.get_by_test_id("stMain"), self.page.get_by_test_id("stSidebar")
+        problems = []
+        chips = await side.get_by_test_id("stMultiSelect").get_by_test_id("stMultiSelectTagsContainer").locator(
+            "[data-tag]").all_inner_texts()
+        shown_outlets = [re.sub(r"\s*\(\d+\)\s*$", "", c).strip() for c in chips]
+        if shown_outlets != ([self.outlet] if self.outlet else []):
+            problems.append(f"outlets {shown_outlets} != {self.outlet!r}")
+        query = await side.get_by_role("textbox", name=t("side.query", "en")).input_value()
+        if query != self.query:
+            problems.append(f"query {query!r} != {self.query!r}")
+        metric = main.get_by_test_id("stMetric").filter(
+            has=self.page.get_by_test_id("stMetricLabel").get_by_text(t("ov.articles", "en"), exact=True))
+        if want == 0:
+            if await metric.count():
+                problems.append("articles shown, core says 0")
+        else:
+            value = (await metric.get_by_test_id("stMetricValue").inner_text()).replace(",", "").strip()
+            if value != str(want):
+                problems.append(f"articles {value} != {want}")
+        if problems:
+            self.results["crosstalk"].append({"session": self.n, "filter": [self.outlet, self.query,
+                                              [str(d) for d in self.dates or ()]], "problems": problems})
+        self.results["checks"] += 1
+
+    async def run(self, deadline: float) -> None:
+        if not await self.open():
+            return
+        steps = [self.pick_outlet, self.search, self.date_link, self.download, self.download]
+        while time.monotonic() < deadline:
+            await self.rng.choice(steps)()
+
+
+# -- the run ---------------------------------------------------------------------------------------
+async def run(args) -> dict:
+    from playwright.async_api import async_playwright
+
+    home = Path(tempfile.mkdtemp(prefix="marsad-load-"))
+    proc = None
+    base, pid = args.url, args.pid
+    if not base:
+        proc, base = start_server(home, Path(args.corpus_file))
+        pid = proc.pid
+    truth = Truth(Path(args.corpus_file), home)
+    results: dict = {"steps": [], "errors": [], "crosstalk": [], "checks": 0}
+    memory: list[tuple[float, int]] = []
+    stop = asyncio.Event()
+    try:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            # warm-up: the first visit builds the corpus's index on the server (not counted)
+            ctx = await browser.new_context(base_url=base)
+            warm = Session(-1, ctx, base, args.corpus, truth, {"steps": [], "errors": [], "crosstalk": [], "checks": 0})
+            await warm.open()
+            await ctx.close()
+            sampler = asyncio.create_task(sample_memory(pid, stop, memory)) if pid else None
+            contexts = [await browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True,
+                                                  base_url=base) for _ in range(args.sessions)]
+            t0 = time.monotonic()
+            deadline = t0 + args.seconds
+            await asyncio.gather(*(Session(i, c, base, args.corpus, truth, results).run(deadline)
+                                   for i, c in enumerate(contexts)))
+            wall = time.monotonic() - t0
+            await asyncio.sleep(2)  # memory after the sessions' last step
+            stop.set()
+            if sampler:
+                await sampler
+            for c in contexts:
+                await c.close()
+            await browser.close()
+    finally:
+        stop.set()
+        if proc:
+            stop_server(proc)
+    secs = sorted(s["seconds"] for s in results["steps"])
+
+    def pct(p):
+        return round(secs[min(len(secs) - 1, int(round(p / 100 * (len(secs) - 1))))], 3) if secs else None
+
+    by_kind: dict[str, list[float]] = {}
+    for s in results["steps"]:
+        by_kind.setdefault(s["step"].split(" ")[0], []).append(s["seconds"])
+    mb = [m for _, m in memory]
+    return {
+        "sessions": args.sessions, "seconds": args.seconds, "wall_seconds": round(wall, 1), "url": base,
+        "corpus": str(args.corpus_file), "steps": len(secs),
+        "latency_s": {"p50": pct(50), "p95": pct(95), "max": secs[-1] if secs else None,
+                      "mean": round(statistics.fmean(secs), 3) if secs else None},
+        "latency_by_step_s": {k: {"n": len(v), "p50": round(statistics.median(v), 3), "max": round(max(v), 3)}
+                              for k, v in sorted(by_kind.items())},
+        "errors": len(results["errors"]), "error_list": results["errors"][:50],
+        "crosstalk_checks": results["checks"], "crosstalk": len(results["crosstalk"]),
+        "crosstalk_list": results["crosstalk"][:50],
+        "memory_mb": {"start": round(mb[0] / 2**20, 1), "peak": round(max(mb) / 2**20, 1),
+                      "end": round(mb[-1] / 2**20, 1), "samples": len(mb)} if mb else None,
+        "server_log": str(home / "streamlit.log") if proc else None,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--url", help="an app already running (default: start one)")
+    ap.add_argument("--pid", type=int, help="with --url: the server's pid, to sample its memory")
+    ap.add_argument("--corpus", default="extra", help="the corpus key in the app (default: extra, the started app's)")
+    ap.add_argument("--corpus-file", default=str(EXCERPT), help="the corpus's source file (for core's counts)")
+    ap.add_argument("--sessions", type=int, default=10)
+    ap.add_argument("--seconds", type=float, default=120)
+    ap.add_argument("--out", default=str(ROOT / "test-artifacts" / "load_test.json"))
+    args = ap.parse_args(argv)
+    if not os.path.exists(CHROMIUM):
+        print(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", file=sys.stderr)
+        return 2
+    report = asyncio.run(run(args))
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    lat, mem = report["latency_s"], report["memory_mb"] or {}
+    print(f"{report['sessions']} sessions × {report['seconds']:.0f} s: {report['steps']} steps; latency p50 "
+          f"{lat['p50']} s, p95 {lat['p95']} s, max {lat['max']} s")
+    for kind, v in report["latency_by_step_s"].items():
+        print(f"  {kind:<10} n={v['n']:<4} p50 {v['p50']} s  max {v['max']} s")
+    print(f"errors: {report['errors']}; cross-talk: {report['crosstalk']} of {report['crosstalk_checks']} checks")
+    if mem:
+        print(f"server memory (RSS, process tree): start {mem['start']} MB, peak {mem['peak']} MB, end {mem['end']} MB")
+    for e in report["error_list"][:5]:
+        print("  error:", e)
+    for c in report["crosstalk_list"][:5]:
+        print("  cross-talk:", c)
+    print(f"written to {args.out}")
+    return 0 if not report["crosstalk"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
