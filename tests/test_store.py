@@ -170,3 +170,22 @@ def test_topic_totals_per_outlet_equal_the_sum_of_per_article_hits(excerpt_corpu
     got = per_outlet.loc[expected.index]
     assert (got["hits"] == expected["hits"]).all() and (got["articles"] == expected["articles"]).all()
     assert per_outlet["hits"].sum() == expected["hits"].sum() > 0
+
+
+def test_a_text_query_resolves_its_articles_once_and_selects_what_the_subquery_selects(sample_corpus):
+    """The query's articles are looked up once per handle (a page's computations reuse them) and are
+    exactly those the terms subquery selects; a handle keeps only the most recent queries."""
+    from core.index import scope
+
+    flt = Filter(query="روسيا")
+    where, params = sample_corpus.where(flt)
+    assert "$qaids" in where and params["qaids"]
+    keys = sample_corpus.query_keys(flt.query)
+    sub, sub_params = scope.where(flt, "a", keys, sample_corpus._tids)
+    assert "$qtids" in sub
+    direct = sample_corpus.sql(f"SELECT aid FROM articles a WHERE {sub} ORDER BY aid", sub_params)["aid"].tolist()
+    assert params["qaids"] == direct
+    assert sample_corpus.where(flt)[1]["qaids"] is params["qaids"]       # remembered, not recomputed
+    for i in range(70):
+        sample_corpus.where(Filter(query=f"كلمة{i}"))
+    assert len(sample_corpus._recent) <= 64

@@ -86,6 +86,16 @@ def keyword_table(corpus, flt: Filter | None = None, n: int = 1, limit: int = 50
     return out
 
 
+def _texts_in_order(corpus, aids: list[int], size: int = 64):
+    """(id, outlet, date, text) of ``aids``, in that order, read ``size`` articles at a time."""
+    for i in range(0, len(aids), size):
+        page = aids[i:i + size]
+        got = {r[0]: r[1:] for r in corpus.rows(
+            "SELECT aid, id, outlet, date, text FROM articles WHERE aid IN (SELECT unnest($ids))", {"ids": page})}
+        for aid in page:
+            yield got[aid]
+
+
 def concordance(corpus, term: str, flt: Filter | None = None, width: int = 8, limit: int = 500,
                 sort: str = "right") -> pd.DataFrame:
     """Keyword in context for a term (any surface form; grouped like the corpus).
@@ -109,19 +119,29 @@ def concordance(corpus, term: str, flt: Filter | None = None, width: int = 8, li
     flt = flt or Filter()
     where, params = corpus.where(flt)
     params = {**params, "key": phrase, "n": n}
-    arts = corpus.sql(
-        f"SELECT a.id, a.outlet, a.date, a.text FROM articles a WHERE {where} AND a.aid IN "
-        f"(SELECT t.aid FROM terms t JOIN vocab v USING (tid) WHERE v.key = $key AND v.n = $n) "
-        f"ORDER BY a.date NULLS LAST, a.id",
-        params,
-    )
+    # the matching articles in order (a narrow sort), then their texts a page at a time until ``limit`` lines
+    tid = corpus.rows("SELECT tid FROM vocab WHERE key = $key AND n = $n", {"key": phrase, "n": n})
+    params = {k: v for k, v in params.items() if k not in ("key", "n")}
+    order = [r[0] for r in corpus.rows(
+        f"SELECT a.aid FROM articles a WHERE {where} AND a.aid IN "
+        f"(SELECT aid FROM terms WHERE tid = $tid) ORDER BY a.date NULLS LAST, a.id",
+        {**params, "tid": tid[0][0]})] if tid else []
     rows = []
     grouper = corpus.grouper
-    for art in arts.itertuples(index=False):
-        toks = token_spans(art.text)
+    seen: dict[str, str | None] = {}
+
+    def wkey(w: str) -> str | None:
+        k = seen.get(w, seen)
+        if k is seen:
+            k = seen[w] = grouper.key(normalize(w))
+        return k
+
+    for art in _texts_in_order(corpus, order):
+        toks = token_spans(art[3])
         spans = [(s, e) for _w, s, e in toks]
         words = [w for w, _s, _e in toks]
-        wkeys = [grouper.key(normalize(w)) for w in words]
+        wkeys = [wkey(w) for w in words]
+        text = art[3]
         for i in range(len(words) - n + 1):
             if wkeys[i] != keys[0]:
                 continue
@@ -134,12 +154,12 @@ def concordance(corpus, term: str, flt: Filter | None = None, width: int = 8, li
             right_end = spans[min(len(spans) - 1, i + n - 1 + width)][1]
             rows.append(
                 {
-                    "article_id": art.id,
-                    "outlet": art.outlet,
-                    "date": art.date,
-                    "left": " ".join(art.text[left_start:s].split()),
-                    "match": art.text[s:e],
-                    "right": " ".join(art.text[e:right_end].split()),
+                    "article_id": art[0],
+                    "outlet": art[1],
+                    "date": art[2],
+                    "left": " ".join(text[left_start:s].split()),
+                    "match": text[s:e],
+                    "right": " ".join(text[e:right_end].split()),
                 }
             )
             if len(rows) >= limit:

@@ -9,6 +9,7 @@ indexes in :mod:`core.index.cache`.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import duckdb
@@ -28,6 +29,7 @@ class Corpus:
         self._grouper = None
         self._matcher = None
         self._memo: dict = {}
+        self._recent: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
         self.corrections_applied = False
 
@@ -109,12 +111,36 @@ class Corpus:
         """SQL condition over ``articles AS alias`` for a filter, with its parameters."""
         flt = flt or Filter()
         keys = self.query_keys(flt.query) if flt.query else []
-        return scope.where(flt, alias, keys, self._tids)
+        return scope.where(flt, alias, keys, self._tids, self._query_aids)
+
+    def _query_aids(self, tids: list[int]) -> list[int]:
+        """The articles holding every one of ``tids``, remembered per corpus (cleared on corrections)."""
+        def compute():
+            return [r[0] for r in self.rows(scope.QUERY_AIDS_SQL.format(n=len(tids)) + " ORDER BY aid",
+                                            {"qtids": list(tids)})]
+        return self._bounded(("query_aids", tuple(sorted(tids))), compute)
+
+    def _bounded(self, key, compute, limit: int = 64):
+        """Like :meth:`memo`, for per-query values: only the ``limit`` most recently used are kept."""
+        with self._lock:
+            if key in self._recent:
+                self._recent.move_to_end(key)
+                return self._recent[key]
+        value = compute()
+        with self._lock:
+            self._recent[key] = value
+            while len(self._recent) > limit:
+                self._recent.popitem(last=False)
+        return value
 
     def _tids(self, keys: list[tuple[int, str]]) -> list[int]:
-        return [r[0] for r in self.rows(
-            "SELECT tid FROM vocab v WHERE list_contains($pairs, CAST(v.n AS VARCHAR) || ':' || v.key)",
-            {"pairs": [f"{n}:{k}" for n, k in keys]})]
+        """Term ids of ``(n, key)`` pairs (those in the vocabulary), remembered per handle."""
+        def compute():
+            wanted = set(keys)
+            rows = self.rows("SELECT tid, n, key FROM vocab v WHERE list_contains($keys, v.key)",
+                             {"keys": sorted({k for _, k in keys})})
+            return [tid for tid, n, key in rows if (int(n), key) in wanted]
+        return self._bounded(("tids", tuple(keys)), compute)
 
     # -- corrections ------------------------------------------------------------------------
     def correct(self, edits: pd.DataFrame, corrections_file: str | Path | None = None) -> int:
@@ -128,6 +154,7 @@ class Corpus:
         changed = apply_corrections(self.con, edits)
         if changed:
             self._memo.clear()
+            self._recent.clear()
         if corrections_file:
             save_corrections(corrections_file, edits)
         return len(changed)

@@ -49,11 +49,19 @@ def query_keys(query: str, key: Callable[[str], str | None]) -> list[tuple[int, 
     return list(dict.fromkeys(keys))
 
 
-def where(flt: Filter | None, alias: str, keys: list[tuple[int, str]], tids: Callable) -> tuple[str, dict]:
+#: The articles holding every term id of ``$qtids`` (``n`` of them).
+QUERY_AIDS_SQL = ("SELECT aid FROM terms WHERE list_contains($qtids, tid) GROUP BY aid "
+                  "HAVING COUNT(DISTINCT tid) = {n}")
+
+
+def where(flt: Filter | None, alias: str, keys: list[tuple[int, str]], tids: Callable,
+          aids: Callable | None = None) -> tuple[str, dict]:
     """SQL condition over ``articles AS alias`` for a filter, with its parameters.
 
     ``keys`` are the filter's query keys; ``tids(keys)`` returns their term ids (a key missing
-    from the vocabulary selects nothing).
+    from the vocabulary selects nothing).  ``aids(tids)``, when given, returns the articles holding
+    every one of those terms (resolved once and remembered by the caller, so a page's several
+    computations do not each scan the terms table); otherwise the condition holds the subquery.
     """
     flt = flt or Filter()
     conds, params = [], {}
@@ -84,9 +92,10 @@ def where(flt: Filter | None, alias: str, keys: list[tuple[int, str]], tids: Cal
             if len(ids) < len(keys):
                 conds.append("FALSE")
             else:
-                params["qtids"] = ids
-                conds.append(
-                    f"{p}aid IN (SELECT aid FROM terms WHERE list_contains($qtids, tid) GROUP BY aid "
-                    f"HAVING COUNT(DISTINCT tid) = {len(ids)})"
-                )
+                if aids is not None:
+                    params["qaids"] = aids(ids)
+                    conds.append(f"{p}aid IN (SELECT unnest($qaids))")
+                else:
+                    params["qtids"] = ids
+                    conds.append(f"{p}aid IN ({QUERY_AIDS_SQL.format(n=len(ids))})")
     return (" AND ".join(conds) if conds else "TRUE"), params
