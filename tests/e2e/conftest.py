@@ -14,6 +14,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -58,50 +59,62 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """Base URL of a `streamlit run app.py` serving the bundled sample, isolated in a temp dir."""
-    home = tmp_path_factory.mktemp("marsad")
+@contextlib.contextmanager
+def app_server(home: Path, env_extra: dict | None = None, drop: tuple[str, ...] = ()):
+    """Start `python -m ui.serve` (what `make run` starts) on a free port with MARSAD_CACHE / MARSAD_VAR
+    in ``home`` and ``env_extra`` set (``drop`` removed from the environment); yield its base URL once
+    /_stcore/health answers; stop its process group (and only it) afterwards."""
     env = dict(os.environ)
-    env.pop("MARSAD_EXTRA_CORPUS", None)
-    env.update(MARSAD_CACHE=str(home / "cache"), MARSAD_VAR=str(home / "var"), PYTHONUNBUFFERED="1")
+    for k in ("MARSAD_EXTRA_CORPUS", *drop):
+        env.pop(k, None)
+    env.update(MARSAD_CACHE=str(home / "cache"), MARSAD_VAR=str(home / "var"), PYTHONUNBUFFERED="1",
+               **(env_extra or {}))
     python = ROOT / ".venv" / "bin" / "python"
     port = _free_port()
     log_path = home / "streamlit.log"
     log = open(log_path, "wb")
     proc = subprocess.Popen(
-        [str(python if python.exists() else sys.executable), "-m", "ui.serve",  # what `make run` starts
+        [str(python if python.exists() else sys.executable), "-m", "ui.serve",
          "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        if proc.poll() is not None:
-            log.close()
-            pytest.fail(f"streamlit exited with {proc.returncode}:\n{log_path.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            os.killpg(proc.pid, signal.SIGKILL)
-            pytest.fail(f"streamlit did not answer /_stcore/health within 60 s:\n{log_path.read_text(errors='replace')[-3000:]}")
-        time.sleep(0.2)  # bounded polling of the health endpoint
-    yield base
-    os.killpg(proc.pid, signal.SIGTERM)  # the process group this fixture started, and only it
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    log.close()
-    tail = log_path.read_text(errors="replace")
-    if "Traceback" in tail:
-        print(f"\n--- streamlit log (tracebacks seen) ---\n{tail[-4000:]}")
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log_path.read_text(errors='replace')[-3000:]}")
+            try:
+                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("streamlit did not answer /_stcore/health within 60 s:\n"
+                            f"{log_path.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.2)  # bounded polling of the health endpoint
+        yield base
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)  # the process group this server started, and only it
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+        log.close()
+        tail = log_path.read_text(errors="replace")
+        if "Traceback" in tail:
+            print(f"\n--- streamlit log (tracebacks seen) ---\n{tail[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """Base URL of a `streamlit run app.py` serving the bundled sample, isolated in a temp dir."""
+    with app_server(tmp_path_factory.mktemp("marsad")) as base:
+        yield base
 
 
 # -- the browser ----------------------------------------------------------------------------------

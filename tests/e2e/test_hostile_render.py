@@ -1,16 +1,10 @@
 """The hostile corpus (tests/data/hostile: Markdown, HTML, LaTeX, Streamlit directives and a bidi override
 in outlet names, titles, ids and texts) opened in the browser: on every page the data shows as literal
 text, no link, image, bold or KaTeX element is made from it, no dialog fires, and the override is gone."""
-import os
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
-from tests.e2e.conftest import ROOT, VIEWPORT, existing_pages, goto, wait_idle
+from tests.e2e.conftest import ROOT, VIEWPORT, app_server, existing_pages, goto, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -37,55 +31,12 @@ SHOWN_TEXT = """() => {
 }"""
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def hostile_app(tmp_path_factory):
     """A server whose start corpus (MARSAD_CORPUS) is the hostile corpus; stopped after the module."""
     home = tmp_path_factory.mktemp("marsad-hostile")
-    env = dict(os.environ)
-    env.pop("MARSAD_EXTRA_CORPUS", None)
-    env.update(MARSAD_CACHE=str(home / "cache"), MARSAD_VAR=str(home / "var"), MARSAD_CORPUS=str(HOSTILE),
-               MARSAD_LIBRARY=str(home / "library"), PYTHONUNBUFFERED="1")
-    python = ROOT / ".venv" / "bin" / "python"
-    port = _free_port()
-    log_path = home / "streamlit.log"
-    log = open(log_path, "wb")
-    proc = subprocess.Popen(
-        [str(python if python.exists() else sys.executable), "-m", "ui.serve", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        if proc.poll() is not None:
-            log.close()
-            pytest.fail(f"streamlit exited with {proc.returncode}:\n{log_path.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            os.killpg(proc.pid, signal.SIGKILL)
-            pytest.fail("streamlit did not answer /_stcore/health within 60 s")
-        time.sleep(0.2)  # bounded polling of the health endpoint
-    yield base
-    os.killpg(proc.pid, signal.SIGTERM)  # the process group this fixture started, and only it
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    log.close()
+    with app_server(home, {"MARSAD_CORPUS": str(HOSTILE), "MARSAD_LIBRARY": str(home / "library")}) as base:
+        yield base
 
 
 @pytest.fixture

@@ -2,14 +2,7 @@
 ``make run CORPUS=PATH`` (MARSAD_CORPUS) opens an index at start. Arabic interface."""
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
@@ -17,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.i18n import t
+from tests.e2e.conftest import app_server
 
 pytestmark = pytest.mark.e2e
 
@@ -109,12 +103,6 @@ def test_an_upload_creates_a_named_corpus_and_the_same_file_name_twice_keeps_bot
 
 
 # -- MARSAD_CORPUS: a server started on an index ----------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def start_corpus_server(tmp_path_factory):
     """`python -m ui.serve` (what `make run CORPUS=PATH` starts) with MARSAD_CORPUS naming a built index."""
@@ -123,44 +111,8 @@ def start_corpus_server(tmp_path_factory):
     home = tmp_path_factory.mktemp("marsad-start")
     db = home / "indexes" / "أرشيف آذار.duckdb"
     build_index([ROOT / "data" / "sample"], db, workers=1).con.close()
-    env = dict(os.environ)
-    env.pop("MARSAD_EXTRA_CORPUS", None)
-    env.pop("MARSAD_LIBRARY", None)
-    env.update(MARSAD_CACHE=str(home / "cache"), MARSAD_VAR=str(home / "var"), MARSAD_CORPUS=str(db),
-               PYTHONUNBUFFERED="1")
-    python = ROOT / ".venv" / "bin" / "python"
-    port = _free_port()
-    log_path = home / "streamlit.log"
-    log = open(log_path, "wb")
-    proc = subprocess.Popen(
-        [str(python if python.exists() else sys.executable), "-m", "ui.serve", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log_path.read_text(errors='replace')[-3000:]}")
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer within 60 s:\n{log_path.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.2)  # bounded polling of the health endpoint
+    with app_server(home, {"MARSAD_CORPUS": str(db)}, drop=("MARSAD_LIBRARY",)) as base:
         yield base, db
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)  # the process group this fixture started, and only it
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-        log.close()
 
 
 def test_marsad_corpus_opens_an_index_at_start(browser, start_corpus_server, goto):
