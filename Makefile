@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8501
 CORPUS ?=
 
-.PHONY: run test setup sysdeps unit bench clean
+.PHONY: run test setup sysdeps unit bench bench-quick bench-views clean
 
 setup: $(STAMP)
 
@@ -38,6 +38,11 @@ bench: setup
 
 bench-quick: setup
 	$(PY) scripts/bench.py --sizes 10k
+
+# make bench-views INDEX=var/bench/ant-100k.duckdb: every page's computations under five filters, and the naive baselines
+INDEX ?= var/bench/ant-100k.duckdb
+bench-views: setup
+	$(PY) scripts/bench_views.py $(INDEX) --out var/bench/views.md
 
 clean:
 	rm -rf .cache var/cache .pytest_cache test-artifacts

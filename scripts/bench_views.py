@@ -1,0 +1,170 @@
+"""Time every page's core computations on a built index, under the five filters of the
+interactive-speed issue, and the naive baselines on the same rows.  Numbers, not assertions.
+
+    .venv/bin/python scripts/bench_views.py var/bench/gen-100k.duckdb [--repeat 3] [--out FILE.md]
+
+For each page, the calls the page makes with its default settings are run together (what one
+render of the page computes); each (page, filter) is timed cold (the first render of that filter on
+a fresh handle: the handle's per-query lookups included) and warm (the median of ``--repeat`` more
+renders).  The filters:
+
+* the whole corpus;
+* one outlet (the largest);
+* two outlets + one month (the two largest, the corpus's busiest month);
+* a text query (the corpus's most frequent unigram label that is a place or person in the gazetteer,
+  else its top unigram);
+* a quoted phrase (its top bigram, in quotes).
+
+Baselines, on the rows the "two outlets + one month" and "text query" filters select: the top 30 words
+by pandas + ``collections.Counter`` over the filtered texts (tokenised and grouped by the corpus's own
+grouper, so the words are the same keys), and by scikit-learn's ``CountVectorizer`` refit on them, each
+against ``keywords.top_terms`` under the same filter.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from core.analysis import compare, entities, keywords, overview, topics  # noqa: E402
+from core.filter import Filter  # noqa: E402
+from core.index.handle import Corpus  # noqa: E402
+
+
+def page_calls(c: Corpus, flt: Filter, outlets: list[str], term: str) -> dict:
+    lex = c.resources.topics
+    a, b = (outlets + [None, None])[:2]
+    return {
+        "overview": lambda: (overview.summary(c, flt), overview.outlet_totals(c, flt),
+                             overview.attention(c, flt, "W"), overview.articles(c, flt)),
+        "keywords": lambda: (overview.summary(c, flt), keywords.top_terms(c, flt, n=1, limit=25),
+                             keywords.top_terms_by_outlet(c, flt, n=1, limit=10),
+                             keywords.concordance(c, term, flt)),
+        "topics": lambda: (overview.summary(c, flt), topics.topic_by_outlet(c, flt, lex),
+                           topics.topic_trend(c, flt, lex, freq="W")),
+        "entities": lambda: (overview.summary(c, flt), entities.entity_totals(c, flt, limit=25),
+                             entities.entity_by_outlet(c, flt, limit=20), entities.entity_trend(c, flt, freq="W")),
+        "compare": lambda: (overview.outlet_totals(c, flt), compare.distinctive(c, flt, a, b),
+                            topics.topic_by_outlet(c, flt, lex), entities.entity_by_outlet(c, flt, limit=20),
+                            compare.similarity(c, flt), compare.variant_table(c, flt)),
+        "reuse": lambda: (overview.summary(c, flt), compare.reuse_pairs(c, flt), compare.reuse_matrix(c, flt),
+                          compare.reuse_network(c, flt), compare.quote_speakers(c, flt), compare.quotes(c, flt),
+                          compare.same_statements(c, flt)),
+        "articles": lambda: overview.articles(c, flt, limit=5000),
+    }
+
+
+def filters(c: Corpus) -> tuple[dict[str, Filter], list[str], str]:
+    outlets = [r[0] for r in c.rows("SELECT outlet FROM articles GROUP BY outlet ORDER BY COUNT(*) DESC")]
+    month = c.rows("SELECT date_trunc('month', date) m FROM articles WHERE date IS NOT NULL "
+                   "GROUP BY m ORDER BY COUNT(*) DESC LIMIT 1")
+    m0 = month[0][0] if month else dt.date(2018, 1, 1)
+    m0 = m0.date() if hasattr(m0, "date") else m0
+    m1 = (m0.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    names = {e.name for e in c.resources.gazetteer}
+    top = keywords.top_terms(c, Filter(), n=1, limit=200)
+    word = next((lab for lab in top["label"] if lab in names), top["label"].iloc[0])
+    bigram = keywords.top_terms(c, Filter(), n=2, limit=1)["label"].iloc[0]
+    return ({
+        "whole corpus": Filter(),
+        "one outlet": Filter(outlets=(outlets[0],)),
+        "two outlets + one month": Filter(outlets=tuple(outlets[:2]), date_from=m0, date_to=m1),
+        f"query {word}": Filter(query=word),
+        f'phrase "{bigram}"': Filter(query=f'"{bigram}"'),
+    }, outlets, word)
+
+
+def timed(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def naive_counter(c: Corpus, flt: Filter) -> float:
+    from core.arabic import normalize, tokenize
+
+    where, params = c.where(flt)
+    t = time.perf_counter()
+    texts = c.sql(f"SELECT a.text FROM articles a WHERE {where}", params)["text"]
+    key, counts = c.grouper.key, Counter()
+    for text in texts:
+        counts.update(k for k in (key(w) for w in tokenize(normalize(text))) if k)
+    counts.most_common(30)
+    return time.perf_counter() - t
+
+
+def naive_vectorizer(c: Corpus, flt: Filter) -> float:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from core.arabic import normalize, tokenize
+
+    where, params = c.where(flt)
+    t = time.perf_counter()
+    texts = c.sql(f"SELECT a.text FROM articles a WHERE {where}", params)["text"]
+    key = c.grouper.key
+    vec = CountVectorizer(analyzer=lambda text: [k for k in (key(w) for w in tokenize(normalize(text))) if k])
+    m = vec.fit_transform(texts)
+    m.sum(axis=0)
+    return time.perf_counter() - t
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("index")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--out")
+    args = ap.parse_args()
+    t0 = time.perf_counter()
+    c = Corpus.open(args.index, read_only=True)
+    opened = time.perf_counter() - t0
+    n = c.rows("SELECT COUNT(*) FROM articles")[0][0]
+    flts, outlets, word = filters(c)
+    lines = [f"## Views on `{args.index}` ({n:,} articles)", "",
+             f"- opened in {opened * 1000:.0f} ms; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
+             f"command: `.venv/bin/python scripts/bench_views.py {args.index}`", "",
+             "ms per render of each page's computations: cold (first render of the filter on a fresh handle) / "
+             "warm (median of the next renders).", "",
+             "| page | " + " | ".join(flts) + " |", "|---|" + "---:|" * len(flts)]
+    warm_all = []
+    for page in page_calls(c, Filter(), outlets, word):
+        cells = []
+        for label, flt in flts.items():
+            fresh = Corpus.open(args.index, read_only=True)
+            fresh.set_grouping(c.grouper, c.matcher)   # the grouping is loaded once per process in the app too
+            calls = page_calls(fresh, flt, outlets, word)[page]
+            cold = timed(calls)
+            warm = statistics.median(timed(calls) for _ in range(args.repeat))
+            warm_all.append(warm)
+            cells.append(f"{cold * 1000:,.0f} / {warm * 1000:,.0f}")
+            fresh.con.close()
+        lines.append(f"| {page} | " + " | ".join(cells) + " |")
+        print(lines[-1], flush=True)
+    lines += ["", f"- warm median over every page and filter: {statistics.median(warm_all) * 1000:,.0f} ms; "
+              f"max {max(warm_all) * 1000:,.0f} ms", ""]
+    lines += ["Naive baselines against `keywords.top_terms` (top 30 words) under the same filter:", "",
+              "| filter | articles | top_terms ms | pandas + Counter ms | ratio | CountVectorizer ms | ratio |",
+              "|---|---:|---:|---:|---:|---:|---:|"]
+    for label in ("two outlets + one month", next(k for k in flts if k.startswith("query"))):
+        flt = flts[label]
+        ours = statistics.median(timed(lambda: keywords.top_terms(c, flt, n=1, limit=30)) for _ in range(args.repeat))
+        k = overview.summary(c, flt)["articles"]
+        a, b = naive_counter(c, flt), naive_vectorizer(c, flt)
+        lines.append(f"| {label} | {k:,} | {ours * 1000:,.0f} | {a * 1000:,.0f} | {a / ours:.0f}× | "
+                     f"{b * 1000:,.0f} | {b / ours:.0f}× |")
+        print(lines[-1], flush=True)
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
