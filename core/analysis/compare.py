@@ -57,6 +57,24 @@ def _top_both_sides(df: pd.DataFrame, limit: int) -> pd.DataFrame:
     return pd.concat([a, b], ignore_index=True)[DISTINCTIVE_COLUMNS]
 
 
+def _top_labelled(corpus, res: pd.DataFrame, n: int, limit: int) -> pd.DataFrame:
+    """``_top_both_sides(_labelled(corpus, res, n), limit)``, labelling only the rows it keeps (the
+    labels and forms of tens of thousands of terms were looked up and parsed to show fifty)."""
+    if res.empty:
+        return _top_both_sides(_labelled(corpus, res, n), limit)
+    r = res.reset_index(drop=True)
+    r = r.assign(delta=r["delta"].round(4), z=r["z"].round(3))
+    a = r[r["z"] > 0].nlargest(limit, "z").assign(side="A")
+    b = r[r["z"] < 0].nsmallest(limit, "z").assign(side="B")
+    top = pd.concat([a, b], ignore_index=True)
+    lab = corpus.sql("SELECT key AS term, label, forms FROM vocab WHERE n = $n AND list_contains($t, key)",
+                     {"n": int(n), "t": list(top["term"])})
+    out = top.merge(lab, on="term", how="left")
+    out["label"] = out["label"].fillna(out["term"])
+    out["forms"] = out["forms"].map(forms_text)
+    return out[DISTINCTIVE_COLUMNS]
+
+
 def distinctive(corpus, flt: Filter | None = None, a: str | None = None, b: str | None = None, n: int = 1,
                 min_count: int = 5, limit: int = 25) -> pd.DataFrame:
     """Distinctive terms of outlet ``a`` against outlet ``b`` (or against every other outlet when b is None).
@@ -71,7 +89,7 @@ def distinctive(corpus, flt: Filter | None = None, a: str | None = None, b: str 
         res = dist.outlet_vs_rest(counts, a, min_count=min_count)
     else:
         res = dist.pair(counts, a, b, min_count=min_count)
-    return _top_both_sides(_labelled(corpus, res, n), limit)
+    return _top_labelled(corpus, res, n, limit)
 
 
 def distinctive_dates(corpus, flt: Filter | None, range_a: tuple, range_b: tuple, n: int = 1,
@@ -85,7 +103,7 @@ def distinctive_dates(corpus, flt: Filter | None, range_a: tuple, range_b: tuple
     if ca.empty or cb.empty:
         return pd.DataFrame(columns=DISTINCTIVE_COLUMNS)
     res = dist.log_odds(ca, cb, prior=ca.add(cb, fill_value=0), min_count=min_count)
-    return _top_both_sides(_labelled(corpus, res, n), limit)
+    return _top_labelled(corpus, res, n, limit)
 
 
 def distinctive_all(corpus, flt: Filter | None = None, n: int = 1, min_count: int = 5, limit: int = 50) -> pd.DataFrame:
