@@ -240,3 +240,20 @@ def test_report_frame_columns(excerpt):
     assert list(frame.columns) == ["file", "row", "reason", "detail"]
     assert len(frame) == len(excerpt.problems)
     assert str(frame["row"].dtype) == "Int64"
+
+
+def test_html_character_references_are_decoded_at_ingestion_and_kept_in_the_original():
+    """Scrapers keep HTML references (&quot; &#39; &amp; &#65271;): the counted text and the title are
+    decoded; the original text keeps what the file had; a bare ampersand is left alone."""
+    import json
+
+    from core.ingest import load_bytes
+
+    row = {"title": "عنوان &quot;الخبر&quot;", "outlet": "صحيفة", "date": "2018-03-01",
+           "text": "قال الوزير &quot;نعم&quot; و&#39;لا&#39; AT&T &#65271; للصحفيين في الرياض اليوم"}
+    result = load_bytes("a.jsonl", (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"))
+    [art] = result.articles
+    assert '"نعم"' in art.text and "'لا'" in art.text and "AT&T" in art.text and "\ufef7" in art.text
+    assert "&quot;" not in art.text and "&#39;" not in art.text
+    assert art.title == 'عنوان "الخبر"'
+    assert "&quot;نعم&quot;" in art.text_original

@@ -5,6 +5,7 @@ keys; spelling is never changed in the text handed to the store.
 """
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -128,3 +129,20 @@ def name_key(name: str) -> str:
     True
     """
     return _NON_KEY.sub("", normalize(name).casefold().replace("ة", "ه"))
+
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def decode_entities(text: str) -> str:
+    """HTML character references decoded (scraped pages often keep them): ``&#39;`` → ', ``&quot;`` → ",
+    ``&#65271;`` → ﻷ.  Text without a reference is returned as is.
+
+    >>> decode_entities("قال &quot;نعم&quot; &amp; مضى")
+    'قال "نعم" & مضى'
+    >>> decode_entities("AT&T")
+    'AT&T'
+    """
+    if "&" not in text or not _ENTITY.search(text):
+        return text
+    return html.unescape(text)

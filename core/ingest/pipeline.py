@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from core.model import SOURCE_INFERRED, SOURCE_SIDECAR, SOURCE_UNKNOWN, UNKNOWN, Article, Problem
 
-from ._text import clean_name, is_blank
+from ._text import clean_name, decode_entities, is_blank
 from .dates import is_empty_value, parse_date_value
 from .furniture import clean
 from .metadata import Inferred, infer, split_headline
@@ -157,20 +157,21 @@ def prepare(raw: RawRecord, stated: dict, outlets: OutletTable) -> tuple[Prepare
     if is_blank(raw.text):
         problems.append(Problem(*where, "empty", "no text" if not raw.text else "only spaces/invisible marks"))
         return None, problems
-    headline = split_headline(raw.text, outlets) if raw.kind == "txt" else ""
-    cleaned, removed = clean(raw.text, outlets)
+    text = decode_entities(raw.text)    # text_original keeps the references as the file had them
+    headline = split_headline(text, outlets) if raw.kind == "txt" else ""
+    cleaned, removed = clean(text, outlets)
     body = _without_headline(cleaned, headline)
     if is_blank(body):
         shown = "; ".join(r[:60] for r in removed[:2])
         problems.append(Problem(*where, "empty-after-cleaning",
                                 f"only page furniture: {shown}" if shown else "only a headline"))
         return None, problems
-    title = _name(stated.get("title"), "title", where, problems) or headline
+    title = _name(decode_entities(cell_text(stated.get("title"))), "title", where, problems) or headline
     art = Article(
         id=_id(raw, where, problems), text_original=raw.text, text=_with_title(cleaned, title, headline), title=title,
         url=cell_text(stated.get("url")).strip(), category=cell_text(stated.get("category")).strip(),
         source_file=raw.source_file, source_row=raw.source_row, removed=removed)
-    inferred = _Lazy(raw.text, outlets)
+    inferred = _Lazy(text, outlets)
     _set_outlet(art, stated, inferred, outlets, where, problems)
     problems += _set_date(art, stated, inferred, where)
     return Prepared(art, text_key(body)), problems
