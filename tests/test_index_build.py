@@ -24,6 +24,7 @@ TABLES = {
     "statements": "SELECT * FROM statements ORDER BY statement_id, aid, quote_id",
     "reuse": "SELECT a, b, shared, containment, passages, longest FROM reuse_pairs ORDER BY a, b",
     "passages": "SELECT a, b, passage_id, text_a, text_b FROM reuse_passages ORDER BY passage_id",
+    "postings": "SELECT tid, aid FROM postings ORDER BY tid, aid",
 }
 
 
@@ -136,6 +137,7 @@ def small_buckets(tmp_path_factory):
     mp.setattr(B.finalize.number_articles, "__defaults__", (37,))
     mp.setattr(B.finalize.aid_ranges, "__defaults__", ("TRUE", 37))
     mp.setattr(B.finalize.part_groups, "__defaults__", (37,))
+    mp.setattr(B.finalize.build_postings, "__defaults__", (5,))
     try:
         yield B.build_index([EXCERPT], tmp_path_factory.mktemp("b37") / "x.duckdb", workers=1)
     finally:
@@ -155,3 +157,15 @@ def test_the_article_table_is_stored_in_aid_order(small_buckets):
     """Stored in order, an aid range is read through the zone maps, not by a sort of every text."""
     aids = small_buckets.sql("SELECT aid FROM articles")["aid"].tolist()
     assert len(aids) > 37 * 3 and aids == sorted(aids) == list(range(len(aids)))
+
+
+def test_postings_hold_every_term_row_sorted_by_term_id(small_buckets, appended):
+    """The key → articles index: exactly the terms table's (tid, aid) pairs, stored by term id (so a
+    query reads a few row groups); an append adds the new articles' pairs."""
+    for c in (small_buckets, appended[0]):
+        post = c.sql("SELECT tid, aid FROM postings")
+        terms = c.sql("SELECT tid, aid FROM terms ORDER BY tid, aid")
+        assert len(post) > 1000
+        pd.testing.assert_frame_equal(post.sort_values(["tid", "aid"]).reset_index(drop=True), terms)
+    built = small_buckets.sql("SELECT tid FROM postings")["tid"].tolist()
+    assert built == sorted(built)

@@ -124,7 +124,7 @@ def concordance(corpus, term: str, flt: Filter | None = None, width: int = 8, li
     params = {k: v for k, v in params.items() if k not in ("key", "n")}
     order = [r[0] for r in corpus.rows(
         f"SELECT a.aid FROM articles a WHERE {where} AND a.aid IN "
-        f"(SELECT aid FROM terms WHERE tid = $tid) ORDER BY a.date NULLS LAST, a.id",
+        f"(SELECT aid FROM {corpus.postings} WHERE tid = $tid) ORDER BY a.date NULLS LAST, a.id",
         {**params, "tid": tid[0][0]})] if tid else []
     rows = []
     grouper = corpus.grouper

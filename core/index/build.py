@@ -32,7 +32,7 @@ from core.index import batches, finalize
 from core.index.corrections import apply_corrections_to_articles, load_corrections
 
 Progress = Callable[[float, str], None]
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 BATCH_SIZE = 400
 
 
@@ -527,6 +527,7 @@ def _append_tables(con, parts: Path, first: int, progress: Progress, workers: in
     progress(0.80, "writing terms")
     finalize.append_vocab_and_terms(con, parts)
     finalize.append_outlet_terms(con, first)
+    finalize.append_postings(con, first)
     con.execute(f"""INSERT INTO mentions
         SELECT CAST(m.aid AS INTEGER), m.entity, COALESCE(t.type, ''), CAST(m.cnt AS INTEGER)
         FROM read_parquet('{finalize.glob(parts, "mentions")}') m

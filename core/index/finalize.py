@@ -125,6 +125,7 @@ def finalize(con, parts: Path, *, grouper, resources, problems: pd.DataFrame, me
     progress(0.79, "writing terms")
     _vocab_and_terms(con, parts)
     build_outlet_terms(con)
+    build_postings(con, parts)
 
     progress(0.84, "writing mentions")
     etype = pd.DataFrame([(e.name, e.type) for e in resources.gazetteer], columns=["entity", "type"])
@@ -268,6 +269,35 @@ def append_vocab_and_terms(con, parts: Path) -> None:
         SELECT CAST(t.aid AS INTEGER) AS aid, v.tid, v.n, CAST(t.cnt AS INTEGER) AS cnt
         FROM {src} t JOIN vocab v ON v.n = CAST(t.n AS TINYINT) AND v.key = t.key
         ORDER BY aid, tid""")
+
+
+#: Term-id buckets of the postings table (each sorted alone, so memory holds one bucket).
+POSTING_BUCKETS = 64
+
+
+def build_postings(con, scratch: Path, buckets: int = POSTING_BUCKETS) -> None:
+    """``postings (tid, aid)``: the terms table sorted by term id, the index from a key to its
+    articles (a text query or a concordance reads a few zone-mapped row groups, not every term row).
+    Written in ``buckets`` ranges of term ids, each sorted on its own."""
+    con.execute("CREATE OR REPLACE TABLE postings (tid INTEGER, aid INTEGER)")
+    ntid = con.execute("SELECT COALESCE(MAX(tid) + 1, 0) FROM vocab").fetchall()[0][0]
+    if not ntid:
+        return
+    width = max(1, -(-int(ntid) // buckets))
+    out = Path(scratch) / "postings_by_tid"
+    shutil.rmtree(out, ignore_errors=True)
+    con.execute(f"COPY (SELECT tid // {width} AS bucket, tid, aid FROM terms) TO '{out}' "
+                "(FORMAT parquet, PARTITION_BY (bucket))")
+    found = sorted(out.glob("bucket=*"), key=lambda d: int(d.name.split("=", 1)[1])) if out.exists() else []
+    for d in found:
+        con.execute(f"INSERT INTO postings SELECT tid, aid FROM read_parquet('{d}/*.parquet', "
+                    "hive_partitioning = false) ORDER BY tid, aid")
+    shutil.rmtree(out, ignore_errors=True)
+
+
+def append_postings(con, first_aid: int) -> None:
+    """Appending: the new articles' postings go after the old ones (sorted among themselves)."""
+    con.execute(f"INSERT INTO postings SELECT tid, aid FROM terms WHERE aid >= {int(first_aid)} ORDER BY tid, aid")
 
 
 def append_outlet_terms(con, first_aid: int) -> None:

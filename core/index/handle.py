@@ -116,9 +116,16 @@ class Corpus:
     def _query_aids(self, tids: list[int]) -> list[int]:
         """The articles holding every one of ``tids``, remembered per corpus (cleared on corrections)."""
         def compute():
-            return [r[0] for r in self.rows(scope.QUERY_AIDS_SQL.format(n=len(tids)) + " ORDER BY aid",
-                                            {"qtids": list(tids)})]
+            return [r[0] for r in self.rows(scope.QUERY_AIDS_SQL.format(table=self.postings, n=len(tids))
+                                            + " ORDER BY aid", {"qtids": list(tids)})]
         return self._bounded(("query_aids", tuple(sorted(tids))), compute)
+
+    @property
+    def postings(self) -> str:
+        """The table to find a term's articles in: ``postings`` (sorted by term id), or ``terms`` in an
+        index built before it existed."""
+        return self.memo("postings", lambda: "postings" if self.rows(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'postings'")[0][0] else "terms")
 
     def _bounded(self, key, compute, limit: int = 64):
         """Like :meth:`memo`, for per-query values: only the ``limit`` most recently used are kept."""

@@ -50,7 +50,7 @@ def query_keys(query: str, key: Callable[[str], str | None]) -> list[tuple[int, 
 
 
 #: The articles holding every term id of ``$qtids`` (``n`` of them).
-QUERY_AIDS_SQL = ("SELECT aid FROM terms WHERE list_contains($qtids, tid) GROUP BY aid "
+QUERY_AIDS_SQL = ("SELECT aid FROM {table} WHERE list_contains($qtids, tid) GROUP BY aid "
                   "HAVING COUNT(DISTINCT tid) = {n}")
 
 
@@ -97,5 +97,5 @@ def where(flt: Filter | None, alias: str, keys: list[tuple[int, str]], tids: Cal
                     conds.append(f"{p}aid IN (SELECT unnest($qaids))")
                 else:
                     params["qtids"] = ids
-                    conds.append(f"{p}aid IN ({QUERY_AIDS_SQL.format(n=len(ids))})")
+                    conds.append(f"{p}aid IN ({QUERY_AIDS_SQL.format(table='terms', n=len(ids))})")
     return (" AND ".join(conds) if conds else "TRUE"), params
