@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.analysis.overview import as_dates, period_start
+from core.analysis.overview import as_dates, fold_days
 from core.filter import Filter
 
 
@@ -83,9 +83,4 @@ def entity_trend(corpus, flt: Filter | None = None, entities=None, freq: str = "
         f"AND list_contains($ents, m.entity) GROUP BY a.date, m.entity", {**params, "ents": list(entities)})
     if daily.empty:
         return pd.DataFrame(columns=cols)
-    daily["date"] = as_dates(daily["date"])
-    daily = daily.assign(period=period_start(daily["date"], freq))
-    out = daily.groupby(["period", "entity"], as_index=False).agg(mentions=("mentions", "sum"), articles=("articles", "sum"))
-    out["mentions"] = out["mentions"].astype("int64")
-    out["articles"] = out["articles"].astype("int64")
-    return out[cols]
+    return fold_days(daily, "entity", ["mentions", "articles"], freq)[cols]

@@ -103,6 +103,14 @@ def period_start(dates: pd.Series, freq: str = "W") -> pd.Series:
     return dates.dt.to_period("W-SUN").dt.start_time.dt.date
 
 
+def fold_days(daily: pd.DataFrame, by: str, sums: list[str], freq: str = "W") -> pd.DataFrame:
+    """Per-day sums ``[date, by, *sums]`` folded into periods: ``[period, by, *sums]`` (int64).
+    Distinct articles add up too, since an article has one date."""
+    daily = daily.assign(period=period_start(as_dates(daily["date"]), freq))
+    out = daily.groupby(["period", by], as_index=False)[sums].sum()
+    return out.astype({c: "int64" for c in sums})
+
+
 def as_dates(values: pd.Series) -> pd.Series:
     """Calendar dates (datetime.date or None), not midnight timestamps, for tables and CSVs."""
     return pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in values], index=values.index, dtype="object")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.analysis.overview import as_dates, period_start
+from core.analysis.overview import as_dates, fold_days
 from core.filter import Filter
 
 
@@ -51,21 +51,25 @@ def _topic_names(corpus, topics=None) -> pd.DataFrame:
                         columns=["topic", "name_ar", "name_en"])
 
 
+def _hits(corpus, flt: Filter | None, tt: pd.DataFrame, select: str) -> pd.DataFrame:
+    """``select`` (which reads the registered topic terms ``tt`` and has a ``{where}`` for the filter)
+    run on a cursor of its own."""
+    where, params = corpus.where(flt)
+    cur = corpus.con.cursor()
+    cur.register("tt", tt[["topic", "tid"]])
+    return cur.execute(select.format(where=where), params).df()
+
+
 def article_topics(corpus, flt: Filter | None = None, topics=None) -> pd.DataFrame:
     """Per-article topic hits (the CLI's topics.csv): article_id, outlet, date, topic, hits."""
     tt = topic_term_ids(corpus, topics)
     cols = ["article_id", "outlet", "date", "topic", "hits"]
     if tt.empty:
         return pd.DataFrame(columns=cols)
-    where, params = corpus.where(flt)
-    cur = corpus.con.cursor()
-    cur.register("tt", tt[["topic", "tid"]])
-    df = cur.execute(
-        f"SELECT a.id AS article_id, a.outlet, a.date, tt.topic, CAST(SUM(t.cnt) AS BIGINT) AS hits "
-        f"FROM terms t JOIN tt USING (tid) JOIN articles a USING (aid) WHERE {where} "
-        f"GROUP BY a.id, a.outlet, a.date, tt.topic ORDER BY a.date NULLS LAST, a.id, hits DESC, tt.topic",
-        params,
-    ).df()
+    df = _hits(corpus, flt, tt,
+               "SELECT a.id AS article_id, a.outlet, a.date, tt.topic, CAST(SUM(t.cnt) AS BIGINT) AS hits "
+               "FROM terms t JOIN tt USING (tid) JOIN articles a USING (aid) WHERE {where} "
+               "GROUP BY a.id, a.outlet, a.date, tt.topic ORDER BY a.date NULLS LAST, a.id, hits DESC, tt.topic")
     df["date"] = as_dates(df["date"])
     return df[cols]
 
@@ -112,19 +116,12 @@ def topic_trend(corpus, flt: Filter | None = None, topics=None, freq: str = "W")
     tt = topic_term_ids(corpus, topics)
     if tt.empty:
         return pd.DataFrame(columns=cols)
-    where, params = corpus.where(flt)
-    cur = corpus.con.cursor()
-    cur.register("tt", tt[["topic", "tid"]])
-    daily = cur.execute(
-        f"SELECT a.date, tt.topic, CAST(SUM(t.cnt) AS BIGINT) AS hits, CAST(COUNT(DISTINCT t.aid) AS BIGINT) AS articles "
-        f"FROM terms t JOIN tt USING (tid) JOIN articles a USING (aid) WHERE {where} AND a.date IS NOT NULL "
-        f"GROUP BY a.date, tt.topic", params).df()
+    daily = _hits(corpus, flt, tt,
+                  "SELECT a.date, tt.topic, CAST(SUM(t.cnt) AS BIGINT) AS hits, "
+                  "CAST(COUNT(DISTINCT t.aid) AS BIGINT) AS articles FROM terms t JOIN tt USING (tid) "
+                  "JOIN articles a USING (aid) WHERE {where} AND a.date IS NOT NULL GROUP BY a.date, tt.topic")
     if daily.empty:
         return pd.DataFrame(columns=cols)
-    daily["date"] = as_dates(daily["date"])
-    daily = daily.assign(period=period_start(daily["date"], freq))
-    out = daily.groupby(["period", "topic"], as_index=False).agg(hits=("hits", "sum"), articles=("articles", "sum"))
-    out["hits"] = out["hits"].astype("int64")
-    out["articles"] = out["articles"].astype("int64")
+    out = fold_days(daily, "topic", ["hits", "articles"], freq)
     out = out.merge(_topic_names(corpus, topics), on="topic", how="left")
     return out[cols]

@@ -386,7 +386,6 @@ def append_index(sources: Sequence[str | Path] | str | Path, db_path: str | Path
     the appended words that a full rebuild would group differently (their keys under the
     grouping decided from the combined vocabulary, against the stored grouping).
     """
-    from core.index.handle import Corpus
     from core.ingest import stream as ingest_stream
     from core.ingest.outlets import load_outlets
     from core.resources import load_resources
@@ -427,12 +426,7 @@ def append_index(sources: Sequence[str | Path] | str | Path, db_path: str | Path
         del st
         first = con.execute("SELECT COALESCE(MAX(aid) + 1, 0) FROM articles").fetchall()[0][0]
         con.execute("BEGIN TRANSACTION")
-        rep = problems.copy()
-        rep["row"] = pd.array(rep["row"], dtype="Int64")
-        con.register("rep_df", rep)
-        con.execute("INSERT INTO report SELECT CAST(file AS VARCHAR), CAST(row AS BIGINT), CAST(reason AS VARCHAR), "
-                    "CAST(detail AS VARCHAR) FROM rep_df")
-        con.unregister("rep_df")
+        finalize.write_report(con, problems, append=True)
         drift = 0.0
         if added:
             finalize.number_articles(con, parts)

@@ -146,12 +146,7 @@ def finalize(con, parts: Path, *, grouper, resources, problems: pd.DataFrame, me
                 "CAST(count AS BIGINT) AS count FROM tm_df")
     con.unregister("tm_df")
 
-    rep = problems.copy()
-    rep["row"] = pd.array(rep["row"], dtype="Int64")
-    con.register("rep_df", rep)
-    con.execute("CREATE OR REPLACE TABLE report AS SELECT CAST(file AS VARCHAR) AS file, CAST(row AS BIGINT) AS row, "
-                "CAST(reason AS VARCHAR) AS reason, CAST(detail AS VARCHAR) AS detail FROM rep_df")
-    con.unregister("rep_df")
+    write_report(con, problems)
 
     progress(0.86, "writing quotes")
     write_quotes(con, parts, quotes)
@@ -200,20 +195,35 @@ def insert_parts_in_order(con, target: str, parts: Path, table: str, select: str
         con.execute(f"CREATE OR REPLACE TABLE {target} AS {sql}" if create and i == 0 else f"INSERT INTO {target} {sql}")
 
 
+def write_report(con, problems: pd.DataFrame, append: bool = False) -> None:
+    """The ingestion report (file, row, reason, detail): made anew, or appended to."""
+    rep = problems.copy()
+    rep["row"] = pd.array(rep["row"], dtype="Int64")
+    con.register("rep_df", rep)
+    sel = ("SELECT CAST(file AS VARCHAR) AS file, CAST(row AS BIGINT) AS row, CAST(reason AS VARCHAR) AS reason, "
+           "CAST(detail AS VARCHAR) AS detail FROM rep_df")
+    con.execute(f"INSERT INTO report {sel}" if append else f"CREATE OR REPLACE TABLE report AS {sel}")
+    con.unregister("rep_df")
+
+
+def _label_tables(con, parts: Path) -> None:
+    """Temp tables ``lab`` (every counted term as written) and ``frm`` (unigrams, whole words), summed."""
+    for name, table in (("lab", "labels"), ("frm", "forms")):
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE {name} AS
+            SELECT key, surface, SUM(cnt)::BIGINT AS c FROM read_parquet('{glob(parts, table)}') GROUP BY key, surface""")
+
+
 # -- vocabulary, labels, terms ----------------------------------------------------------------------
 
 def _vocab_and_terms(con, parts: Path) -> None:
-    terms, labels, forms = glob(parts, "terms"), glob(parts, "labels"), glob(parts, "forms")
+    terms = glob(parts, "terms")
     # term ids in first-seen order: by first article, then the article's own term order
     con.execute(f"""CREATE OR REPLACE TEMP TABLE tv AS
         SELECT (row_number() OVER (ORDER BY first) - 1)::INTEGER AS tid, n, key, total, df FROM (
             SELECT CAST(n AS TINYINT) AS n, key, SUM(cnt)::BIGINT AS total, COUNT(*)::BIGINT AS df,
                    MIN(aid::BIGINT * 4294967296 + ord) AS first
             FROM read_parquet('{terms}') GROUP BY n, key)""")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE lab AS
-        SELECT key, surface, SUM(cnt)::BIGINT AS c FROM read_parquet('{labels}') GROUP BY key, surface""")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE frm AS
-        SELECT key, surface, SUM(cnt)::BIGINT AS c FROM read_parquet('{forms}') GROUP BY key, surface""")
+    _label_tables(con, parts)
     con.execute(_VOCAB_SQL.format(target="vocab"))
     con.execute("DROP TABLE lab")
     con.execute("DROP TABLE frm")
@@ -246,7 +256,7 @@ ORDER BY v.tid
 def append_vocab_and_terms(con, parts: Path) -> None:
     """Appending: the new articles' terms join the vocabulary (new keys get new ids after the
     existing ones, in first-seen order; existing keys keep their id and label, their totals grow)."""
-    terms, labels, forms = glob(parts, "terms"), glob(parts, "labels"), glob(parts, "forms")
+    terms = glob(parts, "terms")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE nt AS
         SELECT CAST(n AS TINYINT) AS n, key, SUM(cnt)::BIGINT AS total, COUNT(*)::BIGINT AS df,
                MIN(aid::BIGINT * 4294967296 + ord) AS first
@@ -257,10 +267,7 @@ def append_vocab_and_terms(con, parts: Path) -> None:
     con.execute(f"""CREATE OR REPLACE TEMP TABLE tv AS
         SELECT ({int(base)} + row_number() OVER (ORDER BY first) - 1)::INTEGER AS tid, n, key, total, df
         FROM nt ANTI JOIN vocab USING (n, key)""")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE lab AS
-        SELECT key, surface, SUM(cnt)::BIGINT AS c FROM read_parquet('{labels}') GROUP BY key, surface""")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE frm AS
-        SELECT key, surface, SUM(cnt)::BIGINT AS c FROM read_parquet('{forms}') GROUP BY key, surface""")
+    _label_tables(con, parts)
     con.execute(_VOCAB_SQL.format(target="vocab_new"))
     con.execute("INSERT INTO vocab SELECT * FROM vocab_new")
     for t in ("vocab_new", "lab", "frm", "tv", "nt"):
