@@ -125,7 +125,16 @@ def cmd_build(args) -> int:
     t0 = time.perf_counter()
     bar = Progress()
     kw = dict(metadata=args.metadata, mapping=_mapping(args.map), progress=bar, reuse=not args.no_reuse,
-              workers=args.workers)
+              workers=args.workers, furniture=args.furniture)
+    if args.furniture:
+        from core.ingest.learned import BadDecisions, load_decisions
+
+        if not Path(args.furniture).exists():
+            raise SystemExit(f"build: no furniture decisions file at {args.furniture}")
+        try:
+            load_decisions(args.furniture)
+        except BadDecisions as e:
+            raise SystemExit(f"build: {args.furniture}: {e}")
     if args.engine == "spark":
         from core.index.spark import build_index_spark
 
@@ -199,6 +208,9 @@ def main(argv=None) -> int:
     b.add_argument("--engine", choices=("local", "spark"), default="local",
                    help="local: a process pool on this machine; spark: the same pipeline as a PySpark job")
     b.add_argument("--no-reuse", action="store_true", help="skip the text-reuse index")
+    b.add_argument("--furniture", metavar="CSV",
+                   help="the analyst's furniture decisions (outlet,kind,pattern,decision: reject / add), "
+                        "applied to the furniture the build learns")
     b.set_defaults(func=cmd_build)
 
     a = sub.add_parser("add", help="append articles to a built index without re-reading the old ones")

@@ -6,6 +6,7 @@ Layout of a library folder (``MARSAD_LIBRARY``, by default ``var/library/``)::
     <name>.json              its settings: column mapping, sources, creation date (optional)
     <name>.sources/          the files uploaded into it, one per upload, never overwritten
     <name>.corrections.csv   the analyst's corrections of outlets and dates
+    <name>.furniture.csv     the analyst's furniture decisions (patterns rejected / added)
 
 A corpus exists when its ``.duckdb`` file does.  Names are what the analyst typed (Arabic
 allowed) and are checked by :func:`validate_name` before any path is made from them.
@@ -28,6 +29,7 @@ INDEX_EXT = ".duckdb"
 SETTINGS_EXT = ".json"
 SOURCES_EXT = ".sources"
 CORRECTIONS_EXT = ".corrections.csv"
+FURNITURE_EXT = ".furniture.csv"
 MAPPING_FIELDS = ("text", "title", "outlet", "date", "url")
 MAX_NAME = 80
 
@@ -85,6 +87,10 @@ def sources_dir(lib: str | Path, name: str) -> Path:
 
 def corrections_path(lib: str | Path, name: str) -> Path:
     return Path(lib) / f"{name}{CORRECTIONS_EXT}"
+
+
+def furniture_path(lib: str | Path, name: str) -> Path:
+    return Path(lib) / f"{name}{FURNITURE_EXT}"
 
 
 def names(lib: str | Path, reserved: Iterable[str] = ()) -> list[str]:
@@ -371,7 +377,7 @@ def corpus_paths(lib: str | Path, name: str) -> list[Path]:
     uploads folder, corrections."""
     idx = index_path(lib, name)
     return [idx, idx.with_name(idx.name + ".wal"), settings_path(lib, name), sources_dir(lib, name),
-            corrections_path(lib, name)]
+            corrections_path(lib, name), furniture_path(lib, name)]
 
 
 def is_read_only(lib: str | Path, name: str) -> bool:

@@ -177,6 +177,7 @@ def _corpus(lib, name, text="نص"):
     library.save_mapping(lib, name, {"text": "body"})
     library.store_upload(lib, name, "a.txt", text.encode())
     library.corrections_path(lib, name).write_text("id,outlet,date\nx,y,\n", encoding="utf-8")
+    library.furniture_path(lib, name).write_text("outlet,kind,pattern,decision\n*,line,تابعونا,add\n", encoding="utf-8")
 
 
 def test_rename_moves_the_index_settings_uploads_and_corrections(tmp_path):
@@ -188,6 +189,7 @@ def test_rename_moves_the_index_settings_uploads_and_corrections(tmp_path):
     assert library.load_settings(tmp_path, "جديد")["name"] == "جديد"
     assert (library.sources_dir(tmp_path, "جديد") / "a.txt").read_text() == "نص"
     assert library.corrections_path(tmp_path, "جديد").read_text(encoding="utf-8").startswith("id,")
+    assert library.furniture_path(tmp_path, "جديد").read_text(encoding="utf-8").startswith("outlet,kind")
     assert not any(p.exists() for p in library.corpus_paths(tmp_path, "قديم"))
 
 

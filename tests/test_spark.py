@@ -19,6 +19,7 @@ from core.index.spark import build_index_spark, local_session
 ROOT = Path(__file__).resolve().parent.parent
 EXCERPT = ROOT / "tests" / "data" / "ant_excerpt.jsonl"
 SAMPLE = ROOT / "data" / "sample"
+FURNITURE = ROOT / "tests" / "data" / "furniture" / "corpus.jsonl"
 
 TIMES: dict = {}
 
@@ -56,6 +57,8 @@ def built(session, tmp_path_factory):
         "excerpt": _pair("excerpt", EXCERPT, tmp, session),
         # parts written through a URI (the object-store path: pyarrow.fs writes, copy down, finalize)
         "sample": _pair("sample", SAMPLE, tmp, session, parts_dir=(tmp / "remote-parts").as_uri()),
+        # outlets with page furniture nobody wrote a rule for: the learned patterns and the cut texts
+        "furniture": _pair("furniture", FURNITURE, tmp, session),
     }
     yield out
     print("\nbuild times (s): " + ", ".join(f"{k} {v:.1f}" for k, v in TIMES.items()))
@@ -64,7 +67,7 @@ def built(session, tmp_path_factory):
             c.con.close()
 
 
-CORPORA = ["excerpt", "sample"]
+CORPORA = ["excerpt", "sample", "furniture"]
 
 
 def q(corpus, sql):
@@ -94,6 +97,7 @@ TABLE_SQL = {
     "reuse_passages": "SELECT * FROM reuse_passages ORDER BY a, b, passage_id",
     "reuse_frequent": "SELECT * FROM reuse_frequent ORDER BY h",
     "report": "SELECT * FROM report ORDER BY file, row, reason, detail",
+    "furniture": "SELECT * FROM furniture ORDER BY outlet, kind, pattern",
 }
 
 
@@ -106,6 +110,8 @@ def test_built_something(built, name):
     assert q(spark, "SELECT COUNT(*) AS n FROM terms")["n"][0] > 0
     meta = dict(spark.con.execute("SELECT key, value FROM meta").fetchall())
     assert meta["engine"] == "spark" and meta["spark_master"].startswith("local")
+    if name == "furniture":
+        assert q(local, "SELECT COUNT(*) AS n FROM furniture")["n"][0] > 0
     if name == "excerpt":
         assert q(local, "SELECT COUNT(*) AS n FROM quotes")["n"][0] > 0
         assert q(local, "SELECT COUNT(*) AS n FROM mentions")["n"][0] > 0

@@ -9,8 +9,10 @@ stage      batch function                                        corpus-wide sta
 read       ``core.ingest.readers.iter_records`` (streamed)       sidecars
 prepare    :func:`prepare_batch` (clean, headline, outlet, date)  —
 admit      ``Assembler.admit`` (duplicates, unique ids)          url / text-hash / id sets
-stats      :func:`vocab_counts` (normalised-token counts)         the vocabulary (a Counter)
-decide     ``Grouper.build(vocabulary)``                          the grouping (broadcast)
+stats      :func:`vocab_counts` (normalised-token counts),          the vocabulary (a Counter),
+           ``learned.article_keys`` (furniture candidates)         per-outlet lossy key counts
+decide     ``Grouper.build(vocabulary)``,                         the grouping, the furniture
+           ``FurnitureStats.decide`` (learned furniture)          patterns (broadcast)
 number     articles in (date, outlet, id) order → ``aid``         —
 count      :func:`count_batch` (terms, mentions, variants,       —
            labels, forms, quotes, shingles)
@@ -50,6 +52,7 @@ PART_COLUMNS: dict[str, list[str]] = {
     "forms": ["key", "surface", "cnt"],      # unigrams, the whole word as written (clitics included)
     "quotes": ["aid", "quote_id", "speaker", "text", "cue", "how", "start_", "end_"],
     "shingles": ["aid", "h"],
+    "cleaned": ["aid", "text", "removed"],   # articles whose learned furniture was cut: the new text
 }
 
 REUSE_K = 7   # words per shingle (core.analysis.reuse.find_reuse's k)
@@ -130,8 +133,12 @@ def _terms_frame(aids: np.ndarray, lens: list[list[int]], keys: list[str], count
 
 
 def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse: bool = True,
-                k: int = REUSE_K) -> dict[str, pd.DataFrame]:
+                k: int = REUSE_K, furniture=None) -> dict[str, pd.DataFrame]:
     """Count one batch of numbered articles ``[aid, text]`` (``outlet``, ``date`` optional).
+
+    ``furniture`` (a :class:`core.ingest.learned.Furniture`) is cut from each text first; the
+    articles it changed are returned in the ``cleaned`` part (their new text, and the cut spans
+    to add to what the hand rules removed), and everything else is counted on the new text.
 
     Returns one DataFrame per :data:`PART_COLUMNS` entry.  ``ord`` numbers each article's terms
     in the order they are first met (unigrams, then bigrams, then trigrams), which is how
@@ -144,6 +151,19 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
     labeler, word_forms = Labeler(), Labeler()
     aids = arts["aid"].to_numpy(dtype=np.int64)
     texts = arts["text"].fillna("").astype(str).tolist()
+    c_aid, c_text, c_removed = [], [], []
+    if furniture:
+        outlets = arts["outlet"].fillna(UNKNOWN).astype(str).tolist() if "outlet" in arts else [UNKNOWN] * len(texts)
+        for i, (aid, text, outlet) in enumerate(zip(aids.tolist(), texts, outlets)):
+            new, cut = furniture.apply(text, outlet)
+            if cut:
+                texts[i] = new
+                c_aid.append(aid)
+                c_text.append(new)
+                c_removed.append("\n".join(cut))
+        if c_aid:
+            arts = arts.copy()
+            arts["text"] = texts
     w_words, w_sh = [], []
     t_key, t_cnt = [], []
     t_lens = []          # per article: how many unigram, bigram and trigram terms
@@ -179,6 +199,8 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
         "shingles": pd.DataFrame({
             "aid": np.concatenate(sh_aid) if sh_aid else np.empty(0, np.int32),
             "h": np.concatenate(sh_h) if sh_h else np.empty(0, np.int64)}),
+        "cleaned": pd.DataFrame({"aid": np.array(c_aid, dtype=np.int32), "text": pd.Series(c_text, dtype="str"),
+                                 "removed": pd.Series(c_removed, dtype="str")}),
     }
     if quotes:
         frame = arts[["aid", "text"]].assign(outlet=arts["outlet"] if "outlet" in arts else "",

@@ -30,6 +30,7 @@ import pandas as pd
 from core.fsutil import replace_index
 from core.index import batches, finalize
 from core.index.corrections import apply_corrections_to_articles, load_corrections
+from core.ingest.learned import FurnitureStats, load_decisions
 
 Progress = Callable[[float, str], None]
 SCHEMA_VERSION = "3"
@@ -120,7 +121,7 @@ def _prepare_task(items):
 def _count_task(task):
     arts, out_dir = task
     parts = batches.count_batch(arts, _STATE["grouper"], _STATE["matcher"], quotes=_STATE["quotes"],
-                                reuse=_STATE["reuse"])
+                                reuse=_STATE["reuse"], furniture=_STATE.get("furniture"))
     first = int(arts["aid"].iloc[0]) if len(arts) else 0
     write_parts(parts, Path(out_dir), f"part-{first:010d}")
     return len(arts)
@@ -150,10 +151,11 @@ def _chunks(it: Iterable, n: int) -> Iterator[list]:
 # -- passes ------------------------------------------------------------------------------------------
 
 def read_pass(stream, parts: Path, pool, progress: Progress, corrections=None, stage_every: int = 2000,
-              admitted: Counter | None = None) -> tuple[Counter, int]:
+              admitted: Counter | None = None, furniture=None) -> tuple[Counter, int]:
     """Read, prepare and admit every record; stage the kept articles as Parquet parts.
 
-    Returns the vocabulary counts of the kept articles and their number.
+    Returns the vocabulary counts of the kept articles and their number.  ``furniture`` (a
+    :class:`core.ingest.learned.FurnitureStats`) receives each kept article's furniture candidates.
     """
     vocab: Counter = Counter()
     seq = 0
@@ -186,6 +188,9 @@ def read_pass(stream, parts: Path, pool, progress: Progress, corrections=None, s
                 # a duplicate: its words do not count
                 vocab.subtract(batches.vocab_counts([p.article.text]))
                 continue
+            if furniture is not None and p.furniture:
+                furniture.add(p.article.outlet, p.furniture)
+            p.furniture = None
             staged.append(p)
         stream.assembler.articles.clear()   # the assembler keeps only its duplicate keys
         if len(staged) >= stage_every:
@@ -221,8 +226,11 @@ def count_pass(con, parts: Path, pool, progress: Progress, total: int, table: st
 def build_index(sources: Sequence[str | Path] | str | Path, db_path: str | Path = ":memory:", *,
                 metadata=None, mapping: dict | None = None, resources=None, corrections=None,
                 progress: Progress | None = None, workers: int | None = None, reuse: bool = True,
-                quotes: bool = True, memory_limit: str = "1500MB"):
+                quotes: bool = True, memory_limit: str = "1500MB", furniture: str | Path | None = None):
     """Build the index of ``sources`` into ``db_path`` (a DuckDB file, or ``:memory:``).
+
+    ``furniture``: the analyst's furniture decisions (a CSV, :func:`core.ingest.learned.load_decisions`),
+    applied to what the build learns.
 
     The old index at ``db_path`` stays in place until the new one is complete (it is built
     beside it and renamed over it).  Returns the open :class:`~core.index.handle.Corpus`.
@@ -262,13 +270,17 @@ def build_index(sources: Sequence[str | Path] | str | Path, db_path: str | Path 
         progress(0.0, "reading files")
         st = ingest_stream(sources, metadata=metadata, mapping=mapping, outlets=outlets)
         edits = load_corrections(corrections) if corrections else None
+        decisions = load_decisions(furniture)
+        fstats = FurnitureStats()
         pool = make_pool(workers, {"outlets": outlets})
         try:
-            vocab, total = read_pass(st, parts, pool, progress, corrections=edits)
+            vocab, total = read_pass(st, parts, pool, progress, corrections=edits, furniture=fstats)
         finally:
             _close(pool)
         problems = pd.DataFrame([p.as_dict() for p in st.assembler.problems], columns=["file", "row", "reason", "detail"])
         del st
+        learned = fstats.decide(decisions)
+        del fstats
 
         progress(0.35, "numbering articles")
         if total:
@@ -280,7 +292,8 @@ def build_index(sources: Sequence[str | Path] | str | Path, db_path: str | Path 
         del vocab
         matcher = EntityMatcher(resources.gazetteer, grouper)
         progress(0.40, "counting")
-        pool = make_pool(workers, {"grouper": grouper, "matcher": matcher, "quotes": quotes, "reuse": reuse})
+        pool = make_pool(workers, {"grouper": grouper, "matcher": matcher, "quotes": quotes, "reuse": reuse,
+                                   "furniture": learned})
         try:
             count_pass(con, parts, pool, progress, total)
         finally:
@@ -290,9 +303,9 @@ def build_index(sources: Sequence[str | Path] | str | Path, db_path: str | Path 
         meta = finalize.dump_meta(
             schema=SCHEMA_VERSION, resources=resources.fingerprint(), built=finalize.now_iso(),
             sources=[str(s) for s in sources], corrections=str(corrections or ""), articles=total,
-            appended=0, drift=0.0, engine="local", workers=workers)
+            appended=0, drift=0.0, engine="local", workers=workers, furniture=str(furniture or ""))
         finalize.finalize(con, parts, grouper=grouper, resources=resources, problems=problems, meta=meta,
-                          progress=progress, workers=workers, quotes=quotes, reuse=reuse)
+                          progress=progress, workers=workers, quotes=quotes, reuse=reuse, furniture=learned)
         progress(0.98, "finishing")
         if tmp_db is not None:
             con.execute("CHECKPOINT")
@@ -408,20 +421,24 @@ def append_index(sources: Sequence[str | Path] | str | Path, db_path: str | Path
         outlets = load_outlets()
         progress(0.02, "reading the index")
         st = ingest_stream(sources, metadata=metadata, mapping=mapping, outlets=outlets)
-        for aid_id, sf, sr, uk, tk in con.execute(
-                "SELECT a.id, a.source_file, a.source_row, k.url_key, k.text_key FROM articles a "
+        for aid_id, sf, sr, uk, tk, outlet in con.execute(
+                "SELECT a.id, a.source_file, a.source_row, k.url_key, k.text_key, a.outlet FROM articles a "
                 "JOIN article_keys k USING (aid)").fetchall():
-            st.assembler.remember(aid_id, sf, sr, uk or "", tk or b"")
+            st.assembler.remember(aid_id, sf, sr, uk or "", tk or b"", outlet)
         tm = con.execute("SELECT norm, key, count FROM token_map").df()
         grouper = Grouper.from_frame(tm, resources)
         matcher = EntityMatcher(resources.gazetteer, grouper)
         corrections = meta.get("corrections") or None
         edits = load_corrections(corrections) if corrections and Path(corrections).exists() else None
+        fstats = FurnitureStats()
         pool = make_pool(workers, {"outlets": outlets})
         try:
-            vocab, added = read_pass(st, parts, pool, progress, corrections=edits)
+            vocab, added = read_pass(st, parts, pool, progress, corrections=edits, furniture=fstats)
         finally:
             _close(pool)
+        # the index's furniture stays; outlets it has no pattern of learn theirs from the new articles
+        learned = finalize.append_furniture(con, fstats, load_decisions(meta.get("furniture") or None))
+        del fstats
         problems = pd.DataFrame([p.as_dict() for p in st.assembler.problems], columns=["file", "row", "reason", "detail"])
         del st
         first = con.execute("SELECT COALESCE(MAX(aid) + 1, 0) FROM articles").fetchall()[0][0]
@@ -434,7 +451,8 @@ def append_index(sources: Sequence[str | Path] | str | Path, db_path: str | Path
             # the grouping: new tokens get keys now; drift = words a rebuild would group otherwise
             drift = _grouping_drift(con, grouper, vocab, resources)
             progress(0.40, "counting")
-            pool = make_pool(workers, {"grouper": grouper, "matcher": matcher, "quotes": True, "reuse": True})
+            pool = make_pool(workers, {"grouper": grouper, "matcher": matcher, "quotes": True, "reuse": True,
+                                       "furniture": learned})
             try:
                 count_pass(con, parts, pool, progress, added)
             finally:
@@ -508,6 +526,7 @@ def _grouping_drift(con, grouper, vocab: Counter, resources) -> float:
 
 
 def _append_tables(con, parts: Path, first: int, progress: Progress, workers: int) -> None:
+    finalize.apply_cleaned(con, parts)
     words = finalize.glob(parts, "words")
     progress(0.78, "writing articles")
     finalize.insert_in_aid_order(con, "articles", f"""

@@ -46,27 +46,34 @@ def code_fingerprint() -> str:
     return h.hexdigest()[:8]
 
 
-def cache_key(resources=None, mapping: dict | None = None) -> str:
-    """Everything besides the sources that decides an index's content."""
+def file_fingerprint(path: str | Path | None) -> str:
+    """A short hash of a file's content ("" when there is none)."""
+    if not path or not Path(path).exists():
+        return ""
+    return hashlib.sha1(Path(path).read_bytes()).hexdigest()[:8]
+
+
+def cache_key(resources=None, mapping: dict | None = None, furniture: str | Path | None = None) -> str:
+    """Everything besides the sources that decides an index's content (the furniture decisions too)."""
     from core.index.build import SCHEMA_VERSION
     from core.resources import load_resources
 
     resources = resources or load_resources()
     return (resources.fingerprint() + outlets_fingerprint() + SCHEMA_VERSION + code_fingerprint()
-            + json.dumps(mapping or {}, sort_keys=True))
+            + json.dumps(mapping or {}, sort_keys=True) + file_fingerprint(furniture))
 
 
 def cached_db_path(sources: Sequence[str | Path], cache_dir: str | Path, name: str = "corpus", resources=None,
-                   mapping: dict | None = None) -> Path:
+                   mapping: dict | None = None, furniture: str | Path | None = None) -> Path:
     """Where the index of these sources lives: changes with the files, the column mapping, the resources,
-    outlets.yaml and the counting code."""
-    fp = source_fingerprint(sources, extra=cache_key(resources, mapping))
+    outlets.yaml, the furniture decisions and the counting code."""
+    fp = source_fingerprint(sources, extra=cache_key(resources, mapping, furniture))
     return Path(cache_dir) / f"{name}-{fp}.duckdb"
 
 
 def open_or_build(sources: Sequence[str | Path], cache_dir: str | Path, name: str = "corpus",
                   progress: Progress | None = None, corrections: str | Path | None = None, resources=None,
-                  mapping: dict | None = None, **kw):
+                  mapping: dict | None = None, furniture: str | Path | None = None, **kw):
     """Open the cached index for these sources, or build it once (ingestion is the heavy step).
 
     A superseded index of the same name is removed only after the new one is complete."""
@@ -76,7 +83,7 @@ def open_or_build(sources: Sequence[str | Path], cache_dir: str | Path, name: st
     from core.resources import load_resources
 
     resources = resources or load_resources()
-    db = cached_db_path(sources, cache_dir, name, resources, mapping)
+    db = cached_db_path(sources, cache_dir, name, resources, mapping, furniture)
     if db.exists():
         corpus = Corpus.open(db, resources=resources)
         if corrections:
@@ -85,7 +92,7 @@ def open_or_build(sources: Sequence[str | Path], cache_dir: str | Path, name: st
                 corpus.correct(edits)
         return corpus
     corpus = build_index(sources, db, progress=progress, corrections=corrections, resources=resources,
-                         mapping=mapping, **kw)
+                         mapping=mapping, furniture=furniture, **kw)
     for old in Path(cache_dir).glob(f"{name}-*.duckdb"):
         if old != db:
             for p in (old, Path(str(old) + ".wal")):   # its write-ahead log goes with it

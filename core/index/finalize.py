@@ -106,10 +106,12 @@ def insert_in_aid_order(con, target: str, select: str, table: str, alias: str = 
 
 def finalize(con, parts: Path, *, grouper, resources, problems: pd.DataFrame, meta: dict,
              progress: Progress, workers: int = 1, quotes: bool = True, reuse: bool = True,
-             append_from: int | None = None) -> None:
+             append_from: int | None = None, furniture=None) -> None:
     """Create every index table from the parts (``articles0`` must exist)."""
     parts = Path(parts)
     progress(0.76, "writing articles")
+    apply_cleaned(con, parts)
+    write_furniture(con, furniture)
     words = glob(parts, "words")
     insert_in_aid_order(con, "articles", f"""
         SELECT a.aid, a.id, a.outlet, a.outlet_en, a.date, a.title, a.url, a.category,
@@ -160,6 +162,50 @@ def finalize(con, parts: Path, *, grouper, resources, problems: pd.DataFrame, me
 
     con.execute("CREATE OR REPLACE TABLE meta (key VARCHAR, value VARCHAR)")
     con.executemany("INSERT INTO meta VALUES (?, ?)", [(k, str(v)) for k, v in meta.items()])
+
+
+def apply_cleaned(con, parts: Path) -> None:
+    """The count pass's ``cleaned`` parts into ``articles0``: the text without its learned
+    furniture, and the cut spans after what the hand rules removed."""
+    if not has_parts(parts, "cleaned"):
+        return
+    con.execute(f"""UPDATE articles0 SET text = c.text,
+            removed = CASE WHEN articles0.removed IS NULL OR articles0.removed = '' THEN c.removed
+                           ELSE articles0.removed || chr(10) || c.removed END
+        FROM read_parquet('{glob(parts, "cleaned")}') c WHERE articles0.aid = c.aid""")
+
+
+FURNITURE_SCHEMA = ("outlet VARCHAR, kind VARCHAR, pattern VARCHAR, articles INTEGER, outlet_articles INTEGER, "
+                    "share DOUBLE, example VARCHAR, source VARCHAR, status VARCHAR")
+
+
+def write_furniture(con, furniture) -> None:
+    """The ``furniture`` table: every learned or added pattern, per outlet, with its status."""
+    con.execute(f"CREATE OR REPLACE TABLE furniture ({FURNITURE_SCHEMA})")
+    if furniture is None:
+        return
+    df = furniture.frame()
+    if len(df):
+        con.register("fur_df", df)
+        con.execute("INSERT INTO furniture SELECT outlet, kind, pattern, CAST(articles AS INTEGER), "
+                    "CAST(outlet_articles AS INTEGER), share, example, source, status FROM fur_df")
+        con.unregister("fur_df")
+
+
+def append_furniture(con, stats, decisions):
+    """The furniture an append cuts: the index's patterns, plus what the new articles teach about
+    outlets the index has no pattern of; the table is rewritten with both."""
+    from core.ingest.learned import Furniture
+
+    have = con.execute("SELECT table_name FROM information_schema.tables WHERE table_name = 'furniture'").fetchall()
+    old = con.execute("SELECT * FROM furniture").df() if have else pd.DataFrame()
+    old_fur = Furniture.from_frame(old) if len(old) else Furniture.empty()
+    known = set(old["outlet"]) if len(old) else set()
+    new = stats.decide(decisions)
+    rows = list(old_fur.patterns) + [p for p in new.patterns if p.outlet not in known]
+    merged = Furniture.from_patterns(rows, decisions)
+    write_furniture(con, merged)
+    return merged
 
 
 def part_groups(parts: Path, table: str, step: int = ARTICLE_BUCKET) -> list[str]:

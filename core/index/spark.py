@@ -79,6 +79,7 @@ import pandas as pd
 
 from core.index import batches, build, finalize
 from core.index.corrections import load_corrections
+from core.ingest.learned import FurnitureStats, load_decisions
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The part tables the counting job writes (and cleans before and after a build).
@@ -304,22 +305,22 @@ def vocabulary(spark, numbered: str) -> Counter:
 def _count_partition(frames, state, out: str, quotes: bool, reuse: bool):
     """mapInPandas: count the partition's numbered articles in batches; each batch's parts are
     written to ``out`` by the task; yields one (first aid, articles) row per batch."""
-    grouper, matcher = state.value
+    grouper, matcher, furniture = state.value
     for pdf in frames:
         for i in range(0, len(pdf), build.BATCH_SIZE):
             arts = pdf.iloc[i:i + build.BATCH_SIZE].reset_index(drop=True)
-            parts = batches.count_batch(arts, grouper, matcher, quotes=quotes, reuse=reuse)
+            parts = batches.count_batch(arts, grouper, matcher, quotes=quotes, reuse=reuse, furniture=furniture)
             first = int(arts["aid"].iloc[0])
             write_parts(parts, out, f"part-{first:010d}")
             yield pd.DataFrame({"first": [first], "articles": [len(arts)]}, dtype="int64")
 
 
-def count_job(spark, numbered: str, out, grouper, matcher, quotes: bool, reuse: bool) -> int:
+def count_job(spark, numbered: str, out, grouper, matcher, quotes: bool, reuse: bool, furniture=None) -> int:
     """Count every numbered article on Spark; the tasks write the parts to ``out``.  Returns the
     number of articles counted."""
     from functools import partial
 
-    state = spark.sparkContext.broadcast((grouper, matcher))
+    state = spark.sparkContext.broadcast((grouper, matcher, furniture))
     try:
         fn = partial(_count_partition, state=state, out=str(out), quotes=quotes, reuse=reuse)
         rows = (spark.read.parquet(numbered).select("aid", "outlet", "date", "text")
@@ -362,7 +363,7 @@ def build_index_spark(sources: Sequence[str | Path] | str | Path, db_path: str |
                       metadata=None, mapping: dict | None = None, resources=None, corrections=None,
                       progress: build.Progress | None = None, workers: int | None = None, reuse: bool = True,
                       quotes: bool = True, spark=None, parts_dir: str | Path | None = None,
-                      memory_limit: str = "1500MB"):
+                      memory_limit: str = "1500MB", furniture: str | Path | None = None):
     """Build the index of ``sources`` into ``db_path`` with Spark (see the module docstring): the
     same index as :func:`core.index.build.build_index`.
 
@@ -418,11 +419,14 @@ def build_index_spark(sources: Sequence[str | Path] | str | Path, db_path: str |
         st = ingest_stream(sources, metadata=metadata, mapping=mapping, outlets=outlets)
         edits = load_corrections(corrections) if corrections else None
         pool = SparkPool(sc, {"outlets": outlets}, slots)
+        fstats = FurnitureStats()   # furniture candidates come back with the prepared articles (driver-side)
         try:
-            _driver_vocab, total = build.read_pass(st, staged, pool, progress, corrections=edits)
+            _driver_vocab, total = build.read_pass(st, staged, pool, progress, corrections=edits, furniture=fstats)
         finally:
             pool.close()
-        del _driver_vocab   # the statistics are Spark's (below)
+        del _driver_vocab   # the vocabulary is Spark's (below)
+        learned = fstats.decide(load_decisions(furniture))
+        del fstats
         problems = pd.DataFrame([p.as_dict() for p in st.assembler.problems], columns=["file", "row", "reason", "detail"])
         del st
         progress(0.34, f"read {total} articles ({time.perf_counter() - t0:.1f}s, {pool.jobs} Spark prepare jobs)")
@@ -446,7 +450,7 @@ def build_index_spark(sources: Sequence[str | Path] | str | Path, db_path: str |
         progress(0.40, "counting (Spark)")
         if total:
             t0 = time.perf_counter()
-            counted = count_job(spark, numbered, out, grouper, matcher, quotes, reuse)
+            counted = count_job(spark, numbered, out, grouper, matcher, quotes, reuse, learned)
             progress(0.74, f"counted {counted} articles on Spark ({time.perf_counter() - t0:.1f}s)")
             if counted != total:
                 raise RuntimeError(f"Spark counted {counted} articles of {total}")
@@ -460,9 +464,10 @@ def build_index_spark(sources: Sequence[str | Path] | str | Path, db_path: str |
         meta = finalize.dump_meta(
             schema=build.SCHEMA_VERSION, resources=resources.fingerprint(), built=finalize.now_iso(),
             sources=[str(s) for s in sources], corrections=str(corrections or ""), articles=total,
-            appended=0, drift=0.0, engine="spark", workers=workers, spark_master=sc.master)
+            appended=0, drift=0.0, engine="spark", workers=workers, spark_master=sc.master,
+            furniture=str(furniture or ""))
         finalize.finalize(con, parts, grouper=grouper, resources=resources, problems=problems, meta=meta,
-                          progress=progress, workers=workers, quotes=quotes, reuse=reuse)
+                          progress=progress, workers=workers, quotes=quotes, reuse=reuse, furniture=learned)
         progress(0.98, "finishing")
         if tmp_db is not None:
             con.execute("CHECKPOINT")

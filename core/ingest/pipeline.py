@@ -14,8 +14,12 @@ Decisions, per record (each a small function below):
   characters (:func:`._text.clean_name`); one left with no visible character is reported
   ("invisible-name") and read as missing: the outlet is then inferred or unknown, the title is
   the headline, the id the file's/row's default.
-* **duplicates**: the first article with a URL or a cleaned text is kept; later ones are reported
-  ("duplicate-url", "duplicate-text") naming the kept id.  A repeated id gets a suffix ("-2").
+* **duplicates**: the first article with a URL, or with a cleaned text *in the same outlet*, is
+  kept; later ones are reported ("duplicate-url", "duplicate-text") naming the kept id.  The same
+  text in two outlets is not a duplicate: it is text reuse, the strongest evidence of it, and both
+  articles are kept.  A repeated id gets a suffix ("-2").
+* **furniture candidates**: the keys the learned-furniture statistics count
+  (:func:`.learned.article_keys`), carried to the statistics pass with the article.
 """
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ from core.model import SOURCE_INFERRED, SOURCE_SIDECAR, SOURCE_UNKNOWN, UNKNOWN,
 from ._text import clean_name, decode_entities, is_blank
 from .dates import is_empty_value, parse_date_value
 from .furniture import clean
+from .learned import article_keys
 from .metadata import Inferred, infer, split_headline
 from .outlets import OutletTable
 from .readers import RawRecord, cell_text
@@ -92,6 +97,7 @@ class Assembler:
             self.problems.append(Problem(*where, "duplicate-url", f"same URL as article '{self._urls[url_key].id}'"
                                          f" ({_place(self._urls[url_key])}); the first is kept"))
             return True
+        text_key = _outlet_text_key(art.outlet, text_key)
         if text_key in self._texts:
             kept = self._texts[text_key]
             self.problems.append(Problem(*where, "duplicate-text",
@@ -114,13 +120,14 @@ class Assembler:
             art.id = new_id
         self._ids[art.id] = Kept(art.id, art.source_file, art.source_row)
 
-    def remember(self, id: str, source_file: str, source_row: int | None, url_key: str, text_key: bytes) -> None:
+    def remember(self, id: str, source_file: str, source_row: int | None, url_key: str, text_key: bytes,
+                 outlet: str = UNKNOWN) -> None:
         """Know an article already in the index (appending checks duplicates against it)."""
         kept = Kept(id, source_file, source_row)
         if url_key:
             self._urls.setdefault(url_key, kept)
         if text_key:
-            self._texts.setdefault(bytes(text_key), kept)
+            self._texts.setdefault(_outlet_text_key(outlet, bytes(text_key)), kept)
         self._ids.setdefault(id, kept)
 
 
@@ -133,12 +140,18 @@ class Kept:
         self.id, self.source_file, self.source_row = id, source_file, source_row
 
 
+def _outlet_text_key(outlet: str, text_key: bytes) -> tuple[str, bytes]:
+    """Duplicate texts are looked for within one outlet."""
+    return (outlet or UNKNOWN, text_key)
+
+
 @dataclass
 class Prepared:
     """An article made from one record, before the order-dependent decisions (duplicates, ids)."""
 
     article: Article
     text_key: bytes     # hash of the cleaned body, for duplicate texts
+    furniture: dict | None = None   # learned-furniture candidate keys → example (:func:`.learned.article_keys`)
 
 
 def text_key(body: str) -> bytes:
@@ -174,7 +187,7 @@ def prepare(raw: RawRecord, stated: dict, outlets: OutletTable) -> tuple[Prepare
     inferred = _Lazy(text, outlets)
     _set_outlet(art, stated, inferred, outlets, where, problems)
     problems += _set_date(art, stated, inferred, where)
-    return Prepared(art, text_key(body)), problems
+    return Prepared(art, text_key(body), article_keys(art.text)), problems
 
 
 class _Lazy:
