@@ -178,6 +178,30 @@ STRINGS: dict[str, tuple[str, str]] = {
     "da.mapping.save": ("حفظ وإعادة الإدخال", "Save and re-ingest"),
     "da.report": ("تقرير الإدخال", "Ingestion report"),
     "da.report.none": ("لا مشكلات في الإدخال.", "No ingestion problems."),
+    "da.fur": ("عناصر الصفحة المتعلَّمة", "Learned page furniture"),
+    "da.fur.help": ("ما يكرّره كل منفذ حول مقالاته (سطور الكاتب والمكان، التذييلات، أزرار المشاركة، الوسوم…) "
+                    "تعلّمه مرصد من المدوّنة نفسها وحذفه قبل العدّ؛ يظهر مشطوبًا في القارئ. أزل علامة «مفعّل» "
+                    "لرفض نمط، أو أضف نمطًا، ثم احفظ لإعادة البناء.",
+                    "What each outlet repeats around its articles (bylines, footers, share widgets, tag lists…), "
+                    "learned from the corpus itself and removed before counting; the reader shows it struck "
+                    "through. Untick “on” to reject a pattern, or add one, then save to rebuild."),
+    "da.fur.summary": ("المقالات التي حُذف منها شيء قبل العدّ", "Articles that lost furniture before counting"),
+    "da.fur.none": ("لم يُتعلَّم أي نمط في هذه المدوّنة.", "No pattern was learned in this corpus."),
+    "da.fur.on": ("مفعّل", "on"),
+    "da.fur.add": ("إضافة نمط", "Add a pattern"),
+    "da.fur.outlet": ("المنفذ (* لكل المنافذ)", "Outlet (* for every outlet)"),
+    "da.fur.kind": ("النوع", "Kind"),
+    "da.fur.kind.line": ("سطر كامل", "whole line"),
+    "da.fur.kind.lead": ("بداية السطر الأول", "opening span"),
+    "da.fur.kind.tail": ("نهاية السطر الأخير", "closing span"),
+    "da.fur.kind.label": ("سطر قائمة بعنوان", "labelled list line"),
+    "da.fur.pattern": ("النص كما يظهر (الأرقام تُعمَّم)", "The text as it shows (digits are generalised)"),
+    "da.fur.save": ("حفظ وإعادة البناء", "Save and rebuild"),
+    "da.fur.saved": ("حُفظت القرارات وأُعيد البناء", "Decisions saved; the corpus was rebuilt"),
+    "da.fur.readonly": ("هذه المدوّنة فهرس مفتوح للقراءة فقط: طبّق القرارات بالأمر "
+                        "python -m core build … --furniture FILE",
+                        "This corpus is an index opened read-only: apply decisions with "
+                        "python -m core build … --furniture FILE"),
     "da.fix": ("تصحيح المصدر والتاريخ", "Correct outlet and date"),
     "da.fix.help": ("عدّل الخلايا ثم احفظ؛ يبقى التصحيح بعد إعادة التشغيل.", "Edit cells, then save; corrections survive a restart."),
     "da.fix.save": ("حفظ التصحيحات", "Save corrections"),

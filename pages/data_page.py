@@ -117,6 +117,15 @@ if state.is_library(name):
             st.rerun()
 
 
+def _csv_row(values: list[str]) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(values)
+    return buf.getvalue()
+
+
 def _switch_to(key: str, message: str) -> None:
     """Select ``key`` on the next run (before the corpus selector exists) and say what was done."""
     st.session_state["_pending_corpus"] = key
@@ -182,6 +191,55 @@ if report.empty:
 else:
     state.table(report, key="da_report")
 state.download(report, f"report-{name}", None, key="dl_report")
+
+st.subheader(tr("da.fur"))
+st.caption(tr("da.fur.help"))
+from core.analysis import furniture as furniture_view  # noqa: E402
+from core.ingest.learned import KINDS, BadDecisions, parse_decisions  # noqa: E402
+
+fur_summary = furniture_view.removal_summary(corpus, flt)
+st.markdown(f"**{tr('da.fur.summary')}**")
+state.table(fur_summary.assign(outlet=fur_summary["outlet"].map(olab)), key="da_fur_summary")
+state.download(fur_summary, f"furniture-summary-{name}", flt, key="dl_fur_summary")
+patterns = furniture_view.furniture_patterns(corpus, flt)
+if patterns.empty:
+    st.caption(tr("da.fur.none"))
+editable = state.furniture_editable(name)
+review = patterns.assign(on=patterns["status"] == "on")[["on", "outlet", "kind", "pattern", "example", "articles",
+                                                         "share", "source"]]
+edited_fur = st.data_editor(review, hide_index=True, width="stretch", key=f"da_fur_{name}",
+                            disabled=[c for c in review.columns if c != "on"] if editable else True,
+                            column_config={"on": st.column_config.CheckboxColumn(tr("da.fur.on"))})
+state.download(patterns, f"furniture-{name}", flt, key="dl_furniture")
+if not editable:
+    st.caption(tr("da.fur.readonly"))
+else:
+    with st.form("da_fur_add", border=False):
+        outlet_names = ["*"] + overview.outlet_choices(corpus)["outlet"].tolist()
+        c1, c2, c3 = st.columns([2, 2, 4], vertical_alignment="bottom")
+        add_outlet = c1.selectbox(tr("da.fur.outlet"), outlet_names, key="da_fur_outlet",
+                                  format_func=lambda o: o if o == "*" else olab(o))
+        add_kind = c2.selectbox(tr("da.fur.kind"), list(KINDS), key="da_fur_kind",
+                                format_func=lambda k: tr(f"da.fur.kind.{k}"))
+        add_text = c3.text_input(tr("da.fur.pattern"), key="da_fur_text", max_chars=300)
+        save_fur = st.form_submit_button(tr("da.fur.save"), type="primary")
+    if save_fur:
+        try:
+            added = []
+            if add_text.strip():
+                one = parse_decisions(f"outlet,kind,pattern,decision\n" + _csv_row([add_outlet, add_kind,
+                                                                                      add_text, "add"]))
+                added = one.added
+            table_now = patterns.assign(status=["on" if v else "rejected" for v in edited_fur["on"]])
+            state.save_furniture_decisions(name, furniture_view.decisions_from_table(table_now, added))
+        except BadDecisions as exc:
+            st.error(state.md_escape(str(exc)), icon=":material/error:")
+        except Exception as exc:
+            st.error(f"{tr('da.failed')}: {state.md_escape(str(exc))}", icon=":material/error:")
+        else:
+            st.session_state["_filter_seeded"] = False
+            st.session_state["_da_done"] = tr("da.fur.saved")
+            st.rerun()
 
 st.subheader(tr("da.fix"))
 st.caption(tr("da.fix.help"))

@@ -224,6 +224,34 @@ def corrections_file(name: str) -> Path:
     return VAR_DIR / "corrections" / f"{library.safe_file_name(name)}.csv"
 
 
+def furniture_file(name: str) -> Path:
+    """Where the analyst's furniture decisions of this corpus are kept (beside it, like corrections)."""
+    home = corpus_home(name)
+    if home:
+        return library.furniture_path(*home)
+    return VAR_DIR / "furniture" / f"{library.safe_file_name(name)}.csv"
+
+
+def furniture_editable(name: str) -> bool:
+    """Decisions can be applied where Marsad rebuilds the index itself: corpora of sources, and
+    library or private corpora (an index opened as a file is read only: ``build --furniture``)."""
+    info = corpora().get(name, {})
+    return info.get("kind") != "index" or corpus_home(name) is not None
+
+
+def save_furniture_decisions(name: str, decisions) -> None:
+    """Save the decisions and rebuild the corpus with them (a source corpus: its cache key changes)."""
+    from core.fsutil import atomic_write_bytes
+
+    path = furniture_file(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(path, decisions.to_csv())
+    if corpus_home(name):
+        rebuild_library_corpus(name)
+    else:
+        reload_corpus()
+
+
 # -- read handles ---------------------------------------------------------------------------------
 _OPENED: dict[str, tuple[int, int]] = {}  # db path → (device, inode) of the file the handle opened
 
@@ -271,7 +299,7 @@ def _ensure_built(name: str, sources: list[str], mapping: dict | None = None) ->
     """Build the index for these sources once, with a progress bar; later runs find the file."""
     from core.index.cache import cached_db_path
 
-    db = cached_db_path(sources, CACHE_DIR, name, mapping=mapping)
+    db = cached_db_path(sources, CACHE_DIR, name, mapping=mapping, furniture=furniture_file(name))
     if not db.exists():
         with _BUILD_LOCK:
             if not db.exists():
@@ -296,7 +324,7 @@ def _build(name: str, sources: list[str], mapping: dict | None) -> None:
 
     bar, progress = progress_bar()
     corpus = open_or_build(sources, CACHE_DIR, name=name, progress=progress, corrections=corrections_file(name),
-                           mapping=mapping)
+                           mapping=mapping, furniture=furniture_file(name))
     corpus.con.close()
     bar.empty()
 
@@ -510,7 +538,8 @@ def _build_library(lib: Path, name: str, sources: list[Path], progress) -> dict:
         library.save_settings(lib, name, mapping={})
     release_db(db)
     corpus = build_index([str(s) for s in sources], db, mapping=library.mapping(lib, name) or None,
-                         corrections=library.corrections_path(lib, name), progress=progress)
+                         corrections=library.corrections_path(lib, name), progress=progress,
+                         furniture=library.furniture_path(lib, name))
     try:
         articles = int(corpus.rows("SELECT COUNT(*) FROM articles")[0][0])
         problems = int(corpus.rows("SELECT COUNT(*) FROM report")[0][0])
