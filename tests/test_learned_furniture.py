@@ -153,6 +153,10 @@ def test_keys_generalise_digits_addresses_and_open_one_segment():
     # a number with a decimal point is not a sentence end; a bare number or address says nothing
     assert "tail\t0 نقطه" not in article_keys("عنوان\nارتفع المؤشر 2.5 في المئة إلى 8000 نقطة.")
     assert "tail\turl" not in article_keys("عنوان\nالتفاصيل في الموقع. www.example.sa")
+    # a separator glued inside a date is no span boundary ("15/7/1436هـ" is not a closing span "0ه")
+    assert not [k for k in article_keys("عنوان\nصدر القرار بتاريخ 15/7/1436هـ") if k.startswith("tail")]
+    # a line that is only an address is a candidate (a columnist's e-mail line)
+    assert "line\t@" in article_keys("عنوان\nنص المقال.\nsomeone@example.com")
     # a segment left open never leaves only digits behind ("* | 0 عاما" would cut names off)
     assert not [k for k in article_keys("عنوان\nمحمد (45 عاما) - قال إنه") if "0" in k and "*" in k]
 
@@ -168,6 +172,20 @@ def test_lossy_counting_keeps_memory_bounded_and_frequent_keys_exact_enough():
     assert len(lossy.counts) <= 2 * lossy.width        # not one entry per article
     count, under = lossy.counts["frequent"]
     assert n // 100 - 0.001 * n <= count <= n // 100
+
+
+def test_a_labelled_footer_of_one_section_is_learned_at_a_lower_share():
+    stats = FurnitureStats()
+    for i in range(2000):       # 3 ‰ of the outlet's articles end with a columnist's contact line
+        text = f"عنوان {i}\nنص المقال رقم {i}"
+        if i % 600 == 0 or i in (1, 2):
+            text += f"\nلمراسلة الكاتب: writer{i}@example.com"
+            text += "\nوتبقى الأسئلة مفتوحة."            # the same share, but not a labelled list line
+        stats.add("أ", article_keys(text))
+    fur = stats.decide()
+    kinds = {(p.kind, p.key) for p in fur.patterns}
+    assert ("label", "لمراسله الكاتب") in kinds
+    assert ("line", span_key("وتبقى الأسئلة مفتوحة.")) not in kinds
 
 
 def test_keys_are_per_outlet():

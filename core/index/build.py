@@ -188,8 +188,8 @@ def read_pass(stream, parts: Path, pool, progress: Progress, corrections=None, s
                 # a duplicate: its words do not count
                 vocab.subtract(batches.vocab_counts([p.article.text]))
                 continue
-            if furniture is not None and p.furniture:
-                furniture.add(p.article.outlet, p.furniture)
+            if furniture is not None:   # every article counts in its outlet's share, keys or not
+                furniture.add(p.article.outlet, p.furniture or {})
             p.furniture = None
             staged.append(p)
         stream.assembler.articles.clear()   # the assembler keeps only its duplicate keys

@@ -22,7 +22,7 @@ A key is the text generalised (:func:`span_key`): letters folded as for matching
 e-mail addresses → @, web addresses → url, punctuation dropped.
 
 **Decision.**  A key is furniture of an outlet when at least :data:`MIN_ARTICLES` of the outlet's
-articles and :data:`MIN_SHARE` of them have it.  Counting is bounded: per outlet a lossy counter
+articles and :data:`MIN_SHARE` of them have it (a labelled list line: :data:`KIND_SHARE`).  Counting is bounded: per outlet a lossy counter
 (Manku & Motwani's lossy counting) keeps every key whose share may still reach
 :data:`MIN_SHARE`, so memory does not grow with the number of articles.
 
@@ -59,8 +59,11 @@ SPAN_WORDS = 8          # a lead / tail span has at most 8 words …
 SPAN_SEGMENTS = 3       # … in at most 3 segments
 OPEN_SEGMENT = 3        # a segment left open ("*") has at most 3 words
 MIN_ARTICLES = 5        # a key is furniture in ≥ 5 of the outlet's articles …
-MIN_SHARE = 0.005       # … and ≥ 0.5 % of them
-LOSSY_EPSILON = 0.001   # lossy counting: a key's count is under by at most 0.1 % of the articles
+MIN_SHARE = 0.005       # … and ≥ 0.5 % of them …
+#: … except a labelled list line at the end ("لمراسلة الكاتب: …", "الوسوم: …"), whose form already says
+#: furniture: a section's footer (a columnist's contact line) is learned at 0.2 % of the outlet.
+KIND_SHARE = {"label": 0.002}
+LOSSY_EPSILON = 0.0005  # lossy counting: a key's count is under by at most 0.05 % of the articles
 KINDS = ("line", "lead", "tail", "label")
 
 _MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
@@ -71,6 +74,8 @@ _DIGITS = re.compile(r"\d+")
 _NON_KEY = re.compile(r"[^\w@]+|_")
 _LETTER = re.compile(r"[^\W\d_]")
 _PLACEHOLDERS = frozenset({"url", "0", "@", "*", "|"})
+#: A line that is only an e-mail or web address (a columnist's contact line) may be learned as a line.
+_ADDRESS_ONLY = frozenset({"@", "url", "@ url", "url @"})
 
 
 def _literal(key: str) -> bool:
@@ -98,6 +103,13 @@ def span_key(text: str) -> str:
     return " ".join(_NON_KEY.sub(" ", t).split()).casefold()
 
 
+def _splits(line: str, m: re.Match) -> bool:
+    """A separator splits spans unless it is glued between two word characters ("15/7/1436", "أ-ب")."""
+    a, b = m.start(), m.end()
+    glued = a > 0 and b < len(line) and line[a - 1].isalnum() and line[b].isalnum() and not m.group().isspace()
+    return not (glued and m.group() == m.group().strip() and m.group() not in "()[]«»")
+
+
 def _words(text: str) -> int:
     return len(text.split())
 
@@ -107,6 +119,8 @@ def _segments(line: str) -> list[tuple[int, str]]:
     while they hold at most :data:`SPAN_WORDS` words and :data:`SPAN_SEGMENTS` segments."""
     out, pos, words = [], 0, 0
     for m in _SEP.finditer(line):
+        if not _splits(line, m):
+            continue
         seg = line[pos:m.start()]
         if m.start() == 0:          # a line opening with a separator ("(CNN)")
             pos = m.end()
@@ -151,6 +165,8 @@ def tail_keys(line: str) -> list[tuple[int, str]]:
     stripped = line.rstrip()
     for rx in (_END, _SEP):
         for m in rx.finditer(stripped):
+            if rx is _SEP and not _splits(stripped, m):
+                continue
             start = m.end() if rx is _END else m.start()
             if start <= 0 or start >= len(stripped):
                 continue
@@ -195,7 +211,7 @@ def article_keys(text: str, title: str | None = None) -> dict[str, str]:
     for ln in body:
         if _is_line(ln):
             k = span_key(ln)
-            if _literal(k):
+            if _literal(k) or k in _ADDRESS_ONLY:
                 keys.setdefault("line\t" + k, ln)
     for ln in body[:HEAD]:
         for e, k in lead_keys(ln):
@@ -263,10 +279,10 @@ class FurnitureStats:
         """The learned patterns, with the analyst's decisions applied."""
         rows = []
         for outlet, lossy in self.outlets.items():
-            need = max(min_articles, min_share * lossy.articles)
             for k, (n, _d) in lossy.counts.items():
-                if n >= need:
-                    kind, key = k.split("\t", 1)
+                kind, key = k.split("\t", 1)
+                share = min(min_share, KIND_SHARE.get(kind, min_share))
+                if n >= max(min_articles, share * lossy.articles):
                     rows.append(Pattern(outlet, kind, key, n, lossy.articles, lossy.examples.get(k, ""), "learned"))
         return Furniture.from_patterns(rows, decisions)
 
