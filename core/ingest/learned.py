@@ -96,8 +96,11 @@ def span_key(text: str) -> str:
     >>> span_key("(واس) 12:30 ت م") == span_key("( واس ) ١٤:٠٥ ت م")
     True
     """
-    t = _EMAIL.sub(" @ ", text)
-    t = _URL.sub(" url ", t)
+    t = text
+    if "@" in t:
+        t = _EMAIL.sub(" @ ", t)
+    if "." in t or "/" in t:
+        t = _URL.sub(" url ", t)
     t = match_fold(_MARKS.sub("", tidy_line(t)))
     t = _DIGITS.sub("0", t)
     return " ".join(_NON_KEY.sub(" ", t).split()).casefold()
@@ -163,8 +166,11 @@ def tail_keys(line: str) -> list[tuple[int, str]]:
     separator, at most :data:`SPAN_WORDS` words, never the whole line."""
     out = []
     stripped = line.rstrip()
+    # only the last SPAN_WORDS + 1 words can hold a span start (a long paragraph is not scanned whole)
+    words = stripped.rsplit(None, SPAN_WORDS + 1)
+    scan_from = max(0, len(stripped) - len(" ".join(words[1:])) - 1) if len(words) > SPAN_WORDS + 1 else 0
     for rx in (_END, _SEP):
-        for m in rx.finditer(stripped):
+        for m in rx.finditer(stripped, scan_from):
             if rx is _SEP and not _splits(stripped, m):
                 continue
             start = m.end() if rx is _END else m.start()
@@ -345,8 +351,10 @@ class Furniture:
         removed: list[tuple[int, str]] = []
         keep = [True] * len(lines)
         body = [i for i in range(first, len(lines)) if lines[i].strip()]
+        longest = max((k.count(" ") + 1 for k in sets["line"]), default=0)   # longer lines cannot match
         for i in body:
-            if _is_line(lines[i]) and span_key(lines[i]) in sets["line"]:
+            if sets["line"] and _is_line(lines[i]) and _words(lines[i]) <= 2 * longest + 2 \
+                    and span_key(lines[i]) in sets["line"]:
                 keep[i] = False
                 removed.append((i, lines[i]))
         body = [i for i in body if keep[i]]
