@@ -335,6 +335,8 @@ class Grouper:
         ه) is a word of its own in the vocabulary — the stem والد is attested, the ه form is not
         after ال (a definite noun takes no pronoun) and it is not a rare misspelling (its count is
         at least ``TAA_RATIO`` × the ة form's).  Otherwise المتحدة and المتحده are one key.
+        Likewise ى stays when the ي spelling is a word of its own (اليمنى "right" / اليمني
+        "Yemeni"); a rare ي spelling (مصطفي for مصطفى) is folded into the same key.
 
         >>> Grouper({"والدة": 50, "والده": 40, "والد": 30}, res).fold("والدة")    # doctest: +SKIP
         'والدة'
@@ -344,6 +346,10 @@ class Grouper:
             h = self._count(stem + "ه")
             if h >= TAA_MIN and h >= TAA_RATIO * self._count(w) and self._count(stem) > 0:
                 return fold(stem) + "ة"
+        elif w.endswith("ى") and len(w) > 2:
+            y = self._count(w[:-1] + "ي")
+            if y >= TAA_MIN and y >= TAA_RATIO * self._count(w):
+                return fold(w[:-1]) + "ى"      # اليمنى ("right") is not اليمني ("Yemeni")
         return fold(w)
 
     def _attested(self, w: str) -> bool:
@@ -919,37 +925,51 @@ def norm_counts(texts: Iterable[str]) -> Counter:
 # Topics
 # ---------------------------------------------------------------------------
 
-_SUFFIX_ORDER = ("يين", "يون", "يات", "يه", "ات", "ين", "ون", "ه", "ي")
-_NISBA = ("ي", "يه", "يين", "يون", "يات")
-_ENDINGS = {
-    "": ("", "ات", "ين", "ون") + _NISBA,
-    "ه": ("ه", "ات"),
-    "ات": ("", "ه", "ات"),
-    "ين": ("", "ين", "ون", "ه", "ات"),
-    "ون": ("", "ين", "ون", "ه", "ات"),
-    **{s: _NISBA for s in _NISBA},
-}
+#: Nisba endings (سوري, سورية, السوريين …), longest first, and the forms each may take: a
+#: singular grows to its feminine and plurals, a plural never shrinks to the singular, which is
+#: often another word (المدنيين "civilians" ↛ المدني as in الدفاع المدني, الصحفيين ↛ بيان صحفي).
+_NISBA = ("يين", "يون", "يات", "يه", "ية", "ي")
+_NISBA_GROW = {"يين": ("يين", "يون"), "يون": ("يين", "يون"), "يات": ("يات",),
+               "يه": ("يه", "ية", "يات"), "ية": ("يه", "ية", "يات"), "ي": _NISBA}
 
 
 def key_variants(key: str) -> set[str]:
-    """Lenient forms of one folded word key: ± the article ال and alternative endings.
+    """Clitic and spelling forms of one folded word key: ± the article ال, ة/ه (and its plural ات:
+    عقوبة → عقوبات), the nisba endings a word may grow (ي → ية, يين, يون, يات; يين ↔ يون) and
+    the plural ين → ون.  Never a
+    shorter stem, which is another word (السارين does not give سار or سارة, البيانات does not give
+    بيان), and no ending on a bare word (قطر does not give قطرة, حلب not حلبة, تعاون not تعاين).
 
     >>> sorted(key_variants("كيماوي"))[:4]
-    ['الكيماوي', 'الكيماويات', 'الكيماويه', 'الكيماويون']
+    ['الكيماوي', 'الكيماويات', 'الكيماوية', 'الكيماويه']
+    >>> "بيان" in key_variants("البيانات"), "ساره" in key_variants("السارين")
+    (False, False)
     """
     if not is_arabic(key):
         return {key}
     core = key[2:] if key.startswith("ال") and len(key) > 4 else key
-    stem, fam = core, ""
-    for suf in _SUFFIX_ORDER:
+    forms = {core}
+    for suf in _NISBA:
         if core.endswith(suf) and len(core) - len(suf) >= 3:
-            stem, fam = core[:-len(suf)], suf
+            stem = core[:-len(suf)]
+            forms.update(stem + e for e in _NISBA_GROW[suf])
             break
+    else:
+        if core.endswith(("ه", "ة")) and len(core) >= 4:
+            forms.update((core[:-1] + "ه", core[:-1] + "ة", core[:-1] + "ات"))
+        elif core.endswith("ين") and len(core) >= 5:
+            forms.add(core[:-2] + "ون")
+    return forms | {"ال" + w for w in forms}
+
+
+def _spellings(key: str) -> set[str]:
+    """The forms of an exact keyword (``=حماس``): its key and its ة/ه, ى/ي spellings only, so
+    حماس does not match الحماس ("enthusiasm"), nor الدوري ("the league") الدورية ("the patrol")."""
     out = {key}
-    for end in _ENDINGS[fam]:
-        w = stem + end
-        out.add(w)
-        out.add("ال" + w)
+    if key.endswith(("ه", "ة")):
+        out |= {key[:-1] + "ه", key[:-1] + "ة"}
+    if key.endswith(("ي", "ى")):
+        out |= {key[:-1] + "ي", key[:-1] + "ى"}
     return out
 
 
@@ -964,16 +984,19 @@ def topic_keys(topics: Iterable[Topic], vocab_keys: Iterable[tuple[int, str]],
     """For each topic keyword (≤ 3 words), the vocabulary term keys it matches.
 
     Keywords are normalised and grouped like text (with ``grouper``, else with the default
-    resources and no corpus), then matched leniently: ± ال and ة/ه, ات, ين, ون, ية, يين
-    endings per word.  Candidate keys are generated and looked up in the vocabulary set, so
-    this is fast enough to run on every edit.  Returns columns topic, n, key.
+    resources and no corpus), then matched by the forms of :func:`key_variants` per word (± ال,
+    ة/ه, nisba and plural endings, never a shorter stem); a keyword written ``=word`` matches its
+    own key only (with its ة/ه, ى/ي spellings).  Candidate keys are generated and
+    looked up in the vocabulary set, so this is fast enough to run on every edit.  A key matched
+    by two keywords of a topic belongs to the first.  Returns columns topic, keyword (as
+    written), n, key.
 
     >>> topic_keys([Topic("cw", "كيماوي", "Chemical", ["سلاح كيماوي"])],
     ...            [(2, "السلاح الكيماوي"), (1, "كيماويه")], grouper=None)    # doctest: +SKIP
     """
     vocab = vocab_keys if isinstance(vocab_keys, (set, frozenset)) else set(vocab_keys)
     g = grouper if grouper is not None else _default_grouper()
-    rows: list[tuple[str, int, str]] = []
+    rows: list[tuple[str, str, int, str]] = []
     for topic in topics:
         seen: set[tuple[int, str]] = set()
         for kw in topic.keywords:
@@ -984,9 +1007,10 @@ def topic_keys(topics: Iterable[Topic], vocab_keys: Iterable[tuple[int, str]],
             if any(k is None for k in keys):
                 continue
             n = len(keys)
-            for combo in itertools.product(*(sorted(key_variants(k)) for k in keys)):
+            exact = kw.lstrip().startswith("=")
+            for combo in itertools.product(*(sorted(_spellings(k) if exact else key_variants(k)) for k in keys)):
                 cand = (n, " ".join(combo))
                 if cand in vocab and cand not in seen:
                     seen.add(cand)
-                    rows.append((topic.id, n, cand[1]))
-    return pd.DataFrame(rows, columns=["topic", "n", "key"])
+                    rows.append((topic.id, kw, n, cand[1]))
+    return pd.DataFrame(rows, columns=["topic", "keyword", "n", "key"])

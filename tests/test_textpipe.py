@@ -275,14 +275,38 @@ def test_topic_keys_lenient_matching(grouper):
     df = topic_keys(topics, vocab, grouper)
     got = set(zip(df["n"], df["key"]))
     assert got == {(1, "الكيماوي"), (1, "كيماويه"), (1, "الكيماويه"), (1, "الكيماويات"), (2, "السلاح الكيماوي")}
-    assert list(df.columns) == ["topic", "n", "key"]
+    assert list(df.columns) == ["topic", "keyword", "n", "key"]
+    assert set(df.loc[df["key"] == "السلاح الكيماوي", "keyword"]) == {"سلاح كيماوي"}
 
 
 def test_key_variants_do_not_turn_a_feminine_noun_into_another_word():
     assert "معاهد" not in key_variants("معاهده")          # معاهدة (treaty) ≠ معاهد (institutes)
     assert {"المعاهده", "معاهدات"} <= key_variants("معاهده")
-    assert {"انتخاب", "الانتخابات"} <= key_variants("انتخابات")
-    assert {"الحوثي", "حوثيون"} <= key_variants("الحوثيين")
+    assert {"انتخابات", "الانتخابات"} <= key_variants("انتخابات")
+    assert {"الحوثيون", "حوثيين"} <= key_variants("الحوثيين")     # the plural's case forms
+    assert {"الحوثيين", "الحوثية"} <= key_variants("الحوثي")          # a singular grows
+    # a plural never shrinks to the singular: المدنيين (civilians) is not المدني (الدفاع المدني)
+    assert not {"المدني", "مدني"} & key_variants("المدنيين")
+
+
+def test_key_variants_never_give_a_shorter_stem_that_is_another_word():
+    # السارين (sarin) is not سار ("pleasant") nor سارة (a name); البيانات (data) is not بيان
+    # (a statement); تعاون (cooperation) is not تعاين; قطر (Qatar) is not قطرة (a drop)
+    assert not {"سار", "ساره", "سارة", "السار"} & key_variants("السارين")
+    assert not {"بيان", "البيان"} & key_variants("البيانات")
+    assert "تعاين" not in key_variants("التعاون")
+    assert not {"قطره", "قطرة", "قطرات"} & key_variants("قطر")
+    # ... while clitic and spelling forms still match
+    assert {"سارين", "السارين"} <= key_variants("السارين")
+    assert {"بيانات", "البيانات"} <= key_variants("البيانات")
+    assert {"عقوبة", "العقوبه", "العقوبات"} <= key_variants("عقوبه")   # ة/ه kept or folded, plural ات
+
+
+def test_topic_keys_do_not_match_a_shorter_word(grouper):
+    vocab = {(1, "ساره"), (1, "سار"), (1, "السارين"), (1, "بيان"), (1, "البيانات")}
+    topics = [Topic("t", "t", "t", ["السارين", "البيانات"])]
+    got = set(topic_keys(topics, vocab, grouper)["key"])
+    assert got == {"السارين", "البيانات"}
 
 
 def test_adding_chlorine_to_the_chemical_topic_changes_the_counts(res, counted, grouper):
@@ -298,11 +322,11 @@ def test_adding_chlorine_to_the_chemical_topic_changes_the_counts(res, counted, 
 
 
 def test_topic_keys_is_fast_on_a_large_vocabulary(res, grouper):
-    vocab = {(1 + i % 3, f"كلمه{i}") for i in range(500_000)} | {(1, "الكيماوي")}
+    vocab = {(1 + i % 3, f"كلمه{i}") for i in range(500_000)} | {(1, "السارين")}
     t0 = time.perf_counter()
     df = topic_keys(res.topics, vocab, grouper)
     assert time.perf_counter() - t0 < 2.0
-    assert (1, "الكيماوي") in set(zip(df["n"], df["key"]))
+    assert (1, "السارين") in set(zip(df["n"], df["key"]))
 
 
 def test_topic_keys_without_a_grouper_uses_the_default_resources():
