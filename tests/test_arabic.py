@@ -122,3 +122,11 @@ def test_token_classes():
 
 def test_docstring_examples():
     assert doctest.testmod(arabic).failed == 0
+
+
+def test_normalize_keeps_alef_maqsura_so_ali_is_not_ala():
+    # every outlet of both corpora writes final ى (إلى as الي in <1% of uses): the written
+    # form tells the name علي from the preposition على; keys fold ى → ي (fold)
+    assert normalize("على") != normalize("علي")
+    assert normalize("عَلِيّ") == "علي" and normalize("عَلَى") == "على"
+    assert fold(normalize("مصطفى")) == fold(normalize("مصطفي"))
