@@ -874,7 +874,7 @@ def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatch
                 # الدولية للطاقة الذرية), the first word is shown as the term (الأمم, not للأمم)
                 rs, ss = recs[x:y], surfaces[x:y]
                 labs = [a.surface(sf) for a, sf in zip(rs, ss)]
-                inner = [sf[:a.end] for a, sf in zip(rs, ss)]
+                inner = [sf[:a.end] for a, sf in zip(rs, ss)] if y - x > 1 and any(a.start or a.al for a in rs[1:]) else labs
             if slow:
                 uni.extend(k for k in run if k not in connectors)
                 for m, out in ((2, bi), (3, tri)):
