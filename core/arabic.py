@@ -14,7 +14,8 @@ The pipeline order used everywhere in the project (see ARABIC.md §1)::
   (apart from the NFKC step for presentation forms, which ``clean_surface``
   already did), so tokenizing a cleaned text and normalizing each token gives
   exactly the tokens of the normalized text, at the same offsets.
-* ``fold`` (ة → ه) is applied only to final grouping keys.
+* ``fold`` (ة → ه, ى → ي) is applied only to final grouping keys (the grouper keeps ة where
+  the corpus attests the ه spelling as another word: والدة / والده).
 """
 from __future__ import annotations
 
@@ -45,11 +46,14 @@ SPACES = {"\u00A0": " ", "\u2007": " ", "\u202F": " ", "\u2009": " ", "\u200A": 
 #: Arabic-Indic (U+0660..) and Persian/Urdu (U+06F0..) digits → ASCII digits.
 DIGITS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
 
-#: Letter variants merged by ``normalize`` (hamza-on-alef forms, wasla, alef maqsura).
-LETTER_VARIANTS = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي"}
+#: Letter variants merged by ``normalize`` (hamza-on-alef forms, wasla).  Alef maqsura ى is
+#: kept: every outlet of both corpora measured here writes final ى distinctly (إلى is written
+#: الي in under 1% of its uses, على as علي in about 2%), so علي (the name Ali) and على (the
+#: preposition) are told apart by their written form.  ى → ي is applied on grouping keys (``fold``).
+LETTER_VARIANTS = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا"}
 
-#: ``fold``: taa marbuta → haa, only on final grouping keys.
-FOLD = {"ة": "ه"}
+#: ``fold``: taa marbuta → haa and alef maqsura → yaa, only on final grouping keys.
+FOLD = {"ة": "ه", "ى": "ي"}
 
 #: Presentation forms (old web sites, PDFs): NFKC is applied only when present.
 _PRESENTATION_FORMS = re.compile("[\uFB50-\uFDFF\uFE70-\uFEFE]")
@@ -120,13 +124,13 @@ def clean_surface(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """The one normaliser: ``clean_surface`` + أ إ آ ٱ → ا, ى → ي (+ Latin lower case).
+    """The one normaliser: ``clean_surface`` + أ إ آ ٱ → ا (+ Latin lower case); ى and ة are kept.
 
     Used alike for article text, stop words, lexicons, gazetteer, aliases and
     search queries, so that they always match each other.
 
-    >>> normalize("إلى الأمريكيّ مُصطفى")
-    'الي الامريكي مصطفي'
+    >>> normalize("إلى الأمريكيّ مُصطفى علي")
+    'الى الامريكي مصطفى علي'
     >>> normalize("SHARE")
     'share'
     """
@@ -147,10 +151,10 @@ def normalize_letters(clean_text: str) -> str:
 
 
 def fold(key: str) -> str:
-    """Fold taa marbuta into haa; applied only to final grouping keys.
+    """Fold taa marbuta into haa and alef maqsura into yaa; applied only to final grouping keys.
 
-    >>> fold("المتحدة")
-    'المتحده'
+    >>> fold("المتحدة"), fold("مصطفى")
+    ('المتحده', 'مصطفي')
     """
     return key.translate(_FOLD_TABLE)
 

@@ -104,6 +104,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tp.edit.reset": ("استعادة القائمة الأصلية", "Restore defaults"),
     "tp.edit.saved": ("حُفظت الكلمات وتغيّرت الأرقام.", "Saved; the counts follow."),
     "tp.matched": ("المصطلحات المطابقة في المدونة", "Corpus terms matched"),
+    "tp.keywords": ("ما تسهم به كل كلمة", "What each keyword contributes"),
+    "tp.keywords.note": ("كل موضع يُعدّ مرة واحدة، تحت أطول عبارة مطابقة (أسعار النفط لا تُعدّ مرة أخرى في النفط).",
+                         "Each occurrence counts once, under its longest matched phrase (أسعار النفط is not counted again as النفط)."),
     # entities
     "en.type": ("النوع", "Type"),
     "en.type.person": ("أشخاص", "people"),
@@ -267,6 +270,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "reason": ("السبب", "reason"), "detail": ("التفصيل", "detail"), "field": ("الحقل", "field"), "source": ("مصدر المعلومة", "source"), "value": ("القيمة", "value"),
     "entity": ("الاسم", "entity"), "type": ("النوع", "type"), "mentions": ("الذكر", "mentions"), "topic": ("الموضوع", "topic"),
     "hits": ("الإصابات", "hits"), "n": ("عدد الكلمات", "n"), "side": ("الجانب", "side"), "count_a": ("التكرار أ", "count A"),
+    "keyword": ("الكلمة", "keyword"), "terms": ("المصطلحات المطابقة", "matched terms"),
     "count_b": ("التكرار ب", "count B"), "delta": ("فرق اللوغاريتم", "log-odds"), "z": ("z", "z"),
     "group": ("المجموعة", "group"), "variant": ("الصيغة", "variant"), "speaker": ("المتحدث", "speaker"),
     "text": ("النص", "text"), "cue": ("فعل القول", "speech verb"), "how": ("طريقة النسب", "attribution"),

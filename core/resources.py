@@ -7,6 +7,8 @@ The files live in ``core/resources/`` (or any directory given to
 * ``aliases.yaml``   – spelling-variant groups (سوريا/سورية, أمريكي/أميركي …) and a keep-list
 * ``gazetteer.yaml`` – people, places and organisations with their variants
 * ``topics.yaml``    – topic lexicons (keywords and phrases of at most three words)
+* ``names.yaml``     – name connectors (بن), joined prefixes (عبد, أبو), title and honorific
+  formulae: how n-grams treat name chains
 
 Every word list is normalised on load with ``core.arabic.normalize`` – the same
 function that normalises article text and search queries – so a list can never
@@ -37,7 +39,8 @@ STOPWORDS_FILE = "stopwords.txt"
 ALIASES_FILE = "aliases.yaml"
 GAZETTEER_FILE = "gazetteer.yaml"
 TOPICS_FILE = "topics.yaml"
-RESOURCE_FILES = (STOPWORDS_FILE, ALIASES_FILE, GAZETTEER_FILE, TOPICS_FILE)
+NAMES_FILE = "names.yaml"
+RESOURCE_FILES = (STOPWORDS_FILE, ALIASES_FILE, GAZETTEER_FILE, TOPICS_FILE, NAMES_FILE)
 
 ENTITY_TYPES = ("person", "place", "organisation")
 MAX_KEYWORD_WORDS = 3
@@ -140,6 +143,17 @@ class Topic:
         return [" ".join(tokenize(normalize(k))) for k in self.keywords]
 
 
+@dataclass(frozen=True)
+class Names:
+    """``names.yaml``, normalised: connectors and name openers as words, formulae as word tuples."""
+
+    connectors: frozenset[str] = frozenset()
+    before_name: frozenset[str] = frozenset()
+    joined: frozenset[str] = frozenset()
+    titles: tuple[tuple[str, ...], ...] = ()
+    honorifics: tuple[tuple[str, ...], ...] = ()
+
+
 @dataclass
 class Resources:
     """Every editable resource, loaded and validated."""
@@ -149,6 +163,7 @@ class Resources:
     gazetteer: list[Entity] = field(default_factory=list)
     topics: list[Topic] = field(default_factory=list)
     directory: Path | None = None
+    names: Names = field(default_factory=Names)
 
     def fingerprint(self) -> str:
         """A hash of the resource files' contents (or of the in-memory values when not loaded
@@ -161,7 +176,8 @@ class Resources:
                 h.update(p.read_bytes() if p.exists() else b"")
         else:
             h.update(repr((sorted(self.stopwords), self.aliases, self.gazetteer,
-                           [(t.id, t.name_ar, t.name_en, list(t.keywords)) for t in self.topics])).encode())
+                           [(t.id, t.name_ar, t.name_en, list(t.keywords)) for t in self.topics],
+                           self.names)).encode())
         return h.hexdigest()[:16]
 
     def entity_tokens(self) -> frozenset[str]:
@@ -216,7 +232,9 @@ def _string_list(file: str, where: str, value, what: str, *, allow_empty: bool =
 def load_stopwords(path: str | Path) -> frozenset[str]:
     """Read a stop-word file: words separated by spaces or newlines, ``#`` starts a comment.
 
-    Each word is normalised (وأكد → واكد) and must be a single word token.
+    Each word is normalised (وأكد → واكد) and must be a single word token.  A word ending in
+    ى also stops its ي spelling (حتى → حتي); ``!word`` says a word is never a stop word
+    (``!علي``: the name Ali, not the preposition على).
     """
     path = Path(path)
     file = _name(path)
@@ -224,15 +242,47 @@ def load_stopwords(path: str | Path) -> frozenset[str]:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise ResourceError(file, "-", f"cannot read the file: {exc}") from exc
-    words = set()
+    words, never = set(), set()
     for lineno, line in enumerate(lines, 1):
         for raw in line.split("#", 1)[0].split():
-            w = normalize(raw)
+            neg = raw.startswith("!")
+            w = normalize(raw[1:] if neg else raw)
             if tokenize(w) != [w]:
                 raise ResourceError(file, f"line {lineno} ({raw})",
                                     "a stop word must be one word of letters (no punctuation or digits)")
-            words.add(w)
-    return frozenset(words)
+            (never if neg else words).add(w)
+    # a final ى also stops its ي spelling (حتى → حتي), except the words listed with "!"
+    words |= {w[:-1] + "ي" for w in words if w.endswith("ى")}
+    return frozenset(words - never)
+
+
+def load_names(path: str | Path) -> Names:
+    """Read ``names.yaml`` (connectors, before_name, joined: single words; titles, honorifics:
+    phrases).  A missing file means no name rules."""
+    path = Path(path)
+    file = _name(path)
+    if not path.exists():
+        return Names()
+    data = _read_yaml(path) or {}
+    fields = ("connectors", "before_name", "joined", "titles", "honorifics")
+    if not isinstance(data, dict):
+        raise ResourceError(file, "-", f"the file must be a mapping with {', '.join(fields)}")
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise ResourceError(file, "-", f"unknown section(s): {', '.join(sorted(map(str, unknown)))}")
+    out = {}
+    for f in fields:
+        vals = []
+        for i, v in enumerate(_string_list(file, f, data.get(f), f), 1):
+            toks = tuple(tokenize(normalize(v)))
+            if not toks or (f in fields[:3] and len(toks) != 1):
+                raise ResourceError(file, f"{f} {_entry(i, v)}", "must be one word" if toks else "holds no word")
+            vals.append(toks)
+        out[f] = frozenset(t[0] for t in vals) if f in fields[:3] else tuple(vals)
+    if not out["joined"] <= out["before_name"]:
+        extra = sorted(out["joined"] - out["before_name"])
+        raise ResourceError(file, "joined", f"{extra[0]!r} must also be listed in before_name")
+    return Names(**out)
 
 
 def load_aliases(path: str | Path) -> Aliases:
@@ -419,7 +469,7 @@ def validate_resources(res: Resources) -> Resources:
 
 
 def load_resources(directory: str | Path | None = None) -> Resources:
-    """Load and validate the four resource files of ``directory`` (default ``core/resources/``)."""
+    """Load and validate the resource files of ``directory`` (default ``core/resources/``)."""
     d = Path(directory) if directory is not None else DEFAULT_DIR
     res = Resources(
         stopwords=load_stopwords(d / STOPWORDS_FILE),
@@ -427,5 +477,6 @@ def load_resources(directory: str | Path | None = None) -> Resources:
         gazetteer=load_gazetteer(d / GAZETTEER_FILE),
         topics=load_topics(d / TOPICS_FILE),
         directory=d,
+        names=load_names(d / NAMES_FILE),
     )
     return validate_resources(res)

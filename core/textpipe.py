@@ -20,7 +20,8 @@ Grouping rules (ARABIC.md §1), decided once per corpus by ``Grouper.build``:
    attested (in the corpus vocabulary, the gazetteer or the alias table) and passes
    a frequency sanity rule (see ``Grouper`` for the exact rule); names in the
    gazetteer and the keep-list are never stripped; ال itself is never stripped;
-4. aliases again on the stripped form; 5. ``fold`` (ة → ه) on the final key.
+4. aliases again on the stripped form; 5. ``fold`` (ة → ه, ى → ي) on the final key, except
+   that ة is kept where the corpus attests the ه spelling as another word (``Grouper.fold``).
 """
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ from core.arabic import (
 from core.resources import Entity, Resources, Topic
 
 #: Bump when a grouping rule changes: keys stored with another version are stale.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 # ---------------------------------------------------------------------------
 # Clitic tables (data)
@@ -73,6 +74,8 @@ MIN_REMAINDER = 3        # letters left after stripping a clitic (no ال)
 MIN_AL_REMAINDER = 4     # ال + at least two letters
 AL_RATIO = 0.1           # count(remainder starting with ال) >= 0.1 × count(token)
 BARE_RATIO = 1.0         # count(other remainder) >= count(token)
+TAA_RATIO = 0.1          # ة is kept on a key when its ه spelling (stem + pronoun) is this common
+TAA_MIN = 3              # ... and seen at least this often
 
 
 @dataclass(frozen=True)
@@ -207,12 +210,65 @@ class Grouper:
         return (a if a is not None else self.analyse(norm_token)).key
 
     def keys(self, text: str) -> list[str | None]:
-        """Keys of every token of a text or search query (normalised here).
+        """Keys of every token of a text or search query (normalised here); a name written apart
+        whose joined spelling the corpus attests is one key (عبد العزيز → عبدالعزيز).
 
         >>> g.keys("سورية للافروف")    # doctest: +SKIP
         ['سوريا', 'لافروف']
         """
-        return [self.key(t) for t in tokenize(normalize(text))]
+        norms = tokenize(normalize(text))
+        keys = [self.key(t) for t in norms]
+        rules = self.name_rules
+        if rules.joined.isdisjoint(keys):
+            return keys
+        out, i = [], 0
+        while i < len(keys):
+            j = self.joined_at(keys, norms, i) if keys[i] in rules.joined else None
+            if j is not None:
+                out.append(j.key)
+                i += 2
+            else:
+                out.append(keys[i])
+                i += 1
+        return out
+
+    # -- names (names.yaml) --------------------------------------------------------------------
+
+    @functools.cached_property
+    def name_rules(self) -> "_NameRules":
+        """The rules of ``names.yaml`` on grouping keys (decided once, after the vocabulary)."""
+        names = self.resources.names
+
+        def k(w: str) -> str:
+            return self.key(w) or w
+
+        def index(phrases) -> dict[str, list[tuple[str, ...]]]:
+            out: dict[str, list[tuple[str, ...]]] = {}
+            for ph in phrases:
+                ks = tuple(k(w) for w in ph)
+                if ks not in out.get(ks[0], []):
+                    out.setdefault(ks[0], []).append(ks)
+            for v in out.values():
+                v.sort(key=len, reverse=True)
+            return out
+
+        conn = frozenset(k(w) for w in names.connectors)
+        no_end = conn | frozenset(k(w) for w in names.before_name)
+        joined = frozenset(k(w) for w in names.joined)
+        titles, honorifics = index(names.titles), index(names.honorifics)
+        return _NameRules(conn, conn, no_end, joined, titles, honorifics,
+                          no_end | joined | frozenset(titles) | frozenset(honorifics))
+
+    def joined_at(self, keys: list[str | None], norms: list[str], i: int) -> "_Analysis | None":
+        """The analysis of word ``i`` (a joinable name opener, عبد / أبو) joined to word ``i + 1``
+        when the corpus attests the joined spelling (عبد العزيز → عبدالعزيز), else None."""
+        if i + 1 >= len(norms) or keys[i + 1] is None:
+            return None
+        cand = keys[i] + norms[i + 1]
+        if self._count(cand) <= 0 and cand not in self.strong:
+            return None
+        a = self.analyse(cand)
+        return a if a.key is not None else None
 
     def query_key(self, text: str) -> str:
         """A search query as a term key (keys of its words joined by a space, stop words dropped).
@@ -257,10 +313,10 @@ class Grouper:
             canon, gi, a, b = hit
             return _Analysis(fold(canon), 0, len(t), False, (gi, a, b))
         if t in self.protected:
-            return _Analysis(fold(t), 0, len(t))
+            return _Analysis(self.fold(t), 0, len(t))
         choice = self._strip(t)
         if choice is None:
-            return _Analysis(fold(t), 0, len(t))
+            return _Analysis(self.fold(t), 0, len(t))
         if choice is _STOP:
             return _NONE
         r, start, end, al = choice
@@ -272,6 +328,29 @@ class Grouper:
 
     def _count(self, w: str) -> int:
         return self.counts.get(w, 0)
+
+    def fold(self, w: str) -> str:
+        """``fold`` (ة → ه, ى → ي) on a final key, except where the corpus attests the ه spelling
+        as another word: والدة ("mother") keeps its ة when والده ("his father": والد + the pronoun
+        ه) is a word of its own in the vocabulary — the stem والد is attested, the ه form is not
+        after ال (a definite noun takes no pronoun) and it is not a rare misspelling (its count is
+        at least ``TAA_RATIO`` × the ة form's).  Otherwise المتحدة and المتحده are one key.
+        Likewise ى stays when the ي spelling is a word of its own (اليمنى "right" / اليمني
+        "Yemeni"); a rare ي spelling (مصطفي for مصطفى) is folded into the same key.
+
+        >>> Grouper({"والدة": 50, "والده": 40, "والد": 30}, res).fold("والدة")    # doctest: +SKIP
+        'والدة'
+        """
+        if w.endswith("ة") and len(w) > 3 and not w.startswith("ال"):
+            stem = w[:-1]
+            h = self._count(stem + "ه")
+            if h >= TAA_MIN and h >= TAA_RATIO * self._count(w) and self._count(stem) > 0:
+                return fold(stem) + "ة"
+        elif w.endswith("ى") and len(w) > 2:
+            y = self._count(w[:-1] + "ي")
+            if y >= TAA_MIN and y >= TAA_RATIO * self._count(w):
+                return fold(w[:-1]) + "ى"      # اليمنى ("right") is not اليمني ("Yemeni")
+        return fold(w)
 
     def _attested(self, w: str) -> bool:
         return w in self.strong or w in self.extra or self._count(w) > 0
@@ -337,6 +416,70 @@ class Grouper:
 
 
 _STOP = object()
+
+
+@dataclass(frozen=True)
+class _NameRules:
+    connectors: frozenset        # not counted alone (بن)
+    no_start: frozenset          # an n-gram never starts with these (بن)
+    no_end: frozenset            # ... nor ends with these (بن, عبد, أبو)
+    joined: frozenset            # joined to the next word when the corpus attests it (عبد, أبو)
+    titles: dict                 # first key → title formulae (key tuples), longest first: one unit
+    honorifics: dict             # first key → courtesy formulae: removed like stop words
+    special: frozenset           # any of the above: the clause needs the slow path
+
+
+def _match_at(index: dict, keys: list, i: int) -> int:
+    """Length of the longest formula of ``index`` starting at ``keys[i]`` (0 if none)."""
+    for ks in index.get(keys[i], ()):
+        L = len(ks)
+        if tuple(keys[i:i + L]) == ks:
+            return L
+    return 0
+
+
+def _name_units(grouper: "Grouper", norms, keys, recs, surfaces):
+    """Apply ``names.yaml`` to one clause: join spaced names the corpus writes joined, remove
+    courtesy formulae, mark title formulae as units.  Returns (keys, recs, surfaces, unit_start,
+    unit_end): ``unit_start[i]``/``unit_end[i]`` are the bounds of the unit holding word ``i``."""
+    rules = grouper.name_rules
+    if not rules.joined.isdisjoint(keys):
+        nk, nr, ns, nn = [], [], [], []
+        i, n = 0, len(keys)
+        while i < n:
+            j = grouper.joined_at(keys, norms, i) if keys[i] in rules.joined else None
+            if j is not None:
+                sf = surfaces[i] + " " + surfaces[i + 1]
+                a = recs[i]
+                nr.append(_Analysis(j.key, a.start, len(sf), a.al, None))
+                nk.append(j.key)
+                ns.append(sf)
+                nn.append(norms[i] + norms[i + 1])
+                i += 2
+            else:
+                nk.append(keys[i]); nr.append(recs[i]); ns.append(surfaces[i]); nn.append(norms[i])
+                i += 1
+        keys, recs, surfaces, norms = nk, nr, ns, nn
+    n = len(keys)
+    ustart, uend = list(range(n)), list(range(1, n + 1))
+    i = 0
+    while i < n:
+        k = keys[i]
+        L = _match_at(rules.honorifics, keys, i) if k in rules.honorifics else 0
+        if L:
+            for x in range(i, i + L):
+                keys[x] = None
+                recs[x] = _NONE
+            i += L
+            continue
+        L = _match_at(rules.titles, keys, i) if k in rules.titles else 0
+        if L > 1:
+            for x in range(i, i + L):
+                ustart[x], uend[x] = i, i + L
+            i += L
+            continue
+        i += 1
+    return keys, recs, surfaces, norms, ustart, uend
 
 
 # ---------------------------------------------------------------------------
@@ -678,6 +821,8 @@ def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatch
     groups = grouper.alias_groups
     adjective_forms = grouper.adjective_forms
     find = entity_matcher._find if entity_matcher is not None else None
+    rules = grouper.name_rules
+    special, connectors, no_start, no_end = rules.special, rules.connectors, rules.no_start, rules.no_end
     words = 0
     uni: list[str] = []
     bi: list[str] = []
@@ -700,40 +845,62 @@ def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatch
         if not adjective_forms.isdisjoint(norms):
             for i, t in enumerate(norms):
                 if t in adjective_forms and grouper.is_adjective_use(norms, keys, i):
-                    keys[i] = fold(t)      # the adjective سورية keeps its own key
+                    keys[i] = grouper.fold(t)      # the adjective سورية keeps its own key
                     recs[i] = _Analysis(keys[i], 0, len(t))
+        if find is not None:
+            for name, _t, _s, _e in find(norms, keys):
+                mentions[name] += 1
         surfaces = None
-        if forms is not None:
+        if labeler is not None or forms is not None or any(a.alias for a in recs):
             surfaces = findall(cs)
-            form_pairs.extend((key, sf) for key, sf in zip(keys, surfaces) if key is not None)
-        if labeler is not None or any(a.alias for a in recs):
-            if surfaces is None:
-                surfaces = findall(cs)
             for a, s in zip(recs, surfaces):
                 if a.alias is not None:
                     gi, b, e = a.alias
                     variants[(groups[gi], s[b:e])] += 1
+        slow = not special.isdisjoint(keys)
+        if slow:
+            if surfaces is None:
+                surfaces = findall(cs)
+            keys, recs, surfaces, norms, ustart, uend = _name_units(grouper, norms, list(keys), list(recs), surfaces)
+        if forms is not None:
+            form_pairs.extend((key, sf) for key, sf in zip(keys, surfaces) if key is not None)
         spans = _runs(keys)
         if any(a.start and t[0] in _CONJUNCTIONS for a, t in zip(recs, norms)):
             spans = _split_at_conjunctions(spans, recs, norms)
         for x, y in spans:
             run = keys[x:y]
+            if labeler is not None:
+                # a word inside an n-gram keeps the preposition it was written with (الوكالة
+                # الدولية للطاقة الذرية), the first word is shown as the term (الأمم, not للأمم)
+                rs, ss = recs[x:y], surfaces[x:y]
+                labs = [a.surface(sf) for a, sf in zip(rs, ss)]
+                inner = [sf[:a.end] for a, sf in zip(rs, ss)] if y - x > 1 and any(a.start or a.al for a in rs[1:]) else labs
+            if slow:
+                uni.extend(k for k in run if k not in connectors)
+                for m, out in ((2, bi), (3, tri)):
+                    for i in range(x, y - m + 1):
+                        j = i + m
+                        if keys[i] in no_start or keys[j - 1] in no_end or ustart[i] < i or uend[j - 1] > j:
+                            continue
+                        gram = join(keys[i:j])
+                        out.append(gram)
+                        if labeler is not None:
+                            lab_pairs.append((gram, join([labs[i - x], *inner[i - x + 1:j - x]])))
+                if labeler is not None:
+                    lab_pairs.extend((k, lb) for k, lb in zip(run, labs) if k not in connectors)
+                continue
             uni.extend(run)
             if len(run) > 1:
                 bi.extend(map(join, zip(run, run[1:])))
                 if len(run) > 2:
                     tri.extend(map(join, zip(run, run[1:], run[2:])))
             if labeler is not None:
-                labs = [a.surface(s) for a, s in zip(recs[x:y], surfaces[x:y])]
                 lab_pairs.extend(zip(run, labs))
                 if len(run) > 1:
-                    lab_pairs.extend(zip(map(join, zip(run, run[1:])), map(join, zip(labs, labs[1:]))))
+                    lab_pairs.extend(zip(map(join, zip(run, run[1:])), map(join, zip(labs, inner[1:]))))
                     if len(run) > 2:
                         lab_pairs.extend(zip(map(join, zip(run, run[1:], run[2:])),
-                                             map(join, zip(labs, labs[1:], labs[2:]))))
-        if find is not None:
-            for name, _t, _s, _e in find(norms, keys):
-                mentions[name] += 1
+                                             map(join, zip(labs, inner[1:], inner[2:]))))
     if labeler is not None:
         labeler.add_pairs(lab_pairs)
     if forms is not None:
@@ -758,37 +925,51 @@ def norm_counts(texts: Iterable[str]) -> Counter:
 # Topics
 # ---------------------------------------------------------------------------
 
-_SUFFIX_ORDER = ("يين", "يون", "يات", "يه", "ات", "ين", "ون", "ه", "ي")
-_NISBA = ("ي", "يه", "يين", "يون", "يات")
-_ENDINGS = {
-    "": ("", "ات", "ين", "ون") + _NISBA,
-    "ه": ("ه", "ات"),
-    "ات": ("", "ه", "ات"),
-    "ين": ("", "ين", "ون", "ه", "ات"),
-    "ون": ("", "ين", "ون", "ه", "ات"),
-    **{s: _NISBA for s in _NISBA},
-}
+#: Nisba endings (سوري, سورية, السوريين …), longest first, and the forms each may take: a
+#: singular grows to its feminine and plurals, a plural never shrinks to the singular, which is
+#: often another word (المدنيين "civilians" ↛ المدني as in الدفاع المدني, الصحفيين ↛ بيان صحفي).
+_NISBA = ("يين", "يون", "يات", "يه", "ية", "ي")
+_NISBA_GROW = {"يين": ("يين", "يون"), "يون": ("يين", "يون"), "يات": ("يات",),
+               "يه": ("يه", "ية", "يات"), "ية": ("يه", "ية", "يات"), "ي": _NISBA}
 
 
 def key_variants(key: str) -> set[str]:
-    """Lenient forms of one folded word key: ± the article ال and alternative endings.
+    """Clitic and spelling forms of one folded word key: ± the article ال, ة/ه (and its plural ات:
+    عقوبة → عقوبات), the nisba endings a word may grow (ي → ية, يين, يون, يات; يين ↔ يون) and
+    the plural ين → ون.  Never a
+    shorter stem, which is another word (السارين does not give سار or سارة, البيانات does not give
+    بيان), and no ending on a bare word (قطر does not give قطرة, حلب not حلبة, تعاون not تعاين).
 
     >>> sorted(key_variants("كيماوي"))[:4]
-    ['الكيماوي', 'الكيماويات', 'الكيماويه', 'الكيماويون']
+    ['الكيماوي', 'الكيماويات', 'الكيماوية', 'الكيماويه']
+    >>> "بيان" in key_variants("البيانات"), "ساره" in key_variants("السارين")
+    (False, False)
     """
     if not is_arabic(key):
         return {key}
     core = key[2:] if key.startswith("ال") and len(key) > 4 else key
-    stem, fam = core, ""
-    for suf in _SUFFIX_ORDER:
+    forms = {core}
+    for suf in _NISBA:
         if core.endswith(suf) and len(core) - len(suf) >= 3:
-            stem, fam = core[:-len(suf)], suf
+            stem = core[:-len(suf)]
+            forms.update(stem + e for e in _NISBA_GROW[suf])
             break
+    else:
+        if core.endswith(("ه", "ة")) and len(core) >= 4:
+            forms.update((core[:-1] + "ه", core[:-1] + "ة", core[:-1] + "ات"))
+        elif core.endswith("ين") and len(core) >= 5:
+            forms.add(core[:-2] + "ون")
+    return forms | {"ال" + w for w in forms}
+
+
+def _spellings(key: str) -> set[str]:
+    """The forms of an exact keyword (``=حماس``): its key and its ة/ه, ى/ي spellings only, so
+    حماس does not match الحماس ("enthusiasm"), nor الدوري ("the league") الدورية ("the patrol")."""
     out = {key}
-    for end in _ENDINGS[fam]:
-        w = stem + end
-        out.add(w)
-        out.add("ال" + w)
+    if key.endswith(("ه", "ة")):
+        out |= {key[:-1] + "ه", key[:-1] + "ة"}
+    if key.endswith(("ي", "ى")):
+        out |= {key[:-1] + "ي", key[:-1] + "ى"}
     return out
 
 
@@ -803,16 +984,19 @@ def topic_keys(topics: Iterable[Topic], vocab_keys: Iterable[tuple[int, str]],
     """For each topic keyword (≤ 3 words), the vocabulary term keys it matches.
 
     Keywords are normalised and grouped like text (with ``grouper``, else with the default
-    resources and no corpus), then matched leniently: ± ال and ة/ه, ات, ين, ون, ية, يين
-    endings per word.  Candidate keys are generated and looked up in the vocabulary set, so
-    this is fast enough to run on every edit.  Returns columns topic, n, key.
+    resources and no corpus), then matched by the forms of :func:`key_variants` per word (± ال,
+    ة/ه, nisba and plural endings, never a shorter stem); a keyword written ``=word`` matches its
+    own key only (with its ة/ه, ى/ي spellings).  Candidate keys are generated and
+    looked up in the vocabulary set, so this is fast enough to run on every edit.  A key matched
+    by two keywords of a topic belongs to the first.  Returns columns topic, keyword (as
+    written), n, key.
 
     >>> topic_keys([Topic("cw", "كيماوي", "Chemical", ["سلاح كيماوي"])],
     ...            [(2, "السلاح الكيماوي"), (1, "كيماويه")], grouper=None)    # doctest: +SKIP
     """
     vocab = vocab_keys if isinstance(vocab_keys, (set, frozenset)) else set(vocab_keys)
     g = grouper if grouper is not None else _default_grouper()
-    rows: list[tuple[str, int, str]] = []
+    rows: list[tuple[str, str, int, str]] = []
     for topic in topics:
         seen: set[tuple[int, str]] = set()
         for kw in topic.keywords:
@@ -823,9 +1007,10 @@ def topic_keys(topics: Iterable[Topic], vocab_keys: Iterable[tuple[int, str]],
             if any(k is None for k in keys):
                 continue
             n = len(keys)
-            for combo in itertools.product(*(sorted(key_variants(k)) for k in keys)):
+            exact = kw.lstrip().startswith("=")
+            for combo in itertools.product(*(sorted(_spellings(k) if exact else key_variants(k)) for k in keys)):
                 cand = (n, " ".join(combo))
                 if cand in vocab and cand not in seen:
                     seen.add(cand)
-                    rows.append((topic.id, n, cand[1]))
-    return pd.DataFrame(rows, columns=["topic", "n", "key"])
+                    rows.append((topic.id, kw, n, cand[1]))
+    return pd.DataFrame(rows, columns=["topic", "keyword", "n", "key"])

@@ -41,6 +41,14 @@ else:
                             x_title=tr("col.period"), y_title=tr("col.hits")), key="tp_trend")
     state.download(trend, f"topics-trend-{freq}", flt, key="dl_tp_trend")
 
+st.subheader(tr("tp.keywords"))
+st.caption(tr("tp.keywords.note"))
+kw_topic = st.selectbox(tr("tp.edit.topic"), [t.id for t in lexicon], key="tp_kw_topic",
+                        format_func=lambda i: next((t.name_ar if L == "ar" else t.name_en) for t in lexicon if t.id == i))
+kw = topics.keyword_hits(corpus, flt, [t for t in lexicon if t.id == kw_topic])
+state.table(kw, key="tp_kw_table")
+state.download(kw, f"topic-keywords-{kw_topic}", flt, key="dl_tp_kw")
+
 st.subheader(tr("tp.edit"))
 ids = [t.id for t in lexicon]
 names = {t.id: (t.name_ar if L == "ar" else t.name_en) for t in lexicon}

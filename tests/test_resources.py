@@ -12,6 +12,7 @@ from core.resources import (
     dump_topics,
     load_aliases,
     load_gazetteer,
+    load_names,
     load_resources,
     load_stopwords,
     load_topics,
@@ -48,6 +49,30 @@ def test_stop_words_are_normalised_on_load():
     for w in ["في", "من", "قال", "بشأن", "وقال", "وأكد", "أضاف", "أشار", "إلى", "على", "اليوم", "أمس", "وفي", "فإن"]:
         assert normalize(w) in sw, w
     assert "إلى" not in sw and "الي" in sw          # stored in normalised form only
+
+
+def test_a_final_alef_maqsura_stops_its_yaa_spelling_except_the_listed_names(tmp_path):
+    sw = load_stopwords(write(tmp_path / "stopwords.txt", "على حتى إلى هل\n!علي  # the name Ali\n"))
+    assert {"على", "حتى", "حتي", "الى", "الي", "هل"} <= sw
+    assert "علي" not in sw
+    shipped = load_resources().stopwords
+    assert "على" in shipped and "علي" not in shipped
+    assert {"هل", "بد", "شك", "ذي"} <= shipped
+
+
+def test_names_file_is_normalised_and_validated(tmp_path):
+    names = load_names(DEFAULT_DIR / "names.yaml")
+    assert {"بن", "بنت"} <= names.connectors and {"عبد", "ابو"} <= names.joined
+    assert ("صاحب", "السمو", "الملكي") in names.honorifics
+    assert ("خادم", "الحرمين", "الشريفين") in names.titles
+    with pytest.raises(ResourceError) as e:
+        load_names(write(tmp_path / "names.yaml", "connectors: [بن علي]\n"))
+    assert e.value.file == "names.yaml" and "one word" in str(e.value)
+    with pytest.raises(ResourceError) as e:
+        load_names(write(tmp_path / "names.yaml", "joined: [عبد]\n"))
+    assert "before_name" in str(e.value)
+    with pytest.raises(ResourceError):
+        load_names(write(tmp_path / "names.yaml", "titels: [ولي العهد]\n"))
 
 
 def test_stop_word_file_rejects_punctuation(tmp_path):

@@ -275,14 +275,38 @@ def test_topic_keys_lenient_matching(grouper):
     df = topic_keys(topics, vocab, grouper)
     got = set(zip(df["n"], df["key"]))
     assert got == {(1, "الكيماوي"), (1, "كيماويه"), (1, "الكيماويه"), (1, "الكيماويات"), (2, "السلاح الكيماوي")}
-    assert list(df.columns) == ["topic", "n", "key"]
+    assert list(df.columns) == ["topic", "keyword", "n", "key"]
+    assert set(df.loc[df["key"] == "السلاح الكيماوي", "keyword"]) == {"سلاح كيماوي"}
 
 
 def test_key_variants_do_not_turn_a_feminine_noun_into_another_word():
     assert "معاهد" not in key_variants("معاهده")          # معاهدة (treaty) ≠ معاهد (institutes)
     assert {"المعاهده", "معاهدات"} <= key_variants("معاهده")
-    assert {"انتخاب", "الانتخابات"} <= key_variants("انتخابات")
-    assert {"الحوثي", "حوثيون"} <= key_variants("الحوثيين")
+    assert {"انتخابات", "الانتخابات"} <= key_variants("انتخابات")
+    assert {"الحوثيون", "حوثيين"} <= key_variants("الحوثيين")     # the plural's case forms
+    assert {"الحوثيين", "الحوثية"} <= key_variants("الحوثي")          # a singular grows
+    # a plural never shrinks to the singular: المدنيين (civilians) is not المدني (الدفاع المدني)
+    assert not {"المدني", "مدني"} & key_variants("المدنيين")
+
+
+def test_key_variants_never_give_a_shorter_stem_that_is_another_word():
+    # السارين (sarin) is not سار ("pleasant") nor سارة (a name); البيانات (data) is not بيان
+    # (a statement); تعاون (cooperation) is not تعاين; قطر (Qatar) is not قطرة (a drop)
+    assert not {"سار", "ساره", "سارة", "السار"} & key_variants("السارين")
+    assert not {"بيان", "البيان"} & key_variants("البيانات")
+    assert "تعاين" not in key_variants("التعاون")
+    assert not {"قطره", "قطرة", "قطرات"} & key_variants("قطر")
+    # ... while clitic and spelling forms still match
+    assert {"سارين", "السارين"} <= key_variants("السارين")
+    assert {"بيانات", "البيانات"} <= key_variants("البيانات")
+    assert {"عقوبة", "العقوبه", "العقوبات"} <= key_variants("عقوبه")   # ة/ه kept or folded, plural ات
+
+
+def test_topic_keys_do_not_match_a_shorter_word(grouper):
+    vocab = {(1, "ساره"), (1, "سار"), (1, "السارين"), (1, "بيان"), (1, "البيانات")}
+    topics = [Topic("t", "t", "t", ["السارين", "البيانات"])]
+    got = set(topic_keys(topics, vocab, grouper)["key"])
+    assert got == {"السارين", "البيانات"}
 
 
 def test_adding_chlorine_to_the_chemical_topic_changes_the_counts(res, counted, grouper):
@@ -298,11 +322,11 @@ def test_adding_chlorine_to_the_chemical_topic_changes_the_counts(res, counted, 
 
 
 def test_topic_keys_is_fast_on_a_large_vocabulary(res, grouper):
-    vocab = {(1 + i % 3, f"كلمه{i}") for i in range(500_000)} | {(1, "الكيماوي")}
+    vocab = {(1 + i % 3, f"كلمه{i}") for i in range(500_000)} | {(1, "السارين")}
     t0 = time.perf_counter()
     df = topic_keys(res.topics, vocab, grouper)
     assert time.perf_counter() - t0 < 2.0
-    assert (1, "الكيماوي") in set(zip(df["n"], df["key"]))
+    assert (1, "السارين") in set(zip(df["n"], df["key"]))
 
 
 def test_topic_keys_without_a_grouper_uses_the_default_resources():
@@ -357,3 +381,85 @@ def test_no_ngram_crosses_a_stripped_conjunction():
     assert "الولايات المتحده" in bigrams
     assert "روسيا الولايات" not in bigrams
     assert "مجموعه عمل" in bigrams
+
+
+# --- normalisation by evidence, names and labels (issue 9) ---------------------------------------
+
+def _corpus(texts, res):
+    g = Grouper.build(norm_counts(texts), res)
+    lab = Labeler()
+    return g, lab, [count_article(t, g, None, lab) for t in texts]
+
+
+def test_the_name_ali_is_not_the_preposition_ala(res):
+    g, _, counts = _corpus(["التقى علي بن حسن على هامش القمة. وقال علي إن الأمر بيد علي"], res)
+    assert g.key("علي") == "علي" and g.key("على") is None
+    assert counts[0].terms[(1, "علي")] == 3
+
+
+def test_taa_marbuta_is_kept_where_the_corpus_has_both_spellings_as_words(res):
+    # والدة ("mother") and والده ("his father" = والد + ه) are both words of this corpus;
+    # المتحدة has a rare misspelling المتحده, which is folded into the same key
+    text = ("حضر والده. حضرت والدة الطفل. والده مريض. والدة اللاعب. والده يعمل. والدة سعيدة. والد الطفل. "
+            "الولايات المتحدة. الولايات المتحدة. الأمم المتحدة. الأمم المتحدة. الأمم المتحده")
+    g, _, counts = _corpus([text], res)
+    assert g.key(normalize("والدة")) != g.key(normalize("والده"))
+    assert g.key(normalize("المتحدة")) == g.key(normalize("المتحده"))
+    assert counts[0].terms[(2, "الامم المتحده")] == 3
+
+
+def test_alef_maqsura_is_kept_where_the_yaa_spelling_is_another_word(res):
+    text = "أصيب في قدمه اليمنى. قال المسؤول اليمني. الحكومة اليمنية. أصيب في يده اليمنى. الجيش اليمني. الوفد اليمني"
+    g, _, _ = _corpus([text], res)
+    assert g.key(normalize("اليمنى")) != g.key(normalize("اليمني"))
+    # without the ي word in the corpus, a rare spelling folds into the usual one
+    g2, _, _ = _corpus(["مصطفى قال. مصطفى جاء. مصطفى ذهب. مصطفي"], res)
+    assert g2.key("مصطفى") == g2.key("مصطفي")
+
+
+def test_name_chains_and_honorifics_do_not_fill_the_ngram_lists(res):
+    text = ("استقبل خادم الحرمين الشريفين الملك سلمان بن عبدالعزيز آل سعود صاحب السمو الملكي الأمير "
+            "محمد بن سلمان بن عبدالعزيز ولي ولي العهد")
+    _, lab, counts = _corpus([text], res)
+    grams = {key for (n, key) in counts[0].terms if n > 1}
+    # no n-gram starts or ends with a connector, nor holds a piece of a formula
+    assert not [g for g in grams if g.split()[0] == "بن" or g.split()[-1] == "بن"]
+    assert not [g for g in grams if "السمو" in g.split() or "صاحب" in g.split()]
+    assert "الشريفين الملك" not in grams and "الحرمين الشريفين الملك" not in grams
+    assert "ولي ولي" not in grams
+    # whole names and whole titles are counted
+    assert {"سلمان بن عبدالعزيز", "محمد بن سلمان", "خادم الحرمين الشريفين", "الملك سلمان",
+            "الامير محمد", "ولي ولي العهد"} <= grams
+    # the courtesy formula and the connector are not counted as words either
+    assert counts[0].terms[(1, "السمو")] == 0 and counts[0].terms[(1, "بن")] == 0
+    assert counts[0].terms[(1, "سلمان")] == 2
+
+
+def test_spaced_and_joined_names_merge_when_the_corpus_writes_them_joined(res):
+    texts = ["زار الأمير عبدالعزيز أبوظبي", "زار الأمير عبد العزيز أبو ظبي", "قال عبد الله إن عبدالله غائب",
+             "قال عبد الكريم"]     # عبدالكريم is never written joined: no evidence, no merge
+    g, lab, counts = _corpus(texts, res)
+    assert counts[1].terms[(1, "عبدالعزيز")] == 1 and counts[1].terms[(1, "ابوظبي")] == 1
+    assert counts[1].terms[(1, "عبد")] == 0
+    assert counts[1].terms[(2, "الامير عبدالعزيز")] == 1
+    assert counts[2].terms[(1, "عبدالله")] == 2
+    assert counts[3].terms[(1, "عبد")] == 1 and counts[3].terms[(1, "الكريم")] == 1
+    assert g.keys("عبد العزيز") == ["عبدالعزيز"]            # a search query is grouped alike
+    assert lab.label("ابوظبي") in ("أبوظبي", "أبو ظبي")
+
+
+def test_a_phrase_label_keeps_the_preposition_of_the_text(res):
+    texts = ["زار مدير الوكالة الدولية للطاقة الذرية طهران"] * 3 + ["قالت الطاقة الذرية الإيرانية"] * 2
+    g, lab, counts = _corpus(texts, res)
+    key = "الوكاله الدوليه الطاقه"
+    assert g.key(normalize("للطاقة")) == "الطاقه"          # one key with الطاقة ...
+    assert counts[0].terms[(3, key)] == 1
+    assert lab.label(key) == "الوكالة الدولية للطاقة"      # ... shown as written in the phrase
+    assert lab.label("الطاقه") == "الطاقة"                 # a word alone is shown bare
+
+
+def test_added_stop_words_are_not_counted(res):
+    _, _, counts = _corpus(["هل يمكن ذلك؟ لا بد من الحل ولا شك في ذلك عند ذي الحجة مع عدم الرد"], res)
+    words = {key for (n, key) in counts[0].terms if n == 1}
+    assert not {"هل", "بد", "شك", "ذي", "عدم"} & words
+    assert {"الحل", "الحجه", "الرد"} <= words

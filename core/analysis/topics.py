@@ -2,6 +2,10 @@
 
 Counting happens at query time from the ``terms`` table, so editing a topic's keywords
 (in ``topics.yaml`` or in the app) changes the counts at once, without re-indexing.
+
+A phrase hit is not counted again through its words: when a topic matches both أسعار النفط and
+النفط, an article's النفط count loses the occurrences inside أسعار النفط (``_nested``), so
+"أسعار النفط" in a text is one hit, not two.
 """
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ class _Candidates(set):
 
 
 def topic_term_ids(corpus, topics=None) -> pd.DataFrame:
-    """Which vocabulary terms each topic's keywords match. Columns topic, tid, n, key, label."""
+    """Which vocabulary terms each topic's keywords match. Columns topic, keyword, tid, n, key, label."""
     topics = corpus.resources.topics if topics is None else topics
     sig = ("topic_terms", tuple((t.id, tuple(t.keywords)) for t in topics))
     return corpus.memo(sig, lambda: _topic_term_ids(corpus, topics))
@@ -36,13 +40,58 @@ def _topic_term_ids(corpus, topics) -> pd.DataFrame:
 
     cand = topic_keys(topics, _Candidates(), grouper=corpus.grouper)
     if cand.empty:
-        return pd.DataFrame(columns=["topic", "tid", "n", "key", "label"])
+        return pd.DataFrame(columns=["topic", "keyword", "tid", "n", "key", "label"])
     cur = corpus.con.cursor()
     cur.register("cand", cand.astype({"n": "int64"}))
     return cur.execute(
-        "SELECT c.topic, v.tid, CAST(v.n AS BIGINT) AS n, v.key, v.label FROM cand c "
-        "JOIN vocab v ON v.key = c.key AND v.n = c.n ORDER BY c.topic, v.total DESC"
+        "SELECT c.topic, c.keyword, v.tid, CAST(v.n AS BIGINT) AS n, v.key, v.label FROM cand c "
+        "JOIN vocab v ON v.key = c.key AND v.n = c.n ORDER BY c.topic, v.total DESC, v.tid"
     ).df()
+
+
+def _nested(tt: pd.DataFrame) -> pd.DataFrame:
+    """Which matched terms of a topic hold another matched term of it: columns topic, parent, child
+    (term ids) and mult (how often the child's words occur in the parent's).
+
+    Only the nearest holder counts (النفط in أسعار النفط الخام is taken off through أسعار النفط
+    when that bigram is matched too, not twice), so subtracting parent hits × mult from the child's
+    hits leaves each occurrence counted once, under its longest matched phrase."""
+    rows = []
+    for topic, g in tt.groupby("topic", sort=False):
+        terms = {tuple(k.split()): int(t) for k, t in zip(g["key"], g["tid"])}
+        for p, ptid in terms.items():
+            if len(p) < 2:
+                continue
+            subs = {}
+            for L in range(1, len(p)):
+                for i in range(len(p) - L + 1):
+                    c = p[i:i + L]
+                    if c in terms:
+                        subs[c] = subs.get(c, 0) + 1
+            for c, mult in subs.items():
+                # nearest: no other matched sub-term of p holds c
+                if any(len(m) > len(c) and _holds(m, c) for m in subs if m != c):
+                    continue
+                rows.append((topic, ptid, terms[c], mult))
+    return pd.DataFrame(rows, columns=["topic", "parent", "child", "mult"]).astype(
+        {"parent": "int64", "child": "int64", "mult": "int64"})
+
+
+def _holds(big: tuple, small: tuple) -> bool:
+    L = len(small)
+    return any(big[i:i + L] == small for i in range(len(big) - L + 1))
+
+
+#: Per-article, per-term topic hits under the filter, each occurrence counted once (see ``_nested``):
+#: the CTEs ``f`` (filtered articles) and ``h`` (aid, topic, tid, cnt), on registered ``tt`` and ``par``.
+_HITS = (
+    "f AS (SELECT * FROM articles a WHERE {where}), "
+    "x AS (SELECT t.aid, tt.topic, t.tid, t.cnt FROM terms t JOIN tt USING (tid) JOIN f USING (aid)), "
+    "m AS (SELECT x.aid, p.topic, p.child AS tid, SUM(x.cnt * p.mult) AS minus FROM x "
+    "      JOIN par p ON p.topic = x.topic AND p.parent = x.tid GROUP BY x.aid, p.topic, p.child), "
+    "h AS (SELECT x.aid, x.topic, x.tid, GREATEST(x.cnt - COALESCE(m.minus, 0), 0) AS cnt "
+    "      FROM x LEFT JOIN m USING (aid, topic, tid)) "
+)
 
 
 def _topic_names(corpus, topics=None) -> pd.DataFrame:
@@ -52,12 +101,12 @@ def _topic_names(corpus, topics=None) -> pd.DataFrame:
 
 
 def _hits(corpus, flt: Filter | None, tt: pd.DataFrame, select: str) -> pd.DataFrame:
-    """``select`` (which reads the registered topic terms ``tt`` and has a ``{where}`` for the filter)
-    run on a cursor of its own."""
+    """``WITH`` the hit CTEs (``f``, ``h``: see ``_HITS``) + ``select``, run on a cursor of its own."""
     where, params = corpus.where(flt)
     cur = corpus.con.cursor()
     cur.register("tt", tt[["topic", "tid"]])
-    return cur.execute(select.format(where=where), params).df()
+    cur.register("par", _nested(tt))
+    return cur.execute("WITH " + _HITS.format(where=where) + select, params).df()
 
 
 def article_topics(corpus, flt: Filter | None = None, topics=None) -> pd.DataFrame:
@@ -67,11 +116,41 @@ def article_topics(corpus, flt: Filter | None = None, topics=None) -> pd.DataFra
     if tt.empty:
         return pd.DataFrame(columns=cols)
     df = _hits(corpus, flt, tt,
-               "SELECT a.id AS article_id, a.outlet, a.date, tt.topic, CAST(SUM(t.cnt) AS BIGINT) AS hits "
-               "FROM terms t JOIN tt USING (tid) JOIN articles a USING (aid) WHERE {where} "
-               "GROUP BY a.id, a.outlet, a.date, tt.topic ORDER BY a.date NULLS LAST, a.id, hits DESC, tt.topic")
+               "SELECT f.id AS article_id, f.outlet, f.date, h.topic, CAST(SUM(h.cnt) AS BIGINT) AS hits "
+               "FROM h JOIN f USING (aid) GROUP BY f.id, f.outlet, f.date, h.topic HAVING SUM(h.cnt) > 0 "
+               "ORDER BY f.date NULLS LAST, f.id, hits DESC, h.topic")
     df["date"] = as_dates(df["date"])
     return df[cols]
+
+
+def keyword_hits(corpus, flt: Filter | None = None, topics=None) -> pd.DataFrame:
+    """What each keyword contributes under the filter: topic, keyword, hits (each occurrence once,
+    under its longest matched phrase), articles (with at least one such hit), terms (the matched
+    term labels).  Every keyword of the lexicon has a row, zeros included."""
+    topics = corpus.resources.topics if topics is None else topics
+    cols = ["topic", "keyword", "hits", "articles", "terms"]
+    allkw = pd.DataFrame([(t.id, k) for t in topics for k in t.keywords], columns=["topic", "keyword"]).drop_duplicates()
+    tt = topic_term_ids(corpus, topics)
+    if tt.empty:
+        return allkw.assign(hits=0, articles=0, terms="")[cols]
+    where, params = corpus.where(flt)
+    cur = corpus.con.cursor()
+    cur.register("tt", tt[["topic", "tid"]])
+    cur.register("par", _nested(tt))
+    cur.register("kw", tt[["topic", "keyword", "tid"]])
+    agg = cur.execute(
+        "WITH " + _HITS.format(where=where) +
+        "SELECT kw.topic, kw.keyword, CAST(SUM(h.cnt) AS BIGINT) AS hits, "
+        "CAST(COUNT(DISTINCT h.aid) FILTER (WHERE h.cnt > 0) AS BIGINT) AS articles "
+        "FROM h JOIN kw USING (topic, tid) GROUP BY kw.topic, kw.keyword", params).df()
+    labels = tt.groupby(["topic", "keyword"], sort=False)["label"].agg(" · ".join).rename("terms").reset_index()
+    agg = labels.merge(agg, on=["topic", "keyword"], how="left")
+    out = allkw.merge(agg, on=["topic", "keyword"], how="left")
+    out["hits"] = out["hits"].fillna(0).astype("int64")
+    out["articles"] = out["articles"].fillna(0).astype("int64")
+    out["terms"] = out["terms"].fillna("")
+    return out[cols].sort_values(["topic", "hits", "keyword"], ascending=[True, False, True], kind="stable"
+                                 ).reset_index(drop=True)
 
 
 def topic_by_outlet(corpus, flt: Filter | None = None, topics=None) -> pd.DataFrame:
@@ -87,16 +166,11 @@ def topic_by_outlet(corpus, flt: Filter | None = None, topics=None) -> pd.DataFr
     if tt.empty:
         agg = pd.DataFrame(columns=["outlet", "topic", "hits", "articles"])
     else:  # aggregated in the database: per article first (for "articles"), then per outlet
-        cur = corpus.con.cursor()
-        cur.register("tt", tt[["topic", "tid"]])
-        agg = cur.execute(
-            f"WITH f AS (SELECT aid, outlet FROM articles a WHERE {where}), "
-            f"h AS (SELECT f.outlet, tt.topic, t.aid, SUM(t.cnt) AS hits FROM terms t JOIN tt USING (tid) "
-            f"JOIN f USING (aid) GROUP BY f.outlet, tt.topic, t.aid) "
-            f"SELECT outlet, topic, CAST(SUM(hits) AS BIGINT) AS hits, CAST(COUNT(*) AS BIGINT) AS articles "
-            f"FROM h GROUP BY outlet, topic",
-            params,
-        ).df()
+        agg = _hits(corpus, flt, tt,
+                    ", pa AS (SELECT f.outlet, h.topic, h.aid, SUM(h.cnt) AS hits FROM h JOIN f USING (aid) "
+                    "GROUP BY f.outlet, h.topic, h.aid HAVING SUM(h.cnt) > 0) "
+                    "SELECT outlet, topic, CAST(SUM(hits) AS BIGINT) AS hits, CAST(COUNT(*) AS BIGINT) AS articles "
+                    "FROM pa GROUP BY outlet, topic")
     grid = words.merge(names, how="cross")
     out = grid.merge(agg, on=["outlet", "topic"], how="left")
     out["hits"] = out["hits"].fillna(0).astype("int64")
@@ -117,9 +191,9 @@ def topic_trend(corpus, flt: Filter | None = None, topics=None, freq: str = "W")
     if tt.empty:
         return pd.DataFrame(columns=cols)
     daily = _hits(corpus, flt, tt,
-                  "SELECT a.date, tt.topic, CAST(SUM(t.cnt) AS BIGINT) AS hits, "
-                  "CAST(COUNT(DISTINCT t.aid) AS BIGINT) AS articles FROM terms t JOIN tt USING (tid) "
-                  "JOIN articles a USING (aid) WHERE {where} AND a.date IS NOT NULL GROUP BY a.date, tt.topic")
+                  "SELECT f.date, h.topic, CAST(SUM(h.cnt) AS BIGINT) AS hits, "
+                  "CAST(COUNT(DISTINCT h.aid) FILTER (WHERE h.cnt > 0) AS BIGINT) AS articles FROM h JOIN f USING (aid) "
+                  "WHERE f.date IS NOT NULL GROUP BY f.date, h.topic HAVING SUM(h.cnt) > 0")
     if daily.empty:
         return pd.DataFrame(columns=cols)
     out = fold_days(daily, "topic", ["hits", "articles"], freq)

@@ -1,0 +1,73 @@
+"""Facts about topic hits: a phrase hit is counted once, keywords never match a shorter word,
+and the per-keyword table accounts for every hit under the filter (crafted articles)."""
+import json
+
+import pytest
+
+from core.analysis import topics
+from core.filter import Filter
+from core.resources import Topic
+from core.store import Corpus
+
+ARTICLES = [
+    # أسعار النفط الخام (3 words) ⊃ أسعار النفط ⊃ النفط: every occurrence counts once
+    ("صحيفة أ", "2024-01-01", "ارتفعت أسعار النفط الخام أمس. وتراجعت أسعار النفط بعد ذلك. والنفط سلعة مهمة"),
+    ("صحيفة أ", "2024-01-02", "قالت سارة إن غاز السارين خطير. وذكر البيان أن البيانات ناقصة"),
+    ("صحيفة ب", "2024-01-02", "أعلنت حماس موقفها. واستقبل الجمهور الفريق بحماس. الحماس كبير. النفط رخيص"),
+]
+
+ECONOMY = Topic("eco", "الاقتصاد", "Economy", ["أسعار النفط الخام", "أسعار النفط", "النفط"])
+CHEM = Topic("cw", "كيماوي", "Chemical", ["السارين"])
+TECH = Topic("tech", "تقنية", "Tech", ["البيانات"])
+PAL = Topic("pal", "فلسطين", "Palestine", ["=حماس"])
+PAL_LOOSE = Topic("pal2", "فلسطين", "Palestine", ["حماس"])
+LEX = [ECONOMY, CHEM, TECH, PAL, PAL_LOOSE]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    p = tmp_path_factory.mktemp("topics") / "articles.jsonl"
+    with p.open("w", encoding="utf-8") as f:
+        for i, (outlet, date, text) in enumerate(ARTICLES):
+            f.write(json.dumps({"id": f"a{i}", "outlet": outlet, "date": date, "title": f"خبر {i}", "text": text},
+                               ensure_ascii=False) + "\n")
+    return Corpus.build([str(p)])
+
+
+def _hits(corpus, flt=None):
+    by = topics.topic_by_outlet(corpus, flt, LEX)
+    return by.groupby("topic")["hits"].sum().to_dict()
+
+
+def test_a_phrase_hit_is_not_counted_again_through_its_words(corpus):
+    h = _hits(corpus)
+    # article 0: one trigram, one bigram, one lone النفط; article 2: one lone النفط
+    assert h["eco"] == 4
+    kw = topics.keyword_hits(corpus, None, [ECONOMY]).set_index("keyword")
+    assert kw.loc["أسعار النفط الخام", "hits"] == 1
+    assert kw.loc["أسعار النفط", "hits"] == 1
+    assert kw.loc["النفط", "hits"] == 2 and kw.loc["النفط", "articles"] == 2
+
+
+def test_keywords_never_match_a_shorter_word(corpus):
+    h = _hits(corpus)
+    assert h["cw"] == 1          # السارين, not سارة
+    assert h["tech"] == 1        # البيانات, not البيان
+
+
+def test_an_exact_keyword_does_not_match_its_other_forms(corpus):
+    h = _hits(corpus)
+    assert h["pal2"] == 3        # حماس, بحماس and الحماس ("enthusiasm")
+    assert h["pal"] == 2         # =حماس: حماس and بحماس (the clitic form), not الحماس
+
+
+def test_the_keyword_table_accounts_for_every_hit_under_the_filter(corpus):
+    for flt in (None, Filter(outlets=("صحيفة ب",))):
+        kw = topics.keyword_hits(corpus, flt, LEX)
+        assert list(kw.columns) == ["topic", "keyword", "hits", "articles", "terms"]
+        assert kw.groupby("topic")["hits"].sum().to_dict() == _hits(corpus, flt)
+        per_article = topics.article_topics(corpus, flt, LEX)
+        assert per_article.groupby("topic")["hits"].sum().to_dict() == {
+            t: n for t, n in _hits(corpus, flt).items() if n}
+    only_b = topics.keyword_hits(corpus, Filter(outlets=("صحيفة ب",)), [ECONOMY]).set_index("keyword")
+    assert only_b.loc["النفط", "hits"] == 1 and only_b.loc["أسعار النفط", "hits"] == 0
