@@ -201,10 +201,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "da.fur.pattern": ("النص كما يظهر (الأرقام تُعمَّم)", "The text as it shows (digits are generalised)"),
     "da.fur.save": ("حفظ وإعادة البناء", "Save and rebuild"),
     "da.fur.saved": ("حُفظت القرارات وأُعيد البناء", "Decisions saved; the corpus was rebuilt"),
-    "da.fur.readonly": ("هذه المدوّنة فهرس مفتوح للقراءة فقط: طبّق القرارات بالأمر "
-                        "python -m core build … --furniture FILE",
-                        "This corpus is an index opened read-only: apply decisions with "
-                        "python -m core build … --furniture FILE"),
+    "da.fur.readonly": ("هذه المدوّنة فهرس مفتوح للقراءة فقط: تُطبَّق القرارات عند بنائه من سطر الأوامر:",
+                        "This corpus is an index opened read-only: decisions are applied when it is built "
+                        "from the command line:"),
     "da.fix": ("تصحيح المصدر والتاريخ", "Correct outlet and date"),
     "da.fix.help": ("عدّل الخلايا ثم احفظ؛ يبقى التصحيح بعد إعادة التشغيل.", "Edit cells, then save; corrections survive a restart."),
     "da.fix.save": ("حفظ التصحيحات", "Save corrections"),
@@ -259,6 +258,9 @@ STRINGS: dict[str, tuple[str, str]] = {
 
 # Column headers of tables, by column name (the CSV keeps the column names themselves).
 COLUMNS: dict[str, tuple[str, str]] = {
+    "kind": ("النوع", "kind"), "pattern": ("النمط", "pattern"), "example": ("مثال", "example"),
+    "outlet_articles": ("مقالات المصدر", "outlet articles"), "with_removed": ("حُذف منها شيء", "with furniture removed"),
+    "patterns": ("الأنماط المفعّلة", "patterns on"), "status": ("الحالة", "status"),
     "id": ("المعرّف", "id"), "article_id": ("المقال", "article"), "outlet": ("المصدر", "outlet"),
     "outlet_en": ("المصدر بالإنجليزية", "outlet (English)"), "date": ("التاريخ", "date"), "title": ("العنوان", "title"),
     "words": ("الكلمات", "words"), "outlet_source": ("مصدر المعلومة: المصدر", "outlet from"),

@@ -195,6 +195,7 @@ state.download(report, f"report-{name}", None, key="dl_report")
 st.subheader(tr("da.fur"))
 st.caption(tr("da.fur.help"))
 from core.analysis import furniture as furniture_view  # noqa: E402
+from core.i18n import column_label  # noqa: E402
 from core.ingest.learned import KINDS, BadDecisions, parse_decisions  # noqa: E402
 
 fur_summary = furniture_view.removal_summary(corpus, flt)
@@ -209,10 +210,13 @@ review = patterns.assign(on=patterns["status"] == "on")[["on", "outlet", "kind",
                                                          "share", "source"]]
 edited_fur = st.data_editor(review, hide_index=True, width="stretch", key=f"da_fur_{name}",
                             disabled=[c for c in review.columns if c != "on"] if editable else True,
-                            column_config={"on": st.column_config.CheckboxColumn(tr("da.fur.on"))})
+                            column_config={"on": st.column_config.CheckboxColumn(tr("da.fur.on")),
+                                           **{c: st.column_config.Column(column_label(c, L))
+                                              for c in review.columns if c != "on"}})
 state.download(patterns, f"furniture-{name}", flt, key="dl_furniture")
 if not editable:
     st.caption(tr("da.fur.readonly"))
+    st.code("python -m core build … --db INDEX --furniture decisions.csv", language="bash")
 else:
     with st.form("da_fur_add", border=False):
         outlet_names = ["*"] + overview.outlet_choices(corpus)["outlet"].tolist()
