@@ -119,15 +119,14 @@ def make_entities(texts):
 
     res = load_resources()
     matcher = EntityMatcher(res.gazetteer, Grouper.build(norm_counts(texts), res))
-    return matcher.find_in_words
+    return matcher.find_in_words, matcher.grouper.counts
 
 
-def predict(articles: dict[str, dict], entities=None) -> dict[str, list]:
+def predict(articles: dict[str, dict]) -> dict[str, list]:
     from core.analysis.quotes import extract_quotes
 
-    if entities is None:
-        entities = make_entities(a["text"] for a in articles.values())
-    return {d: extract_quotes(a["text"], entities_in_words=entities) for d, a in articles.items()}
+    entities, vocab = make_entities(a["text"] for a in articles.values())
+    return {d: extract_quotes(a["text"], entities_in_words=entities, vocab=vocab) for d, a in articles.items()}
 
 
 def best_overlap(quotes, start: int, end: int):
@@ -197,14 +196,15 @@ def speed(n: int) -> None:
     from core.analysis.quotes import extract_quotes
 
     rows = _ant_rows(n)
-    entities = make_entities(r["text"] for r in rows)
+    entities, vocab = make_entities(r["text"] for r in rows)
     for r in rows[:50]:   # warm the matcher's caches
-        extract_quotes(r["text"], entities_in_words=entities)
+        extract_quotes(r["text"], entities_in_words=entities, vocab=vocab)
     t = time.perf_counter()
-    k = sum(len(extract_quotes(r["text"], entities_in_words=entities)) for r in rows)
+    found = [extract_quotes(r["text"], entities_in_words=entities, vocab=vocab) for r in rows]
     dt = time.perf_counter() - t
+    k = sum(map(len, found))
     print(f"{n} ANT articles: {dt * 1000 / n:.2f} ms/article, {k} statements "
-          f"({sum(1 for r in rows for q in extract_quotes(r['text'], entities_in_words=entities) if q.speaker)} with a speaker)")
+          f"({sum(1 for qs in found for q in qs if q.speaker)} with a speaker)")
 
 
 def saudi_sample(n: int, out: Path, seed: int = 7) -> None:
@@ -218,7 +218,7 @@ def saudi_sample(n: int, out: Path, seed: int = 7) -> None:
     rng = random.Random(seed)
     rng.shuffle(rows)
     rows = rows[:600]
-    entities = make_entities(r["content"] for r in rows)
+    entities, vocab = make_entities(r["content"] for r in rows)
     picked = []
     for r in rows:
         text = r["content"]
@@ -228,7 +228,7 @@ def saudi_sample(n: int, out: Path, seed: int = 7) -> None:
         if not cand:
             continue
         a, b = rng.choice(cand)
-        qs = [q for q in extract_quotes(text, entities_in_words=entities) if q.start < b and a < q.end]
+        qs = [q for q in extract_quotes(text, entities_in_words=entities, vocab=vocab) if q.start < b and a < q.end]
         picked.append({"key": f"{r['source']}|{r['url']}|{a}", "source": r["source"],
                        "context": text[max(0, a - 300):a], "sentence": text[a:b],
                        "pred": [{"speaker": q.speaker, "text": q.text[:80], "how": q.how} for q in qs],
