@@ -503,6 +503,11 @@ class _Article:
             run.pop(0)
         if valid(run) and run[0] > a and not _definite(words[run[0]]):
             return self.surface(run[0], run[-1] + 1), self.surface(a, run[0]), whole
+        # no name: the title ends where a plain word follows its ال-words (وزير الخارجية الأميركي | وجود …)
+        for x in range(a + 1, b):
+            if (_definite(words[x - 1]) and not _definite(words[x]) and self.name_like(x)
+                    and words[x] not in LINKERS and not self.in_quote[x]):
+                return None, None, self.surface(a, x)
         return None, None, whole
 
     def speaker_of(self, a: int, b: int) -> tuple[str | None, str | None]:
@@ -684,6 +689,17 @@ def extract_quotes(text: str, find_people: FindPeople | None = None,
         else:
             c.subject = "none"
 
+    def sentence_subject(c: _Cue, w0: int, i: int) -> bool:
+        """The first known person or ال-title of the sentence before word i, outside a PP: the
+        subject of a sentence whose first verb is not a reporting one (وبحث لافروف …، وأكد أن)."""
+        for k in range(w0 + 1, i):
+            if in_quote[k] or words[k - 1] in LEX.stop_words and words[k - 1] not in LEX.settings:
+                continue
+            if k in mention_people or (words[k] in LEX.titles and _definite(words[k])):
+                a, b = A.phrase_after(k, i)
+                return b > a and set_speaker(c, a, b)
+        return False
+
     def resolve(c: _Cue, cues: list[_Cue], w0: int, w1: int) -> None:
         i = c.i
         c.after = i + 1
@@ -692,16 +708,8 @@ def extract_quotes(text: str, find_people: FindPeople | None = None,
             if earlier:
                 carry(c, cues)
                 return
-            # واتفق معه تيلرسون …، قائلا إن: the first person or title of the sentence, outside a PP
-            for k in range(w0 + 1, i):
-                if in_quote[k] or words[k - 1] in LEX.stop_words and words[k - 1] not in LEX.settings:
-                    continue
-                if k in mention_people or (words[k] in LEX.titles and _definite(words[k])):
-                    a, b = A.phrase_after(k, i)
-                    if b > a and set_speaker(c, a, b):
-                        return
-                    break
-            carry(c, cues)
+            if not sentence_subject(c, w0, i):   # واتفق معه تيلرسون …، قائلا إن
+                carry(c, cues)
             return
         if c.kind == "noun":   # نقلت رويترز عن الشرطة الدولية قولها
             k = i - 1
@@ -731,6 +739,8 @@ def extract_quotes(text: str, find_people: FindPeople | None = None,
                 a2, b2 = A.phrase_after(b + 1, w1)
                 if b2 > a2 and set_speaker(c, a2, b2):
                     c.after = b2
+            return
+        if words[i] != c.form and A.comma_gap(i) and not any(x.speaker for x in cues) and sentence_subject(c, w0, i):
             return
         if words[i] == c.form and i > w0:
             if words[i - 1] in _RELATIVES:
@@ -1011,7 +1021,8 @@ QUOTE_COLUMNS = ["aid", "outlet", "date", "quote_id", "speaker", "text", "cue", 
 
 def quotes_frame(articles: pd.DataFrame, find_people: FindPeople | None = None,
                  people_in_words: PeopleInWords | None = None,
-                 entities_in_words: EntitiesInWords | None = None) -> pd.DataFrame:
+                 entities_in_words: EntitiesInWords | None = None,
+                 vocab: Mapping[str, int] | None = None) -> pd.DataFrame:
     """All quoted statements of ``articles`` ``[aid, outlet, date, text]``.
 
     Returns ``[aid, outlet, date, quote_id, speaker, text, cue, how, start, end, speaker_title]``;
@@ -1027,7 +1038,7 @@ def quotes_frame(articles: pd.DataFrame, find_people: FindPeople | None = None,
     rows = []
     for r in articles.itertuples(index=False):
         for k, q in enumerate(extract_quotes(getattr(r, "text") or "", find_people, people_in_words,
-                                                entities_in_words)):
+                                                entities_in_words, vocab)):
             rows.append({"aid": r.aid, "outlet": r.outlet, "date": getattr(r, "date", None), "quote_id": k,
                          **asdict(q)})
     if not rows:
