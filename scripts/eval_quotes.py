@@ -260,10 +260,11 @@ def main(argv=None) -> int:
     ap.add_argument("--speed", type=int, default=0, metavar="N", help="ms/article on N ANT articles")
     ap.add_argument("--saudi-sample", type=int, default=0, metavar="N")
     ap.add_argument("--out", default="/tmp/saudi_sample.jsonl")
+    ap.add_argument("--seed", type=int, default=7, help="the sample's random seed")
     ap.add_argument("--saudi", default=None, metavar="JUDGED.jsonl")
     args = ap.parse_args(argv)
     if args.saudi_sample:
-        saudi_sample(args.saudi_sample, Path(args.out))
+        saudi_sample(args.saudi_sample, Path(args.out), args.seed)
         return 0
     if args.saudi:
         saudi_score(Path(args.saudi))

@@ -149,7 +149,9 @@ FILLER_NOUNS = _forms("بالقول", "القول")
 NEEDS_NAME = _forms("بين", "بينت")
 TAIL_CUES = VERBS | _forms("حسب", "بحسب", "وفق", "وفقا")
 COMPLEMENTIZERS = _forms("أن", "إن", "أنه", "إنه", "أنها", "إنها", "بأن", "بأنه", "بأنها", "أنهم", "إنهم",
-                         "أنهما", "بأنهم", "وأن", "وإن", "وأنه", "وإنه", "فإن", "أنّ")
+                         "أنهما", "بأنهم", "وأن", "وإن", "وأنه", "وإنه", "أنّ")
+_FA_INNA = _forms("فإن", "فان", "فإنه", "فإنها")   # وبحسب البعثة، فإن …
+LEAD_MARKERS = _forms("بحسب", "وبحسب", "حسب", "وحسب")
 DIRECT_FILLERS = COMPLEMENTIZERS | _forms("قائلا", "قائلة", "بالقول", "القول")
 _ALL_CUES = VERBS | PARTICIPLES | NOUNS | NEEDS_NAME
 #: every written form that may be a cue (with an optional و/ف prefix), for a quick first test
@@ -161,7 +163,7 @@ LINKERS = _forms("بن", "ابن", "بنت", "أبو", "أبي", "عبد", "آل
 TAIL_MARKERS = _forms("وفق", "وفقا", "بحسب", "حسب", "على", "طبقا")   # وفق ما أعلن X, على ما قال X
 BEING = _forms("كان", "كانت", "وكان", "وكانت", "كانوا", "وكانوا", "فكان")
 LEFT_STRIP = _forms("لكن", "ولكن", "بينما", "فيما", "إذ", "حيث", "كما", "ثم", "أما", "فقد", "وقد", "قد",
-                    "لقد", "إلا", "بل", "كذلك", "وهو", "وهي") | BEING
+                    "لقد", "إلا", "بل", "كذلك", "وهو", "وهي", "لم", "لن", "لا", "ولم", "ولن") | BEING
 CUE_WINDOW = 16        # words after a cue (and its subject) in which its إن/أن is looked for
 COLON_WINDOW = 15      # words between a cue and the colon of a colon-form statement
 MAX_SUBJECT = 12       # words in a speaker phrase
@@ -175,6 +177,7 @@ _SCAN_GAP = re.compile(r"[:.!?؟\n؛;]")
 
 
 _TITLE_WORDS = LEX.titles | LEX.complements | LEX.institutions
+_INNER_LINKERS = _forms("بن", "ابن", "بنت", "دي", "دا", "فان", "فون", "ولد")   # never the first word of a name
 _LADA = arabic.normalize("لدى")
 _PRONOUN_SUFFIXES = ("ه", "ها", "هم", "هما", "هن", "كم", "نا")
 
@@ -420,8 +423,6 @@ class _Article:
                     break
                 if named and not (self.name_like(k) and self.name_like(k - 1)):
                     break
-            if k == j and w in LEX.settings:
-                break
             if pp and not _definite(w) and _definite(words[k - 1]) and k - 1 > j:
                 break
             if self.name_like(k) and not _definite(w) and not _lam_word(w) and not self.adjective(w) and not (
@@ -473,17 +474,27 @@ class _Article:
                 return True   # وقال المومني إن: a surname alone
             return bool(run) and not all(self.adjective(words[k]) or words[k] in LINKERS for k in run)
 
-        # leading run: جيرمايا مامابولو قائد بعثة …
+        if words[a] in LEX.institutions:   # نادي ريال مدريد, صحيفة واشنطن بوست: a body, named as written
+            return None, None, whole
+        # leading run: جيرمايا مامابولو قائد بعثة …, or after honorifics: الفريق ضاحي خلفان تميم نائب …
+        start = a
+        while start < b - 1 and words[start] in LEX.titles and (_definite(words[start]) or start > a) \
+                and not _definite(words[start + 1]) and words[start + 1] in LEX.titles:
+            start += 1
+        if start < b - 1 and words[start] in LEX.titles and _definite(words[start]) and not _definite(words[start + 1]) \
+                and self.name_like(start + 1) and not self.adjective(words[start + 1]):
+            start += 1
         lead = []
-        k = a
-        while k < b and (words[k] in LINKERS or is_run_word(k, k - 1 if k > a else None)):
-            if k > a and self.comma_gap(k):
+        k = start
+        while k < b and (words[k] in LINKERS or is_run_word(k, k - 1 if k > start else None)):
+            if k > start and self.comma_gap(k):
                 break
             lead.append(k)
             k += 1
-        if valid(lead) and (k == b or words[k] in LEX.titles or self.comma_gap(k) or _definite(words[a])
-                            or not self.adjective(words[a])):
-            title = self.surface(k, b) if k < b else None
+        if valid(lead) and (k == b or words[k] in LEX.titles or self.comma_gap(k) or _definite(words[start])
+                            or not self.adjective(words[start])):
+            title = " ".join(t for t in (self.surface(a, start) if start > a else "",
+                                         self.surface(k, b) if k < b else "") if t) or None
             return self.surface(lead[0], lead[-1] + 1), title, whole
         # trailing run: وزير الخارجية السعودي عادل الجبير
         run: list[int] = []
@@ -499,7 +510,7 @@ class _Article:
             else:
                 break
             k -= 1
-        while run and words[run[0]] in LINKERS:
+        while run and words[run[0]] in _INNER_LINKERS:
             run.pop(0)
         if valid(run) and run[0] > a and not _definite(words[run[0]]):
             return self.surface(run[0], run[-1] + 1), self.surface(a, run[0]), whole
@@ -664,8 +675,11 @@ def extract_quotes(text: str, find_people: FindPeople | None = None,
             if base:
                 return _Cue(i, base, surface(i), kind)
         base = _strip_prefix(w, NEEDS_NAME)
-        if base and i + 1 in mention_people:
-            return _Cue(i, base, surface(i), "verb")
+        if base and (i + 1 in mention_people or (
+                i + 1 < n and not _definite(words[i + 1]) and A.name_like(i + 1) and not A.adjective(words[i + 1])
+                and next((words[k] in COMPLEMENTIZERS for k in range(i + 2, min(n, i + 4))
+                          if words[k] in COMPLEMENTIZERS or words[k][0] == "و"), False))):
+            return _Cue(i, base, surface(i), "verb")   # وبين لافروف أن, وبين طيب أن (not بين الطرفين)
         return None
 
     def set_speaker(c: _Cue, a: int, b: int, subject: str = "named") -> bool:
@@ -727,7 +741,7 @@ def extract_quotes(text: str, find_people: FindPeople | None = None,
             return
         if (words[i][0] in "وف" and words[i] != c.form and A.comma_gap(i)
                 and any(x.kind == "verb" and x.speaker for x in cues)
-                and not (i + 1 < w1 and (words[i + 1] in LEX.titles or i + 1 in mention_people))):
+                and not (i + 1 < w1 and (words[i + 1] in LEX.titles | LEX.institutions or i + 1 in mention_people))):
             carry(c, cues)   # ودعا الوزير إلى …، وأكد وحدة موقف …: the same subject, then the object
             return
         a, b = A.phrase_after(i + 1, w1)
@@ -763,6 +777,15 @@ def extract_quotes(text: str, find_people: FindPeople | None = None,
             continue  # punctuation or a line break only: not a sentence
         cues: list[_Cue] = []
         found: list[Quote] = []
+        tails: list[tuple[int, int, _Cue]] = []
+        if words[w0] in LEAD_MARKERS and not in_quote[w0]:
+            c = _Cue(w0, words[w0], surface(w0), "tail")
+            a, b = A.phrase_after(w0 + 1, w1)
+            k = b
+            if b > a and k < w1 and words[k] in _FA_INNA and set_speaker(c, a, b) and w1 - k - 1 >= MIN_REPORTED:
+                qa, qb = _strip_span(text, int(wst[k + 1]), int(wen[w1 - 1]))
+                tails.append((qa, qb, c))
+                cues.append(c)
         i = w0
         while i < w1:
             # وفق ما أعلن X / على ما قال X / وفقا لما ذكره X: the sentence before it is X's
@@ -776,8 +799,7 @@ def extract_quotes(text: str, find_people: FindPeople | None = None,
                         and i - w0 >= MIN_REPORTED):
                     qa, qb = _strip_span(text, int(wst[w0]), int(wen[i - 1]))
                     qb = qb - 1 if qb > qa and text[qb - 1] in "،," else qb
-                    if not any(qa <= qs < qb for qs, _ in qspans):
-                        found.append(Quote(qa, qb, text[qa:qb], c.speaker, c.surface, "attributed", c.title))
+                    tails.append((qa, qb, c))
                 cues.append(c)
                 i += 3
                 continue
@@ -824,6 +846,16 @@ def extract_quotes(text: str, find_people: FindPeople | None = None,
             rep = _reported(c, A, w1, found)
             if rep is not None:
                 found.append(rep)
+        # attributed: "…، وفق ما أعلن X" / "وبحسب X، فإن …": the span is X's, unless a statement
+        # with a speaker of its own is in it (an unattributed quote in it becomes X's)
+        for qa, qb, c in tails:
+            inside = [f for f in found if qa <= f.start < qb]
+            if any(f.speaker for f in inside):
+                continue
+            for f in inside:
+                f.speaker, f.speaker_title, f.how, f.cue = c.speaker, c.title, "attributed", c.surface
+            if not inside:
+                found.append(Quote(qa, qb, text[qa:qb], c.speaker, c.surface, "attributed", c.title))
         found.sort(key=lambda q: q.start)
         out.extend(found)
         # the last speaker of a statement (not a trailing attribution) is carried to the next cue
