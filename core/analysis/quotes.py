@@ -171,7 +171,7 @@ PP_SKIP = 6            # words of a ``في تصريح لـ…`` bit skipped befo
 MIN_WORDS = 4          # a statement without a directly introducing cue has at least this many words
 MIN_WORDS_NO_CUE = 8   # ... and this many when no cue stands before it in the sentence
 MIN_REPORTED = 3       # words of a reported statement's content
-_STOP_GAP = re.compile(r'[:"«»“”„.!?؟()\[\]؛;\n/|…]|\s[-–—]\s')
+_STOP_GAP = re.compile(r'[:"«»“”„.!?؟()\[\]؛;\n/|…]|\s[-–—]|[-–—]\s')
 _COMMA = re.compile("[،,]")
 _SCAN_GAP = re.compile(r"[:.!?؟\n؛;]")
 
@@ -706,6 +706,12 @@ def extract_quotes(text: str, find_people: FindPeople | None = None,
     def sentence_subject(c: _Cue, w0: int, i: int) -> bool:
         """The first known person or ال-title of the sentence before word i, outside a PP: the
         subject of a sentence whose first verb is not a reporting one (وبحث لافروف …، وأكد أن)."""
+        k = w0 + 1   # right after the sentence's first verb: ورفع آل محمود …، مضيفاً أن
+        if k < i and not in_quote[k] and not A.hard_gap(k) and (
+                k in mention_people or (A.name_like(k) and not _definite(words[k])) or words[k] in LEX.titles):
+            a, b = A.phrase_after(k, i)
+            if b > a and set_speaker(c, a, b):
+                return True
         for k in range(w0 + 1, i):
             if in_quote[k] or words[k - 1] in LEX.stop_words and words[k - 1] not in LEX.settings:
                 continue
