@@ -59,6 +59,18 @@ def test_the_subject_not_the_nearest_known_person():
     assert speakers('وقال مسؤول روسي إن بوتين سيزور دمشق الشهر المقبل.') == ["مسؤول روسي"]
 
 
+def test_a_known_name_inside_a_longer_name_is_not_that_person():
+    def people(text, words, starts, ends):   # a gazetteer whose محمد بن سلمان has the variant "بن سلمان"
+        return [("محمد بن سلمان", "person", i, i + 2) for i in range(len(words) - 1)
+                if words[i:i + 2] == ["بن", "سلمان"]]
+    got = extract_quotes("قال الأمير خليفة بن سلمان آل خليفة رئيس الوزراء إن الوحدة هي السبيل الوحيد.",
+                         entities_in_words=people, vocab=VOCAB)
+    assert [q.speaker for q in got] == ["خليفة بن سلمان آل خليفة"]
+    got = extract_quotes("قال ولي العهد الأمير محمد بن سلمان إن الإصلاحات مستمرة بلا توقف.",
+                         entities_in_words=people, vocab=VOCAB)
+    assert [q.speaker for q in got] == ["محمد بن سلمان"]
+
+
 def test_a_name_with_a_title_gives_the_name_and_keeps_the_title():
     q = extract_quotes("وقال وزير الخارجية السعودي عادل الجبير إن المملكة لن تقبل بذلك.", vocab=VOCAB)
     assert [(x.speaker, x.speaker_title, x.how) for x in q] == [("عادل الجبير", "وزير الخارجية السعودي", "reported")]

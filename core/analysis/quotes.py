@@ -449,6 +449,12 @@ class _Article:
                 h = k - 1
                 while h > a and words[h] in LEX.titles and _definite(words[h]):
                     h -= 1
+                # ... or the end of a longer name: خليفة بن سلمان is not (محمد) بن سلمان
+                tail_of_name = (k > a and words[k] in LINKERS and self.name_like(k - 1)
+                                and not _definite(words[k - 1]) and words[k - 1] not in LINKERS)
+                if tail_of_name:
+                    k = m[2]
+                    continue
                 if not (h >= a and words[h] in LEX.titles and not _definite(words[h])):
                     title = self.surface(a, k) if k > a else None
                     return m[0], title, whole
@@ -492,7 +498,7 @@ class _Article:
             lead.append(k)
             k += 1
         if valid(lead) and (k == b or words[k] in LEX.titles or self.comma_gap(k) or _definite(words[start])
-                            or not self.adjective(words[start])):
+                            or (len(lead) >= 2 and not self.adjective(words[start]))):
             title = " ".join(t for t in (self.surface(a, start) if start > a else "",
                                          self.surface(k, b) if k < b else "") if t) or None
             return self.surface(lead[0], lead[-1] + 1), title, whole
