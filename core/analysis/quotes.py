@@ -1,73 +1,59 @@
-"""Quoted statements: who is quoted, by which outlet, and the same statement across outlets.
+"""Statements and their speakers: who is quoted, by which outlet, and the same statement across outlets.
 
-Rules (each one is a small function below and is tested on the seed articles):
+A *statement* is one act of speech with its content, in one of four forms:
 
-**Quote marks.**  «…», “…” and "…" are paired with one stack per kind of mark.  ASCII
-and curly marks do not say whether they open or close, so their side is read from
-the context: a mark with a space (or line start, or ``:``) before it and a letter after
-it opens; a mark with a letter or punctuation before it and a space/punctuation/line
-end after it closes; any other mark closes the innermost open quote if there is one,
-else opens.  This pairs the seeds' stray-space quotes (``وقال الوزير " لقد كان يوما
-طويلا..."``) and nested ones (``"... استخدام "في اي آر"، ..."``).  A paragraph end (a
-line break after ``.`` ``!`` ``؟`` ``:`` or a quote mark, or a blank line) drops quotes
-left open; a line break in the middle of a sentence does not.  A quote inside another
-quote is part of it, not a statement of its own.
+* **direct**: quoted words, «…» “…” "…" (see :func:`quote_spans` for the pairing of marks);
+* **colon**: a reporting word, at most 15 words, a colon, then the words up to the end of the
+  sentence (``وقال بوتين لبومبيو: كما تعرفون …``);
+* **reported**: a reporting verb, its subject, then إن/أن (``وقال وزير الخارجية عادل الجبير إن …``,
+  ``وأشار المومني إلى أن …``): the content runs from after إن/أن to the end of the clause;
+* **attributed**: a sentence that ends with ``وفق ما أعلن X`` / ``على ما قال X`` / ``وفقا لما ذكره X``.
 
-**Sentences.**  A sentence ends at a paragraph end or at ``.`` ``!`` ``?`` ``؟``
-followed by a space, never inside a quote.
+Which quoted spans are statements: a quote introduced directly by a cue (only the subject,
+إن/أن, قائلا and punctuation between, and at least one of them or a colon), a quote of at
+least 4 words that ends its clause with a cue before it in the sentence, or any quote of at
+least 8 words.  Scare quotes and names in quotes («ستارت 3», "الفيتو") are not statements.  A
+reported statement whose content holds a quoted statement is that quote (not counted twice).
 
-**Speech cues.**  Reporting words (normalised, with an optional و/ف prefix): the verbs
-قال أكد أضاف أشار شدد أعلن اعتبر أوضح تابع ختم صرح ذكر دعا وصف لفت كشف أعرب رأى
-علق أفاد حذر تساءل أجاب نفى (and their feminine/present forms), the participles
-قائلا مضيفا مؤكدا مشيرا مشددا معتبرا موضحا لافتا مبينا معربا متابعا, and قوله/بالقول.
-بين counts only when a person's name follows it (وبين لافروف ان "...").
+**The speaker is the subject of the reporting verb**, never simply the nearest known person:
 
-**Statements.**  A quoted span is a statement when
+* VSO: the phrase right after the verb, possibly after a ``في تصريح``/``لـ<outlet>``/time bit
+  when a title or known person follows it (``قال لـ"سكاي نيوز عربية" الخبير العسكري …``);
+* SVO: the phrase before a verb without و/ف (``لكن واشنطن بوست قالت إن``, ``وكان ترامب قد قال``,
+  ``أن المبرمج قال إنه``);
+* a participle (مشيرا, مضيفا …) takes the speaker of the sentence's earlier cue; قوله takes the
+  phrase after عن (``نقلت رويترز عن الشرطة الدولية قولها``); نقل … عن X takes X.
 
-* a cue introduces it directly (only the speaker's name, أن/إن/أنه/بأن, قائلا/بالقول
-  and punctuation stand between the cue and the opening mark, and at least one of them
-  or a colon: ``قال لافروف: "لا"``; a quote right after the verb, ذكرت "رويترز", is
-  its subject), whatever its length; or
-* it has at least 4 words, a cue stands before it in the same sentence and it ends its
-  clause (punctuation, a line end or a reporting word such as مضيفا follows the closing
-  mark: names in quotes go on, ``"رافا نادال تنس سنتر" بمدينة``); or
-* it has at least 8 words (a long quotation even without a cue).
+The subject phrase ends at إن/أن, a colon or quote, a preposition (except inside a title: المتحدث
+باسم, مصادر في الشرطة, السفير لدى), a time word, a relative pronoun, an addressee (للصحفيين,
+لوكالة) or, after a name, a comma.  It is split into a **name** and a **title**: a gazetteer person
+gives the name (its canonical form); otherwise the name is the run of name-like words (not in the
+lexicon, not a known place or organisation; an ال-word only after a name word: عادل الجبير) at the
+start (``جيرمايا مامابولو قائد البعثة``) or the end (``وزير الخارجية السعودي عادل الجبير``) of the
+phrase.  A phrase without a name is kept whole as the speaker (``المتحدث باسم الوزارة``,
+``وزارة الداخلية``, ``مصدر مسؤول``, ``مسؤول أمريكي``).
 
-So scare quotes and names in quotes are not statements: «ستارت 3», «التدخل
-الروسي», "الفيتو", "تقدم جزئي", the newspaper "أرغومينتي إي فاكتي" (كشفت صحيفة …).
-*Colon form* without quote marks: a cue, at most 15 words, a colon, then at least
-4 words up to the end of the sentence (``وقال بوتين لبومبيو: كما تعرفون …``).
+**Continued speech** (a verb without a subject: ``وأضاف``, ``وتابع: …``, ``وقال إن``) carries the
+last speaker of the article (``how="carried"``).  ``يذكر أن`` / ``يشار إلى أن`` are impersonal: no
+speaker, nothing carried.
 
-**Speaker.**  For the cue nearest before the quote (outside other quotes) in its
-sentence; failing that a cue right after the closing mark (``"..."، قال لافروف``):
+**Grouping.**  Within an article a shorter name maps to the longer name it ends or begins
+(الجبير → عادل الجبير, علياء → علياء مبيض), so one person is one speaker; across articles a
+gazetteer hit gives one canonical name.  ``speaker_title`` keeps the title that came with a name
+(``وزير الخارجية``), ``None`` otherwise.
 
-* the first person named after the cue, before any أن/إن, colon or quote
-  (``وقال وزير الخارجية الروسي، سيرغي لافروف، … إن``), else a person named up to 4
-  words before it (``عن لافروف قوله``) → how = "direct";
-* a participle (قائلا, مشيرا …) takes the speaker of the sentence's earlier cue, else the
-  first person of the sentence → "direct";
-* a cue without a subject (followed directly by the quote, a colon, أن/إن, قائلا or a
-  preposition: ``وقال: "…"``, ``وأضاف في المؤتمر الصحفي "…"``) takes the speaker of an
-  earlier cue of the same sentence ("direct"); otherwise it is **carried** from the
-  previous sentence only when that sentence attributed exactly one speaker, by name,
-  and had no unattributed statement or unnamed subject → "carried" (a sentence
-  without a reporting word attributes nobody, so nothing is carried across it);
-* a cue with a subject that is not a known name (``ودعا الوزير الأمريكي``,
-  ``وأضاف الرئيس الروسي قائلا:``) gives no speaker, and the next sentence cannot be
-  carried from it.
-
-An unattributed statement keeps ``speaker=None`` and ``how=None`` (``"colon"`` for the
-colon form, whatever the speaker): nothing is guessed.
-
-Speaker names come from a ``find_people(text) -> [(canonical, start, end)]`` function
-(character offsets of person mentions), e.g. the gazetteer's entity matcher.
+The words (verbs, participles, titles, institutions …) are the editable lexicon
+``core/resources/speech.yaml`` (:func:`load_speech_lexicon`).  Mentions come from the gazetteer's
+entity matcher, as ``entities_in_words(text, words, starts, ends) -> [(name, type, i0, i1)]`` or,
+for people only, ``people_in_words`` / ``find_people(text) -> [(name, start, end)]``.
 """
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass
-from typing import Callable
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -80,61 +66,125 @@ FindPeople = Callable[[str], list[tuple[str, int, int]]]
 #: People mentions given as word indices instead: ``(text, words, starts, ends)`` →
 #: ``[(name, first word, last word + 1)]`` over :func:`word_spans`' words (no second tokenising).
 PeopleInWords = Callable[[str, list, np.ndarray, np.ndarray], list[tuple[str, int, int]]]
+#: Every gazetteer mention as word indices: ``[(name, type, first word, last word + 1)]``.
+EntitiesInWords = Callable[[str, list, np.ndarray, np.ndarray], list[tuple[str, str, int, int]]]
 
 
 @dataclass
 class Quote:
-    """One quoted statement: character offsets of the quoted words in the article text."""
+    """One statement: character offsets of its content in the article text."""
 
     start: int
     end: int
     text: str
     speaker: str | None
     cue: str | None
-    how: str | None   # "direct" | "carried" | "colon" | None
+    how: str | None   # "direct" | "reported" | "colon" | "attributed" | "carried" | None
+    speaker_title: str | None = None
 
 
-# -- lexicon (normalised forms, see arabic.normalize) ----------------------------------------
+# -- lexicon (core/resources/speech.yaml, normalised on load) ---------------------------------
+
+SPEECH_FILE = Path(__file__).resolve().parent.parent / "resources" / "speech.yaml"
+LEXICON_KEYS = ("verbs", "participles", "nouns", "impersonal", "titles", "institutions", "complements",
+                "takes_lam", "settings", "stop_words")
+
+
+@dataclass(frozen=True)
+class SpeechLexicon:
+    verbs: frozenset[str]
+    participles: frozenset[str]
+    nouns: frozenset[str]
+    impersonal: frozenset[str]
+    titles: frozenset[str]
+    institutions: frozenset[str]
+    complements: frozenset[str]
+    takes_lam: frozenset[str]
+    settings: frozenset[str]
+    stop_words: frozenset[str]
+
+
+def load_speech_lexicon(path: str | Path | None = None) -> SpeechLexicon:
+    """Read and validate ``speech.yaml``: exactly the keys :data:`LEXICON_KEYS`, each a list of
+    single words; every problem raises ``ResourceError(file, entry, reason)``.
+
+    >>> "قال" in load_speech_lexicon().verbs and "وزير" in load_speech_lexicon().titles
+    True
+    """
+    from core.model import ResourceError
+    from core.resources import _read_yaml, _string_list
+
+    path = Path(path or SPEECH_FILE)
+    name = path.name
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise ResourceError(name, "-", "the file must be a mapping of word lists")
+    unknown = sorted(set(map(str, data)) - set(LEXICON_KEYS))
+    if unknown:
+        raise ResourceError(name, unknown[0], f"unknown key (expected one of {', '.join(LEXICON_KEYS)})")
+    out = {}
+    for key in LEXICON_KEYS:
+        if key not in data:
+            raise ResourceError(name, key, "missing list")
+        words = _string_list(name, key, data[key], key, allow_empty=False)
+        for i, w in enumerate(words, 1):
+            if len(w.split()) != 1:
+                raise ResourceError(name, f"{key} entry {i} ({w})", "one word per entry")
+        out[key] = frozenset(arabic.normalize(w) for w in words)
+    return SpeechLexicon(**out)
+
+
+LEX = load_speech_lexicon()
+
 
 def _forms(*words: str) -> frozenset[str]:
     return frozenset(arabic.normalize(w) for w in words)
 
 
-VERBS = _forms(
-    "قال", "قالت", "يقول", "تقول", "أكد", "أكدت", "يؤكد", "تؤكد", "أضاف", "أضافت", "يضيف", "تضيف",
-    "أشار", "أشارت", "يشير", "تشير", "شدد", "شددت", "يشدد", "تشدد", "أعلن", "أعلنت", "يعلن", "تعلن",
-    "اعتبر", "اعتبرت", "يعتبر", "تعتبر", "أوضح", "أوضحت", "يوضح", "توضح", "تابع", "تابعت", "ختم", "ختمت",
-    "صرح", "صرحت", "يصرح", "ذكر", "ذكرت", "يذكر", "تذكر", "دعا", "دعت", "يدعو", "تدعو", "وصف", "وصفت",
-    "لفت", "لفتت", "كشف", "كشفت", "أعرب", "أعربت", "رأى", "رأت", "يرى", "ترى", "علق", "علقت", "أفاد",
-    "أفادت", "حذر", "حذرت", "يحذر", "تساءل", "تساءلت", "أجاب", "أجابت", "نفى", "نفت", "أردف", "استطرد",
-    "تحدث", "تحدثت",
-)
-PARTICIPLES = _forms(
-    "قائلا", "قائلة", "مضيفا", "مضيفة", "مؤكدا", "مؤكدة", "مشيرا", "مشيرة", "مشددا", "مشددة",
-    "معتبرا", "معتبرة", "موضحا", "موضحة", "لافتا", "لافتة", "مبينا", "مبينة", "معربا", "معربة",
-    "متابعا", "متابعة", "محذرا", "محذرة", "متسائلا", "مستطردا",
-)
-NOUNS = _forms("قوله", "قولها", "بالقول", "القول")
+VERBS = LEX.verbs
+PARTICIPLES = LEX.participles
+NOUNS = LEX.nouns | _forms("بالقول", "القول")
 FILLER_NOUNS = _forms("بالقول", "القول")
-# "explained"/"expressed" only when a name follows; else "between"/"via"
-NEEDS_NAME = _forms("بين", "بينت", "عبر", "عبرت")
-RELATIVES = _forms("الذي", "التي")
+# "explained" only when a known person follows it; else "between"
+NEEDS_NAME = _forms("بين", "بينت")
 TAIL_CUES = VERBS | _forms("حسب", "بحسب", "وفق", "وفقا")
-COMPLEMENTIZERS = _forms("أن", "إن", "أنه", "إنه", "أنها", "إنها", "بأن", "بأنه", "بأنها", "أنهم", "إنهم")
-# Words after a cue that show it has no subject of its own (the subject is carried).
-SUBJECTLESS_NEXT = COMPLEMENTIZERS | _forms(
-    "قائلا", "قائلة", "بالقول", "في", "خلال", "أمام", "عبر", "على", "إلى", "لدى", "من", "عن", "مع",
-    "للصحفيين", "للصحافيين", "لوكالة", "لقناة", "لصحيفة", "لشبكة", "لموقع", "لـ", "ل", "أيضا", "كذلك",
-    "اليوم", "أمس", "الخميس", "الجمعة", "السبت", "الأحد", "الاثنين", "الثلاثاء", "الأربعاء",
-)
+COMPLEMENTIZERS = _forms("أن", "إن", "أنه", "إنه", "أنها", "إنها", "بأن", "بأنه", "بأنها", "أنهم", "إنهم",
+                         "أنهما", "بأنهم", "وأن", "وإن", "وأنه", "وإنه", "أنّ")
+_FA_INNA = _forms("فإن", "فان", "فإنه", "فإنها")   # وبحسب البعثة، فإن …
+LEAD_MARKERS = _forms("بحسب", "وبحسب", "حسب", "وحسب")
 DIRECT_FILLERS = COMPLEMENTIZERS | _forms("قائلا", "قائلة", "بالقول", "القول")
 _ALL_CUES = VERBS | PARTICIPLES | NOUNS | NEEDS_NAME
 #: every written form that may be a cue (with an optional و/ف prefix), for a quick first test
 CUE_WORDS = frozenset(_ALL_CUES | {p + w for w in _ALL_CUES for p in "وف"})
-CUE_WINDOW = 12        # words after a cue in which its speaker's name is looked for
+#: the part of the lexicon that is never the start of a person's name
+NOT_NAME = LEX.titles | LEX.institutions | LEX.complements | LEX.stop_words | LEX.settings | COMPLEMENTIZERS
+INNER_PREPS = _forms("في", "من", "على", "لدى")        # inside a title: مصادر في الشرطة, السفير لدى
+LINKERS = _forms("بن", "ابن", "بنت", "أبو", "أبي", "عبد", "آل", "دي", "دا", "فان", "فون", "ولد")
+TAIL_MARKERS = _forms("وفق", "وفقا", "بحسب", "حسب", "على", "طبقا")   # وفق ما أعلن X, على ما قال X
+BEING = _forms("كان", "كانت", "وكان", "وكانت", "كانوا", "وكانوا", "فكان")
+LEFT_STRIP = _forms("لكن", "ولكن", "بينما", "فيما", "إذ", "حيث", "كما", "ثم", "أما", "فقد", "وقد", "قد",
+                    "لقد", "إلا", "بل", "كذلك", "وهو", "وهي", "لم", "لن", "لا", "ولم", "ولن") | BEING
+CUE_WINDOW = 16        # words after a cue (and its subject) in which its إن/أن is looked for
 COLON_WINDOW = 15      # words between a cue and the colon of a colon-form statement
+MAX_SUBJECT = 12       # words in a speaker phrase
+PP_SKIP = 6            # words of a ``في تصريح لـ…`` bit skipped before a VSO subject
 MIN_WORDS = 4          # a statement without a directly introducing cue has at least this many words
 MIN_WORDS_NO_CUE = 8   # ... and this many when no cue stands before it in the sentence
+MIN_REPORTED = 3       # words of a reported statement's content
+_STOP_GAP = re.compile(r'[:"«»“”„.!?؟()\[\]؛;\n/|…]|\s[-–—]|[-–—]\s')
+_COMMA = re.compile("[،,]")
+_SCAN_GAP = re.compile(r"[:.!?؟\n؛;]")
+
+
+_TITLE_WORDS = LEX.titles | LEX.complements | LEX.institutions
+_INNER_LINKERS = _forms("بن", "ابن", "بنت", "دي", "دا", "فان", "فون", "ولد")   # never the first word of a name
+_LADA = arabic.normalize("لدى")
+_PRONOUN_SUFFIXES = ("ه", "ها", "هم", "هما", "هن", "كم", "نا")
+
+
+def _lam_word(w: str) -> bool:
+    """A word that may be ل + noun (لشؤون, لتويتر; not لا…, not لل… which is definite)."""
+    return len(w) > 3 and w[0] == "ل" and not w.startswith(("لا", "لل"))
 
 
 def _strip_prefix(w: str, forms: frozenset[str]) -> str | None:
@@ -143,6 +193,14 @@ def _strip_prefix(w: str, forms: frozenset[str]) -> str | None:
     if len(w) > 3 and w[0] in "وف" and w[1:] in forms:
         return w[1:]
     return None
+
+
+def _definite(w: str) -> bool:
+    return w.startswith(("ال", "لل", "بال", "وال", "كال", "فال"))
+
+
+def _nisba(w: str) -> bool:
+    return len(w) > 3 and w.endswith(("ي", "ية", "يه", "يون", "يين", "يان", "يتين", "يتان"))
 
 
 # -- quote marks ---------------------------------------------------------------------------------
@@ -239,17 +297,359 @@ class _Cue:
     surface: str        # as written, without diacritics and without the و/ف prefix
     kind: str           # "verb" | "participle" | "noun"
     speaker: str | None = None
-    subject: str = ""   # "named" | "carried" | "none" (no subject, nothing to carry) | "other" (unnamed subject)
+    title: str | None = None
+    subject: str = ""   # "named" | "title" | "carried" | "impersonal" | "none"
+    after: int = -1     # first word after the subject (where إن/أن is looked for)
 
 
-def extract_quotes(text: str, find_people: FindPeople | None,
-                   people_in_words: PeopleInWords | None = None) -> list[Quote]:
-    """Quoted statements of one article with their speakers.
+class _Article:
+    """One article's words, quotes and mentions, and the speaker-phrase rules over them."""
 
-    >>> people = lambda t: [("لافروف", m.start(), m.end()) for m in re.finditer("لافروف", t)]
-    >>> t = 'وقال لافروف إن المحادثات مثمرة.\\nوأضاف: "نحن واقعيون، وندرك أن التجاوز صعب".'
-    >>> [(q.text, q.speaker, q.cue, q.how) for q in extract_quotes(t, people)]
-    [('نحن واقعيون، وندرك أن التجاوز صعب', 'لافروف', 'أضاف', 'carried')]
+    def __init__(self, text: str, mentions: list[tuple[str, str, int, int]], words, wst, wen, in_quote, qspans,
+                 vocab: Mapping[str, int] | None = None):
+        self.text, self.words, self.wst, self.wen, self.in_quote = text, words, wst, wen, in_quote
+        self.vocab = vocab
+        self.n = len(words)
+        self.mention_at: dict[int, tuple[str, str, int]] = {}   # first word → (name, type, end word excl.)
+        for name, typ, i0, i1 in mentions:
+            if 0 <= i0 < i1 <= self.n and not in_quote[i0]:
+                self.mention_at.setdefault(i0, (name, typ, i1))
+        self.qspans = qspans
+        self.quote_words = [(int(np.searchsorted(wst, s)), int(np.searchsorted(wst, e))) for s, e in qspans]
+
+    # -- small tests on words --------------------------------------------------------------------
+
+    def gap(self, k: int) -> str:
+        """The characters between word k-1 and word k."""
+        return self.text[self.wen[k - 1]:self.wst[k]] if k > 0 else ""
+
+    def hard_gap(self, k: int) -> bool:
+        return bool(_STOP_GAP.search(self.gap(k)))
+
+    def comma_gap(self, k: int) -> bool:
+        return bool(_COMMA.search(self.gap(k)))
+
+    def is_cue(self, k: int) -> bool:
+        return self.words[k] in CUE_WORDS and _strip_prefix(self.words[k], VERBS | PARTICIPLES | NOUNS) is not None
+
+    def adjective(self, w: str) -> bool:
+        """A nisba-like word (أمريكي, عسكري) that is an adjective, not a name (كونتي, جوزيبي): with a
+        corpus vocabulary, one the corpus also writes with ال (at least a fifth as often)."""
+        if not _nisba(w) or _definite(w):
+            return False
+        if self.vocab is None:
+            return True
+        return self.vocab.get("ال" + w, 0) * 5 >= max(1, self.vocab.get(w, 0))
+
+    def name_like(self, k: int) -> bool:
+        w = self.words[k]
+        if w in NOT_NAME or _strip_prefix(w, PARTICIPLES | VERBS) or len(w) < 2:
+            return False
+        if w[0].isdigit() or w.startswith(("لل", "بال", "وال")):
+            return False
+        if _lam_word(w) and (k + 1 >= self.n or _definite(self.words[k + 1])):
+            return False
+        m = self.mention_at.get(k)
+        return not (m and m[1] != "person")
+
+    def surface(self, a: int, b: int) -> str:
+        s = arabic.clean_surface(self.text[self.wst[a]:self.wen[b - 1]])
+        s = s.replace("#", "").replace("_", " ")
+        s = re.sub(r'["«»“”„]', "", s)
+        return re.sub(r"\s+", " ", s).strip(" ،,")
+
+    def quote_at(self, k: int) -> tuple[int, int] | None:
+        """Word range of the quote holding word k."""
+        if not self.in_quote[k]:
+            return None
+        for a, b in self.quote_words:
+            if a <= k < b:
+                return a, b
+        return None
+
+    # -- the speaker phrase ----------------------------------------------------------------------
+
+    def phrase_after(self, j: int, limit: int) -> tuple[int, int]:
+        """Word range ``[j, end)`` of a speaker phrase starting at word j (empty if none)."""
+        words, n = self.words, self.n
+        limit = min(n, limit)
+        k, named, pp = j, False, False
+        end = j
+        if j >= n or ":" in self.gap(j):
+            return j, j
+        quote_end = -1
+        while k < limit and k - j < MAX_SUBJECT:
+            w = words[k]
+            if self.in_quote[k]:
+                q = self.quote_at(k)   # a name in quotes: ذكرت "رويترز", مراسل "سكاي نيوز عربية"
+                if (q and q[0] == k and q[1] - q[0] <= 4 and ":" not in self.gap(k)
+                        and (k == j or words[k - 1] in LEX.titles | LEX.institutions)):
+                    k = end = quote_end = q[1]
+                    named = True
+                    if k == j + (q[1] - q[0]):
+                        break   # the quoted name is the whole subject
+                    continue
+                break
+            if k > j and k != quote_end and self.hard_gap(k):
+                break
+            if k == quote_end and re.search(r"[:.!?؟\n]", self.gap(k)):
+                break
+            if k > j and self.comma_gap(k):
+                if named or pp or w in LEX.stop_words or w in COMPLEMENTIZERS or self.is_cue(k) or not (
+                        self.name_like(k) or w in LEX.titles):
+                    break
+            m = self.mention_at.get(k)
+            if m and m[1] == "person":
+                k = end = m[2]
+                named = True
+                continue
+            if w in COMPLEMENTIZERS or self.is_cue(k):
+                break
+            if w in LEX.stop_words:
+                nxt = words[k + 1] if k + 1 < limit else None
+                if (w in INNER_PREPS and not named and k > j and nxt is not None
+                        and not self.hard_gap(k + 1) and not self.comma_gap(k + 1) and not self.in_quote[k + 1]
+                        and (words[k - 1] in _TITLE_WORDS or _nisba(words[k - 1]))
+                        and nxt not in LEX.settings and nxt not in LEX.stop_words and not self.is_cue(k + 1)
+                        and nxt not in COMPLEMENTIZERS and not nxt[0].isdigit()):
+                    pp = pp or w != _LADA
+                    k += 1
+                    continue
+                break
+            if k > j and _lam_word(w):
+                # a ل-word: a title's complement (وزير الدولة لشؤون, نجم المنتخب لكرة القدم), a name
+                # (لورا), or else an addressee (لبي بي سي, لنظيره): the phrase ends
+                if w.endswith(_PRONOUN_SUFFIXES) or (named and k in self.mention_at):
+                    break
+                if named and not (self.name_like(k) and self.name_like(k - 1)):
+                    break
+            if pp and not _definite(w) and _definite(words[k - 1]) and k - 1 > j:
+                break
+            if self.name_like(k) and not _definite(w) and not _lam_word(w) and not self.adjective(w) and not (
+                    k == j and w in LEX.titles):
+                named = True
+            k += 1
+            end = k
+        # a trailing preposition taken as a title's inner one has no object: drop it
+        while end > j and words[end - 1] in LEX.stop_words:
+            end -= 1
+        return j, end
+
+    def split_name(self, a: int, b: int) -> tuple[str | None, str | None, str]:
+        """(name, title, whole phrase) of the speaker phrase ``[a, b)``."""
+        whole = self.surface(a, b)
+        words = self.words
+        # a name never stands inside a prepositional phrase of the title (مصدر مقرب من ترامب)
+        pp = next((k for k in range(a + 1, b) if words[k] in INNER_PREPS and words[k] != _LADA), b)
+        k = a
+        while k < pp:   # a gazetteer person names the speaker ...
+            m = self.mention_at.get(k)
+            if m and m[1] == "person":
+                # ... unless it is the genitive of a title: محامي ترمب, مستشار الرئيس ترامب
+                h = k - 1
+                while h > a and words[h] in LEX.titles and _definite(words[h]):
+                    h -= 1
+                # ... or the end of a longer name: خليفة بن سلمان is not (محمد) بن سلمان
+                tail_of_name = (k > a and words[k] in LINKERS and self.name_like(k - 1)
+                                and not _definite(words[k - 1]) and words[k - 1] not in LINKERS)
+                if tail_of_name:
+                    k = m[2]
+                    continue
+                if not (h >= a and words[h] in LEX.titles and not _definite(words[h])):
+                    title = self.surface(a, k) if k > a else None
+                    return m[0], title, whole
+                if h == a:
+                    return None, None, whole
+                pp = h   # جون بولتون مستشار ترامب: the name before the title
+                break
+            k = m[2] if m else k + 1
+        if self.in_quote[a:b].any():   # ذكرت "رويترز", موقع "مذربورد": the quoted name as written
+            return None, None, whole
+        b = pp
+
+        def is_run_word(k: int, prev: int | None) -> bool:
+            if not self.name_like(k):
+                return False
+            if _definite(words[k]):   # عادل الجبير: an ال-word only after a name word (or alone)
+                return prev is None or words[prev] in LINKERS or (
+                    self.name_like(prev) and not _definite(words[prev]))
+            return True
+
+        def valid(run: list[int]) -> bool:
+            if len(run) == 1 and run[0] == a and _definite(words[a]):
+                return True   # وقال المومني إن: a surname alone
+            return bool(run) and not all(self.adjective(words[k]) or words[k] in LINKERS for k in run)
+
+        if words[a] in LEX.institutions:   # نادي ريال مدريد, صحيفة واشنطن بوست: a body, named as written
+            return None, None, whole
+        # leading run: جيرمايا مامابولو قائد بعثة …, or after honorifics: الفريق ضاحي خلفان تميم نائب …
+        start = a
+        while start < b - 1 and words[start] in LEX.titles and (_definite(words[start]) or start > a) \
+                and not _definite(words[start + 1]) and words[start + 1] in LEX.titles:
+            start += 1
+        if start < b - 1 and words[start] in LEX.titles and _definite(words[start]) and not _definite(words[start + 1]) \
+                and self.name_like(start + 1) and not self.adjective(words[start + 1]):
+            start += 1
+        lead = []
+        k = start
+        while k < b and (words[k] in LINKERS or is_run_word(k, k - 1 if k > start else None)):
+            if k > start and self.comma_gap(k):
+                break
+            lead.append(k)
+            k += 1
+        if valid(lead) and (k == b or words[k] in LEX.titles or self.comma_gap(k) or _definite(words[start])
+                            or (len(lead) >= 2 and not self.adjective(words[start]))):
+            title = " ".join(t for t in (self.surface(a, start) if start > a else "",
+                                         self.surface(k, b) if k < b else "") if t) or None
+            return self.surface(lead[0], lead[-1] + 1), title, whole
+        # trailing run: وزير الخارجية السعودي عادل الجبير
+        run: list[int] = []
+        k = b - 1
+        while k >= a:
+            if run and self.comma_gap(run[0]):
+                break
+            prev = k - 1 if k > a else None
+            if words[k] in LINKERS and run:
+                run.insert(0, k)
+            elif is_run_word(k, prev):
+                run.insert(0, k)
+            else:
+                break
+            k -= 1
+        while run and words[run[0]] in _INNER_LINKERS:
+            run.pop(0)
+        if valid(run) and run[0] > a and not _definite(words[run[0]]):
+            return self.surface(run[0], run[-1] + 1), self.surface(a, run[0]), whole
+        # no name: the title ends where a plain word follows its ال-words (وزير الخارجية الأميركي | وجود …)
+        for x in range(a + 1, b):
+            if (_definite(words[x - 1]) and not _definite(words[x]) and self.name_like(x)
+                    and words[x] not in LINKERS and not self.in_quote[x]):
+                return None, None, self.surface(a, x)
+        return None, None, whole
+
+    def speaker_of(self, a: int, b: int) -> tuple[str | None, str | None]:
+        """(speaker, title) of the phrase ``[a, b)``; the phrase itself when it names no one."""
+        if b <= a:
+            return None, None
+        name, title, whole = self.split_name(a, b)
+        if name:
+            return name, title
+        return (whole or None), None
+
+    def phrase_before(self, i: int, floor: int) -> tuple[int, int]:
+        """SVO: the speaker phrase ending right before the verb at word i (``لكن واشنطن بوست قالت``,
+        ``وكان ترامب قد قال``, ``أن المبرمج قال``).  The phrase must start its clause (the sentence
+        start, a comma, لكن/بينما/كان …, or إن/أن before it), else it is not the subject."""
+        words = self.words
+        end = i
+        k = i - 1
+        while k >= floor and words[k] in LEFT_STRIP and not self.hard_gap(k + 1):
+            end = k
+            k -= 1
+        if end < i and self.hard_gap(end):
+            return i, i
+        start = end
+        k = end - 1
+        clause_start = False
+        while k >= floor and end - k <= 8:
+            if self.hard_gap(k + 1) or self.comma_gap(k + 1) or self.in_quote[k]:
+                clause_start = not self.in_quote[k]
+                break
+            w = words[k]
+            if w in COMPLEMENTIZERS or w in LEFT_STRIP:
+                clause_start = True
+                break
+            if self.is_cue(k) or (w in LEX.stop_words and w not in INNER_PREPS):
+                break
+            if w in INNER_PREPS and not (start < end and k > floor and words[k - 1] in _TITLE_WORDS):
+                break
+            start = k
+            k -= 1
+        else:
+            clause_start = k < floor
+        if not clause_start or start >= end:
+            return i, i
+        while start < end and (words[start] in LEX.stop_words or words[start] in BEING):
+            start += 1
+        return (start, end) if start < end else (i, i)
+
+    def skip_to_subject(self, j: int, limit: int) -> tuple[int, int]:
+        """``وقال في تصريح لـ"سكاي نيوز عربية" الخبير العسكري …``: a title or a known person after a
+        short setting/addressee/time bit is the subject."""
+        words = self.words
+        if j >= limit:
+            return j, j
+        w = words[j]
+        if not (w in _SKIP_START or w in LEX.stop_words or (w[0] == "ل" and len(w) > 2) or self.in_quote[j]):
+            return j, j
+        k = j
+        while k < limit and k - j < PP_SKIP:
+            w = words[k]
+            if not self.in_quote[k]:
+                if k > j and (":" in self.gap(k) or w in COMPLEMENTIZERS or self.is_cue(k)):
+                    break
+                m = self.mention_at.get(k)
+                if (k > j and (w in LEX.titles or (m and m[1] == "person")) and words[k - 1] not in _NOT_BEFORE_SUBJECT
+                        and not (_definite(w) and _definite(words[k - 1]) and not self.in_quote[k - 1])):
+                    # (المؤتمر الصحفي: an ال-title right after an ال-noun is its adjective)
+                    return self.phrase_after(k, limit)
+            k += 1
+        return j, j
+
+
+_SKIP_START = _forms("في", "خلال", "عبر", "أمام", "لدى", "ل", "لـ", "أيضا", "كذلك", "بدوره", "بدورها",
+                     "بدورهم", "حينها", "اليوم", "أمس", "مساء", "صباح")
+_NOT_BEFORE_SUBJECT = _forms("مع", "عن", "إلى", "على", "من", "ل", "لـ", "ب", "مثل", "بين", "أن", "إن")
+_TAIL_OBJ = ("ه", "ته", "ها", "تها", "هم")
+_RELATIVES = _forms("الذي", "التي", "الذين", "اللذين", "اللتين", "اللذان")
+_NAQALA = _forms("نقل", "نقلت", "ينقل", "تنقل")
+
+
+def _gender(form: str) -> str | None:
+    """"f" for قالت / مشيرة, "m" for قال / مشيرا, None when the form does not say."""
+    if form.endswith("ت") and form[:-1] in VERBS or form.endswith("ة") and form in PARTICIPLES:
+        return "f"
+    if form + "ت" in VERBS or form.endswith("ا") and form[:-1] + "ة" in PARTICIPLES:
+        return "m"
+    return None
+
+
+def _tail_verb(w: str) -> str | None:
+    """ذكره / قاله / أعلنته → the verb (after وفقا لما, بحسب ما)."""
+    for suf in ("",) + _TAIL_OBJ:
+        base = w[: len(w) - len(suf)] if suf and w.endswith(suf) else (w if not suf else None)
+        if base and base in VERBS:
+            return base
+    return None
+
+
+def _mentions(text, words, wst, wen, find_people, people_in_words, entities_in_words):
+    if entities_in_words is not None:
+        return list(entities_in_words(text, words, wst, wen))
+    if people_in_words is not None:
+        return [(nm, "person", a, b) for nm, a, b in people_in_words(text, words, wst, wen)]
+    out = []
+    n = len(words)
+    for name, s, e in (find_people(text) if find_people else []):
+        i0 = int(np.searchsorted(wen, s, "right"))
+        i1 = int(np.searchsorted(wst, e, "left"))
+        if 0 <= i0 < i1 <= n:
+            out.append((name, "person", i0, i1))
+    return out
+
+
+def extract_quotes(text: str, find_people: FindPeople | None = None,
+                   people_in_words: PeopleInWords | None = None,
+                   entities_in_words: EntitiesInWords | None = None,
+                   vocab: Mapping[str, int] | None = None) -> list[Quote]:
+    """Statements of one article with their speakers.
+
+    ``vocab`` (normalised-token counts of the corpus, e.g. the grouper's) tells adjectives from
+    names: عسكري is written العسكري too, كونتي never.
+
+    >>> t = 'وقال وزير الخارجية عادل الجبير إن المحادثات كانت مثمرة.\\nوأضاف: "نحن واقعيون، وندرك أن التجاوز صعب".'
+    >>> [(q.text, q.speaker, q.speaker_title, q.how) for q in extract_quotes(t)]
+    [('المحادثات كانت مثمرة', 'عادل الجبير', 'وزير الخارجية', 'reported'), ('نحن واقعيون، وندرك أن التجاوز صعب', 'عادل الجبير', 'وزير الخارجية', 'carried')]
     """
     if not text:
         return []
@@ -262,19 +662,11 @@ def extract_quotes(text: str, find_people: FindPeople | None,
     in_quote = np.zeros(n, dtype=bool)
     for s, e in qspans:
         in_quote[np.searchsorted(wst, s):np.searchsorted(wst, e)] = True
-    # person mentions → word indices (mentions inside quotes are not speakers)
-    mention_at: dict[int, tuple[str, int]] = {}   # first word index → (name, last word index)
-    if people_in_words is not None:
-        for name, i0, i1 in people_in_words(text, words, wst, wen):
-            if not in_quote[i0]:
-                mention_at.setdefault(i0, (name, i1 - 1))
-    else:
-        for name, s, e in find_people(text):
-            i0 = int(np.searchsorted(wen, s, "right"))
-            i1 = int(np.searchsorted(wst, e, "left")) - 1
-            if 0 <= i0 <= i1 < n and not in_quote[i0]:
-                mention_at.setdefault(i0, (name, i1))
-    mention_starts = sorted(mention_at)
+    A = _Article(text, _mentions(text, words, wst, wen, find_people, people_in_words, entities_in_words),
+                 words, wst, wen, in_quote, qspans, vocab)
+    mention_people = {i: (m[0], m[2] - 1) for i, m in A.mention_at.items() if m[1] == "person"}
+    names: dict[str, bool] = {}          # names found in speaker phrases → from the gazetteer?
+    state = {"last": (None, None), "gender": None}
 
     def surface(i: int) -> str:
         w = arabic.clean_surface(text[wst[i]:wen[i]])
@@ -289,75 +681,107 @@ def extract_quotes(text: str, find_people: FindPeople | None,
             if base:
                 return _Cue(i, base, surface(i), kind)
         base = _strip_prefix(w, NEEDS_NAME)
-        if base and i + 1 in mention_at:
-            return _Cue(i, base, surface(i), "verb")
+        if base and (i + 1 in mention_people or (
+                i + 1 < n and not _definite(words[i + 1]) and A.name_like(i + 1) and not A.adjective(words[i + 1])
+                and next((words[k] in COMPLEMENTIZERS for k in range(i + 2, min(n, i + 4))
+                          if words[k] in COMPLEMENTIZERS or words[k][0] == "و"), False))):
+            return _Cue(i, base, surface(i), "verb")   # وبين لافروف أن, وبين طيب أن (not بين الطرفين)
         return None
 
-    quote_words = [(int(np.searchsorted(wst, s)), int(np.searchsorted(wst, e))) for s, e in qspans]
-
-    def stop_after(i: int, limit: int, end_char: int) -> int:
-        """Index after the last word a cue's name may be in (before أن/إن, a colon or a quote)."""
-        j = i + 1
-        while j < n and j <= i + limit and wst[j] < end_char and not in_quote[j]:
-            if words[j] in COMPLEMENTIZERS:
-                break
-            gap = text[wen[j - 1]:wst[j]]
-            if ":" in gap or any(q in gap for q in '"«“”'):
-                break
-            j += 1
-        return j
-
-    def resolve(cue: _Cue, sent_cues: list[_Cue], sent_start_word: int, end_char: int, prev_speaker: str | None):
-        i = cue.i
-        stop = stop_after(i, CUE_WINDOW, end_char)
-        after = [k for k in mention_starts if i < k < stop]
-        if after:
-            cue.speaker, cue.subject = mention_at[after[0]][0], "named"
-            return
-        before = [k for k in mention_starts if sent_start_word <= k and mention_at[k][1] < i and i - mention_at[k][1] <= 4]
-        if cue.kind == "participle":
-            earlier = [c for c in sent_cues if c.i < i and c.kind != "participle"]
-            if earlier:
-                cue.speaker, cue.subject = earlier[-1].speaker, earlier[-1].subject
-                return
-            first = [k for k in mention_starts if sent_start_word <= k < i]
-            if first:
-                cue.speaker, cue.subject = mention_at[first[0]][0], "named"
-            else:
-                cue.subject = "other"
-            return
-        if before and cue.kind == "noun":   # عن لافروف قوله
-            cue.speaker, cue.subject = mention_at[before[-1]][0], "named"
-            return
-        if before and cue.kind == "verb" and words[i] == cue.form:
-            # لافروف قال / بوتين، الذي أكد: the name stands right before the verb
-            last = mention_at[before[-1]][1]
-            if all(words[k] in RELATIVES for k in range(last + 1, i)):
-                cue.speaker, cue.subject = mention_at[before[-1]][0], "named"
-                return
-        if _subject_follows(i, end_char):
-            cue.subject = "other"
-            return
-        earlier = [c for c in sent_cues if c.i < i and c.speaker]
-        if earlier:
-            cue.speaker, cue.subject = earlier[-1].speaker, earlier[-1].subject
-        elif prev_speaker:
-            cue.speaker, cue.subject = prev_speaker, "carried"
+    def set_speaker(c: _Cue, a: int, b: int, subject: str = "named") -> bool:
+        name, title, whole = A.split_name(a, b)
+        if name:
+            from_gazetteer = any(m[1] == "person" and a <= i < b for i, m in A.mention_at.items())
+            names.setdefault(name, from_gazetteer)
+            c.speaker, c.title, c.subject = name, title, subject
+        elif whole:
+            c.speaker, c.title, c.subject = whole, None, "title"
         else:
-            cue.subject = "none"
+            return False
+        return True
 
-    def _subject_follows(i: int, end_char: int) -> bool:
-        """Is the cue followed by a word that is its (unnamed) subject, e.g. الوزير?"""
-        j = i + 1
-        if j >= n or wst[j] >= end_char or in_quote[j]:
-            return False
-        gap = text[wen[i]:wst[j]]
-        if ":" in gap or any(q in gap for q in '"«“”'):
-            return False
-        return words[j] not in SUBJECTLESS_NEXT and not _strip_prefix(words[j], PARTICIPLES | NOUNS)
+    def carry(c: _Cue, cues: list[_Cue]) -> None:
+        earlier = [x for x in cues if x.i < c.i and x.speaker and x.kind != "tail"]
+        if earlier:
+            c.speaker, c.title, c.subject = earlier[-1].speaker, earlier[-1].title, earlier[-1].subject
+        elif state["last"][0] and not (_gender(c.form) and state["gender"] and _gender(c.form) != state["gender"]):
+            (c.speaker, c.title), c.subject = state["last"], "carried"
+        else:
+            c.subject = "none"
+
+    def sentence_subject(c: _Cue, w0: int, i: int) -> bool:
+        """The first known person or ال-title of the sentence before word i, outside a PP: the
+        subject of a sentence whose first verb is not a reporting one (وبحث لافروف …، وأكد أن)."""
+        k = w0 + 1   # right after the sentence's first verb: ورفع آل محمود …، مضيفاً أن
+        if k < i and not in_quote[k] and not A.hard_gap(k) and (
+                k in mention_people or (A.name_like(k) and not _definite(words[k])) or words[k] in LEX.titles):
+            a, b = A.phrase_after(k, i)
+            if b > a and set_speaker(c, a, b):
+                return True
+        for k in range(w0 + 1, i):
+            if in_quote[k] or words[k - 1] in LEX.stop_words and words[k - 1] not in LEX.settings:
+                continue
+            if k in mention_people or (words[k] in LEX.titles and _definite(words[k])):
+                a, b = A.phrase_after(k, i)
+                return b > a and set_speaker(c, a, b)
+        return False
+
+    def resolve(c: _Cue, cues: list[_Cue], w0: int, w1: int) -> None:
+        i = c.i
+        c.after = i + 1
+        if c.kind == "participle":
+            earlier = [x for x in cues if x.i < i and x.speaker and x.kind != "tail"]
+            if earlier:
+                carry(c, cues)
+                return
+            if not sentence_subject(c, w0, i):   # واتفق معه تيلرسون …، قائلا إن
+                carry(c, cues)
+            return
+        if c.kind == "noun":   # نقلت رويترز عن الشرطة الدولية قولها
+            k = i - 1
+            while k >= w0 and i - k <= 9 and not A.hard_gap(k + 1) and words[k] != "عن":
+                k -= 1
+            if k >= w0 and words[k] == "عن":
+                a, b = A.phrase_after(k + 1, i)
+                if b > a and set_speaker(c, a, b):
+                    return
+            carry(c, cues)
+            return
+        if c.form in LEX.impersonal and i + 1 < w1 and (
+                words[i + 1] in COMPLEMENTIZERS or (words[i + 1] == "الي" and i + 2 < w1 and words[i + 2] in COMPLEMENTIZERS)):
+            c.subject = "impersonal"
+            return
+        if (words[i][0] in "وف" and words[i] != c.form and A.comma_gap(i)
+                and any(x.kind == "verb" and x.speaker for x in cues)
+                and not (i + 1 < w1 and (words[i + 1] in LEX.titles | LEX.institutions or i + 1 in mention_people))):
+            carry(c, cues)   # ودعا الوزير إلى …، وأكد وحدة موقف …: the same subject, then the object
+            return
+        a, b = A.phrase_after(i + 1, w1)
+        if b == a:
+            a, b = A.skip_to_subject(i + 1, w1)
+        if b > a and set_speaker(c, a, b):
+            c.after = b
+            if c.form in _NAQALA and b < w1 and words[b] == "عن":   # نقل … عن X: X speaks
+                a2, b2 = A.phrase_after(b + 1, w1)
+                if b2 > a2 and set_speaker(c, a2, b2):
+                    c.after = b2
+            return
+        if words[i] != c.form and A.comma_gap(i) and not any(x.speaker for x in cues) and sentence_subject(c, w0, i):
+            return
+        if words[i] == c.form and i > w0:
+            if words[i - 1] in _RELATIVES:
+                m = next(((nm, e) for s0, (nm, e) in mention_people.items() if e == i - 2 or e == i - 1), None)
+                if m:
+                    c.speaker, c.subject = m[0], "named"
+                else:
+                    c.subject = "none"
+                return
+            a, b = A.phrase_before(i, w0)
+            if b > a and set_speaker(c, a, b):
+                return
+        carry(c, cues)
 
     out: list[Quote] = []
-    prev_speaker: str | None = None
     for s_start, s_end in sentences:
         w0 = int(np.searchsorted(wst, s_start))
         w1 = int(np.searchsorted(wst, s_end))
@@ -365,35 +789,61 @@ def extract_quotes(text: str, find_people: FindPeople | None,
             continue  # punctuation or a line break only: not a sentence
         cues: list[_Cue] = []
         found: list[Quote] = []
+        tails: list[tuple[int, int, _Cue]] = []
+        if words[w0] in LEAD_MARKERS and not in_quote[w0]:
+            c = _Cue(w0, words[w0], surface(w0), "tail")
+            a, b = A.phrase_after(w0 + 1, w1)
+            k = b
+            if b > a and k < w1 and words[k] in _FA_INNA and set_speaker(c, a, b) and w1 - k - 1 >= MIN_REPORTED:
+                qa, qb = _strip_span(text, int(wst[k + 1]), int(wen[w1 - 1]))
+                tails.append((qa, qb, c))
+                cues.append(c)
         i = w0
         while i < w1:
+            # وفق ما أعلن X / على ما قال X / وفقا لما ذكره X: the sentence before it is X's
+            if (not in_quote[i] and i + 2 < w1 and words[i] in TAIL_MARKERS and words[i + 1] in ("ما", "لما")
+                    and _tail_verb(words[i + 2])):
+                c = _Cue(i + 2, _tail_verb(words[i + 2]), surface(i + 2), "tail")
+                a, b = A.phrase_after(i + 3, w1)
+                if b == a:
+                    a, b = A.skip_to_subject(i + 3, w1)
+                if (b > a and not any(x.kind != "tail" for x in cues) and set_speaker(c, a, b)
+                        and i - w0 >= MIN_REPORTED):
+                    qa, qb = _strip_span(text, int(wst[w0]), int(wen[i - 1]))
+                    qb = qb - 1 if qb > qa and text[qb - 1] in "،," else qb
+                    tails.append((qa, qb, c))
+                cues.append(c)
+                i += 3
+                continue
             c = cue_at(i)
             if c is None:
                 i += 1
                 continue
-            resolve(c, cues, w0, s_end, prev_speaker)
+            resolve(c, cues, w0, w1)
             cues.append(c)
             colon = _colon_statement(c, text, s_end, words, wst, wen, n, in_quote)
             if colon is None:
                 i += 1
                 continue
-            colon.speaker = c.speaker
+            colon.speaker, colon.speaker_title = c.speaker, c.title
+            colon.how = "carried" if c.subject == "carried" else "colon"
             found.append(colon)
             i = int(np.searchsorted(wst, colon.end))   # no cue inside the statement itself
         # quoted statements of this sentence (not those inside a colon-form statement)
-        for (qs, qe), (qi0, qi1) in zip(qspans, quote_words):
+        speech = [c for c in cues if c.kind != "tail"]
+        for (qs, qe), (qi0, qi1) in zip(qspans, A.quote_words):
             if not (s_start <= qs < s_end) or qi1 == qi0:
                 continue
             if any(f.start <= qs < f.end for f in found):
                 continue
             n_words = qi1 - qi0
-            before = [c for c in cues if c.i < qi0]
+            before = [c for c in speech if c.i < qi0]
             if len(before) > 1 and before[-1].form in FILLER_NOUNS:
                 before.pop()  # وختم بالقول: "…" → the cue is ختم
             cue = before[-1] if before else None
-            direct = cue is not None and _directly(cue.i, qi0, qs - 1, mention_at, words, text, wen)
+            direct = cue is not None and _directly(cue, qi0, qs - 1, A)
             if cue is None:
-                cue = _tail_cue(qi1, w1, words, mention_at, in_quote, text, wst, wen)
+                cue = _tail_cue(qi1, w1, A)
                 direct = cue is not None
             ends = _ends_clause(text, qe, words[qi1] if qi1 < n else None)
             if not (direct or (n_words >= MIN_WORDS and cue is not None and ends) or n_words >= MIN_WORDS_NO_CUE):
@@ -401,31 +851,143 @@ def extract_quotes(text: str, find_people: FindPeople | None,
             a, b = _strip_span(text, qs, qe)
             speaker = cue.speaker if cue else None
             how = None if speaker is None else ("carried" if cue.subject == "carried" else "direct")
-            found.append(Quote(a, b, text[a:b], speaker, cue.surface if cue else None, how))
+            found.append(Quote(a, b, text[a:b], speaker, cue.surface if cue else None, how,
+                               cue.title if cue else None))
+        # reported statements: cue, subject, إن/أن, content to the end of the clause
+        for c in speech:
+            rep = _reported(c, A, w1, found)
+            if rep is not None:
+                found.append(rep)
+        # attributed: "…، وفق ما أعلن X" / "وبحسب X، فإن …": the span is X's, unless a statement
+        # with a speaker of its own is in it (an unattributed quote in it becomes X's)
+        for qa, qb, c in tails:
+            inside = [f for f in found if qa <= f.start < qb]
+            if any(f.speaker for f in inside):
+                continue
+            for f in inside:
+                f.speaker, f.speaker_title, f.how, f.cue = c.speaker, c.title, "attributed", c.surface
+            if not inside:
+                found.append(Quote(qa, qb, text[qa:qb], c.speaker, c.surface, "attributed", c.title))
         found.sort(key=lambda q: q.start)
         out.extend(found)
-        named = {c.speaker for c in cues if c.speaker} | {q.speaker for q in found if q.speaker}
-        unnamed = any(c.subject == "other" for c in cues) or any(q.speaker is None for q in found)
-        prev_speaker = next(iter(named)) if len(named) == 1 and not unnamed else None
-    return out
+        # the last speaker of a statement (not a trailing attribution) is carried to the next cue
+        said = [c for c in speech if c.speaker and c.subject in ("named", "title")]
+        if said:
+            state["last"], state["gender"] = (said[-1].speaker, said[-1].title), _gender(said[-1].form)
+    return _group_names(out, names)
 
 
-def _directly(cue_i: int, quote_i: int, mark: int, mention_at, words, text, wen) -> bool:
+def _reported(c: _Cue, A: _Article, w1: int, found: list[Quote]) -> Quote | None:
+    words, text = A.words, A.text
+    k = max(c.after, c.i + 1)
+    limit = min(w1, k + CUE_WINDOW)
+    while k < limit:
+        if A.in_quote[k]:
+            q = A.quote_at(k)   # a short quoted name on the way: في مقابلة مع قناة "العربية" إن
+            if q and q[1] - q[0] <= 4 and k > c.i + 1:
+                k = q[1]
+                continue
+            return None
+        if k > c.i + 1 and _SCAN_GAP.search(A.gap(k)):
+            return None
+        if words[k] in COMPLEMENTIZERS:
+            break
+        if A.is_cue(k):
+            return None
+        k += 1
+    else:
+        return None
+    s = k + 1
+    if s >= w1 or ":" in A.gap(s):
+        return None
+    e = s
+    while e < w1:   # to the end of the sentence, or the next reporting word
+        if e > s and not A.in_quote[e] and A.is_cue(e) and (
+                A.comma_gap(e) or words[e][0] in "وف"
+                or (e + 1 < w1 and words[e + 1] in COMPLEMENTIZERS and words[e] in VERBS)):
+            break
+        e += 1
+    if e - s < MIN_REPORTED:
+        return None
+    a, b = int(A.wst[s]), int(A.wen[e - 1])
+    if text[a - 1:a] in '"«“”':
+        a -= 1
+    if text[b:b + 1] in '"»“”':
+        b += 1
+    inside = [f for f in found if f.start < b and a < f.end]
+    if inside:
+        # a quoted statement in the content counts for itself; the words before it, if enough, too
+        first = min(f.start for f in inside)
+        cut = int(np.searchsorted(A.wst, first))
+        while cut > s and A.in_quote[cut - 1]:
+            cut -= 1
+        if cut - s < MIN_REPORTED or first <= a:
+            return None
+        a, b = _strip_span(text, a, int(A.wen[cut - 1]))
+        b = b + 1 if text[b:b + 1] in '"»“”' else b
+    if c.subject == "impersonal":
+        return Quote(a, b, text[a:b], None, c.surface, None)
+    how = None if c.speaker is None else ("carried" if c.subject == "carried" else "reported")
+    return Quote(a, b, text[a:b], c.speaker, c.surface, how, c.title)
+
+
+def _tokens(s: str) -> list[str]:
+    return arabic.tokenize(arabic.normalize(s))
+
+
+def _group_names(quotes: list[Quote], names: Mapping[str, bool]) -> list[Quote]:
+    """One person, one speaker within an article: a name that ends or begins a longer name found
+    in the article (not a gazetteer name, which is canonical already) becomes that longer name,
+    with the longer name's title when it has none (الجبير → عادل الجبير)."""
+    toks = {nm: _tokens(nm) for nm in names}
+    longer = {}
+    for nm, gaz in names.items():
+        if gaz:
+            continue
+        t = toks[nm]
+        if len(t) >= 2 and _definite(t[-1]) and not _definite(t[-2]):
+            # كونتي المؤيد (name + description) when كونتي ends a longer name of the article
+            head = t[:-1]
+            if any(len(ot) > len(head) and ot[-len(head):] == head for ot in toks.values()):
+                t = head
+        best = None
+        for other, ot in toks.items():
+            if other == nm or len(ot) <= len(t):
+                continue
+            if ot[-len(t):] == t or ot[:len(t)] == t:
+                if best is None or len(ot) > len(toks[best]):
+                    best = other
+        if best:
+            longer[nm] = best
+    if not longer:
+        return quotes
+    titles = {}
+    for q in quotes:
+        if q.speaker in toks and q.speaker_title and q.speaker not in titles:
+            titles[q.speaker] = q.speaker_title
+    for q in quotes:
+        if q.speaker in longer:
+            q.speaker = longer[q.speaker]
+            q.speaker_title = q.speaker_title or titles.get(q.speaker)
+    return quotes
+def _directly(cue: _Cue, quote_i: int, mark: int, A: _Article) -> bool:
     """Does the cue introduce the quote directly?
 
-    Only the speaker's name, أن/إن/قائلا/بالقول and punctuation stand between the cue and
-    the opening mark (at ``mark``), and at least one of them, or a colon, is there: ``قال
+    Only the cue's subject, أن/إن/قائلا/بالقول and punctuation stand between the cue and the
+    opening mark (at ``mark``), and at least one of them, or a colon, is there: ``قال
     لافروف: "لا"``, ``وأضاف أن "..."``.  A quote right after a verb is more often its
     subject (ذكرت "رويترز", وأعلنت "ماستركارد") than a statement.
     """
-    marked = ":" in text[wen[cue_i]:mark]
-    j = cue_i + 1
+    marked = ":" in A.text[A.wen[cue.i]:mark]
+    j = cue.i + 1
+    if j < cue.after <= quote_i:
+        j, marked = cue.after, True
     while j < quote_i:
-        if j in mention_at:
-            j = mention_at[j][1] + 1
-            marked = True
+        m = A.mention_at.get(j)
+        if m and m[1] == "person":
+            j, marked = m[2], True
             continue
-        if words[j] not in DIRECT_FILLERS:
+        if A.words[j] not in DIRECT_FILLERS:
             return False
         marked = True
         j += 1
@@ -446,15 +1008,17 @@ def _ends_clause(text: str, close_mark: int, next_word: str | None) -> bool:
     return next_word is not None and _strip_prefix(next_word, PARTICIPLES | TAIL_CUES) is not None
 
 
-def _tail_cue(qi1, w1, words, mention_at, in_quote, text, wst, wen) -> _Cue | None:
-    """``"..."، قال لافروف`` / ``"..." بحسب لافروف``: a cue right after the quote, then a name."""
+def _tail_cue(qi1: int, w1: int, A: _Article) -> _Cue | None:
+    """``"..."، قال لافروف`` / ``"..." بحسب لافروف``: a cue right after the quote, then its subject."""
     j = qi1
-    if j < w1 and not in_quote[j]:
-        base = _strip_prefix(words[j], TAIL_CUES)
+    if j < w1 and not A.in_quote[j]:
+        base = _strip_prefix(A.words[j], TAIL_CUES)
         if base:
-            for k in range(j + 1, min(j + 5, w1)):
-                if k in mention_at:
-                    return _Cue(j, base, arabic.clean_surface(text[wst[j]:wen[j]]), "verb", mention_at[k][0], "named")
+            a, b = A.phrase_after(j + 1, w1)
+            if b > a:
+                name, title, whole = A.split_name(a, b)
+                return _Cue(j, base, arabic.clean_surface(A.text[A.wst[j]:A.wen[j]]), "verb",
+                            name or whole, title if name else None, "named", b)
     return None
 
 
@@ -496,14 +1060,16 @@ def _colon_statement(c: _Cue, text, s_end, words, wst, wen, n, in_quote) -> Quot
 
 # -- frames ------------------------------------------------------------------------------------
 
-QUOTE_COLUMNS = ["aid", "outlet", "date", "quote_id", "speaker", "text", "cue", "how", "start", "end"]
+QUOTE_COLUMNS = ["aid", "outlet", "date", "quote_id", "speaker", "text", "cue", "how", "start", "end", "speaker_title"]
 
 
-def quotes_frame(articles: pd.DataFrame, find_people: FindPeople | None,
-                 people_in_words: PeopleInWords | None = None) -> pd.DataFrame:
+def quotes_frame(articles: pd.DataFrame, find_people: FindPeople | None = None,
+                 people_in_words: PeopleInWords | None = None,
+                 entities_in_words: EntitiesInWords | None = None,
+                 vocab: Mapping[str, int] | None = None) -> pd.DataFrame:
     """All quoted statements of ``articles`` ``[aid, outlet, date, text]``.
 
-    Returns ``[aid, outlet, date, quote_id, speaker, text, cue, how, start, end]``;
+    Returns ``[aid, outlet, date, quote_id, speaker, text, cue, how, start, end, speaker_title]``;
     ``quote_id`` numbers the quotes of each article from 0 in text order and
     ``start``/``end`` are offsets into that article's text.
 
@@ -515,7 +1081,8 @@ def quotes_frame(articles: pd.DataFrame, find_people: FindPeople | None,
     """
     rows = []
     for r in articles.itertuples(index=False):
-        for k, q in enumerate(extract_quotes(getattr(r, "text") or "", find_people, people_in_words)):
+        for k, q in enumerate(extract_quotes(getattr(r, "text") or "", find_people, people_in_words,
+                                                entities_in_words, vocab)):
             rows.append({"aid": r.aid, "outlet": r.outlet, "date": getattr(r, "date", None), "quote_id": k,
                          **asdict(q)})
     if not rows:

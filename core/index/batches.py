@@ -205,8 +205,7 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
     if quotes:
         frame = arts[["aid", "text"]].assign(outlet=arts["outlet"] if "outlet" in arts else "",
                                              date=arts["date"] if "date" in arts else None)
-        q = quotes_frame(frame, None, lambda t, w, s, e: [
-            (nm, a, b) for nm, typ, a, b in matcher.find_in_words(t, w, s, e) if typ == "person"])
+        q = quotes_frame(frame, entities_in_words=matcher.find_in_words, vocab=matcher.grouper.counts)
         q = q.rename(columns={"start": "start_", "end": "end_"})
         out["quotes"] = pd.DataFrame({
             "aid": pd.array(q["aid"], dtype="int32"), "quote_id": q["quote_id"].astype(str),
