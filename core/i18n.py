@@ -274,7 +274,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "hits": ("الإصابات", "hits"), "n": ("عدد الكلمات", "n"), "side": ("الجانب", "side"), "count_a": ("التكرار أ", "count A"),
     "keyword": ("الكلمة", "keyword"), "terms": ("المصطلحات المطابقة", "matched terms"),
     "count_b": ("التكرار ب", "count B"), "delta": ("فرق اللوغاريتم", "log-odds"), "z": ("z", "z"),
-    "group": ("المجموعة", "group"), "variant": ("الصيغة", "variant"), "speaker": ("المتحدث", "speaker"),
+    "group": ("المجموعة", "group"), "variant": ("الصيغة", "variant"), "speaker": ("المتحدث", "speaker"), "speaker_title": ("صفة المتحدث", "speaker title"),
     "text": ("النص", "text"), "cue": ("فعل القول", "speech verb"), "how": ("طريقة النسب", "attribution"),
     "quotes": ("الاقتباسات", "quotes"), "a_id": ("المقال أ", "article A"), "b_id": ("المقال ب", "article B"),
     "outlet_a": ("المصدر أ", "outlet A"), "outlet_b": ("المصدر ب", "outlet B"), "date_a": ("تاريخ أ", "date A"),

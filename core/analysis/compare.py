@@ -237,7 +237,7 @@ def reuse_network(corpus, flt: Filter | None = None) -> tuple[pd.DataFrame, pd.D
 
 
 # -- quotes --------------------------------------------------------------------------------------
-QUOTE_COLUMNS = ["article_id", "outlet", "date", "speaker", "text", "cue", "how"]
+QUOTE_COLUMNS = ["article_id", "outlet", "date", "speaker", "speaker_title", "text", "cue", "how"]
 
 
 def quotes(corpus, flt: Filter | None = None) -> pd.DataFrame:
@@ -246,13 +246,21 @@ def quotes(corpus, flt: Filter | None = None) -> pd.DataFrame:
         return pd.DataFrame(columns=QUOTE_COLUMNS)
     where, params = corpus.where(flt)
     df = corpus.sql(
-        f"SELECT a.id AS article_id, a.outlet, a.date, q.speaker, q.text, q.cue, q.how FROM quotes q "
+        f"SELECT a.id AS article_id, a.outlet, a.date, q.speaker, "
+        f"{'q.speaker_title' if _has_column(corpus, 'quotes', 'speaker_title') else 'NULL'} AS speaker_title, "
+        f"q.text, q.cue, q.how FROM quotes q "
         f"JOIN articles a USING (aid) WHERE {where} ORDER BY a.date NULLS LAST, a.id, q.start_",
         params,
     )
     df["speaker"] = df["speaker"].fillna("")
+    df["speaker_title"] = df["speaker_title"].fillna("").astype(str)
     df["date"] = as_dates(df["date"])
     return df[QUOTE_COLUMNS]
+
+
+def _has_column(corpus, table: str, column: str) -> bool:
+    return bool(corpus.rows("SELECT COUNT(*) FROM information_schema.columns WHERE table_name = $t AND column_name = $c",
+                            {"t": table, "c": column})[0][0])
 
 
 def quote_speakers(corpus, flt: Filter | None = None) -> pd.DataFrame:

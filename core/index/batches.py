@@ -50,7 +50,7 @@ PART_COLUMNS: dict[str, list[str]] = {
     "variants": ["aid", "grp", "variant", "cnt"],
     "labels": ["key", "surface", "cnt"],     # every counted term, as written (clean form)
     "forms": ["key", "surface", "cnt"],      # unigrams, the whole word as written (clitics included)
-    "quotes": ["aid", "quote_id", "speaker", "text", "cue", "how", "start_", "end_"],
+    "quotes": ["aid", "quote_id", "speaker", "text", "cue", "how", "start_", "end_", "speaker_title"],
     "shingles": ["aid", "h"],
     "cleaned": ["aid", "text", "removed"],   # articles whose learned furniture was cut: the new text
 }
@@ -211,7 +211,9 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
             "aid": pd.array(q["aid"], dtype="int32"), "quote_id": q["quote_id"].astype(str),
             "speaker": q["speaker"].astype("str"), "text": q["text"].astype("str"), "cue": q["cue"].astype("str"),
             "how": q["how"].astype("str"), "start_": pd.array(q["start_"], dtype="int32"),
-            "end_": pd.array(q["end_"], dtype="int32")}, columns=PART_COLUMNS["quotes"])
+            "end_": pd.array(q["end_"], dtype="int32"),
+            "speaker_title": (q["speaker_title"] if "speaker_title" in q else pd.Series("", index=q.index)).astype("str")},
+            columns=PART_COLUMNS["quotes"])
     else:
         out["quotes"] = pd.DataFrame({c: pd.Series(dtype="str") for c in PART_COLUMNS["quotes"]})
     return out

@@ -548,9 +548,13 @@ def _append_tables(con, parts: Path, first: int, progress: Progress, workers: in
     con.execute(f"""INSERT INTO variants SELECT CAST(aid AS INTEGER), grp, variant, CAST(cnt AS INTEGER)
         FROM read_parquet('{finalize.glob(parts, "variants")}')""")
     if finalize.has_parts(parts, "quotes"):
+        if not con.execute("SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'quotes' "
+                           "AND column_name = 'speaker_title'").fetchall()[0][0]:
+            con.execute("ALTER TABLE quotes ADD COLUMN speaker_title VARCHAR")   # an index built before it
         con.execute(f"""INSERT INTO quotes
             SELECT CAST(aid AS INTEGER), CAST(quote_id AS VARCHAR), CAST(speaker AS VARCHAR), CAST(text AS VARCHAR),
-                   CAST(cue AS VARCHAR), CAST(how AS VARCHAR), CAST(start_ AS INTEGER), CAST(end_ AS INTEGER)
+                   CAST(cue AS VARCHAR), CAST(how AS VARCHAR), CAST(start_ AS INTEGER), CAST(end_ AS INTEGER),
+                   CAST(speaker_title AS VARCHAR)
             FROM read_parquet('{finalize.glob(parts, "quotes")}', union_by_name = true)""")
     progress(0.86, "clustering statements")
     finalize.append_statements(con, first)

@@ -380,12 +380,13 @@ def write_quotes(con, parts: Path, enabled: bool = True) -> None:
         insert_parts_in_order(con, "quotes", parts, "quotes", """
             SELECT CAST(aid AS INTEGER) AS aid, CAST(quote_id AS VARCHAR) AS quote_id, CAST(speaker AS VARCHAR) AS speaker,
                    CAST(text AS VARCHAR) AS text, CAST(cue AS VARCHAR) AS cue, CAST(how AS VARCHAR) AS how,
-                   CAST(start_ AS INTEGER) AS start_, CAST(end_ AS INTEGER) AS end_
+                   CAST(start_ AS INTEGER) AS start_, CAST(end_ AS INTEGER) AS end_,
+                   CAST(speaker_title AS VARCHAR) AS speaker_title
             FROM {src}
             ORDER BY aid, CAST(quote_id AS INTEGER)""", create=True)
     else:
         con.execute("CREATE OR REPLACE TABLE quotes (aid INTEGER, quote_id VARCHAR, speaker VARCHAR, text VARCHAR, "
-                    "cue VARCHAR, how VARCHAR, start_ INTEGER, end_ INTEGER)")
+                    "cue VARCHAR, how VARCHAR, start_ INTEGER, end_ INTEGER, speaker_title VARCHAR)")
 
 
 def statement_blocks(con, block: int = STATEMENT_BLOCK) -> list[tuple]:
