@@ -213,3 +213,15 @@ def test_custom_outlet_table_is_used_for_inference(tmp_path):
     found = infer(BODY + "\nصحيفتي", table)
     assert found.outlet == ("صحيفتي", "My Paper")
     assert infer(BODY + "\nسيريانيوز", table).outlet is None
+
+
+def test_page_code_scraped_into_a_line_is_cut_and_listed():
+    from core.ingest.furniture import clean
+
+    code = ".box_vote h4 { padding:10px 5px; color: #7b7a7a; } jQuery(document).ready(function(){ x(); });"
+    text, removed = clean(f"عنوان الخبر\nبرأيك ما أفضل معسكر للفريق؟ {code} نعم لا")
+    assert "jQuery" not in text and "padding" not in text and "برأيك ما أفضل معسكر للفريق؟" in text
+    assert removed == [code]
+    # prose with a few semicolons and parentheses is not code
+    prose = "قال (في بيان): الوضع مستقر; والعمل جار; وسنعلن لاحقا; شكرا"
+    assert clean(f"عنوان\n{prose}")[0].endswith(prose)

@@ -155,6 +155,9 @@ def test_keys_generalise_digits_addresses_and_open_one_segment():
     assert "tail\turl" not in article_keys("عنوان\nالتفاصيل في الموقع. www.example.sa")
     # a separator glued inside a date is no span boundary ("15/7/1436هـ" is not a closing span "0ه")
     assert not [k for k in article_keys("عنوان\nصدر القرار بتاريخ 15/7/1436هـ") if k.startswith("tail")]
+    # a sentence going on past a separator ends with its full stop: no closing span
+    assert not [k for k in article_keys("عنوان\nاختفى بعد زيارته القنصلية في 2 أكتوبر/ تشرين الأول الجاري.")
+                if k.startswith("tail")]
     # a line that is only an address is a candidate (a columnist's e-mail line)
     assert "line\t@" in article_keys("عنوان\nنص المقال.\nsomeone@example.com")
     # a segment left open never leaves only digits behind ("* | 0 عاما" would cut names off)

@@ -21,7 +21,9 @@ What is removed (the patterns are data, in ``LINE_RULES``, ``LIST_INTROS``, ``TR
   a line that is only a date, signatures ("سيريانيوز", "وكالات – الثورة:", "فرانس24/ أ ف ب");
 * the dateline prefix of the first lines: "دبي، الإمارات العربية المتحدة (CNN)-- " and
   "موسكو 13 أبريل 2017 (شينخوا) " are cut, the sentence after them stays;
-* lines without a single letter or digit ("-----", "×××").
+* lines without a single letter or digit ("-----", "×××");
+* page code scraped into the text (a poll widget's CSS rules and script): a run of 40+ characters
+  without an Arabic letter holding three or more of ``{ } ;`` (:func:`cut_code`).
 
 Only whole lines (or an anchored prefix/suffix) are ever removed: a sentence that merely contains
 "شارك" or "آخر الأخبار" is content.  Datelines and signatures are recognised through the outlet
@@ -338,6 +340,35 @@ def edge_indexes(lines: list[str], cut: int | None) -> tuple[list[int], list[int
     return body[:HEAD_LINES], body[-TAIL_LINES:]
 
 
+# --- page code ----------------------------------------------------------------------------------
+
+#: A run of text without an Arabic letter; page code (CSS rules, a script) is such a run full of braces
+#: and semicolons, which prose never is.
+_NON_ARABIC_RUN = re.compile(r"[^\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]{40,}")
+CODE_MARKS = 3   # "{", "}" or ";" in a run of 40+ characters without an Arabic letter: code
+
+
+def cut_code(line: str) -> tuple[str, list[str]]:
+    """The line without the page code scraped into it (a poll widget's CSS and script), and the cut runs.
+
+    >>> cut_code("برأيك ما الأفضل؟ .box_vote h4 { padding:10px 5px; color: #7b7a7a; } jQuery.noConflict(); نعم")
+    ('برأيك ما الأفضل؟ نعم', ['.box_vote h4 { padding:10px 5px; color: #7b7a7a; } jQuery.noConflict();'])
+    """
+    if line.count(";") + line.count("{") + line.count("}") < CODE_MARKS:
+        return line, []
+    cut, out, pos = [], [], 0
+    for m in _NON_ARABIC_RUN.finditer(line):
+        run = m.group()
+        if run.count(";") + run.count("{") + run.count("}") >= CODE_MARKS:
+            out.append(line[pos:m.start()])
+            cut.append(run.strip())
+            pos = m.end()
+    if not cut:
+        return line, []
+    out.append(line[pos:])
+    return " ".join(" ".join(out).split()), cut
+
+
 # --- cleaning -------------------------------------------------------------------------------------
 
 def clean(text: str, outlets: OutletTable | None = None) -> tuple[str, list[str]]:
@@ -353,6 +384,10 @@ def clean(text: str, outlets: OutletTable | None = None) -> tuple[str, list[str]
     outlets = outlets or load_outlets()
     lines = [tidy_line(raw) for raw in split_lines(text)]
     removed: dict[int, str] = {}
+    code: list[str] = []
+    for i, line in enumerate(lines):
+        lines[i], found = cut_code(line)
+        code += found
     cut = trailing_cut(lines)
     if cut is not None:
         removed.update({i: lines[i] for i in range(cut, len(lines)) if lines[i]})
@@ -397,4 +432,4 @@ def clean(text: str, outlets: OutletTable | None = None) -> tuple[str, list[str]
             removed[last] = (removed[last] + " … " if last in removed else "") + text_last[suffix[0]:].strip()
             edits[last] = text_last[:suffix[0]]
     cleaned = [edits.get(i, lines[i]) for i in kept]
-    return "\n".join(line for line in cleaned if line), [removed[i] for i in sorted(removed)]
+    return "\n".join(line for line in cleaned if line), [removed[i] for i in sorted(removed)] + code

@@ -179,6 +179,8 @@ def tail_keys(line: str) -> list[tuple[int, str]]:
             span = stripped[start:]
             if _words(span) > SPAN_WORDS:
                 continue
+            if rx is _SEP and span[-1] in ".!?؟…":
+                continue    # "… في 2 أكتوبر/ تشرين الأول الجاري." : a sentence going on past a separator
             k = span_key(span)
             if _literal(k):
                 out.append((start, k))
