@@ -158,6 +158,9 @@ def test_keys_generalise_digits_addresses_and_open_one_segment():
     # a sentence going on past a separator ends with its full stop: no closing span
     assert not [k for k in article_keys("عنوان\nاختفى بعد زيارته القنصلية في 2 أكتوبر/ تشرين الأول الجاري.")
                 if k.startswith("tail")]
+    # a teaser line: a short label, "..", a headline
+    assert "label\tايضا" in article_keys("عنوان\nنص.\nأيضاً.. ماتيس حول الهجوم: بعض الأمور لا يمكن غفرانها")
+    assert not [k for k in article_keys("عنوان\nنص.\nوقال.. " + "كلمة " * 20) if k.startswith("label")]
     # a line that is only an address is a candidate (a columnist's e-mail line)
     assert "line\t@" in article_keys("عنوان\nنص المقال.\nsomeone@example.com")
     # a segment left open never leaves only digits behind ("* | 0 عاما" would cut names off)

@@ -187,17 +187,26 @@ def tail_keys(line: str) -> list[tuple[int, str]]:
     return out
 
 
+_TEASER = re.compile(r"\s*([^.:|…]{1,40}?)\s*(?:\.{2,}|…)\s*(.+)$")
+TEASER_WORDS = 15
+
+
 def label_key(line: str) -> str | None:
     """The label of a list-like line ("الوسوم: السعودية، الرياض، جدة" → "الوسوم"): a label of at
-    most 4 words before ``:`` / ``|``, then short items (at most 3 words each on average)."""
-    m = re.match(r"\s*([^:|]{1,60}?)\s*[:|]\s*(.+)$", line)
-    if not m or _words(m.group(1)) > 4:
-        return None
-    items = [x for x in _LIST_SEP.split(m.group(2)) if x.strip()]
-    if _words(m.group(2)) > 6 and (len(items) < 2 or _words(m.group(2)) / len(items) > 3):
-        return None
-    k = span_key(m.group(1))
-    return k if _literal(k) else None
+    most 4 words before ``:`` / ``|``, then short items (at most 3 words each on average); or the
+    label of a teaser line ("أيضاً.. عنوان خبر آخر" → "ايضا"): before ``..`` / ``…``, then a
+    headline of at most :data:`TEASER_WORDS` words (speech is introduced by ``:``, never ``..``)."""
+    t = _TEASER.match(line)
+    if t and _words(t.group(1)) <= 3 and _words(t.group(2)) <= TEASER_WORDS:
+        k = span_key(t.group(1))
+        return k if _literal(k) else None
+    m = re.match(r"\s*([^:|.…]{1,60}?)\s*[:|]\s*(.+)$", line)
+    if m and _words(m.group(1)) <= 4:
+        items = [x for x in _LIST_SEP.split(m.group(2)) if x.strip()]
+        if _words(m.group(2)) <= 6 or (len(items) >= 2 and _words(m.group(2)) / len(items) <= 3):
+            k = span_key(m.group(1))
+            return k if _literal(k) else None
+    return None
 
 
 def _is_line(line: str) -> bool:
