@@ -47,7 +47,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._text import match_fold, tidy_line
+from .furniture import line_key
 
 MAX_WORDS = 40          # longer lines are content
 MAX_CHARS = 300
@@ -66,7 +66,6 @@ KIND_SHARE = {"label": 0.002}
 LOSSY_EPSILON = 0.0005  # lossy counting: a key's count is under by at most 0.05 % of the articles
 KINDS = ("line", "lead", "tail", "label")
 
-_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|sa|ae|eg|info|news|tv)\b(?:/\S*)?",
                   re.IGNORECASE)
@@ -101,7 +100,7 @@ def span_key(text: str) -> str:
         t = _EMAIL.sub(" @ ", t)
     if "." in t or "/" in t:
         t = _URL.sub(" url ", t)
-    t = match_fold(_MARKS.sub("", tidy_line(t)))
+    t = line_key(t)   # the hand rules' matching form: tidy, no marks or tatweel, letters folded
     t = _DIGITS.sub("0", t)
     return " ".join(_NON_KEY.sub(" ", t).split()).casefold()
 
