@@ -20,6 +20,7 @@ file, the entry (1-based number and value) and the reason.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,15 @@ STOPWORDS_FILE = "stopwords.txt"
 ALIASES_FILE = "aliases.yaml"
 GAZETTEER_FILE = "gazetteer.yaml"
 TOPICS_FILE = "topics.yaml"
-RESOURCE_FILES = (STOPWORDS_FILE, ALIASES_FILE, GAZETTEER_FILE, TOPICS_FILE)
+NAMES_FILE = "names.yaml"
+RESOURCE_FILES = (STOPWORDS_FILE, ALIASES_FILE, GAZETTEER_FILE, TOPICS_FILE, NAMES_FILE)
+
+#: The analyst's own gazetteer entries (added from the Entities page's candidates), merged after the
+#: shipped ones by :func:`load_resources` when it loads the default directory.  The app sets it to
+#: ``<MARSAD_VAR>/resources/gazetteer.yaml``; the command line reads ``MARSAD_USER_GAZETTEER``.
+#: It is part of the fingerprint, so an index built without an added name is stale.
+USER_GAZETTEER: Path | None = (Path(os.environ["MARSAD_USER_GAZETTEER"])
+                               if os.environ.get("MARSAD_USER_GAZETTEER") else None)
 
 ENTITY_TYPES = ("person", "place", "organisation")
 MAX_KEYWORD_WORDS = 3
@@ -140,6 +149,26 @@ class Topic:
         return [" ".join(tokenize(normalize(k))) for k in self.keywords]
 
 
+_NAME_SECTIONS = ("titles", "roles", "place_heads", "organisation_heads", "speech_verbs", "particles",
+                  "media_nouns", "not_names")
+
+
+@dataclass(frozen=True)
+class NamePatterns:
+    """The words of ``names.yaml`` (normalised), around which names the gazetteer lacks are found.
+
+    Each section is a frozenset of normalised phrases (one or two words)."""
+
+    titles: frozenset[str] = frozenset()
+    roles: frozenset[str] = frozenset()
+    place_heads: frozenset[str] = frozenset()
+    organisation_heads: frozenset[str] = frozenset()
+    speech_verbs: frozenset[str] = frozenset()
+    particles: frozenset[str] = frozenset()
+    media_nouns: frozenset[str] = frozenset()
+    not_names: frozenset[str] = frozenset()
+
+
 @dataclass
 class Resources:
     """Every editable resource, loaded and validated."""
@@ -149,6 +178,8 @@ class Resources:
     gazetteer: list[Entity] = field(default_factory=list)
     topics: list[Topic] = field(default_factory=list)
     directory: Path | None = None
+    names: "NamePatterns" = field(default_factory=lambda: NamePatterns())
+    user_gazetteer: Path | None = None
 
     def fingerprint(self) -> str:
         """A hash of the resource files' contents (or of the in-memory values when not loaded
@@ -159,6 +190,8 @@ class Resources:
                 p = Path(self.directory) / name
                 h.update(name.encode())
                 h.update(p.read_bytes() if p.exists() else b"")
+            if self.user_gazetteer is not None and Path(self.user_gazetteer).exists():
+                h.update(b"user:" + Path(self.user_gazetteer).read_bytes())
         else:
             h.update(repr((sorted(self.stopwords), self.aliases, self.gazetteer,
                            [(t.id, t.name_ar, t.name_en, list(t.keywords)) for t in self.topics])).encode())
@@ -315,6 +348,61 @@ def load_gazetteer(path: str | Path) -> list[Entity]:
     return entities
 
 
+def load_names(path: str | Path) -> NamePatterns:
+    """Read ``names.yaml``: the sections of :class:`NamePatterns`, each a list of words or two-word
+    phrases (normalised on load like the text)."""
+    path = Path(path)
+    file = _name(path)
+    data = _read_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise ResourceError(file, "-", f"the file must be a mapping with the sections {', '.join(_NAME_SECTIONS)}")
+    unknown = set(data) - set(_NAME_SECTIONS)
+    if unknown:
+        raise ResourceError(file, "-", f"unknown section(s): {', '.join(sorted(map(str, unknown)))}")
+    out = {}
+    for section in _NAME_SECTIONS:
+        words = set()
+        for w in _string_list(file, section, data.get(section), section):
+            toks = tokenize(normalize(w))
+            if not toks or len(toks) > 3:
+                raise ResourceError(file, f"{section} ({w})", "must be a word or a phrase of at most three words")
+            words.add(" ".join(toks))
+        out[section] = frozenset(words)
+    return NamePatterns(**out)
+
+
+def merge_gazetteers(base: list[Entity], extra: list[Entity], file: str) -> list[Entity]:
+    """The shipped gazetteer plus the analyst's entries: an added entry may not claim a name or
+    variant an earlier entry has (the same rule as inside one file)."""
+    owner = {f: e.name for e in base for f in e.norm_forms}
+    for i, e in enumerate(extra, 1):
+        for form in e.norm_forms:
+            if form in owner and owner[form] != e.name:
+                raise ResourceError(file, _entry(i, e.name), f"variant {form!r} is also claimed by {owner[form]}")
+            owner[form] = e.name
+    names = {e.name for e in base}
+    return list(base) + [e for e in extra if e.name not in names]
+
+
+def dump_gazetteer(entities: Iterable[Entity], path: str | Path, header: str = "") -> None:
+    """Write gazetteer entries to a YAML file (the analyst's additions), validated, atomically."""
+    rows = []
+    for e in entities:
+        row = {"name": e.name, "name_en": e.name_en or e.name, "type": e.type}
+        if e.variants:
+            row["variants"] = list(e.variants)
+        rows.append(row)
+    text = header + (yaml.safe_dump(rows, allow_unicode=True, sort_keys=False, width=1000) if rows else "[]\n")
+    tmp = Path(path).with_name(Path(path).name + ".check")
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    tmp.write_text(text, encoding="utf-8")
+    try:
+        load_gazetteer(tmp)
+    finally:
+        tmp.unlink(missing_ok=True)
+    atomic_write_text(path, text)
+
+
 def _parse_topics(file: str, data) -> list[Topic]:
     if not isinstance(data, list):
         raise ResourceError(file, "-", "the file must be a list of topics")
@@ -418,14 +506,26 @@ def validate_resources(res: Resources) -> Resources:
     return res
 
 
-def load_resources(directory: str | Path | None = None) -> Resources:
-    """Load and validate the four resource files of ``directory`` (default ``core/resources/``)."""
+def load_resources(directory: str | Path | None = None, user_gazetteer: str | Path | None = None) -> Resources:
+    """Load and validate the resource files of ``directory`` (default ``core/resources/``).
+
+    With the default directory, the analyst's gazetteer additions (``user_gazetteer``, default
+    :data:`USER_GAZETTEER`) are merged in when that file exists."""
     d = Path(directory) if directory is not None else DEFAULT_DIR
+    gazetteer = load_gazetteer(d / GAZETTEER_FILE)
+    user = Path(user_gazetteer) if user_gazetteer is not None else (USER_GAZETTEER if directory is None else None)
+    if user is not None and Path(user).exists():
+        gazetteer = merge_gazetteers(gazetteer, load_gazetteer(user), str(user))
+    else:
+        user = None
+    names_path = d / NAMES_FILE
     res = Resources(
         stopwords=load_stopwords(d / STOPWORDS_FILE),
         aliases=load_aliases(d / ALIASES_FILE),
-        gazetteer=load_gazetteer(d / GAZETTEER_FILE),
+        gazetteer=gazetteer,
         topics=load_topics(d / TOPICS_FILE),
         directory=d,
+        names=load_names(names_path if names_path.exists() else DEFAULT_DIR / NAMES_FILE),
+        user_gazetteer=user,
     )
     return validate_resources(res)

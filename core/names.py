@@ -1,0 +1,222 @@
+"""Names the gazetteer lacks, found from patterns in the text (``core/resources/names.yaml``).
+
+Run once at ingestion, clause by clause, beside the entity matcher (see
+:func:`core.textpipe.count_article_grams`): a person after a title (الأمير فيصل بن بندر) or an
+office and its portfolio (وزير الخارجية عادل الجبير) or as the subject of a speech verb (قال
+…); a place after مدينة / محافظة / منطقة … (محافظة القطيف); an organisation headed by وزارة /
+هيئة / جامعة … (جامعة الملك سعود); a person's name chain with بن / ابن anywhere (سعود بن نايف).
+Tokens already matched by the gazetteer never start a candidate, so what is listed is what the
+gazetteer lacks.  The index keeps the per-article counts; candidates are ranked by mentions and
+articles (recurrence is what separates a name from an accident).
+
+>>> from core.resources import load_resources
+>>> from core.textpipe import Grouper, EntityMatcher, count_article_grams
+>>> res = load_resources(); g = Grouper({}, res); m = EntityMatcher(res.gazetteer, g, outlets=())
+>>> f = CandidateFinder(res.names, g)
+>>> _ = count_article_grams("وقال وزير الخارجية عادل الجبير إن", g, m, names=f)
+>>> [(r[1], r[2], r[3]) for r in f.take(1)]
+[('عادل الجبير', 'person', 'عادل الجبير')]
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from core.arabic import _TOKEN_RE, fold, is_arabic
+
+MAX_NAME = 6          # tokens in a person's name (الأمير) سلمان بن عبد العزيز آل سعود
+MAX_ORG_TAIL = 4      # words after an organisation's head noun
+EXAMPLE_CHARS = 300
+
+
+def _keys(grouper, phrases) -> tuple[frozenset, frozenset]:
+    one, two = set(), set()
+    for p in phrases:
+        toks = p.split()
+        ks = tuple(grouper.key(t) or fold(t) for t in toks)
+        (one if len(ks) == 1 else two).add(ks if len(ks) > 1 else ks[0])
+    return frozenset(one), frozenset(two)
+
+
+class CandidateFinder:
+    """Collects name candidates clause by clause; :meth:`take` hands over one article's counts.
+
+    ``take(aid)`` returns rows ``(aid, name, type, surface, cnt, example)``: ``name`` is the
+    grouping form (keys joined, عبد joined to the next word), ``surface`` the words as written,
+    ``example`` the clause it was first met in this finder (empty afterwards: one example per
+    name per batch, so memory stays bounded)."""
+
+    def __init__(self, patterns, grouper):
+        self.g = grouper
+        key = grouper.key
+        self.titles, self.titles2 = _keys(grouper, patterns.titles)
+        self.roles, self.roles2 = _keys(grouper, patterns.roles)
+        self.places, _ = _keys(grouper, patterns.place_heads)
+        self.orgs, _ = _keys(grouper, patterns.organisation_heads)
+        self.verbs, _ = _keys(grouper, patterns.speech_verbs)
+        self.particles, _ = _keys(grouper, patterns.particles)
+        self.not_names, _ = _keys(grouper, patterns.not_names)
+        self.chain = frozenset(k for k in (key("بن"), key("ابن"), key("بنت")) if k)
+        self.abd = key("عبد") or "عبد"
+        self.heads = self.titles | self.roles | self.places | self.orgs | self.verbs
+        self._article: Counter = Counter()
+        self._surface: Counter = Counter()
+        self._examples: dict[tuple[str, str], str] = {}
+        self._shown: set[tuple[str, str]] = set()
+
+    # -- per clause -------------------------------------------------------------------------
+    def clause(self, surface_clause: str, norms: list[str], keys: list[str | None], found) -> None:
+        n = len(norms)
+        if n < 2:
+            return
+        covered = [False] * n
+        for _name, _t, s, e in found:
+            for j in range(s, e):
+                covered[j] = True
+        mk = [k if k is not None else None for k in keys]
+        surf = _TOKEN_RE.findall(surface_clause)
+        if len(surf) != n:
+            surf = norms
+        used = [False] * n
+        i = 0
+        while i < n:
+            k = mk[i]
+            if k is None or covered[i]:
+                i += 1
+                continue
+            got = None
+            two = (k, mk[i + 1]) if i + 1 < n else None
+            if k in self.titles or two in self.titles2:
+                j = i + (2 if two in self.titles2 else 1)
+                while j < n and j < i + 4 and mk[j] is not None and (mk[j] in self.titles or self._nisba(norms, mk, j)):
+                    j += 1
+                got = self._person(norms, mk, covered, j, strong=True)
+            elif k in self.roles or two in self.roles2:
+                j = i + (2 if two in self.roles2 else 1)
+                stop = min(n, j + 4)
+                while j < stop and mk[j] is not None and mk[j].startswith("ال") and mk[j] not in self.titles:
+                    j += 1
+                if j < n and mk[j] is not None and mk[j] not in self.titles and j > i + 1:
+                    got = self._person(norms, mk, covered, j, strong=False)
+            elif k in self.places:
+                got = self._place(norms, mk, covered, i + 1)
+            elif k in self.orgs:
+                got = self._org(norms, mk, i)
+            elif k in self.verbs:
+                got = self._person(norms, mk, covered, i + 1, strong=False)
+            elif k in self.chain and i > 0 and not used[i - 1] and mk[i - 1] is not None and not covered[i - 1]:
+                got = self._person(norms, mk, covered, i - 1, strong=True)
+            if got is not None:
+                a, b, etype = got
+                if not any(used[a:b]):
+                    self._add(norms, mk, surf, a, b, etype, surface_clause)
+                    for j in range(a, b):
+                        used[j] = True
+                i = max(i + 1, b) if etype != "organisation" else i + 1
+            else:
+                i += 1
+
+    # -- the patterns -------------------------------------------------------------------------
+    def _nisba(self, norms, mk, j) -> bool:
+        k = mk[j]
+        return k.startswith("ال") and (k.endswith("ي") or k.endswith("يه")) and k not in self.particles
+
+    def _word(self, norms, mk, covered, j) -> bool:
+        k = mk[j]
+        return (k is not None and not covered[j] and is_arabic(norms[j]) and len(k) >= 2
+                and k not in self.not_names and k not in self.heads)
+
+    def _person(self, norms, mk, covered, j, strong: bool):
+        n = len(norms)
+        if j >= n or not self._word(norms, mk, covered, j) or mk[j] in self.particles and mk[j] != self.abd:
+            return None
+        a = j
+        first = mk[j]
+        if first == self.abd:
+            if j + 1 >= n or not self._word(norms, mk, covered, j + 1):
+                return None
+            j += 1
+        if first.startswith("ال") and not (j + 1 < n and mk[j + 1] in self.chain):
+            return None
+        j += 1
+        family = False
+        while j < n and j - a < MAX_NAME:
+            k = mk[j]
+            if k in self.particles:
+                nxt = j + 1
+                if nxt < n and mk[nxt] == self.abd:
+                    nxt += 1
+                if nxt < n and self._word(norms, mk, covered, nxt):
+                    j = nxt + 1
+                    continue
+                break
+            if (not family and k is not None and self._word(norms, mk, covered, j)
+                    and (k.startswith("ال") or strong) and not self._generic_next(k)):
+                family = True
+                j += 1
+                if k.startswith("ال"):
+                    break
+                continue
+            break
+        if j - a == 1 and not strong:
+            return None
+        return a, j, "person"
+
+    def _generic_next(self, k: str) -> bool:
+        return k in self.titles or k in self.roles
+
+    def _place(self, norms, mk, covered, j):
+        n = len(norms)
+        if j >= n or not self._word(norms, mk, covered, j):
+            return None
+        k = mk[j]
+        if not k.startswith("ال") and (k.endswith("يه") or k.endswith("ي")):
+            return None      # منطقة صناعية: an indefinite adjective
+        b = j + 1
+        if (b < n and mk[b] is not None and not covered[b] and mk[b].startswith("ال") and mk[b].endswith("ه")
+                and mk[b] not in self.not_names and mk[b] not in self.heads):
+            b += 1           # مكة المكرمة, المدينة المنورة
+        return j, b, "place"
+
+    def _org(self, norms, mk, i):
+        n = len(norms)
+        j = i + 1
+        if j >= n or mk[j] is None or not is_arabic(norms[j]) or mk[j] in self.not_names:
+            return None
+        if not mk[j].startswith("ال") and mk[j] not in self.titles:
+            return None
+        b = j
+        while b < n and b - i <= MAX_ORG_TAIL and mk[b] is not None and is_arabic(norms[b]) \
+                and mk[b] not in self.not_names:
+            if b > j and mk[b] in self.titles:
+                break        # وزارة الداخلية اللواء …: a person's title ends the organisation
+            if mk[b].startswith("ال") or (b == j + 1 and mk[j] in self.titles):
+                b += 1
+            else:
+                break
+        if b == j:
+            return None
+        return i, b, "organisation"
+
+    # -- collecting -----------------------------------------------------------------------------
+    def _add(self, norms, mk, surf, a, b, etype, clause_text) -> None:
+        parts = []
+        for k in mk[a:b]:
+            if parts and parts[-1] == self.abd:
+                parts[-1] = self.abd + k
+            else:
+                parts.append(k)
+        name = " ".join(parts)
+        self._article[(name, etype)] += 1
+        self._surface[(name, etype, " ".join(surf[a:b]))] += 1
+        if (name, etype) not in self._shown:
+            self._shown.add((name, etype))
+            self._examples[(name, etype)] = clause_text.strip()[:EXAMPLE_CHARS]
+
+    def take(self, aid: int) -> list[tuple]:
+        """One article's rows, and a fresh start for the next article."""
+        rows = []
+        for (name, etype, surface), c in self._surface.items():
+            rows.append((aid, name, etype, surface, c, self._examples.pop((name, etype), "")))
+        self._article.clear()
+        self._surface.clear()
+        return rows
