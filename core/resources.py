@@ -375,13 +375,15 @@ def merge_gazetteers(base: list[Entity], extra: list[Entity], file: str) -> list
     """The shipped gazetteer plus the analyst's entries: an added entry may not claim a name or
     variant an earlier entry has (the same rule as inside one file)."""
     owner = {f: e.name for e in base for f in e.norm_forms}
+    shipped = {e.name for e in base}
     for i, e in enumerate(extra, 1):
+        if e.name in shipped:
+            raise ResourceError(file, _entry(i, e.name), "the gazetteer already has this entry")
         for form in e.norm_forms:
             if form in owner and owner[form] != e.name:
                 raise ResourceError(file, _entry(i, e.name), f"variant {form!r} is also claimed by {owner[form]}")
             owner[form] = e.name
-    names = {e.name for e in base}
-    return list(base) + [e for e in extra if e.name not in names]
+    return list(base) + list(extra)
 
 
 def dump_gazetteer(entities: Iterable[Entity], path: str | Path, header: str = "") -> None:

@@ -512,6 +512,7 @@ class _ArticleContext:
 
 
 _QUOTED_RE = None
+_FEMININE_NOUN = __import__("re").compile(r"^(?:ال|[وفبل]ال|لل)(?:.+[ةه]|.+ات|..و.|ا..ا.|م.ا..)$")
 
 
 class EntityMatcher:
@@ -679,7 +680,11 @@ class EntityMatcher:
             return False
         if out and out[-1][3] == i:          # after a name: الإمارات السعودية? a list, not an adjective
             return False
-        return mk[i - 1] not in self._index and mk[i - 1] not in self._titles
+        if mk[i - 1] in self._index or mk[i - 1] in self._titles:
+            return False
+        # the noun must be able to take a feminine adjective: ة / ات, or a broken plural shape
+        # (فعول الخطوط، أفعال الأسواق، مفاعل المصارف); الوفد السعودية is verb-subject-object
+        return _FEMININE_NOUN.match(norms[i - 1]) is not None
 
     def find_in_words(self, text: str, words: list[str], starts, ends) -> list[tuple[str, str, int, int]]:
         """Mentions among the normalised ``words`` of ``text`` (with their character ``starts``),

@@ -194,7 +194,7 @@ def write_candidates(con, parts: Path, append: bool = False) -> None:
              ex AS (SELECT name, min_by(example, aid) AS example FROM candidate_examples GROUP BY name)
         SELECT tot.name, typ.type, lab.label, tot.mentions, tot.articles, COALESCE(ex.example, '') AS example
         FROM tot JOIN typ USING (name) JOIN lab USING (name) LEFT JOIN ex USING (name)
-        ORDER BY tot.mentions DESC, tot.articles DESC, tot.name""")
+        ORDER BY tot.articles DESC, tot.mentions DESC, tot.name""")
 
 
 def part_groups(parts: Path, table: str, step: int = ARTICLE_BUCKET) -> list[str]:
