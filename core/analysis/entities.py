@@ -103,9 +103,9 @@ def candidates(corpus, flt: Filter | None = None, types=None, limit: int = 100, 
     except Exception:        # an index built before candidates existed
         return pd.DataFrame(columns=CANDIDATE_COLUMNS)
     where, params = corpus.where(flt)
-    tcond = ""
+    tcond, qparams = "", params
     if types:
-        params = {**params, "types": list(types)}
+        qparams = {**params, "types": list(types)}
         tcond = " AND list_contains($types, typ.type)"
     df = corpus.sql(f"""
         WITH m AS (SELECT c.aid, c.name, c.type, c.surface, c.cnt FROM candidate_mentions c
@@ -118,7 +118,7 @@ def candidates(corpus, flt: Filter | None = None, types=None, limit: int = 100, 
                        (SELECT name, surface, SUM(cnt) AS n FROM m GROUP BY name, surface) GROUP BY name)
         SELECT tot.name AS key, typ.type, tot.mentions, tot.articles, lab.surfaces
         FROM tot JOIN typ USING (name) JOIN lab USING (name) WHERE TRUE{tcond}
-        ORDER BY tot.articles DESC, tot.mentions DESC, tot.name LIMIT {int(limit) * 2 + 50}""", params)
+        ORDER BY tot.articles DESC, tot.mentions DESC, tot.name LIMIT {int(limit) * 2 + 50}""", qparams)
     if df.empty:
         return pd.DataFrame(columns=CANDIDATE_COLUMNS)
     every, people = corpus.memo(("gazetteer_keys", corpus.resources.fingerprint()),
