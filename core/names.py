@@ -189,7 +189,10 @@ class CandidateFinder:
     def _bare(self, norms, j) -> bool:
         """The word carries no proclitic (a name after a title does not: لكرة القدم is no name)."""
         a = self.g.analyse(norms[j])
-        return a.start == 0 and not a.al
+        if a.start or a.al:
+            return False
+        t = norms[j]   # ل/ب + an attested word the grouping kept whole (لكرة القدم): not a name either
+        return not (t[0] in "لب" and len(t) > 4 and self.g._count(t[1:]) > 0)
 
     def _person(self, norms, mk, covered, j, strong: bool):
         n = len(norms)

@@ -117,6 +117,24 @@ class Aliases:
         return out
 
 
+def _abd_spellings(toks: list[str]) -> list[str]:
+    """The other spelling of a name with عبد: joined (عبدالعزيز) or spaced (عبد العزيز), both ways."""
+    if not any(t == "عبد" or (t.startswith("عبدال") and len(t) > 6) for t in toks):
+        return []
+    joined, i = [], 0
+    while i < len(toks):
+        if toks[i] == "عبد" and i + 1 < len(toks):
+            joined.append("عبد" + toks[i + 1])
+            i += 2
+        else:
+            joined.append(toks[i])
+            i += 1
+    spaced = []
+    for t in toks:
+        spaced.extend(["عبد", t[3:]] if t.startswith("عبدال") and len(t) > 6 else [t])
+    return [" ".join(x) for x in (joined, spaced) if x != toks]
+
+
 @dataclass(frozen=True)
 class Entity:
     """A gazetteer entry: ``name`` is the display name (as the corpus writes it)."""
@@ -131,7 +149,10 @@ class Entity:
         """The normalised name and variants (each may be several words)."""
         seen: dict[str, None] = {}
         for f in (self.name, *self.variants):
-            seen.setdefault(" ".join(tokenize(normalize(f))), None)
+            toks = tokenize(normalize(f))
+            seen.setdefault(" ".join(toks), None)
+            for alt in _abd_spellings(toks):       # عبد الله / عبدالله: both spellings are common
+                seen.setdefault(alt, None)
         return tuple(seen)
 
 
