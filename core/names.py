@@ -149,8 +149,8 @@ class CandidateFinder:
                 while j < n and j < i + 4 and mk[j] is not None and (mk[j] in self.titles or self._nisba(norms, mk, j)):
                     j += 1
                 got = self._person(norms, mk, covered, j, strong=True)
-                if got is not None and got[1] - got[0] == 1:
-                    got = (i, got[1], "person") if got[0] == i + 1 else None
+                if got is not None and len(join_keys(mk[got[0]:got[1]], self.abd).split()) == 1:
+                    got = (i, got[1], "person") if got[0] == i + 1 else None   # الملك فهد, الأمير عبدالله
             elif k in self.roles or two in self.roles2:
                 j = i + (2 if two in self.roles2 else 1)
                 stop = min(n, j + 4)
@@ -160,8 +160,8 @@ class CandidateFinder:
                     got = self._person(norms, mk, covered, j, strong=False)
             elif k in self.places:
                 got = self._place(norms, mk, covered, i + 1)
-            elif k in self.orgs:
-                got = self._org(norms, mk, i)
+            elif k in self.orgs and self.g.analyse(norms[i]).end == len(norms[i]):
+                got = self._org(norms, mk, i)       # not برنامجها النووي: a head with a pronoun is no name
             elif k in self.verbs:
                 got = self._person(norms, mk, covered, i + 1, strong=False)
             elif k in self.chain and i > 0 and not used[i - 1] and mk[i - 1] is not None and not covered[i - 1]:
@@ -192,7 +192,7 @@ class CandidateFinder:
         if a.start or a.al:
             return False
         t = norms[j]   # ل/ب + an attested word the grouping kept whole (لكرة القدم): not a name either
-        return not (t[0] in "لب" and len(t) > 4 and self.g._count(t[1:]) > 0)
+        return not (t[0] in "لب" and len(t) >= 4 and self.g._count(t[1:]) > 0)
 
     def _person(self, norms, mk, covered, j, strong: bool):
         n = len(norms)
