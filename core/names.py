@@ -42,11 +42,13 @@ def join_keys(keys, abd: str = "عبد") -> str:
 def gazetteer_keys(gazetteer, grouper) -> tuple[frozenset[str], frozenset[str]]:
     """Every gazetteer form as a candidate name (:func:`join_keys`), and the person forms alone
     (a candidate that starts with a known person's name is that person: محمد بن سلمان بن …)."""
-    abd = grouper.key("عبد") or "عبد"
+    from core.textpipe import peek_key
+
+    abd = peek_key(grouper, "عبد")
     every, people = set(), set()
     for e in gazetteer:
         for form in e.norm_forms:
-            k = join_keys([grouper.key(t) or fold(t) for t in form.split()], abd)
+            k = join_keys([peek_key(grouper, t) for t in form.split()], abd)
             every.add(k)
             if e.type == "person":
                 people.add(k)
@@ -88,10 +90,12 @@ def add_to_gazetteer(path, name: str, etype: str, variants=(), name_en: str = ""
 
 
 def _keys(grouper, phrases) -> tuple[frozenset, frozenset]:
+    from core.textpipe import peek_key
+
     one, two = set(), set()
     for p in phrases:
         toks = p.split()
-        ks = tuple(grouper.key(t) or fold(t) for t in toks)
+        ks = tuple(peek_key(grouper, t) for t in toks)
         (one if len(ks) == 1 else two).add(ks if len(ks) > 1 else ks[0])
     return frozenset(one), frozenset(two)
 
@@ -106,7 +110,8 @@ class CandidateFinder:
 
     def __init__(self, patterns, grouper):
         self.g = grouper
-        key = grouper.key
+        from core.textpipe import peek_key
+
         self.titles, self.titles2 = _keys(grouper, patterns.titles)
         self.roles, self.roles2 = _keys(grouper, patterns.roles)
         self.places, _ = _keys(grouper, patterns.place_heads)
@@ -114,8 +119,8 @@ class CandidateFinder:
         self.verbs, _ = _keys(grouper, patterns.speech_verbs)
         self.particles, _ = _keys(grouper, patterns.particles)
         self.not_names, _ = _keys(grouper, patterns.not_names)
-        self.chain = frozenset(k for k in (key("بن"), key("ابن"), key("بنت")) if k)
-        self.abd = key("عبد") or "عبد"
+        self.chain = frozenset(peek_key(grouper, k) for k in ("بن", "ابن", "بنت"))
+        self.abd = peek_key(grouper, "عبد")
         self.heads = self.titles | self.roles | self.places | self.orgs | self.verbs
         self._article: Counter = Counter()
         self._surface: Counter = Counter()

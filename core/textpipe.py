@@ -512,6 +512,22 @@ class _ArticleContext:
 
 
 _QUOTED_RE = None
+
+
+def peek_key(grouper: "Grouper", t: str) -> str:
+    """The grouping key of a word (or the word), without adding it to the grouping's map: a
+    resource word looked up here never turns up in the index's token map."""
+    cache = grouper._cache
+    a = cache.get(t)
+    if a is not None:
+        return a.key or t
+    n = len(cache)
+    key = grouper.analyse(t).key
+    extra = len(cache) - n
+    if extra > 0:
+        for k in list(itertools.islice(reversed(cache), extra)):
+            del cache[k]
+    return key or t
 _FEMININE_NOUN = __import__("re").compile(r"^(?:ال|[وفبل]ال|لل)(?:.+[ةه]|.+ات|..و.|ا..ا.|م.ا..)$")
 
 
@@ -543,7 +559,7 @@ class EntityMatcher:
             for form in e.norm_forms:
                 forms.append((tuple(self._mkey(t) for t in form.split()), e.name, e.type))
         person_forms = [(k, n) for k, n, t in forms if t == "person"]
-        chain = {self._mkey("بن"), self._mkey("ابن")}
+        chain = {peek_key(grouper, "بن"), peek_key(grouper, "ابن")}
         for keys, name, etype in forms:
             ambiguous = False
             if etype == "person":
@@ -558,8 +574,8 @@ class EntityMatcher:
         self._index = index
         self._chain = frozenset(chain)
         names = getattr(grouper.resources, "names", None)
-        self._media = frozenset(self._mkey(w) for w in (names.media_nouns if names else ()) if " " not in w)
-        self._titles = frozenset(self._mkey(w) for w in (names.titles if names else ()) if " " not in w)
+        self._media = frozenset(peek_key(grouper, w) for w in (names.media_nouns if names else ()) if " " not in w)
+        self._titles = frozenset(peek_key(grouper, w) for w in (names.titles if names else ()) if " " not in w)
         self._nisba_names = frozenset(k[0] for k, _n, _t in forms if len(k) == 1 and k[0].startswith("ال")
                                       and (k[0].endswith("يه") or k[0].endswith("ية")))
         if outlets is None:
@@ -575,7 +591,14 @@ class EntityMatcher:
         return self.grouper.key(norm) or norm
 
     def _outlet_tuple(self, name: str) -> tuple[str, ...]:
-        return tuple(self._mkey(t) for t in tokenize(normalize(name or "")))
+        """Keys of a name's words, looked up without growing the grouping (its words are gazetteer
+        words, keyed when the matcher was made, or it is no gazetteer form at all)."""
+        get = self.grouper._cache.get
+        out = []
+        for t in tokenize(normalize(name or "")):
+            a = get(t)
+            out.append(a.key or t if a is not None else fold(t))
+        return tuple(out)
 
     def add_outlets(self, outlets: Iterable[str]) -> None:
         """Outlet names (as written) whose use as a gazetteer form is the outlet, not the entity."""
