@@ -122,6 +122,9 @@ class CandidateFinder:
         self.chain = frozenset(peek_key(grouper, k) for k in ("بن", "ابن", "بنت"))
         self.abd = peek_key(grouper, "عبد")
         self.heads = self.titles | self.roles | self.places | self.orgs | self.verbs
+        # speech verbs are stop words (no key): matched as written, bare or after و / ف
+        self.verb_norms = frozenset(p + v for v in patterns.speech_verbs if " " not in v for p in ("", "و", "ف"))
+        self._triggers = self.heads | self.chain | {k[0] for k in self.titles2 | self.roles2}
         self._article: Counter = Counter()
         self._surface: Counter = Counter()
         self._examples: dict[tuple[str, str], str] = {}
@@ -130,23 +133,23 @@ class CandidateFinder:
     # -- per clause -------------------------------------------------------------------------
     def clause(self, surface_clause: str, norms: list[str], keys: list[str | None], found) -> None:
         n = len(norms)
-        if n < 2:
+        if n < 2 or (self._triggers.isdisjoint(keys) and self.verb_norms.isdisjoint(norms)):
             return
         covered = [False] * n
         for _name, _t, s, e in found:
             for j in range(s, e):
                 covered[j] = True
-        mk = [k if k is not None else None for k in keys]
-        surf = _TOKEN_RE.findall(surface_clause)
-        if len(surf) != n:
-            surf = norms
+        mk = keys
+        surf = None
         used = [False] * n
         i = 0
         while i < n:
             k = mk[i]
-            if k is None or covered[i]:
+            if covered[i] or (k is None and norms[i] not in self.verb_norms):
                 i += 1
                 continue
+            if k is None:
+                k = "\u0000verb"
             got = None
             two = (k, mk[i + 1]) if i + 1 < n else None
             if k in self.titles or two in self.titles2:
@@ -167,13 +170,17 @@ class CandidateFinder:
                 got = self._place(norms, mk, covered, i + 1)
             elif k in self.orgs and self.g.analyse(norms[i]).end == len(norms[i]):
                 got = self._org(norms, mk, i)       # not برنامجها النووي: a head with a pronoun is no name
-            elif k in self.verbs:
+            elif k in self.verbs or k == "\u0000verb":
                 got = self._person(norms, mk, covered, i + 1, strong=False)
             elif k in self.chain and i > 0 and not used[i - 1] and mk[i - 1] is not None and not covered[i - 1]:
                 got = self._person(norms, mk, covered, i - 1, strong=True)
             if got is not None:
                 a, b, etype = got
                 if not any(used[a:b]):
+                    if surf is None:
+                        surf = _TOKEN_RE.findall(surface_clause)
+                        if len(surf) != n:
+                            surf = norms
                     self._add(norms, mk, surf, a, b, etype, surface_clause)
                     for j in range(a, b):
                         used[j] = True
