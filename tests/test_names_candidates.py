@@ -38,6 +38,7 @@ def found(res, text):
     ("وصل الوفد إلى محافظة القريحة", ("place", "القريحة")),
     ("أعلنت جامعة الملك نواف", ("organisation", "جامعة الملك نواف")),
     ("وحضر نواف بن مشعل الحفل", ("person", "نواف بن مشعل")),
+    ("وقال سامر الخطيب إن الخطة تتقدم", ("person", "سامر الخطيب")),       # قال is a stop word
 ])
 def test_each_pattern_finds_its_name(res, text, expected):
     assert expected in found(res, text)
@@ -106,3 +107,17 @@ def test_adding_a_candidate_to_the_analysts_gazetteer_counts_it(corpus_file, tmp
     assert e.value.file == "gazetteer.yaml"
     with pytest.raises(ResourceError):
         add_to_gazetteer(user, "الرياض", "place")         # the shipped gazetteer has it
+
+
+def test_pattern_words_never_enter_the_token_map(res):
+    """The index's token map is the corpus's vocabulary (and the gazetteer's words): the name patterns,
+    the media nouns and the outlet names looked up by the matcher and the finder add nothing to it."""
+    from collections import Counter
+
+    g = Grouper.build(Counter(["سامر", "الخطيب"]), res)
+    m = EntityMatcher(res.gazetteer, g)
+    before = set(g.to_frame()["norm"])
+    m.add_outlets(["صحيفة المستقبل", "المستقبل"])
+    CandidateFinder(res.names, g)
+    m.context("قال «المستقبل» لقناة الغد", "المستقبل")
+    assert set(g.to_frame()["norm"]) == before
