@@ -26,6 +26,7 @@ from core.arabic import _TOKEN_RE, fold, is_arabic
 MAX_NAME = 6          # tokens in a person's name (الأمير) سلمان بن عبد العزيز آل سعود
 MAX_ORG_TAIL = 4      # words after an organisation's head noun
 EXAMPLE_CHARS = 300
+COMMON_AL_RATIO = 0.2  # a subject of قال/أكد … whose first word the corpus writes with ال this often is no name
 
 
 def join_keys(keys, abd: str = "عبد") -> str:
@@ -243,7 +244,14 @@ class CandidateFinder:
             break
         if j - a == 1 and not strong:
             return None
+        if not strong and first != self.abd and self._common(norms[a]):
+            return None          # ذكرت وسائل الإعلام: a noun the corpus also writes with ال
         return a, j, "person"
+
+    def _common(self, t: str) -> bool:
+        """A word the corpus writes with ال often (≥ 20 % as often as bare) is a noun, not a given name."""
+        bare = self.g._count(t)
+        return bare > 0 and self.g._count("ال" + t) >= COMMON_AL_RATIO * bare
 
     def _generic_next(self, k: str) -> bool:
         return k in self.titles or k in self.roles
