@@ -125,6 +125,7 @@ class CandidateFinder:
         self.heads = self.titles | self.roles | self.places | self.orgs | self.verbs
         # speech verbs are stop words (no key): matched as written, bare or after و / ف
         self.verb_norms = frozenset(p + v for v in patterns.speech_verbs if " " not in v for p in ("", "و", "ف"))
+        self._starts2 = frozenset(k[0] for k in self.titles2 | self.roles2)   # صاحب (السمو), ولي (العهد)
         self._triggers = self.heads | self.chain | {k[0] for k in self.titles2 | self.roles2}
         self._article: Counter = Counter()
         self._surface: Counter = Counter()
@@ -197,7 +198,7 @@ class CandidateFinder:
     def _word(self, norms, mk, covered, j) -> bool:
         k = mk[j]
         return (k is not None and not covered[j] and is_arabic(norms[j]) and len(k) >= 2
-                and k not in self.not_names and k not in self.heads)
+                and k not in self.not_names and k not in self.heads and k not in self._starts2)
 
     def _bare(self, norms, j) -> bool:
         """The word carries no proclitic (a name after a title does not: لكرة القدم is no name)."""
