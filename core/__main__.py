@@ -83,6 +83,8 @@ def cmd_summarize(args) -> int:
     write_csv(ngrams, out / "ngrams.csv")
     write_csv(entities.article_entities(corpus, flt)[["article_id", "entity", "type", "mentions"]], out / "entities.csv")
     write_csv(topics.article_topics(corpus, flt)[["article_id", "topic", "hits"]], out / "topics.csv")
+    write_csv(entities.candidates(corpus, flt, limit=args.top)[["name", "type", "mentions", "articles", "example"]],
+              out / "candidates.csv")
     write_csv(overview.outlet_totals(corpus, flt), out / "outlets.csv")
     write_csv(overview.report(corpus), out / "report.csv")
     extra = _compare_outputs(corpus, flt, out)
@@ -90,7 +92,7 @@ def cmd_summarize(args) -> int:
     print(f"{s['articles']} articles, {s['outlets']} outlets, {s['words']} words, "
           f"{s['date_min']} … {s['date_max']}, {s['undated']} undated; "
           f"{len(overview.report(corpus))} report rows; {time.perf_counter() - t0:.1f}s → {out}")
-    for name in ["articles.csv", "keywords.csv", "ngrams.csv", "entities.csv", "topics.csv", "outlets.csv",
+    for name in ["articles.csv", "keywords.csv", "ngrams.csv", "entities.csv", "topics.csv", "candidates.csv", "outlets.csv",
                  "report.csv", *extra]:
         print(f"  {out / name}")
     return 0

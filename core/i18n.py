@@ -115,6 +115,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     "en.top": ("الأكثر ذكرًا", "Most mentioned"),
     "en.by_outlet": ("الذكر حسب المصدر", "Mentions per outlet"),
     "en.trend": ("الذكر عبر الزمن", "Mentions over time"),
+    "en.cand": ("أسماء ليست في المعجم", "Names the gazetteer lacks"),
+    "en.cand.help": ("أسماء وجدت في النصوص بعد ألقاب (الأمير، الوزير…) أو «مدينة/محافظة…» أو «وزارة/جامعة…» أو "
+                     "أفعال القول، مرتبة حسب عدد المقالات. أضف اسمًا إلى معجمك فتُعدّ إشاراته.",
+                     "Names found after titles (الأمير, الوزير…), place words (مدينة, محافظة…), organisation heads "
+                     "(وزارة, جامعة…) or speech verbs, ranked by articles. Add one to your gazetteer and its mentions are counted."),
+    "en.cand.none": ("لا أسماء جديدة متكررة في هذا الاختيار.", "No recurring new names in this selection."),
+    "en.cand.pick": ("الاسم المقترح", "Candidate"),
+    "en.cand.name": ("الاسم كما يُعرض", "Name as shown"),
+    "en.cand.variants": ("صيغ أخرى (واحدة في كل سطر)", "Other spellings (one per line)"),
+    "en.cand.add": ("أضف إلى المعجم", "Add to the gazetteer"),
+    "en.cand.added": ("أضيف إلى المعجم، وأعيد عدّ المدونة", "Added to the gazetteer; the corpus was recounted"),
+    "en.cand.stale": ("أضيف إلى المعجم. هذا الفهرس لا يُعاد بناؤه من هنا: أعد بناءه بالأمر build لتُعدّ إشاراته.",
+                      "Added to the gazetteer. This index cannot be rebuilt from here: rebuild it with the build command to count it."),
+    "en.cand.mine": ("ما أضفته إلى المعجم", "Your gazetteer additions"),
+    "en.cand.reset": ("احذف إضافاتي", "Remove my additions"),
     # articles
     "ar.pick": ("اختر مقالًا", "Pick an article"),
     "ar.meta": ("البيانات الوصفية ومصدرها", "Metadata and provenance"),
@@ -285,6 +300,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "direction": ("الاتجاه", "direction"), "source_outlet": ("الأسبق", "earlier outlet"),
     "target_outlet": ("اللاحق", "later outlet"), "per_1000": ("لكل 1000 كلمة", "per 1,000 words"),
     "rank": ("الترتيب", "rank"), "period": ("الفترة", "period"),
+    "name": ("الاسم", "name"), "variants": ("صيغ أخرى", "other spellings"), "example": ("مثال", "example"),
+    "key": ("مفتاح التجميع", "grouping key"),
 }
 
 

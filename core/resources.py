@@ -9,6 +9,8 @@ The files live in ``core/resources/`` (or any directory given to
 * ``topics.yaml``    – topic lexicons (keywords and phrases of at most three words)
 * ``names.yaml``     – name connectors (بن), joined prefixes (عبد, أبو), title and honorific
   formulae: how n-grams treat name chains
+* ``name_patterns.yaml`` – titles, roles, place and organisation head words, speech verbs …:
+  the patterns around which names the gazetteer lacks are found (``core.names``)
 
 Every word list is normalised on load with ``core.arabic.normalize`` – the same
 function that normalises article text and search queries – so a list can never
@@ -22,6 +24,7 @@ file, the entry (1-based number and value) and the reason.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +43,15 @@ ALIASES_FILE = "aliases.yaml"
 GAZETTEER_FILE = "gazetteer.yaml"
 TOPICS_FILE = "topics.yaml"
 NAMES_FILE = "names.yaml"
-RESOURCE_FILES = (STOPWORDS_FILE, ALIASES_FILE, GAZETTEER_FILE, TOPICS_FILE, NAMES_FILE)
+NAME_PATTERNS_FILE = "name_patterns.yaml"
+RESOURCE_FILES = (STOPWORDS_FILE, ALIASES_FILE, GAZETTEER_FILE, TOPICS_FILE, NAMES_FILE, NAME_PATTERNS_FILE)
+
+#: The analyst's own gazetteer entries (added from the Entities page's candidates), merged after the
+#: shipped ones by :func:`load_resources` when it loads the default directory.  The app sets it to
+#: ``<MARSAD_VAR>/resources/gazetteer.yaml``; the command line reads ``MARSAD_USER_GAZETTEER``.
+#: It is part of the fingerprint, so an index built without an added name is stale.
+USER_GAZETTEER: Path | None = (Path(os.environ["MARSAD_USER_GAZETTEER"])
+                               if os.environ.get("MARSAD_USER_GAZETTEER") else None)
 
 ENTITY_TYPES = ("person", "place", "organisation")
 MAX_KEYWORD_WORDS = 3
@@ -111,6 +122,24 @@ class Aliases:
         return out
 
 
+def _abd_spellings(toks: list[str]) -> list[str]:
+    """The other spelling of a name with عبد: joined (عبدالعزيز) or spaced (عبد العزيز), both ways."""
+    if not any(t == "عبد" or (t.startswith("عبدال") and len(t) > 6) for t in toks):
+        return []
+    joined, i = [], 0
+    while i < len(toks):
+        if toks[i] == "عبد" and i + 1 < len(toks):
+            joined.append("عبد" + toks[i + 1])
+            i += 2
+        else:
+            joined.append(toks[i])
+            i += 1
+    spaced = []
+    for t in toks:
+        spaced.extend(["عبد", t[3:]] if t.startswith("عبدال") and len(t) > 6 else [t])
+    return [" ".join(x) for x in (joined, spaced) if x != toks]
+
+
 @dataclass(frozen=True)
 class Entity:
     """A gazetteer entry: ``name`` is the display name (as the corpus writes it)."""
@@ -125,7 +154,10 @@ class Entity:
         """The normalised name and variants (each may be several words)."""
         seen: dict[str, None] = {}
         for f in (self.name, *self.variants):
-            seen.setdefault(" ".join(tokenize(normalize(f))), None)
+            toks = tokenize(normalize(f))
+            seen.setdefault(" ".join(toks), None)
+            for alt in _abd_spellings(toks):       # عبد الله / عبدالله: both spellings are common
+                seen.setdefault(alt, None)
         return tuple(seen)
 
 
@@ -152,6 +184,24 @@ class Names:
     joined: frozenset[str] = frozenset()
     titles: tuple[tuple[str, ...], ...] = ()
     honorifics: tuple[tuple[str, ...], ...] = ()
+_NAME_SECTIONS = ("titles", "roles", "place_heads", "organisation_heads", "speech_verbs", "particles",
+                  "media_nouns", "not_names")
+
+
+@dataclass(frozen=True)
+class NamePatterns:
+    """The words of ``name_patterns.yaml`` (normalised), around which names the gazetteer lacks are found.
+
+    Each section is a frozenset of normalised phrases (one or two words)."""
+
+    titles: frozenset[str] = frozenset()
+    roles: frozenset[str] = frozenset()
+    place_heads: frozenset[str] = frozenset()
+    organisation_heads: frozenset[str] = frozenset()
+    speech_verbs: frozenset[str] = frozenset()
+    particles: frozenset[str] = frozenset()
+    media_nouns: frozenset[str] = frozenset()
+    not_names: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -164,6 +214,8 @@ class Resources:
     topics: list[Topic] = field(default_factory=list)
     directory: Path | None = None
     names: Names = field(default_factory=Names)
+    name_patterns: "NamePatterns" = field(default_factory=lambda: NamePatterns())
+    user_gazetteer: Path | None = None
 
     def fingerprint(self) -> str:
         """A hash of the resource files' contents (or of the in-memory values when not loaded
@@ -174,6 +226,8 @@ class Resources:
                 p = Path(self.directory) / name
                 h.update(name.encode())
                 h.update(p.read_bytes() if p.exists() else b"")
+            if self.user_gazetteer is not None and Path(self.user_gazetteer).exists():
+                h.update(b"user:" + Path(self.user_gazetteer).read_bytes())
         else:
             h.update(repr((sorted(self.stopwords), self.aliases, self.gazetteer,
                            [(t.id, t.name_ar, t.name_en, list(t.keywords)) for t in self.topics],
@@ -365,6 +419,63 @@ def load_gazetteer(path: str | Path) -> list[Entity]:
     return entities
 
 
+def load_name_patterns(path: str | Path) -> NamePatterns:
+    """Read ``name_patterns.yaml``: the sections of :class:`NamePatterns`, each a list of words or two-word
+    phrases (normalised on load like the text)."""
+    path = Path(path)
+    file = _name(path)
+    data = _read_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise ResourceError(file, "-", f"the file must be a mapping with the sections {', '.join(_NAME_SECTIONS)}")
+    unknown = set(data) - set(_NAME_SECTIONS)
+    if unknown:
+        raise ResourceError(file, "-", f"unknown section(s): {', '.join(sorted(map(str, unknown)))}")
+    out = {}
+    for section in _NAME_SECTIONS:
+        words = set()
+        for w in _string_list(file, section, data.get(section), section):
+            toks = tokenize(normalize(w))
+            if not toks or len(toks) > 3:
+                raise ResourceError(file, f"{section} ({w})", "must be a word or a phrase of at most three words")
+            words.add(" ".join(toks))
+        out[section] = frozenset(words)
+    return NamePatterns(**out)
+
+
+def merge_gazetteers(base: list[Entity], extra: list[Entity], file: str) -> list[Entity]:
+    """The shipped gazetteer plus the analyst's entries: an added entry may not claim a name or
+    variant an earlier entry has (the same rule as inside one file)."""
+    owner = {f: e.name for e in base for f in e.norm_forms}
+    shipped = {e.name for e in base}
+    for i, e in enumerate(extra, 1):
+        if e.name in shipped:
+            raise ResourceError(file, _entry(i, e.name), "the gazetteer already has this entry")
+        for form in e.norm_forms:
+            if form in owner and owner[form] != e.name:
+                raise ResourceError(file, _entry(i, e.name), f"variant {form!r} is also claimed by {owner[form]}")
+            owner[form] = e.name
+    return list(base) + list(extra)
+
+
+def dump_gazetteer(entities: Iterable[Entity], path: str | Path, header: str = "") -> None:
+    """Write gazetteer entries to a YAML file (the analyst's additions), validated, atomically."""
+    rows = []
+    for e in entities:
+        row = {"name": e.name, "name_en": e.name_en or e.name, "type": e.type}
+        if e.variants:
+            row["variants"] = list(e.variants)
+        rows.append(row)
+    text = header + (yaml.safe_dump(rows, allow_unicode=True, sort_keys=False, width=1000) if rows else "[]\n")
+    tmp = Path(path).with_name(Path(path).name + ".check")
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    tmp.write_text(text, encoding="utf-8")
+    try:
+        load_gazetteer(tmp)
+    finally:
+        tmp.unlink(missing_ok=True)
+    atomic_write_text(path, text)
+
+
 def _parse_topics(file: str, data) -> list[Topic]:
     if not isinstance(data, list):
         raise ResourceError(file, "-", "the file must be a list of topics")
@@ -468,15 +579,27 @@ def validate_resources(res: Resources) -> Resources:
     return res
 
 
-def load_resources(directory: str | Path | None = None) -> Resources:
-    """Load and validate the resource files of ``directory`` (default ``core/resources/``)."""
+def load_resources(directory: str | Path | None = None, user_gazetteer: str | Path | None = None) -> Resources:
+    """Load and validate the resource files of ``directory`` (default ``core/resources/``).
+
+    With the default directory, the analyst's gazetteer additions (``user_gazetteer``, default
+    :data:`USER_GAZETTEER`) are merged in when that file exists."""
     d = Path(directory) if directory is not None else DEFAULT_DIR
+    gazetteer = load_gazetteer(d / GAZETTEER_FILE)
+    user = Path(user_gazetteer) if user_gazetteer is not None else (USER_GAZETTEER if directory is None else None)
+    if user is not None and Path(user).exists():
+        gazetteer = merge_gazetteers(gazetteer, load_gazetteer(user), str(user))
+    else:
+        user = None
+    patterns_path = d / NAME_PATTERNS_FILE
     res = Resources(
         stopwords=load_stopwords(d / STOPWORDS_FILE),
         aliases=load_aliases(d / ALIASES_FILE),
-        gazetteer=load_gazetteer(d / GAZETTEER_FILE),
+        gazetteer=gazetteer,
         topics=load_topics(d / TOPICS_FILE),
         directory=d,
         names=load_names(d / NAMES_FILE),
+        name_patterns=load_name_patterns(patterns_path if patterns_path.exists() else DEFAULT_DIR / NAME_PATTERNS_FILE),
+        user_gazetteer=user,
     )
     return validate_resources(res)

@@ -641,33 +641,137 @@ def ngrams(clause_keys: list[str | None], n: int) -> list[str]:
 # Entities
 # ---------------------------------------------------------------------------
 
+class _ArticleContext:
+    """What one article has settled so far for :class:`EntityMatcher`: the people named in full
+    (an ambiguous short form then counts for them), the article's own outlet, the outlet names it
+    writes between quotes."""
+
+    __slots__ = ("seen", "outlet", "quoted")
+
+    def __init__(self, outlet: tuple[str, ...] | None = None, quoted: Counter | None = None):
+        self.seen: set[str] = set()
+        self.outlet = outlet
+        self.quoted = quoted if quoted is not None else Counter()
+
+
+_QUOTED_RE = None
+
+
+def peek_key(grouper: "Grouper", t: str) -> str:
+    """The grouping key of a word (or the word), without adding it to the grouping's map: a
+    resource word looked up here never turns up in the index's token map."""
+    cache = grouper._cache
+    a = cache.get(t)
+    if a is not None:
+        return a.key or t
+    n = len(cache)
+    key = grouper.analyse(t).key
+    extra = len(cache) - n
+    if extra > 0:
+        for k in list(itertools.islice(reversed(cache), extra)):
+            del cache[k]
+    return key or t
+_FEMININE_NOUN = __import__("re").compile(r"^(?:ال|[وفبل]ال|لل)(?:.+[ةه]|.+ات|..و.|ا..ا.|م.ا..)$")
+
+
 class EntityMatcher:
     """Finds gazetteer mentions in token sequences, on grouping keys (clitics and aliases apply).
 
-    Longest match first, left to right, no overlaps.  A one-word name spelled with ة
-    (سورية) right after an indefinite feminine noun (قاعدة جوية سورية) is the adjective,
-    not the entity.
+    Longest match first, left to right, no overlaps, and these precision rules:
+
+    * adjectives are not places: a one-word name spelled with ة (سورية) right after an
+      indefinite feminine noun (قاعدة جوية سورية), and a definite nisba name (السعودية) right
+      after a definite noun that is not itself a name (الخطوط السعودية, الأندية السعودية);
+    * an outlet's own name is not a mention: a gazetteer form that is also an outlet's name
+      (outlets.yaml, the corpus's outlet column) after a media noun of name_patterns.yaml (صحيفة الشرق
+      الأوسط), written alone between quotes («الشرق الأوسط»), or standing alone in a clause of
+      an article of that outlet;
+    * an ambiguous short form of a person (a form starting with بن/ابن such as بن سلمان, or a
+      form that is the end of another gazetteer person's name, e.g. a shared surname) counts only
+      once the article has named that person by an unambiguous form, and never right after
+      another name word (فيصل بن سلمان is not محمد بن سلمان);
+    * adjacent mentions of the same entity are one mention (خادم الحرمين الشريفين الملك سلمان).
     """
 
-    def __init__(self, gazetteer: Iterable[Entity], grouper: Grouper):
+    def __init__(self, gazetteer: Iterable[Entity], grouper: Grouper, outlets: Iterable[str] | None = None):
         self.grouper = grouper
-        index: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+        gazetteer = list(gazetteer)
+        index: dict[str, list[tuple[tuple[str, ...], str, str, bool]]] = {}
+        forms: list[tuple[tuple[str, ...], str, str]] = []
         for e in gazetteer:
             for form in e.norm_forms:
-                keys = tuple(self._mkey(t) for t in form.split())
-                entry = (keys, e.name, e.type)
-                if entry not in index.get(keys[0], []):
-                    index.setdefault(keys[0], []).append(entry)
+                forms.append((tuple(self._mkey(t) for t in form.split()), e.name, e.type))
+        person_forms = [(k, n) for k, n, t in forms if t == "person"]
+        chain = {peek_key(grouper, "بن"), peek_key(grouper, "ابن")}
+        for keys, name, etype in forms:
+            ambiguous = False
+            if etype == "person":
+                ambiguous = keys[0] in chain or any(
+                    other != name and len(ok) > len(keys) and ok[-len(keys):] == keys
+                    for ok, other in person_forms)
+            entry = (keys, name, etype, ambiguous)
+            if entry not in index.get(keys[0], []):
+                index.setdefault(keys[0], []).append(entry)
         for v in index.values():
             v.sort(key=lambda x: -len(x[0]))
         self._index = index
+        self._chain = frozenset(chain)
+        names = getattr(grouper.resources, "name_patterns", None)
+        self._media = frozenset(peek_key(grouper, w) for w in (names.media_nouns if names else ()) if " " not in w)
+        self._titles = frozenset(peek_key(grouper, w) for w in (names.titles if names else ()) if " " not in w)
+        self._nisba_names = frozenset(k[0] for k, _n, _t in forms if len(k) == 1 and k[0].startswith("ال")
+                                      and (k[0].endswith("يه") or k[0].endswith("ية")))
+        if outlets is None:
+            from core.ingest.outlets import load_outlets
+            table = load_outlets()
+            outlets = [s for o in table.outlets for s in (o.name, *o.aliases)]
+        self._outlet_keys: frozenset[tuple[str, ...]] = frozenset()
+        self.add_outlets(outlets)
         self._tokens: dict[str, tuple[str, str | None]] = {}   # token as written → (norm, key)
         self._keys: dict[str, str | None] = {}                  # norm token → key
 
     def _mkey(self, norm: str) -> str:
         return self.grouper.key(norm) or norm
 
-    def find(self, clause_tokens: list[tuple[str, str]]) -> list[tuple[str, str, int, int]]:
+    def _outlet_tuple(self, name: str) -> tuple[str, ...]:
+        """Keys of a name's words, looked up without growing the grouping (its words are gazetteer
+        words, keyed when the matcher was made, or it is no gazetteer form at all)."""
+        get = self.grouper._cache.get
+        out = []
+        for t in tokenize(normalize(name or "")):
+            a = get(t)
+            out.append(a.key or t if a is not None else fold(t))
+        return tuple(out)
+
+    def add_outlets(self, outlets: Iterable[str]) -> None:
+        """Outlet names (as written) whose use as a gazetteer form is the outlet, not the entity."""
+        known = {k for k, *_ in (e for v in self._index.values() for e in v)}
+        keys = set(self._outlet_keys)
+        for o in outlets:
+            k = self._outlet_tuple(o) if o else ()
+            if k and all(is_arabic(t) for t in k):
+                if k in known:
+                    keys.add(k)
+        self._outlet_keys = frozenset(keys)
+
+    def context(self, text: str = "", outlet: str | None = None) -> _ArticleContext:
+        """A fresh per-article context: the article's outlet (when its name is a gazetteer form)
+        and the outlet names the text writes alone between quotes."""
+        global _QUOTED_RE
+        own = self._outlet_tuple(outlet) if outlet and self._outlet_keys else None
+        ctx = _ArticleContext(own if own in self._outlet_keys else None)
+        if self._outlet_keys and text:
+            if _QUOTED_RE is None:
+                import re
+                _QUOTED_RE = re.compile(r"[«\"“„‹]([^«»\"“”„‹›\n]{2,60})[»\"”›]")
+            for m in _QUOTED_RE.finditer(text):
+                k = self._outlet_tuple(m.group(1))
+                if k in self._outlet_keys:
+                    ctx.quoted[k] += 1
+        return ctx
+
+    def find(self, clause_tokens: list[tuple[str, str]], ctx: _ArticleContext | None = None
+             ) -> list[tuple[str, str, int, int]]:
         """Mentions in one clause of (surface, norm) tokens: (canonical, type, start, end),
         token indices, ``end`` exclusive.
 
@@ -675,10 +779,24 @@ class EntityMatcher:
         [('لافروف', 'person', 0, 1)]
         """
         norms = [n for _, n in clause_tokens]
-        return self._find(norms, [self.grouper.key(n) for n in norms])
+        return self._find(norms, [self.grouper.key(n) for n in norms], ctx)
 
-    def _find(self, norms: list[str], keys: list[str | None]) -> list[tuple[str, str, int, int]]:
-        out = []
+    def _is_outlet_use(self, ktuple, mk, i: int, L: int, n: int, ctx: _ArticleContext | None) -> bool:
+        if ktuple not in self._outlet_keys:
+            return False
+        if i > 0 and mk[i - 1] in self._media:
+            return True
+        if i == 0 and L == n and ctx is not None:
+            if ctx.quoted.get(ktuple, 0) > 0:
+                ctx.quoted[ktuple] -= 1
+                return True
+            if ctx.outlet == ktuple:
+                return True
+        return False
+
+    def _find(self, norms: list[str], keys: list[str | None], ctx: _ArticleContext | None = None
+              ) -> list[tuple[str, str, int, int]]:
+        out: list[tuple[str, str, int, int]] = []
         index = self._index
         n = len(norms)
         i = 0
@@ -686,12 +804,29 @@ class EntityMatcher:
         while i < n:
             cands = index.get(mk[i])
             if cands:
-                for ktuple, name, etype in cands:
+                for ktuple, name, etype, ambiguous in cands:
                     L = len(ktuple)
                     if i + L <= n and (L == 1 or tuple(mk[i:i + L]) == ktuple):
-                        if L == 1 and self.grouper.is_adjective_use(norms, keys, i):
+                        if L == 1 and self._adjective(norms, keys, mk, i, out):
                             continue
-                        out.append((name, etype, i, i + L))
+                        if self._outlet_keys and self._is_outlet_use(ktuple, mk, i, L, n, ctx):
+                            i += L
+                            break
+                        if ambiguous:
+                            after_name = (i > 0 and keys[i - 1] is not None and mk[i - 1] not in self._titles
+                                          and not (out and out[-1][3] == i))
+                            if ktuple[0] in self._chain and after_name:
+                                i += L          # the end of another name: فيصل بن سلمان
+                                break
+                            if ctx is None or name not in ctx.seen:
+                                i += L          # not settled by the article
+                                break
+                        elif ctx is not None and etype == "person":
+                            ctx.seen.add(name)
+                        if out and out[-1][0] == name and out[-1][3] == i:
+                            out[-1] = (name, etype, out[-1][2], i + L)   # one mention, the longest span
+                        else:
+                            out.append((name, etype, i, i + L))
                         i += L
                         break
                 else:
@@ -699,6 +834,23 @@ class EntityMatcher:
             else:
                 i += 1
         return out
+
+    def _adjective(self, norms, keys, mk, i: int, out) -> bool:
+        if self.grouper.is_adjective_use(norms, keys, i):
+            return True
+        # a definite nisba name right after a definite noun: الخطوط السعودية, الأندية السعودية
+        if i == 0 or mk[i] not in self._nisba_names or not norms[i].startswith("ال"):
+            return False
+        pkey = keys[i - 1]
+        if pkey is None or not norms[i - 1].startswith("ال"):
+            return False
+        if out and out[-1][3] == i:          # after a name: الإمارات السعودية? a list, not an adjective
+            return False
+        if mk[i - 1] in self._index or mk[i - 1] in self._titles:
+            return False
+        # the noun must be able to take a feminine adjective: ة / ات, or a broken plural shape
+        # (فعول الخطوط، أفعال الأسواق، مفاعل المصارف); الوفد السعودية is verb-subject-object
+        return _FEMININE_NOUN.match(norms[i - 1]) is not None
 
     def find_in_words(self, text: str, words: list[str], starts, ends) -> list[tuple[str, str, int, int]]:
         """Mentions among the normalised ``words`` of ``text`` (with their character ``starts``),
@@ -724,6 +876,7 @@ class EntityMatcher:
             seen.clear()
         get = seen.get
         key = self.grouper.key
+        ctx = self.context(text)
         out = []
         for a, b in zip(cuts, cuts[1:]):
             norms = words[a:b]
@@ -733,7 +886,7 @@ class EntityMatcher:
                 if k is seen:
                     k = seen[t] = key(t)
                 keys.append(k)
-            for name, etype, s, e in self._find(norms, keys):
+            for name, etype, s, e in self._find(norms, keys, ctx):
                 out.append((name, etype, a + s, a + e))
         return out
 
@@ -749,6 +902,7 @@ class EntityMatcher:
             seen.clear()
         get = seen.get
         key = self.grouper.key
+        ctx = self.context(text)
         for a, b in clause_spans(text):
             spans = token_spans(text[a:b])
             if not spans:
@@ -761,7 +915,7 @@ class EntityMatcher:
                     nk = seen[t] = (n, key(n))
                 nks.append(nk)
             norms = [n for n, _ in nks]
-            for name, etype, s, e in self._find(norms, [k for _, k in nks]):
+            for name, etype, s, e in self._find(norms, [k for _, k in nks], ctx):
                 out.append((name, etype, a + spans[s][1], a + spans[e - 1][2]))
         return out
 
@@ -787,7 +941,8 @@ class ArticleCounts:
 
 
 def count_article(text: str, grouper: Grouper, entity_matcher: EntityMatcher | None,
-                  labeler: Labeler | None = None, forms: Labeler | None = None) -> ArticleCounts:
+                  labeler: Labeler | None = None, forms: Labeler | None = None,
+                  outlet: str | None = None) -> ArticleCounts:
     """Count words, terms (1–3-grams), entity mentions and alias spellings of one article.
 
     ``forms`` (optional) is fed every unigram key with the whole word as written, clitics
@@ -799,7 +954,7 @@ def count_article(text: str, grouper: Grouper, entity_matcher: EntityMatcher | N
     >>> c.words, c.terms[(2, "الولايات المتحده")], c.mentions["الولايات المتحدة"]    # doctest: +SKIP
     (3, 1, 1)
     """
-    words, grams, mentions, variants = count_article_grams(text, grouper, entity_matcher, labeler, forms)
+    words, grams, mentions, variants = count_article_grams(text, grouper, entity_matcher, labeler, forms, outlet)
     terms: Counter = Counter()
     for n, counted in enumerate(grams, 1):
         for key, c in counted.items():
@@ -808,11 +963,16 @@ def count_article(text: str, grouper: Grouper, entity_matcher: EntityMatcher | N
 
 
 def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatcher | None,
-                        labeler: Labeler | None = None, forms: Labeler | None = None
+                        labeler: Labeler | None = None, forms: Labeler | None = None,
+                        outlet: str | None = None, names=None
                         ) -> tuple[int, tuple[Counter, Counter, Counter], Counter, Counter]:
     """:func:`count_article` for the counting pass: ``(words, (unigrams, bigrams, trigrams),
     mentions, variants)``, each n-gram Counter in first-met order, with the labels and forms
-    given to the labelers in bulk."""
+    given to the labelers in bulk.
+
+    ``outlet`` is the article's outlet (its own name is not a mention); ``names`` (optional, a
+    :class:`core.names.CandidateFinder`) is shown every clause with its mentions, to collect
+    names the gazetteer lacks."""
     clean = clean_surface(text)
     clauses_s = _CLAUSE_RE.split(clean)
     clauses_n = _CLAUSE_RE.split(normalize_letters(clean))
@@ -823,6 +983,7 @@ def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatch
     find = entity_matcher._find if entity_matcher is not None else None
     rules = grouper.name_rules
     special, connectors, no_start, no_end = rules.special, rules.connectors, rules.no_start, rules.no_end
+    ctx = entity_matcher.context(clean, outlet) if entity_matcher is not None else None
     words = 0
     uni: list[str] = []
     bi: list[str] = []
@@ -848,8 +1009,11 @@ def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatch
                     keys[i] = grouper.fold(t)      # the adjective سورية keeps its own key
                     recs[i] = _Analysis(keys[i], 0, len(t))
         if find is not None:
-            for name, _t, _s, _e in find(norms, keys):
+            found = find(norms, keys, ctx)
+            for name, _t, _s, _e in found:
                 mentions[name] += 1
+            if names is not None:
+                names.clause(cs, norms, keys, found)
         surfaces = None
         if labeler is not None or forms is not None or any(a.alias for a in recs):
             surfaces = findall(cs)

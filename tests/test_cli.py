@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_PY = ROOT / ".venv" / "bin" / "python"
 PYTHON = str(VENV_PY if VENV_PY.exists() else Path(sys.executable))
 BOM = b"\xef\xbb\xbf"
-FILES = ["articles.csv", "keywords.csv", "ngrams.csv", "entities.csv", "topics.csv", "outlets.csv", "report.csv",
+FILES = ["articles.csv", "keywords.csv", "ngrams.csv", "entities.csv", "topics.csv", "candidates.csv", "outlets.csv",
+         "report.csv",
          "distinctive.csv", "reuse.csv", "quotes.csv", "variants.csv"]
 SEED_IDS = {"000_058533779b74fd40", "001_1fb983bfe6a1107a", "002_8bb5bcd9b53559f5",
             "003_2fb4171725300b4b", "004_b20770630bddb0e8"}
@@ -56,6 +57,7 @@ def test_documented_columns(sample_out):
     ng = header("ngrams.csv")
     assert ng[0] == "n" and ng[1:5] == ["term", "label", "count", "articles"] and ng[5:] == kw[4:]
     assert header("entities.csv") == ["article_id", "entity", "type", "mentions"]
+    assert header("candidates.csv") == ["name", "type", "mentions", "articles", "example"]
     assert header("topics.csv") == ["article_id", "topic", "hits"]
     assert header("report.csv") == ["file", "row", "reason", "detail"]
 

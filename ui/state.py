@@ -34,6 +34,13 @@ RESERVED = ("sample", "extra", "ant1000", "ant", "uploads")
 
 FILTER_KEYS = ("f_dates", "f_outlets", "f_query", "f_undated")
 
+#: The analyst's gazetteer additions (the Entities page's candidates); every build and every
+#: staleness check of this process reads them through core.resources.load_resources.
+USER_GAZETTEER = VAR_DIR / "resources" / "gazetteer.yaml"
+import core.resources as _resources  # noqa: E402
+
+_resources.USER_GAZETTEER = USER_GAZETTEER
+
 
 # -- the corpora -------------------------------------------------------------------------------
 def library_dir() -> Path:
@@ -826,3 +833,47 @@ def save_topic_keywords(topic_id: str, keywords: list[str]) -> str | None:
 
 def reset_topics() -> None:
     USER_TOPICS.unlink(missing_ok=True)
+
+
+# -- the analyst's gazetteer (candidates added from the Entities page) -------------------------------
+def user_entities():
+    """The analyst's own gazetteer entries ([] when none)."""
+    from core.resources import load_gazetteer
+
+    if not USER_GAZETTEER.exists():
+        return []
+    try:
+        return load_gazetteer(USER_GAZETTEER)
+    except Exception as exc:  # a broken file must not cost the page
+        st.warning(md_escape(f"{USER_GAZETTEER}: {exc}"))
+        return []
+
+
+def add_entity(name: str, etype: str, variants: list[str]) -> str:
+    """Add a candidate to the analyst's gazetteer and make the counts follow: a corpus built from
+    sources is rebuilt into the cache under its new key (the resources are part of it), a library
+    or private corpus is rebuilt from its sources. Returns "recounted", or "stale" for an index the
+    app cannot rebuild (opened with MARSAD_CORPUS). Raises ResourceError for a refused entry."""
+    from core.names import add_to_gazetteer
+
+    add_to_gazetteer(USER_GAZETTEER, name, etype, variants)
+    return recount_current()
+
+
+def recount_current() -> str:
+    key = current_corpus_name()
+    info = corpora().get(key, {})
+    reload_corpus()
+    if info.get("library"):
+        rebuild_library_corpus(key)
+    elif info.get("kind") == "sources":
+        get_corpus(key)          # builds the index for the new resources (with a progress bar)
+    else:
+        return "stale"
+    st.session_state["_filter_seeded"] = False
+    return "recounted"
+
+
+def reset_user_entities() -> str:
+    USER_GAZETTEER.unlink(missing_ok=True)
+    return recount_current()

@@ -84,3 +84,51 @@ def entity_trend(corpus, flt: Filter | None = None, entities=None, freq: str = "
     if daily.empty:
         return pd.DataFrame(columns=cols)
     return fold_days(daily, "entity", ["mentions", "articles"], freq)[cols]
+
+
+CANDIDATE_COLUMNS = ["name", "type", "mentions", "articles", "variants", "example", "key"]
+
+
+def candidates(corpus, flt: Filter | None = None, types=None, limit: int = 100, min_articles: int = 2) -> pd.DataFrame:
+    """Names the gazetteer lacks (found at ingestion, :mod:`core.names`), in the most articles first:
+    name (as the corpus writes it most), type, mentions, articles, variants (other spellings,
+    " | "-separated), example (a clause it occurs in), key (the grouping form).
+
+    Aggregated in DuckDB from ``candidate_mentions`` under the filter; names the corpus's current
+    gazetteer already has are left out (also when the index was built before they were added)."""
+    from core.names import gazetteer_keys, known
+
+    try:
+        corpus.rows("SELECT 1 FROM candidate_mentions LIMIT 0")
+    except Exception:        # an index built before candidates existed
+        return pd.DataFrame(columns=CANDIDATE_COLUMNS)
+    where, params = corpus.where(flt)
+    tcond, qparams = "", params
+    if types:
+        qparams = {**params, "types": list(types)}
+        tcond = " AND list_contains($types, typ.type)"
+    df = corpus.sql(f"""
+        WITH m AS (SELECT c.aid, c.name, c.type, c.surface, c.cnt FROM candidate_mentions c
+                   JOIN articles a USING (aid) WHERE {where}),
+             tot AS (SELECT name, CAST(SUM(cnt) AS BIGINT) AS mentions, CAST(COUNT(DISTINCT aid) AS BIGINT) AS articles
+                     FROM m GROUP BY name HAVING COUNT(DISTINCT aid) >= {int(min_articles)}),
+             typ AS (SELECT name, arg_max(type, n) AS type FROM
+                       (SELECT name, type, SUM(cnt) AS n FROM m GROUP BY name, type) GROUP BY name),
+             lab AS (SELECT name, list(surface ORDER BY n DESC, surface) AS surfaces FROM
+                       (SELECT name, surface, SUM(cnt) AS n FROM m GROUP BY name, surface) GROUP BY name)
+        SELECT tot.name AS key, typ.type, tot.mentions, tot.articles, lab.surfaces
+        FROM tot JOIN typ USING (name) JOIN lab USING (name) WHERE TRUE{tcond}
+        ORDER BY tot.articles DESC, tot.mentions DESC, tot.name LIMIT {int(limit) * 2 + 50}""", qparams)
+    if df.empty:
+        return pd.DataFrame(columns=CANDIDATE_COLUMNS)
+    every, people = corpus.memo(("gazetteer_keys", corpus.resources.fingerprint()),
+                                lambda: gazetteer_keys(corpus.resources.gazetteer, corpus.grouper))
+    df = df[[not known(k, every, people) for k in df["key"]]].head(int(limit)).reset_index(drop=True)
+    df["name"] = [list(s)[0] for s in df["surfaces"]]
+    df["variants"] = [" | ".join(list(s)[1:6]) for s in df["surfaces"]]
+    ex = corpus.sql(f"""SELECT e.name AS key, min_by(e.example, e.aid) AS example FROM candidate_examples e
+                        JOIN articles a USING (aid) WHERE {where} AND list_contains($keys, e.name) GROUP BY e.name""",
+                    {**params, "keys": df["key"].tolist()})
+    df = df.merge(ex, on="key", how="left")
+    df["example"] = df["example"].fillna("")
+    return df[CANDIDATE_COLUMNS]

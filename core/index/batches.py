@@ -53,6 +53,8 @@ PART_COLUMNS: dict[str, list[str]] = {
     "quotes": ["aid", "quote_id", "speaker", "text", "cue", "how", "start_", "end_", "speaker_title"],
     "shingles": ["aid", "h"],
     "cleaned": ["aid", "text", "removed"],   # articles whose learned furniture was cut: the new text
+    # names the gazetteer lacks (core.names): per article, one example per name per batch
+    "candidates": ["aid", "name", "type", "surface", "cnt", "example"],
 }
 
 REUSE_K = 7   # words per shingle (core.analysis.reuse.find_reuse's k)
@@ -120,6 +122,14 @@ def article_order_key(date: dt.date | None, outlet: str, aid_id: str) -> tuple:
 
 # -- count ----------------------------------------------------------------------------------------
 
+def _candidate_finder(grouper):
+    """The name-candidate collector of a batch (None when the resources have no name patterns)."""
+    from core.names import CandidateFinder
+
+    patterns = getattr(getattr(grouper, "resources", None), "name_patterns", None)
+    return CandidateFinder(patterns, grouper) if patterns is not None and patterns.titles else None
+
+
 def _terms_frame(aids: np.ndarray, lens: list[list[int]], keys: list[str], counts: list[int]) -> pd.DataFrame:
     """The terms part from the articles' n-gram counts, laid end to end: article by article,
     unigrams then bigrams then trigrams (``lens`` holds each article's three lengths)."""
@@ -149,6 +159,9 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
     from core.textpipe import Labeler, count_article_grams
 
     labeler, word_forms = Labeler(), Labeler()
+    names = _candidate_finder(grouper)
+    outlets = arts["outlet"].fillna("").astype(str).tolist() if "outlet" in arts else None
+    c_rows: list[tuple] = []
     aids = arts["aid"].to_numpy(dtype=np.int64)
     texts = arts["text"].fillna("").astype(str).tolist()
     c_aid, c_text, c_removed = [], [], []
@@ -168,8 +181,11 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
     t_key, t_cnt = [], []
     t_lens = []          # per article: how many unigram, bigram and trigram terms
     m_rows, v_rows, sh_aid, sh_h = [], [], [], []
-    for aid, text in zip(aids.tolist(), texts):
-        words, grams, mentions, variants = count_article_grams(text, grouper, matcher, labeler, word_forms)
+    for ai, (aid, text) in enumerate(zip(aids.tolist(), texts)):
+        words, grams, mentions, variants = count_article_grams(
+            text, grouper, matcher, labeler, word_forms, outlet=outlets[ai] if outlets else None, names=names)
+        if names is not None:
+            c_rows.extend(names.take(aid))
         w_words.append(words)
         for counted in grams:
             t_key.extend(counted.keys())
@@ -202,6 +218,8 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
         "cleaned": pd.DataFrame({"aid": np.array(c_aid, dtype=np.int32), "text": pd.Series(c_text, dtype="str"),
                                  "removed": pd.Series(c_removed, dtype="str")}),
     }
+    out["candidates"] = pd.DataFrame(c_rows, columns=PART_COLUMNS["candidates"]).astype(
+        {"aid": "int32", "name": "str", "type": "str", "surface": "str", "cnt": "int32", "example": "str"})
     if quotes:
         frame = arts[["aid", "text"]].assign(outlet=arts["outlet"] if "outlet" in arts else "",
                                              date=arts["date"] if "date" in arts else None)

@@ -291,6 +291,8 @@ def build_index(sources: Sequence[str | Path] | str | Path, db_path: str | Path 
         grouper = Grouper.build(vocab, resources)
         del vocab
         matcher = EntityMatcher(resources.gazetteer, grouper)
+        if total:   # the corpus's own outlet names too: an outlet's name is not a mention
+            matcher.add_outlets(o for (o,) in con.execute("SELECT DISTINCT outlet FROM articles0").fetchall())
         progress(0.40, "counting")
         pool = make_pool(workers, {"grouper": grouper, "matcher": matcher, "quotes": quotes, "reuse": reuse,
                                    "furniture": learned})
@@ -547,6 +549,7 @@ def _append_tables(con, parts: Path, first: int, progress: Progress, workers: in
         LEFT JOIN (SELECT DISTINCT entity, type FROM mentions) t USING (entity)""")
     con.execute(f"""INSERT INTO variants SELECT CAST(aid AS INTEGER), grp, variant, CAST(cnt AS INTEGER)
         FROM read_parquet('{finalize.glob(parts, "variants")}')""")
+    finalize.write_candidates(con, parts, append=True)
     if finalize.has_parts(parts, "quotes"):
         if not con.execute("SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'quotes' "
                            "AND column_name = 'speaker_title'").fetchall()[0][0]:

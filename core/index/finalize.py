@@ -138,6 +138,7 @@ def finalize(con, parts: Path, *, grouper, resources, problems: pd.DataFrame, me
         FROM {src} m LEFT JOIN etype_df t USING (entity)
         ORDER BY aid, entity""", create=True)
     con.unregister("etype_df")
+    write_candidates(con, parts)
     insert_parts_in_order(con, "variants", parts, "variants", """
         SELECT CAST(aid AS INTEGER) AS aid, grp, variant, CAST(cnt AS INTEGER) AS cnt
         FROM {src} ORDER BY aid, grp, variant""", create=True)
@@ -206,6 +207,40 @@ def append_furniture(con, stats, decisions):
     merged = Furniture.from_patterns(rows, decisions)
     write_furniture(con, merged)
     return merged
+
+
+CANDIDATE_MIN_ARTICLES = 2   # a candidate recurs: named in at least two articles
+
+
+def write_candidates(con, parts: Path, append: bool = False) -> None:
+    """Names the gazetteer lacks (:mod:`core.names`): ``candidate_mentions`` (aid, name, type,
+    surface, cnt: every occurrence counted at ingestion), ``candidate_examples`` (name, type, aid,
+    example) and ``candidates``, the ranked list (name, type, label, mentions, articles, example),
+    re-aggregated from the first two (also after an append)."""
+    cols = "aid INTEGER, name VARCHAR, type VARCHAR, surface VARCHAR, cnt INTEGER"
+    if not append:
+        con.execute(f"CREATE OR REPLACE TABLE candidate_mentions ({cols})")
+        con.execute("CREATE OR REPLACE TABLE candidate_examples (name VARCHAR, type VARCHAR, aid INTEGER, example VARCHAR)")
+    else:
+        con.execute(f"CREATE TABLE IF NOT EXISTS candidate_mentions ({cols})")
+        con.execute("CREATE TABLE IF NOT EXISTS candidate_examples (name VARCHAR, type VARCHAR, aid INTEGER, example VARCHAR)")
+    if has_parts(parts, "candidates"):
+        src = f"read_parquet('{glob(parts, 'candidates')}', union_by_name = true)"
+        con.execute(f"""INSERT INTO candidate_mentions SELECT CAST(aid AS INTEGER), name, type, surface,
+            CAST(cnt AS INTEGER) FROM {src} ORDER BY aid""")
+        con.execute(f"""INSERT INTO candidate_examples SELECT name, type, CAST(aid AS INTEGER), example
+            FROM {src} WHERE example <> ''""")
+    con.execute(f"""CREATE OR REPLACE TABLE candidates AS
+        WITH tot AS (SELECT name, CAST(SUM(cnt) AS BIGINT) AS mentions, CAST(COUNT(DISTINCT aid) AS BIGINT) AS articles
+                     FROM candidate_mentions GROUP BY name HAVING COUNT(DISTINCT aid) >= {CANDIDATE_MIN_ARTICLES}),
+             typ AS (SELECT name, arg_max(type, m) AS type FROM
+                       (SELECT name, type, SUM(cnt) AS m FROM candidate_mentions GROUP BY name, type) GROUP BY name),
+             lab AS (SELECT name, arg_max(surface, m) AS label FROM
+                       (SELECT name, surface, SUM(cnt) AS m FROM candidate_mentions GROUP BY name, surface) GROUP BY name),
+             ex AS (SELECT name, min_by(example, aid) AS example FROM candidate_examples GROUP BY name)
+        SELECT tot.name, typ.type, lab.label, tot.mentions, tot.articles, COALESCE(ex.example, '') AS example
+        FROM tot JOIN typ USING (name) JOIN lab USING (name) LEFT JOIN ex USING (name)
+        ORDER BY tot.articles DESC, tot.mentions DESC, tot.name""")
 
 
 def part_groups(parts: Path, table: str, step: int = ARTICLE_BUCKET) -> list[str]:
