@@ -9,7 +9,7 @@ pytestmark = pytest.mark.app
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
-PAGES = ["overview", "keywords", "topics", "entities", "compare", "reuse", "articles", "data"]
+PAGES = ["overview", "keywords", "topics", "entities", "compare", "reuse", "stories", "articles", "data"]
 
 
 def open_page(page: str, corpus: str = "sample", lang: str = "ar", outlets=None, query: str = "") -> AppTest:
