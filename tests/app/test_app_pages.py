@@ -67,6 +67,7 @@ def test_every_page_renders_without_exception(page, corpus):
 def test_every_page_renders_in_english(page):
     at = open_page(page, lang="en")
     assert at.title[0].value in {"Overview", "Keywords", "Topics", "Entities", "Compare outlets", "Reuse & quotes",
+                                 "Stories across outlets",
                                  "Articles", "Data"}
 
 
