@@ -84,11 +84,13 @@ def test_chaining_guards_size_span_and_weak_joins():
                                                  "2018-01-05", "2018-01-06"])})
     chain = pd.DataFrame({"a": [0, 1, 2, 3, 4], "b": [1, 2, 3, 4, 5], "shared": 5, "sim": [0.9, 0.8, 0.7, 0.6, 0.5]})
     st = S.cluster(chain, arts, window=2)
-    # a chain of daily links stops before a story spans more than 2 × window days
+    # a chain of daily links stops before a story spans more than the window
     spans = [arts.set_index("aid").loc[g, "date"].max() - arts.set_index("aid").loc[g, "date"].min()
              for _, g in st.groupby("story_id")["aid"]]
-    assert max(spans) <= pd.Timedelta(days=4)
+    assert max(spans) == pd.Timedelta(days=2)
     assert S.cluster(chain, arts, window=10, max_size=3)["story_id"].value_counts().max() <= 3
+    # a refused merge leaves no one-article story behind
+    assert S.cluster(chain, arts, window=0).empty
     # two pairs joined by a weak link stay two stories
     two = pd.DataFrame({"a": [0, 2, 1], "b": [1, 3, 2], "shared": 5, "sim": [0.9, 0.9, 0.25]})
     st = S.cluster(two, arts, window=10, join_threshold=0.4)

@@ -21,7 +21,9 @@ Method
    two matches) share the topic words, which are frequent, and few rare ones.
 5. **Clusters.**  Pairs are joined strongest first (single link, like Kruskal's algorithm) with
    guards against chaining: a merge is refused when the story would hold more than
-   ``max_size`` articles or span more than ``2 × window`` days, and, when both sides already
+   ``max_size`` articles or span more than ``window`` days from its first report to its last
+   (a chain of daily follow-ups, or the same formula — a royal telegram to another head of
+   state — on successive days, stays apart), and, when both sides already
    hold several articles, when the joining pair is weaker than ``join_threshold``.
    A story therefore always holds at least two outlets.
 """
@@ -151,9 +153,9 @@ def candidate_pairs(arts: pd.DataFrame, post: pd.DataFrame, *, window: int = WIN
 
 
 def cluster(pairs: pd.DataFrame, arts: pd.DataFrame, *, window: int = WINDOW_DAYS, max_size: int = MAX_SIZE,
-            join_threshold: float = JOIN_THRESHOLD) -> pd.DataFrame:
+            join_threshold: float = JOIN_THRESHOLD, max_span: int | None = None) -> pd.DataFrame:
     """Stories ``(story_id, aid)`` from scored pairs (strongest first, single link with guards:
-    at most ``max_size`` articles, at most ``2 × window`` days from first to last, and two
+    at most ``max_size`` articles, at most ``max_span`` days (default ``window``) from first to last, and two
     clusters of several articles join only through a pair of sim ≥ ``join_threshold``).
     Story ids number the stories by their first article (aid order), from 0."""
     if pairs.empty:
@@ -163,7 +165,7 @@ def cluster(pairs: pd.DataFrame, arts: pd.DataFrame, *, window: int = WINDOW_DAY
     size: dict[int, int] = {}
     lo: dict[int, pd.Timestamp] = {}
     hi: dict[int, pd.Timestamp] = {}
-    span = pd.Timedelta(days=2 * window)
+    span = pd.Timedelta(days=window if max_span is None else max_span)
 
     def find(x: int) -> int:
         root = x
@@ -195,7 +197,9 @@ def cluster(pairs: pd.DataFrame, arts: pd.DataFrame, *, window: int = WINDOW_DAY
         parent[rb] = ra
         size[ra] += size[rb]
         lo[ra], hi[ra] = min(lo[ra], lo[rb]), max(hi[ra], hi[rb])
-    aids = np.array(sorted(parent), dtype=np.int64)
+    aids = np.array(sorted(x for x in parent if size[find(x)] > 1), dtype=np.int64)   # merges refused leave singletons
+    if not len(aids):
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in STORY_COLUMNS})
     roots = np.array([find(int(x)) for x in aids], dtype=np.int64)
     first = pd.Series(aids).groupby(roots).min()            # root -> its first aid
     rank = {r: i for i, r in enumerate(first.sort_values().index.tolist())}
