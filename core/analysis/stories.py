@@ -29,6 +29,8 @@ Method
 """
 from __future__ import annotations
 
+import tempfile
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -62,8 +64,9 @@ def lead_text(title: str | None, text: str | None, words: int = LEAD_WORDS) -> s
     >>> lead_text("عنوان", "واحد اثنان ثلاثة", words=2)
     'عنوان\\nواحد اثنان'
     """
-    body = " ".join((text or "").split()[:words])
-    return f"{title or ''}\n{body}".strip()
+    title = title if isinstance(title, str) else ""
+    body = " ".join((text if isinstance(text, str) else "").split()[:words])
+    return f"{title}\n{body}".strip()
 
 
 def lead_keys(title: str | None, text: str | None, keymap, words: int = LEAD_WORDS) -> list[str]:
@@ -122,8 +125,9 @@ def candidate_pairs(arts: pd.DataFrame, post: pd.DataFrame, *, window: int = WIN
     max_df = max_df or max_df_for(n)
     a = arts[["aid", "outlet", "date"]].copy()
     a["date"] = pd.to_datetime(a["date"], errors="coerce")
-    con = duckdb.connect()
+    con = duckdb.connect(config={"memory_limit": "1GB"})
     try:
+        con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/marsad-stories'")
         con.register("arts_df", a)
         con.register("post_df", post)
         con.execute(f"""CREATE TEMP TABLE p AS
@@ -134,10 +138,17 @@ def candidate_pairs(arts: pd.DataFrame, post: pd.DataFrame, *, window: int = WIN
             FROM post_df p JOIN df USING (key) JOIN arts_df a ON a.aid = p.aid JOIN o ON o.outlet = a.outlet""")
         con.execute("""CREATE TEMP TABLE norm AS SELECT aid, SQRT(SUM(w * w)) AS nrm FROM p GROUP BY aid""")
         df = con.execute(f"""
-            WITH r AS (SELECT * FROM p WHERE df BETWEEN 2 AND {int(max_df)} AND d IS NOT NULL),
-                 hits AS (SELECT x.aid AS a, y.aid AS b, x.w * x.w AS ww FROM r x JOIN r y
-                          ON x.key = y.key AND x.aid < y.aid AND x.oid <> y.oid
-                          AND y.d BETWEEN x.d - {int(window)} AND x.d + {int(window)}),
+            WITH r AS (SELECT *, CAST(floor((d - DATE '1970-01-01') / {int(window) + 1}) AS INTEGER) AS bucket
+                       FROM p WHERE df BETWEEN 2 AND {int(max_df)} AND d IS NOT NULL),
+                 -- buckets of window + 1 days: two articles at most ``window`` days apart are in the same
+                 -- bucket or in neighbours, so a key's postings are only ever joined a few days at a time
+                 hits AS (SELECT x.aid AS a, y.aid AS b, x.w * y.w AS ww FROM r x JOIN r y
+                          ON x.key = y.key AND x.bucket = y.bucket AND x.aid < y.aid AND x.oid <> y.oid
+                          AND abs(y.d - x.d) <= {int(window)}
+                          UNION ALL
+                          SELECT least(x.aid, y.aid), greatest(x.aid, y.aid), x.w * y.w FROM r x JOIN r y
+                          ON x.key = y.key AND y.bucket = x.bucket + 1 AND x.oid <> y.oid
+                          AND abs(y.d - x.d) <= {int(window)}),
                  c AS (SELECT a, b, COUNT(*) AS shared, SUM(ww) AS dot FROM hits GROUP BY a, b
                        HAVING COUNT(*) >= {int(min_shared)})
             SELECT c.a, c.b, c.shared, c.dot / (na.nrm * nb.nrm) AS sim
