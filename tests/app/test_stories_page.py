@@ -1,7 +1,6 @@
 """The Stories page on the hand-judged ANT days: the largest stories, one story told by each outlet,
 blind spots of the chosen outlet, the timeline, the per-outlet figures, a CSV for every table; titles
 are data (shown in tables and options, never as Markdown)."""
-import json
 import shutil
 from pathlib import Path
 
