@@ -76,6 +76,7 @@ PAGES = [
     ("pages/entities_page.py", "nav.entities", ":material/person_search:", "entities"),
     ("pages/compare_page.py", "nav.compare", ":material/compare_arrows:", "compare"),
     ("pages/reuse_page.py", "nav.reuse", ":material/content_copy:", "reuse"),
+    ("pages/stories_page.py", "nav.stories", ":material/hub:", "stories"),
     ("pages/articles_page.py", "nav.articles", ":material/article:", "articles"),
     ("pages/data_page.py", "nav.data", ":material/upload_file:", "data"),
 ]

@@ -99,7 +99,8 @@ def cmd_summarize(args) -> int:
 
 
 def _compare_outputs(corpus, flt, out: Path) -> list[str]:
-    """distinctive.csv, reuse.csv, quotes.csv, variants.csv (the outlet comparison)."""
+    """distinctive.csv, reuse.csv, quotes.csv, variants.csv (the outlet comparison), stories.csv and
+    story_outlets.csv (the same event across outlets)."""
     from core.analysis import compare
     from core.export import write_csv
 
@@ -108,7 +109,12 @@ def _compare_outputs(corpus, flt, out: Path) -> list[str]:
                      ("quotes.csv", compare.quotes), ("variants.csv", compare.variant_table)):
         write_csv(fn(corpus, flt), out / name)
         written.append(name)
-    return written
+    from core.analysis.stories import story_csvs
+
+    arts, per = story_csvs(corpus, flt)
+    write_csv(arts, out / "stories.csv")
+    write_csv(per, out / "story_outlets.csv")
+    return written + ["stories.csv", "story_outlets.csv"]
 
 
 def _mapping(pairs):

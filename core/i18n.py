@@ -11,6 +11,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.entities": ("الأعلام والأماكن", "Entities"),
     "nav.compare": ("مقارنة المصادر", "Compare outlets"),
     "nav.reuse": ("النقل والاقتباسات", "Reuse & quotes"),
+    "nav.stories": ("القصص عبر المصادر", "Stories across outlets"),
     "nav.articles": ("المقالات", "Articles"),
     "nav.data": ("البيانات", "Data"),
     "side.corpus": ("المدونة", "Corpus"),
@@ -268,12 +269,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rq.passages": ("المقاطع المشتركة", "Shared passages"),
     "rq.quotes": ("من يُقتبس وكم مرة", "Who is quoted, how often"),
     "rq.same": ("التصريح نفسه بصيغ المصادر", "The same statement, worded by each outlet"),
+    # stories
+    "st.none": ("لا توجد قصص غطّاها مصدران أو أكثر تحت هذا الفلتر.", "No story covered by two or more outlets under this filter."),
+    "st.method": ("القصة: مقالات من مصادر مختلفة عن الحدث نفسه خلال يومين، بحسب الكلمات النادرة المشتركة في العنوان والمقدمة. التأخر بالأيام (المدونة لا تحفظ الساعة).",
+                  "A story: articles of different outlets on the same event within two days, by the rare words their headline and lead share. Lags are in days (the index keeps dates, not times)."),
+    "st.largest": ("أكبر القصص", "Largest stories"),
+    "st.pick": ("قصة", "Story"),
+    "st.per_outlet": ("كيف روى كل مصدر القصة", "How each outlet told it"),
+    "st.blind": ("النقاط العمياء: قصص غطّتها أغلب المصادر وغاب عنها مصدر", "Blind spots: stories most outlets covered and one did not"),
+    "st.blind.outlet": ("المصدر", "Outlet"),
+    "st.blind.none": ("لم يفُت هذا المصدرَ أيُّ قصة كبيرة.", "This outlet missed no large story."),
+    "st.timeline": ("القصص عبر الزمن", "Stories over time"),
+    "st.figures": ("أرقام كل مصدر", "Per-outlet figures"),
+    "st.outlets": ("عدد المصادر", "outlets"),
 }
 
 
 # Column headers of tables, by column name (the CSV keeps the column names themselves).
 COLUMNS: dict[str, tuple[str, str]] = {
-    "kind": ("النوع", "kind"), "pattern": ("النمط", "pattern"), "example": ("مثال", "example"),
+    "kind": ("النوع", "kind"), "pattern": ("النمط", "pattern"),
     "outlet_articles": ("مقالات المصدر", "outlet articles"), "with_removed": ("حُذف منها شيء", "with furniture removed"),
     "patterns": ("الأنماط المفعّلة", "patterns on"), "status": ("الحالة", "status"),
     "id": ("المعرّف", "id"), "article_id": ("المقال", "article"), "outlet": ("المصدر", "outlet"),
@@ -302,6 +316,12 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "rank": ("الترتيب", "rank"), "period": ("الفترة", "period"),
     "name": ("الاسم", "name"), "variants": ("صيغ أخرى", "other spellings"), "example": ("مثال", "example"),
     "key": ("مفتاح التجميع", "grouping key"),
+    "story_id": ("القصة", "story"), "first_date": ("أول تاريخ", "first date"), "last_date": ("آخر تاريخ", "last date"),
+    "outlets": ("المصادر", "outlets"), "first_outlets": ("السبّاق", "first to report"),
+    "lag_days": ("التأخر (أيام)", "lag (days)"), "stories": ("القصص", "stories"),
+    "first_share": ("نسبة السبق", "share first"), "large_stories": ("القصص الكبيرة", "large stories"),
+    "large_missed": ("الكبيرة الفائتة", "large missed"), "large_missed_share": ("نسبة الفائت", "share missed"),
+    "median_lag_days": ("وسيط التأخر (أيام)", "median lag (days)"),
 }
 
 

@@ -17,7 +17,7 @@ PYTHON = str(VENV_PY if VENV_PY.exists() else Path(sys.executable))
 BOM = b"\xef\xbb\xbf"
 FILES = ["articles.csv", "keywords.csv", "ngrams.csv", "entities.csv", "topics.csv", "candidates.csv", "outlets.csv",
          "report.csv",
-         "distinctive.csv", "reuse.csv", "quotes.csv", "variants.csv"]
+         "distinctive.csv", "reuse.csv", "quotes.csv", "variants.csv", "stories.csv", "story_outlets.csv"]
 SEED_IDS = {"000_058533779b74fd40", "001_1fb983bfe6a1107a", "002_8bb5bcd9b53559f5",
             "003_2fb4171725300b4b", "004_b20770630bddb0e8"}
 
@@ -60,6 +60,8 @@ def test_documented_columns(sample_out):
     assert header("candidates.csv") == ["name", "type", "mentions", "articles", "example"]
     assert header("topics.csv") == ["article_id", "topic", "hits"]
     assert header("report.csv") == ["file", "row", "reason", "detail"]
+    assert header("stories.csv") == ["story_id", "article_id", "outlet", "date", "title"]
+    assert header("story_outlets.csv") == ["story_id", "outlet", "first_date", "articles", "lag_days"]
 
 
 def test_articles_csv_lists_the_five_seeds_with_provenance(sample_out):

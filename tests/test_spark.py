@@ -98,6 +98,7 @@ TABLE_SQL = {
     "reuse_frequent": "SELECT * FROM reuse_frequent ORDER BY h",
     "report": "SELECT * FROM report ORDER BY file, row, reason, detail",
     "furniture": "SELECT * FROM furniture ORDER BY outlet, kind, pattern",
+    "stories": "SELECT * FROM stories ORDER BY story_id, aid",
 }
 
 

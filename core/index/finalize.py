@@ -161,6 +161,9 @@ def finalize(con, parts: Path, *, grouper, resources, problems: pd.DataFrame, me
     else:
         empty_reuse(con)
 
+    progress(0.97, "grouping stories")
+    build_stories(con)
+
     con.execute("CREATE OR REPLACE TABLE meta (key VARCHAR, value VARCHAR)")
     con.executemany("INSERT INTO meta VALUES (?, ?)", [(k, str(v)) for k, v in meta.items()])
 
@@ -669,6 +672,60 @@ def build_reuse(con, parts: Path, workers: int = 1, progress: Progress | None = 
     con.register("s_df", passages)
     con.execute("INSERT INTO reuse_passages SELECT * FROM s_df")
     con.unregister("s_df")
+
+
+# -- stories ------------------------------------------------------------------------------------------
+
+#: Stories are found in blocks of about this many dated articles (whole days), each block read with
+#: the ``window`` days before it, so a story across a block boundary is still found.
+STORY_BLOCK = 100_000
+
+
+def story_blocks(con, window: int, block: int = STORY_BLOCK) -> list[tuple]:
+    """Date ranges ``(first, last)`` of about ``block`` dated articles each (whole days)."""
+    days = con.execute("SELECT date, COUNT(*) FROM articles WHERE date IS NOT NULL GROUP BY date ORDER BY date").fetchall()
+    out, start, acc = [], None, 0
+    for d, c in days:
+        start = start or d
+        acc += c
+        if acc >= block:
+            out.append((start, d))
+            start, acc = None, 0
+    if start is not None:
+        out.append((start, days[-1][0]))
+    return out
+
+
+def build_stories(con) -> None:
+    """The ``stories`` table (story_id, aid): articles of several outlets reporting the same event
+    (see :mod:`core.analysis.stories`), from every dated article's title and lead.  Rebuilt whole
+    (an append calls it again)."""
+    from core.analysis import stories as S
+
+    con.execute("CREATE OR REPLACE TABLE stories (story_id INTEGER, aid INTEGER)")
+    have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if "token_map" not in have:
+        return
+    keymap = dict(con.execute("SELECT norm, key FROM token_map").fetchall())
+    chars = S.LEAD_WORDS * 14
+    frames, arts_all = [], []
+    for lo, hi in story_blocks(con, S.WINDOW_DAYS):
+        arts = con.execute(f"SELECT aid, outlet, date, title, substr(text, 1, {chars}) AS text FROM articles "
+                           f"WHERE date BETWEEN DATE '{lo}' - {S.WINDOW_DAYS} AND DATE '{hi}' ORDER BY aid").df()
+        post = S.postings(arts, keymap)
+        frames.append(S.candidate_pairs(arts, post))
+        arts_all.append(arts[["aid", "date"]])
+    if not frames:
+        return
+    pairs = pd.concat(frames, ignore_index=True).drop_duplicates(["a", "b"])
+    arts = pd.concat(arts_all, ignore_index=True).drop_duplicates("aid")
+    st = S.cluster(pairs, arts)
+    if st.empty:
+        return
+    con.register("story_df", st)
+    con.execute("INSERT INTO stories SELECT CAST(story_id AS INTEGER), CAST(aid AS INTEGER) FROM story_df "
+                "ORDER BY story_id, aid")
+    con.unregister("story_df")
 
 
 def now_iso() -> str:

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.app
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
-PAGES = ["overview", "keywords", "topics", "entities", "compare", "reuse", "articles", "data"]
+PAGES = ["overview", "keywords", "topics", "entities", "compare", "reuse", "stories", "articles", "data"]
 
 
 def open_page(page: str, corpus: str = "sample", lang: str = "ar", outlets=None, query: str = "") -> AppTest:
@@ -67,6 +67,7 @@ def test_every_page_renders_without_exception(page, corpus):
 def test_every_page_renders_in_english(page):
     at = open_page(page, lang="en")
     assert at.title[0].value in {"Overview", "Keywords", "Topics", "Entities", "Compare outlets", "Reuse & quotes",
+                                 "Stories across outlets",
                                  "Articles", "Data"}
 
 

@@ -1,0 +1,387 @@
+"""Stories: the articles of several outlets that report the same event.
+
+Method
+------
+1. **Lead words.**  An article's lead is its title and the first ``lead_words`` words of its text
+   (the inverted pyramid: the event is told there).  Each word becomes its grouping key (the
+   corpus's own ``token_map``: stop words drop out, clitic forms join their word), so
+   "والغوطة" and "الغوطة" are one feature.  Each lead is a *set* of keys.
+2. **Rarity from the corpus.**  A key's weight is its inverse document frequency over the leads
+   of the whole corpus, ``log(N / df)``.  Keys in more than ``max_df`` leads (the outlet's name in
+   a dateline, "الرئيس", "ترامب" in 2018) carry no story and are dropped; keys in one lead
+   cannot link anything.
+3. **Candidate pairs** come from the inverted index of the remaining keys, only between
+   articles of *different outlets* dated at most ``window`` days apart (undated articles take no
+   part).  Every posting list holds at most ``max_df`` articles, so the pairs grow linearly with
+   the articles, as in :mod:`core.analysis.reuse`.
+4. **The check.**  A pair is the same story when it shares at least ``min_shared`` distinctive
+   keys and the cosine of the two idf-weighted key sets reaches ``threshold``.  Wire copies share
+   almost their whole lead (cosine near 1); independent reports of one incident share its
+   place, people and numbers; two reports of the same *topic* on the same day (two air strikes,
+   two matches) share the topic words, which are frequent, and few rare ones.
+5. **Clusters.**  Pairs are joined strongest first (single link, like Kruskal's algorithm) with
+   guards against chaining: a merge is refused when the story would hold more than
+   ``max_size`` articles or span more than ``window`` days from its first report to its last
+   (a chain of daily follow-ups, or the same formula — a royal telegram to another head of
+   state — on successive days, stays apart), and, when both sides already
+   hold several articles, when the joining pair is weaker than ``join_threshold``.
+   A story therefore always holds at least two outlets.
+"""
+from __future__ import annotations
+
+import tempfile
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from core import arabic
+
+#: Articles at most this many days apart can be one story (± window).
+WINDOW_DAYS = 2
+#: Title + this many words of text make the lead.
+LEAD_WORDS = 60
+#: A key in more leads than this share of the corpus (and at least ``MAX_DF_MIN``) is dropped.
+MAX_DF_SHARE = 0.01
+MAX_DF_MIN = 20
+#: Ceiling on the document frequency, whatever the corpus size (keeps the pairs linear).
+MAX_DF_CAP = 2000
+MIN_SHARED = 3
+THRESHOLD = 0.2
+JOIN_THRESHOLD = 0.4
+MAX_SIZE = 60
+#: A headline key weighs this many times a key of the text (on the gold pairs 1.5 gains one pair of 39,
+#: 2 and more lose precision: left at 1).
+TITLE_WEIGHT = 1.0
+
+STORY_COLUMNS = ["story_id", "aid"]
+PAIR_COLUMNS = ["a", "b", "shared", "sim"]
+
+
+def lead_text(title: str | None, text: str | None, words: int = LEAD_WORDS) -> str:
+    """Title and the first ``words`` words of the text.
+
+    >>> lead_text("عنوان", "واحد اثنان ثلاثة", words=2)
+    'عنوان\\nواحد اثنان'
+    """
+    title = title if isinstance(title, str) else ""
+    body = " ".join((text if isinstance(text, str) else "").split()[:words])
+    return f"{title}\n{body}".strip()
+
+
+def lead_keys(title: str | None, text: str | None, keymap, words: int = LEAD_WORDS) -> list[str]:
+    """The distinct grouping keys of an article's lead, in order of first appearance.
+
+    ``keymap`` maps a normalised token to its key (a dict: tokens it lacks, stop words, are
+    dropped; or a callable returning None for them).
+
+    >>> lead_keys("قصف على الغوطة", "وقصفت الطائرات والغوطة", {"قصف": "قصف", "الغوطة": "الغوطة",
+    ...           "والغوطة": "الغوطة", "الطائرات": "الطائرات"})
+    ['قصف', 'الغوطة', 'الطائرات']
+    """
+    get = keymap.get if isinstance(keymap, dict) else keymap
+    out, seen = [], set()
+    for tok in arabic.tokenize(arabic.normalize(lead_text(title, text, words))):
+        k = get(tok)
+        if k and k not in seen and len(k) > 1:
+            seen.add(k)
+            out.append(k)
+    return out
+
+
+def max_df_for(n_articles: int, share: float = MAX_DF_SHARE, floor: int = MAX_DF_MIN, cap: int = MAX_DF_CAP) -> int:
+    """The document-frequency ceiling for a corpus of ``n_articles``.
+
+    >>> max_df_for(100), max_df_for(31_000), max_df_for(10_000_000)
+    (20, 310, 2000)
+    """
+    return int(min(cap, max(floor, share * n_articles)))
+
+
+def postings(arts: pd.DataFrame, keymap, words: int = LEAD_WORDS, title_weight: float = TITLE_WEIGHT) -> pd.DataFrame:
+    """``(aid, key, boost)`` for every distinct lead key of every article of ``arts`` (columns aid,
+    title, text); ``boost`` is ``title_weight`` for a key of the headline, 1 for the others."""
+    aids, keys, boost = [], [], []
+    for aid, title, text in zip(arts["aid"].tolist(), arts["title"].tolist(), arts["text"].tolist()):
+        ks = lead_keys(title, text, keymap, words)
+        head = set(lead_keys(title, "", keymap, 0)) if title_weight != 1 else set()
+        aids.extend([aid] * len(ks))
+        keys.extend(ks)
+        boost.extend(title_weight if k in head else 1.0 for k in ks)
+    return pd.DataFrame({"aid": pd.array(aids, dtype="int64"), "key": pd.Series(keys, dtype="object"),
+                         "boost": pd.array(boost, dtype="float64")})
+
+
+def candidate_pairs(arts: pd.DataFrame, post: pd.DataFrame, *, window: int = WINDOW_DAYS, max_df: int | None = None,
+                    min_shared: int = MIN_SHARED, threshold: float = THRESHOLD, n_docs: int | None = None) -> pd.DataFrame:
+    """Cross-outlet pairs ``(a, b, shared, sim)`` with ``a < b``, dated at most ``window`` days
+    apart, sharing ≥ ``min_shared`` keys of document frequency 2..``max_df`` and a cosine of
+    idf-weighted key sets ≥ ``threshold``.  ``arts`` has columns aid, outlet, date; ``n_docs``
+    (the corpus the idf is taken over) defaults to the number of articles with a lead.
+    """
+    if post.empty or arts.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c != "sim" else "float64") for c in PAIR_COLUMNS})
+    n = int(n_docs or post["aid"].nunique())
+    max_df = max_df or max_df_for(n)
+    a = arts[["aid", "outlet", "date"]].copy()
+    a["date"] = pd.to_datetime(a["date"], errors="coerce")
+    con = duckdb.connect(config={"memory_limit": "1GB"})
+    try:
+        con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/marsad-stories'")
+        con.register("arts_df", a)
+        con.register("post_df", post)
+        con.execute(f"""CREATE TEMP TABLE p AS
+            WITH df AS (SELECT key, COUNT(*) AS df FROM post_df GROUP BY key),
+                 o AS (SELECT outlet, row_number() OVER (ORDER BY outlet) AS oid FROM (SELECT DISTINCT outlet FROM arts_df))
+            SELECT CAST(p.aid AS BIGINT) AS aid, p.key, df.df, ln({n} / df.df) * p.boost AS w,
+                   o.oid, CAST(a.date AS DATE) AS d
+            FROM post_df p JOIN df USING (key) JOIN arts_df a ON a.aid = p.aid JOIN o ON o.outlet = a.outlet""")
+        con.execute("""CREATE TEMP TABLE norm AS SELECT aid, SQRT(SUM(w * w)) AS nrm FROM p GROUP BY aid""")
+        df = con.execute(f"""
+            WITH r AS (SELECT *, CAST(floor((d - DATE '1970-01-01') / {int(window) + 1}) AS INTEGER) AS bucket
+                       FROM p WHERE df BETWEEN 2 AND {int(max_df)} AND d IS NOT NULL),
+                 -- buckets of window + 1 days: two articles at most ``window`` days apart are in the same
+                 -- bucket or in neighbours, so a key's postings are only ever joined a few days at a time
+                 hits AS (SELECT x.aid AS a, y.aid AS b, x.w * y.w AS ww FROM r x JOIN r y
+                          ON x.key = y.key AND x.bucket = y.bucket AND x.aid < y.aid AND x.oid <> y.oid
+                          AND abs(y.d - x.d) <= {int(window)}
+                          UNION ALL
+                          SELECT least(x.aid, y.aid), greatest(x.aid, y.aid), x.w * y.w FROM r x JOIN r y
+                          ON x.key = y.key AND y.bucket = x.bucket + 1 AND x.oid <> y.oid
+                          AND abs(y.d - x.d) <= {int(window)}),
+                 c AS (SELECT a, b, COUNT(*) AS shared, SUM(ww) AS dot FROM hits GROUP BY a, b
+                       HAVING COUNT(*) >= {int(min_shared)})
+            SELECT c.a, c.b, c.shared, c.dot / (na.nrm * nb.nrm) AS sim
+            FROM c JOIN norm na ON na.aid = c.a JOIN norm nb ON nb.aid = c.b
+            WHERE c.dot / (na.nrm * nb.nrm) >= {float(threshold)}
+            ORDER BY sim DESC, a, b""").df()
+    finally:
+        con.close()
+    df["a"] = df["a"].astype("int64")
+    df["b"] = df["b"].astype("int64")
+    df["shared"] = df["shared"].astype("int64")
+    return df[PAIR_COLUMNS]
+
+
+def cluster(pairs: pd.DataFrame, arts: pd.DataFrame, *, window: int = WINDOW_DAYS, max_size: int = MAX_SIZE,
+            join_threshold: float = JOIN_THRESHOLD, max_span: int | None = None) -> pd.DataFrame:
+    """Stories ``(story_id, aid)`` from scored pairs (strongest first, single link with guards:
+    at most ``max_size`` articles, at most ``max_span`` days (default ``window``) from first to last, and two
+    clusters of several articles join only through a pair of sim ≥ ``join_threshold``).
+    Story ids number the stories by their first article (aid order), from 0."""
+    if pairs.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in STORY_COLUMNS})
+    day = dict(zip(arts["aid"].tolist(), pd.to_datetime(arts["date"], errors="coerce").tolist()))
+    parent: dict[int, int] = {}
+    size: dict[int, int] = {}
+    lo: dict[int, pd.Timestamp] = {}
+    hi: dict[int, pd.Timestamp] = {}
+    span = pd.Timedelta(days=window if max_span is None else max_span)
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    def add(x: int) -> None:
+        if x not in parent:
+            parent[x], size[x] = x, 1
+            lo[x] = hi[x] = day[x]
+
+    order = pairs.sort_values(["sim", "a", "b"], ascending=[False, True, True])
+    for a, b, s in zip(order["a"].tolist(), order["b"].tolist(), order["sim"].tolist()):
+        add(a), add(b)
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        if size[ra] + size[rb] > max_size:
+            continue
+        if max(hi[ra], hi[rb]) - min(lo[ra], lo[rb]) > span:
+            continue
+        if size[ra] > 1 and size[rb] > 1 and s < join_threshold:
+            continue
+        if size[ra] < size[rb]:
+            ra, rb = rb, ra
+        parent[rb] = ra
+        size[ra] += size[rb]
+        lo[ra], hi[ra] = min(lo[ra], lo[rb]), max(hi[ra], hi[rb])
+    aids = np.array(sorted(x for x in parent if size[find(x)] > 1), dtype=np.int64)   # merges refused leave singletons
+    if not len(aids):
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in STORY_COLUMNS})
+    roots = np.array([find(int(x)) for x in aids], dtype=np.int64)
+    first = pd.Series(aids).groupby(roots).min()            # root -> its first aid
+    rank = {r: i for i, r in enumerate(first.sort_values().index.tolist())}
+    out = pd.DataFrame({"story_id": [rank[r] for r in roots.tolist()], "aid": aids})
+    return out.sort_values(["story_id", "aid"], ignore_index=True).astype("int64")
+
+
+def find_stories(arts: pd.DataFrame, keymap, *, window: int = WINDOW_DAYS, words: int = LEAD_WORDS,
+                 threshold: float = THRESHOLD, min_shared: int = MIN_SHARED, max_df: int | None = None,
+                 join_threshold: float = JOIN_THRESHOLD, max_size: int = MAX_SIZE,
+                 title_weight: float = TITLE_WEIGHT) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(stories, pairs)`` for articles ``arts`` (columns aid, outlet, date, title, text)."""
+    post = postings(arts, keymap, words, title_weight)
+    pairs = candidate_pairs(arts, post, window=window, max_df=max_df, min_shared=min_shared, threshold=threshold)
+    return cluster(pairs, arts, window=window, max_size=max_size, join_threshold=join_threshold), pairs
+
+
+def same_story_pairs(stories: pd.DataFrame) -> set[tuple[int, int]]:
+    """Every pair ``(a, b)``, ``a < b``, of articles put in one story (for pairwise precision/recall)."""
+    out: set[tuple[int, int]] = set()
+    for _sid, grp in stories.groupby("story_id"):
+        ids = sorted(grp["aid"].tolist())
+        out.update((x, y) for i, x in enumerate(ids) for y in ids[i + 1:])
+    return out
+
+
+# -- views on a built index ---------------------------------------------------------------------------
+
+ARTICLE_COLUMNS = ["story_id", "article_id", "outlet", "date", "title", "words"]
+LIST_COLUMNS = ["story_id", "title", "first_date", "last_date", "outlets", "articles", "first_outlets"]
+OUTLET_COLUMNS = ["story_id", "outlet", "first_date", "articles", "lag_days", "title", "words"]
+FIGURE_COLUMNS = ["outlet", "stories", "first_share", "large_stories", "large_missed", "large_missed_share",
+                  "median_lag_days"]
+
+
+def has_stories(corpus) -> bool:
+    """An index built before stories existed has no ``stories`` table (the views are then empty)."""
+    return bool(corpus.rows("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'stories'")[0][0])
+
+
+def _empty(cols) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+
+
+def story_articles(corpus, flt=None, outlets_aware: bool = True) -> pd.DataFrame:
+    """Every article of the stories in scope: a story is in scope when one of its articles passes
+    the filter (with ``outlets_aware`` False, the filter's outlets are ignored) and it holds ≥ 2
+    outlets.  Outlets and dates are read from ``articles``, so corrections apply."""
+    import dataclasses
+
+    from core.filter import Filter
+
+    if not has_stories(corpus):
+        return _empty(ARTICLE_COLUMNS)
+    flt = flt or Filter()
+    if not outlets_aware:
+        flt = dataclasses.replace(flt, outlets=())
+    where, params = corpus.where(flt, "a")
+    df = corpus.sql(f"""
+        WITH sel AS (SELECT DISTINCT s.story_id FROM stories s JOIN articles a USING (aid) WHERE {where}),
+             rows AS (SELECT s.story_id, a.aid, a.id AS article_id, a.outlet, a.date, a.title, a.words
+                      FROM stories s JOIN sel USING (story_id) JOIN articles a USING (aid)),
+             multi AS (SELECT story_id FROM rows GROUP BY story_id HAVING COUNT(DISTINCT outlet) >= 2)
+        SELECT r.story_id, r.article_id, r.outlet, r.date, r.title, r.words
+        FROM rows r JOIN multi USING (story_id)
+        ORDER BY r.story_id, r.date NULLS LAST, r.aid""", params)
+    return df[ARTICLE_COLUMNS] if len(df) else _empty(ARTICLE_COLUMNS)
+
+
+def outlets_table(arts: pd.DataFrame) -> pd.DataFrame:
+    """Per story and outlet: its first date, its number of articles, its lag in days after the
+    story's first report, and the headline and length of its first article."""
+    if arts.empty:
+        return _empty(OUTLET_COLUMNS)
+    a = arts.assign(date=pd.to_datetime(arts["date"]))
+    first = a.groupby("story_id")["date"].transform("min")
+    a = a.assign(lag=(a["date"] - first).dt.days)
+    g = a.sort_values(["story_id", "outlet", "date"], kind="stable").groupby(["story_id", "outlet"], sort=False)
+    out = g.agg(first_date=("date", "min"), articles=("article_id", "size"), lag_days=("lag", "min"),
+                title=("title", "first"), words=("words", "first")).reset_index()
+    out["first_date"] = out["first_date"].dt.date
+    out["articles"] = out["articles"].astype("int64")
+    return out.sort_values(["story_id", "lag_days", "outlet"], ignore_index=True)[OUTLET_COLUMNS]
+
+
+def story_list(arts: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """One row per story, largest first (outlets, then articles): its first headline, dates,
+    number of outlets and articles, and the outlet(s) that reported it first."""
+    if arts.empty:
+        return _empty(LIST_COLUMNS)
+    per = outlets_table(arts)
+    a = arts.assign(date=pd.to_datetime(arts["date"]))
+    g = a.groupby("story_id")
+    out = pd.DataFrame({
+        "title": g["title"].first(), "first_date": g["date"].min().dt.date, "last_date": g["date"].max().dt.date,
+        "outlets": g["outlet"].nunique().astype("int64"), "articles": g.size().astype("int64"),
+        "first_outlets": per[per["lag_days"] == 0].groupby("story_id")["outlet"].agg(" · ".join),
+    }).reset_index()
+    out = out.sort_values(["outlets", "articles", "first_date", "story_id"], ascending=[False, False, True, True],
+                          ignore_index=True)
+    return out[LIST_COLUMNS].head(limit) if limit else out[LIST_COLUMNS]
+
+
+def large_min(n_outlets: int) -> int:
+    """A story is *large* when more than half of the outlets carried it (and at least 2).
+
+    >>> large_min(5), large_min(2), large_min(7)
+    (3, 2, 4)
+    """
+    return max(2, n_outlets // 2 + 1)
+
+
+def blind_spots(arts: pd.DataFrame, outlet: str, all_outlets: list[str]) -> pd.DataFrame:
+    """The large stories ``outlet`` did not carry, most outlets first."""
+    lst = story_list(arts)
+    if lst.empty:
+        return _empty(LIST_COLUMNS)
+    have = set(arts.loc[arts["outlet"] == outlet, "story_id"])
+    big = lst[(lst["outlets"] >= large_min(len(all_outlets))) & ~lst["story_id"].isin(have)]
+    return big.reset_index(drop=True)
+
+
+def outlet_figures(arts: pd.DataFrame, all_outlets: list[str]) -> pd.DataFrame:
+    """Per outlet: the stories it carried, the share it reported first (ties count for each), the
+    large stories it missed and their share, and its median lag in days."""
+    if arts.empty or not all_outlets:
+        return _empty(FIGURE_COLUMNS)
+    per = outlets_table(arts)
+    lst = story_list(arts)
+    big = set(lst.loc[lst["outlets"] >= large_min(len(all_outlets)), "story_id"])
+    rows = []
+    for o in all_outlets:
+        mine = per[per["outlet"] == o]
+        n = len(mine)
+        missed = len(big - set(mine["story_id"]))
+        rows.append({"outlet": o, "stories": n,
+                     "first_share": round(float((mine["lag_days"] == 0).mean()), 3) if n else None,
+                     "large_stories": len(big), "large_missed": missed,
+                     "large_missed_share": round(missed / len(big), 3) if big else None,
+                     "median_lag_days": float(mine["lag_days"].median()) if n else None})
+    return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
+
+
+def timeline_figure(lst: pd.DataFrame, *, title: str, lang: str = "ar", x_title: str = "", y_title: str = ""):
+    """Stories over time: one marker per story at its first date, as high as its number of
+    outlets, as large as its number of articles; the headline in the hover."""
+    import plotly.graph_objects as go
+
+    from core.charts import _layout, hover_line, plot_label
+
+    fig = go.Figure()
+    if len(lst):
+        rng = np.random.default_rng(0)
+        jitter = rng.uniform(-0.25, 0.25, len(lst))
+        fig.add_trace(go.Scatter(
+            x=pd.to_datetime(lst["first_date"]), y=lst["outlets"].astype(float) + jitter, mode="markers",
+            marker={"size": (6 + 3 * np.sqrt(lst["articles"].astype(float))).tolist(), "color": "#0f6e6e",
+                    "opacity": 0.6},
+            customdata=np.stack([[plot_label(t, 60) for t in lst["title"]], lst["outlets"], lst["articles"]], axis=1),
+            hovertemplate="%{customdata[0]}<br>%{x|%Y-%m-%d}<br>" + hover_line(y_title or "outlets", "%{customdata[1]}", lang)
+            + "<extra></extra>",
+        ))
+    fig.update_xaxes(title={"text": plot_label(x_title)}, autorange="reversed" if lang == "ar" else True)
+    fig.update_yaxes(title={"text": plot_label(y_title)}, side="right" if lang == "ar" else "left", dtick=1)
+    return _layout(fig, title, lang)
+
+
+def story_csvs(corpus, flt=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``stories.csv`` (story_id, article_id, outlet, date, title) and ``story_outlets.csv``
+    (story_id, outlet, first_date, articles, lag_days) for ``python -m core summarize``."""
+    arts = story_articles(corpus, flt)
+    a = arts[["story_id", "article_id", "outlet", "date", "title"]]
+    o = outlets_table(arts)[["story_id", "outlet", "first_date", "articles", "lag_days"]]
+    return a.reset_index(drop=True), o

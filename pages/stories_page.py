@@ -1,0 +1,72 @@
+"""Stories across outlets: the same event in several outlets, who reported it first, who skipped it."""
+import streamlit as st
+
+from core.analysis import overview
+from core.analysis import stories as S
+from ui import state
+
+L = state.lang()
+tr, olab = state.translator(L), state.outlet_labeler(L)
+corpus, flt = state.get_corpus(), st.session_state["filter"]
+
+st.title(tr("nav.stories"))
+if overview.summary(corpus, flt)["articles"] == 0:
+    state.empty_state()
+    st.stop()
+st.caption(tr("st.method"))
+
+every = overview.outlet_choices(corpus)["outlet"].tolist()
+chosen = list(flt.outlets) if flt.outlets else every
+arts = S.story_articles(corpus, flt)                          # stories touching the filter's outlets
+arts_all = S.story_articles(corpus, flt, outlets_aware=False)  # every story of the filter's dates and query
+if arts_all.empty:
+    st.info(tr("st.none"), icon=":material/hub:")
+    st.stop()
+
+
+def labelled(df, cols=("outlet",)):
+    return df.assign(**{c: df[c].map(olab) for c in cols if c in df})
+
+
+st.subheader(tr("st.largest"))
+lst = S.story_list(arts)
+if lst.empty:
+    st.caption(tr("st.none"))
+else:
+    shown = lst.head(200)
+    state.table(shown.assign(first_outlets=shown["first_outlets"].map(
+        lambda s: " · ".join(olab(o) for o in s.split(" · ")))), key="st_list")
+    state.download(lst, "stories", flt, key="dl_st_list")
+
+    ids = shown["story_id"].tolist()
+    names = dict(zip(shown["story_id"], shown["title"].fillna("").str.slice(0, 90)))
+    sizes = dict(zip(shown["story_id"], shown["outlets"]))
+    pick = st.selectbox(tr("st.pick"), ids, key="st_pick",
+                        format_func=lambda i: f"{names[i]} · {sizes[i]} {tr('st.outlets')}")
+    st.subheader(tr("st.per_outlet"))
+    per = S.outlets_table(arts[arts["story_id"] == pick])
+    state.table(labelled(per), key="st_per_outlet")
+    state.download(per, f"story-{pick}-outlets", flt, key="dl_st_per")
+    one = arts[arts["story_id"] == pick]
+    state.table(labelled(one), key="st_story_articles")
+    state.download(one, f"story-{pick}-articles", flt, key="dl_st_one")
+
+st.subheader(tr("st.blind"))
+target = st.selectbox(tr("st.blind.outlet"), chosen, format_func=olab, key="st_blind_outlet")
+blind = S.blind_spots(arts_all, target, every)
+if blind.empty:
+    st.caption(tr("st.blind.none"))
+else:
+    state.table(blind.assign(first_outlets=blind["first_outlets"].map(
+        lambda s: " · ".join(olab(o) for o in s.split(" · ")))), key="st_blind")
+state.download(blind, f"blind-spots-{target}", flt, key="dl_st_blind")
+
+st.subheader(tr("st.timeline"))
+state.plot(S.timeline_figure(S.story_list(arts_all), title=tr("st.timeline"), lang=L, x_title=tr("col.date"),
+                             y_title=tr("st.outlets")), key="st_timeline")
+
+st.subheader(tr("st.figures"))
+figs = S.outlet_figures(arts_all, every)
+figs = figs[figs["outlet"].isin(chosen)].reset_index(drop=True)
+state.table(labelled(figs), key="st_figures")
+state.download(figs, "story-outlet-figures", flt, key="dl_st_figures")
