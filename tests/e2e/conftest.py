@@ -44,7 +44,7 @@ LOAD_TIMEOUT_MS = 90_000  # the first visit builds the sample index
 
 # The pages the app routes to, by URL path. app.py registers only the files that exist
 # (pages/<slug>.py or pages/<slug>_page.py), so the tests are parametrized from the files too.
-PAGE_SLUGS = ["overview", "keywords", "topics", "entities", "compare", "reuse", "articles", "data"]
+PAGE_SLUGS = ["overview", "keywords", "topics", "entities", "compare", "reuse", "articles", "stories", "data"]
 
 
 def existing_pages() -> list[str]:
