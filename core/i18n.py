@@ -282,6 +282,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "st.timeline": ("القصص عبر الزمن", "Stories over time"),
     "st.figures": ("أرقام كل مصدر", "Per-outlet figures"),
     "st.outlets": ("عدد المصادر", "outlets"),
+    "st.terms": ("ما يميّز رواية كل مصدر (لوغاريتم الأرجحية على مقالات القصة)",
+                 "What sets each outlet's telling apart (log-odds on the story's articles)"),
+    "st.quotes": ("من اقتبس كل مصدر في القصة", "Whom each outlet quoted in the story"),
+    "st.side": ("قراءة روايتين جنبًا إلى جنب", "Two outlets' versions side by side"),
+    "st.side.a": ("الرواية الأولى", "First version"),
+    "st.side.b": ("الرواية الثانية", "Second version"),
+    "st.compare": ("القصص: السبق والتأخر والنقاط العمياء (صفحة القصص)", "Stories: first reports, lag and blind spots (the Stories page)"),
 }
 
 

@@ -103,3 +103,16 @@ else:
                            title=g, lang=L, value_title=tr("col.share"), hover={"count": tr("col.count")}), key="cmp_var")
     state.table(vt)
     state.download(vt, "variants", flt, key="dl_cmp_var")
+
+st.subheader(tr("st.compare"))
+from core.analysis import stories  # noqa: E402
+
+story_arts = stories.story_articles(corpus, flt, outlets_aware=False)
+if story_arts.empty:
+    st.caption(tr("st.none"))
+else:
+    every = overview.outlet_choices(corpus)["outlet"].tolist()
+    figs = stories.outlet_figures(story_arts, every)
+    figs = figs[figs["outlet"].isin(outlets)].reset_index(drop=True)
+    state.table(figs.assign(outlet=figs["outlet"].map(olab)), key="cmp_story_figures")
+    state.download(figs, "story-outlet-figures", flt, key="dl_cmp_story_figures")

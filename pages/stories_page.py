@@ -3,6 +3,7 @@ import streamlit as st
 
 from core.analysis import overview
 from core.analysis import stories as S
+from core.markup import html_text
 from ui import state
 
 L = state.lang()
@@ -50,6 +51,32 @@ else:
     one = arts[arts["story_id"] == pick]
     state.table(labelled(one), key="st_story_articles")
     state.download(one, f"story-{pick}-articles", flt, key="dl_st_one")
+
+    st.subheader(tr("st.terms"))
+    terms = S.story_terms(corpus, pick)
+    state.table(labelled(terms), key="st_terms")
+    state.download(terms, f"story-{pick}-terms", flt, key="dl_st_terms")
+
+    st.subheader(tr("st.quotes"))
+    said = S.story_quotes(corpus, pick)
+    state.table(labelled(said), key="st_quotes")
+    state.download(said, f"story-{pick}-quotes", flt, key="dl_st_quotes")
+
+    st.subheader(tr("st.side"))
+    texts = S.story_texts(corpus, pick)
+    if len(texts) >= 2:
+        versions = texts["article_id"].tolist()
+        vlabel = dict(zip(texts["article_id"], [f"{olab(o)} · {d or '—'} · {str(t)[:60]}" for o, d, t in
+                                                 zip(texts["outlet"], texts["date"], texts["title"].fillna(""))]))
+        cols = st.columns(2)
+        for col, label, default, key in ((cols[0], "st.side.a", 0, "st_side_a"), (cols[1], "st.side.b", 1, "st_side_b")):
+            with col:
+                chosen_id = st.selectbox(tr(label), versions, index=default, format_func=vlabel.get, key=f"{key}_{pick}")
+                row = texts[texts["article_id"] == chosen_id].iloc[0]
+                st.markdown(  # the article is data: html_text escapes every character of it
+                    f'<div dir="rtl" class="marsad-rtl" data-testid="marsad-story-version">'
+                    f'<b>{html_text(row["title"] or "")}</b><br>{html_text(row["text"] or "", breaks=True)}</div>',
+                    unsafe_allow_html=True)
 
 st.subheader(tr("st.blind"))
 target = st.selectbox(tr("st.blind.outlet"), chosen, format_func=olab, key="st_blind_outlet")

@@ -215,3 +215,24 @@ def test_appending_regroups_the_stories_like_a_full_build(tmp_path):
     # on this excerpt 193 of 17,800 tokens are keyed otherwise, which moves one story of 38)
     assert len(got & want) >= 0.9 * len(want) and abs(len(got) - len(want)) <= 2
     assert any(g & before and g - before for g in got)      # a story joins old and appended articles
+
+
+def test_one_story_outlet_by_outlet_texts_quotes_and_distinctive_words(tmp_path):
+    from core.analysis import stories as S
+    from core.index.build import build_index
+
+    gold = Path(__file__).parent / "data" / "stories_gold" / "ant_2018-05-08_10.jsonl.gz"
+    c = build_index([gold], tmp_path / "g.duckdb", workers=1)
+    try:
+        lst = S.story_list(S.story_articles(c))
+        sid = int(lst["story_id"].iloc[0])
+        texts = S.story_texts(c, sid)
+        assert texts["outlet"].nunique() == lst["outlets"].iloc[0] and texts["text"].str.len().gt(0).all()
+        terms = S.story_terms(c, sid, limit=5)
+        # each outlet's top words are its own: counted more in its articles than in the rest of the story
+        assert (terms["count_outlet"] > 0).all() and (terms.groupby("outlet").size() <= 5).all()
+        quotes = S.story_quotes(c, sid)
+        assert set(quotes["outlet"]) <= set(texts["outlet"])
+        assert S.story_terms(c, 10 ** 9).empty and S.story_texts(c, 10 ** 9).empty
+    finally:
+        c.con.close()

@@ -385,3 +385,58 @@ def story_csvs(corpus, flt=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     a = arts[["story_id", "article_id", "outlet", "date", "title"]]
     o = outlets_table(arts)[["story_id", "outlet", "first_date", "articles", "lag_days"]]
     return a.reset_index(drop=True), o
+
+
+# -- one story, outlet by outlet -------------------------------------------------------------------
+
+STORY_TEXT_COLUMNS = ["article_id", "outlet", "date", "title", "words", "text"]
+STORY_QUOTE_COLUMNS = ["outlet", "article_id", "speaker", "text", "how"]
+STORY_TERM_COLUMNS = ["outlet", "term", "label", "count_outlet", "count_rest", "z"]
+
+
+def story_texts(corpus, story_id: int) -> pd.DataFrame:
+    """The articles of one story with their clean texts (for reading two outlets' versions side by side)."""
+    if not has_stories(corpus):
+        return _empty(STORY_TEXT_COLUMNS)
+    df = corpus.sql("""SELECT a.id AS article_id, a.outlet, a.date, a.title, a.words, a.text
+        FROM stories s JOIN articles a USING (aid) WHERE s.story_id = $s ORDER BY a.date NULLS LAST, a.aid""",
+                    {"s": int(story_id)})
+    return df[STORY_TEXT_COLUMNS] if len(df) else _empty(STORY_TEXT_COLUMNS)
+
+
+def story_quotes(corpus, story_id: int) -> pd.DataFrame:
+    """The statements each outlet quoted in its telling of one story (speaker, text, how found)."""
+    if not has_stories(corpus) or not corpus.rows(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'quotes'")[0][0]:
+        return _empty(STORY_QUOTE_COLUMNS)
+    df = corpus.sql("""SELECT a.outlet, a.id AS article_id, COALESCE(q.speaker, '') AS speaker, q.text, q.how
+        FROM stories s JOIN articles a USING (aid) JOIN quotes q USING (aid) WHERE s.story_id = $s
+        ORDER BY a.outlet, a.aid, q.start_""", {"s": int(story_id)})
+    return df[STORY_QUOTE_COLUMNS] if len(df) else _empty(STORY_QUOTE_COLUMNS)
+
+
+def story_terms(corpus, story_id: int, limit: int = 10, min_count: int = 2) -> pd.DataFrame:
+    """What distinguishes each outlet's telling of one story: the weighted log-odds (the Compare
+    page's measure) of each outlet's words against the other outlets' articles of the same story."""
+    from core.analysis import distinctive as dist
+
+    if not has_stories(corpus):
+        return _empty(STORY_TERM_COLUMNS)
+    counts = corpus.sql("""SELECT a.outlet, v.key AS term, CAST(SUM(t.cnt) AS BIGINT) AS count
+        FROM stories s JOIN articles a USING (aid) JOIN terms t USING (aid) JOIN vocab v USING (tid)
+        WHERE s.story_id = $s AND t.n = 1 GROUP BY 1, 2""", {"s": int(story_id)})
+    frames = []
+    for outlet in sorted(counts["outlet"].unique()) if counts["outlet"].nunique() >= 2 else []:
+        res = dist.outlet_vs_rest(counts, outlet, min_count=min_count)
+        if res.empty:
+            continue
+        frames.append(res[res["z"] > 0].nlargest(limit, "z").assign(outlet=outlet))
+    if not frames:
+        return _empty(STORY_TERM_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)
+    lab = corpus.sql("SELECT key AS term, label FROM vocab WHERE n = 1 AND list_contains($t, key)",
+                     {"t": list(out["term"])})
+    out = out.merge(lab, on="term", how="left")
+    out["label"] = out["label"].fillna(out["term"])
+    out["z"] = out["z"].round(3)
+    return out.rename(columns={"count_a": "count_outlet", "count_b": "count_rest"})[STORY_TERM_COLUMNS]

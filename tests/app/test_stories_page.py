@@ -61,10 +61,11 @@ def test_the_stories_page_shows_stories_blind_spots_timeline_and_figures(library
     assert not set(blind["story_id"]) & set(arts.loc[arts["outlet"] == target, "story_id"])
     at.selectbox(key="st_blind_outlet").set_value(target).run()
     assert not at.exception, at.exception
-    assert at.dataframe[3].value["story_id"].tolist() == blind["story_id"].tolist()
-    # no title ever reaches Markdown
+    assert at.dataframe[5].value["story_id"].tolist() == blind["story_id"].tolist()
+    # no title reaches Markdown, except inside the escaped HTML block of a version read side by side
     titles = set(arts["title"])
-    assert not any(t in (m.value or "") for m in at.markdown for t in titles)
+    assert not any(t in (m.value or "") for m in at.markdown for t in titles
+                   if 'data-testid="marsad-story-version"' not in (m.value or ""))
 
 
 def test_the_page_in_arabic_and_under_an_outlet_filter(library_dir, monkeypatch, tmp_path):
@@ -85,3 +86,33 @@ def test_the_page_in_arabic_and_under_an_outlet_filter(library_dir, monkeypatch,
 
 def st_filter(at):
     return at.session_state["filter"]
+
+
+def test_one_story_shows_each_outlets_terms_quotes_and_two_versions_side_by_side(library_dir, monkeypatch, tmp_path):
+    from core.analysis import stories as S
+    from ui import state
+
+    at = _open(monkeypatch, tmp_path)
+    heads = [s.value for s in at.subheader]
+    for want in ("What sets each outlet's telling apart (log-odds on the story's articles)",
+                 "Whom each outlet quoted in the story", "Two outlets' versions side by side"):
+        assert want in heads
+    corpus = state.get_corpus()
+    pick = at.selectbox(key="st_pick").value
+    texts = S.story_texts(corpus, pick)
+    versions = [m.value for m in at.markdown if 'data-testid="marsad-story-version"' in m.value]
+    assert len(versions) == 2                        # the first two articles of the story, escaped
+    for html, (_i, row) in zip(versions, texts.head(2).iterrows()):
+        assert row["text"].split("\n")[0][:30].replace("<", "&#60;") in html
+    terms = S.story_terms(corpus, pick)
+    assert set(terms["outlet"]) <= set(texts["outlet"]) and (terms["z"] > 0).all()
+    assert len(set(terms["outlet"])) >= 2           # each outlet's telling has words of its own
+
+
+def test_the_compare_page_shows_the_story_figures_per_outlet(library_dir, monkeypatch, tmp_path):
+    at = _open(monkeypatch, tmp_path)
+    at.switch_page("pages/compare_page.py").run()
+    assert not at.exception, at.exception
+    assert "Stories: first reports, lag and blind spots (the Stories page)" in [s.value for s in at.subheader]
+    figs = next(d.value for d in at.dataframe if "first_share" in d.value.columns)
+    assert len(figs) == 5 and figs["first_share"].between(0, 1).all()
