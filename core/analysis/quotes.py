@@ -401,6 +401,19 @@ class _Article:
         return (self.count("ال" + w) * 5 >= max(1, self.count(w)) or self.verb_like(w)
                 or self.adverb_like(w))
 
+    def possessed(self, w: str) -> bool:
+        """A noun with a pronoun suffix (هويته, قراره): the corpus writes its stem with ال."""
+        if any(w.endswith(suf) and (w[:-len(suf)] in _TITLE_WORDS | _HONORIFICS
+                                    or w[:-len(suf)] + "ة" in _TITLE_WORDS | _HONORIFICS) for suf in ("ته", "ه", "ها")):
+            return False   # سموه, سماحته, مراسلها: a title with a pronoun names the person named before
+        for suf in ("ته", "تها", "تهم"):
+            if w.endswith(suf) and len(w) - len(suf) >= 2 and self.count("ال" + w[:-len(suf)] + "ة") > 0:
+                return True
+        for suf in ("ه", "ها", "هم"):
+            if w.endswith(suf) and len(w) - len(suf) >= 3 and self.count("ال" + w[:-len(suf)]) > 0:
+                return True
+        return False
+
     def plausible(self, speaker: str, a: int, b: int, named: bool) -> bool:
         """Can ``speaker`` (from the phrase ``[a, b)``) be one?  A name is not only linkers (بن),
         and starts with no verb, adverb or preposition word; a phrase without a name is headed by
@@ -416,8 +429,10 @@ class _Article:
             return False
         if named:   # a name of common nouns only is a phrase (فكرة عشوائية تدخل), a name holds no verb
             # (الأشد غضبا يصرخ) and does not start with a conjoined title (شهود ومصادر بمشرحة)
-            if first[:1] == "و" and first[1:] in NOT_NAME:
-                return False
+            if first[:1] == "و" and (first[1:] in NOT_NAME or self.common_noun(first[1:])):
+                return False   # ومراجعة ميزانية السفر
+            if len(toks) == 1 and self.possessed(first):
+                return False   # هويته
             return not all(self.common_noun(t) for t in toks) and not any(self.verb_like(t) for t in toks)
         if len(toks) > MAX_TITLE_PHRASE or any(self.verb_like(t) for t in toks[1:]):
             return False   # a clause, not a title (متدنية التعليم والثقافة وتنال حظا أقل)
@@ -597,6 +612,9 @@ class _Article:
                 break
             lead.append(k)
             k += 1
+        if (len(lead) == 1 and lead[0] == a and _definite(words[a]) and k < b and _definite(words[k])
+                and _nisba(words[k])):
+            lead = []   # الوفد الوزاري, الكتلة البرلمانية: a noun and its adjective, not a surname
         if valid(lead) and (k == b or words[k] in LEX.titles or self.comma_gap(k) or _definite(words[start])
                             or (len(lead) >= 2 and not self.adjective(words[start]))):
             title = " ".join(t for t in (self.surface(a, start) if start > a else "",
@@ -795,6 +813,13 @@ def extract_quotes(text: str, find_people: FindPeople | None = None,
         from_gazetteer = any(m[1] == "person" and a <= i < b for i, m in A.mention_at.items())
         if name and " " in name and A.adverb_like(_tokens(name)[0]):
             name = name.split(" ", 1)[1]   # المنشق حاليا عبدالحليم خدام
+        if name and not from_gazetteer:
+            parts = name.split(" ")
+            toks = [(_tokens(x) or [""])[0] for x in parts]
+            # وأكد بلاتر استضافة روسيا: a common noun right after a one-word name is the verb's object
+            if (len(parts) >= 2 and toks[1].endswith("ة") and A.common_noun(toks[1]) and toks[0] not in LINKERS
+                    and not _lam_word(toks[0]) and not A.common_noun(toks[0])):
+                name = parts[0]
         if not from_gazetteer and name and not A.plausible(name, a, b, True):
             name, title = None, None   # خبير شفرات: not a name, but a title's phrase
         if not from_gazetteer and not A.plausible(name or whole, a, b, bool(name)):
