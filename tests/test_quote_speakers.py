@@ -293,3 +293,16 @@ def test_a_conjoined_common_noun_or_a_possessed_noun_is_not_a_speaker():
     assert _with(vocab, "والذي تمكنت الوزارة من كشف هويته في أقل من يومين إلا أن الخبراء تمكنوا من ذلك.") == [None]
     # a title with a pronoun is still the speaker as written (the person named before)
     assert _with(vocab, "وأوضح سموه بأن تخليد أسمائهم أقل ما يقدم للشهداء.") == ["سموه"]
+
+
+def test_a_quantity_or_a_possessed_object_after_the_verb_is_no_speaker():
+    # أضاف 1.23 نقطة / أضاف برشلونة هدفه الثاني: "added", not "said"
+    assert speakers("وكان المؤشر قد أضاف 1.23 نقطة، بعد أن قال المحللون إن السوق ستتراجع.") == [None]
+    got = _with({"هدفه": 3, "الهدف": 9}, "وأضاف برشلونة هدفه الثاني بعد 14 دقيقة عندما شق ساندرو طريقه من الناحية اليسرى قبل أن يسدد بقوة في الشباك.")
+    assert got == [None]
+
+
+def test_the_sentence_subject_after_a_leading_particle():
+    # كما أبدى X إعجابه …، مؤكدا أن: X is the subject of أبدى, not أبدى itself
+    assert speakers("كما أبدى الكابتن صالح العريض، إعجابه بما شاهده من تنظيم، مؤكدا أنه تبقى لديه عرضان.") == [
+        "صالح العريض"]

@@ -425,14 +425,16 @@ class _Article:
         first = toks[0]
         if all(t in LINKERS for t in toks):
             return False
+        if self.words[a][:1].isdigit() or (a > 0 and (self.words[a - 1][:1].isdigit() or re.search(r"\d", self.gap(a)))):
+            return False   # أضاف 1.23 نقطة: a quantity, not a subject
         if self.verb_like(first) or self.prep_word(first) or (len(toks) == 1 and self.adverb_like(first)):
             return False
         if named:   # a name of common nouns only is a phrase (فكرة عشوائية تدخل), a name holds no verb
             # (الأشد غضبا يصرخ) and does not start with a conjoined title (شهود ومصادر بمشرحة)
             if first[:1] == "و" and (first[1:] in NOT_NAME or self.common_noun(first[1:])):
                 return False   # ومراجعة ميزانية السفر
-            if len(toks) == 1 and self.possessed(first):
-                return False   # هويته
+            if any(self.possessed(t) for t in toks):
+                return False   # هويته, برشلونة هدفه الثاني (أضاف هدفه: a goal, not a statement)
             return not all(self.common_noun(t) for t in toks) and not any(self.verb_like(t) for t in toks)
         if len(toks) > MAX_TITLE_PHRASE or any(self.verb_like(t) for t in toks[1:]):
             return False   # a clause, not a title (متدنية التعليم والثقافة وتنال حظا أقل)
@@ -849,6 +851,8 @@ def extract_quotes(text: str, find_people: FindPeople | None = None,
         """The first known person or ال-title of the sentence before word i, outside a PP: the
         subject of a sentence whose first verb is not a reporting one (وبحث لافروف …، وأكد أن)."""
         k = w0 + 1   # right after the sentence's first verb: ورفع آل محمود …، مضيفاً أن
+        if words[w0] in LEFT_STRIP and k < i:
+            k += 1   # كما أبدى قائد الفرقة …، مؤكدا أن
         if k < i and not in_quote[k] and not A.hard_gap(k) and (
                 k in mention_people or (A.name_like(k) and not _definite(words[k])) or words[k] in LEX.titles):
             a, b = A.phrase_after(k, i)
