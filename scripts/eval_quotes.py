@@ -241,8 +241,50 @@ def saudi_sample(n: int, out: Path, seed: int = 7) -> None:
     print(f"wrote {len(picked)} sentences to {out}: set each 'gold' to the speaker (null: no statement with a speaker)")
 
 
-def saudi_score(path: Path) -> None:
+def saudi_rerun(rows: list[dict], seed: int = 7) -> list[dict]:
+    """The judged rows with ``pred`` made again by the current extractor: each row's article is
+    found by its key (outlet|url|sentence start); the corpus vocabulary is that of the judged
+    articles plus the 600 articles a sample of ``seed`` draws from (as ``saudi_sample`` does)."""
+    from core.analysis.quotes import extract_quotes
+
+    with gzip.open(SAUDI, "rt", encoding="utf-8") as f:
+        corpus = [json.loads(line) for line in f]
+    corpus = [r for r in corpus if r.get("content")]
+    by_key = {(r["source"], r["url"]): r["content"] for r in corpus}
+    rng = random.Random(seed)
+    rng.shuffle(corpus)
+    texts = {}
+    for r in rows:
+        src, rest = r["key"].split("|", 1)
+        url, a = rest.rsplit("|", 1)
+        texts[(src, url)] = by_key[(src, url)]
+    pool = list(texts.values()) + [r["content"] for r in corpus[:600] if (r["source"], r["url"]) not in texts]
+    entities, vocab = make_entities(pool)
+    out = []
+    for r in rows:
+        src, rest = r["key"].split("|", 1)
+        url, a = rest.rsplit("|", 1)
+        a = int(a)
+        b = a + len(r["sentence"])
+        qs = [q for q in extract_quotes(texts[(src, url)], entities_in_words=entities, vocab=vocab)
+              if q.start < b and a < q.end]
+        out.append({**r, "pred": [{"speaker": q.speaker, "text": q.text[:80], "how": q.how} for q in qs]})
+    return out
+
+
+def saudi_score(path: Path, rerun: bool = False, verbose: bool = False, seed: int = 7) -> None:
     rows = [json.loads(line) for line in open(path, encoding="utf-8")]
+    if rerun:
+        rows = saudi_rerun(rows, seed)
+    if verbose:
+        for r in rows:
+            if r["gold"] == "?":
+                continue
+            preds = [p["speaker"] for p in r["pred"] if p["speaker"]]
+            ok = any(speaker_matches(p, r["gold"], r.get("accept", [])) for p in preds)
+            if (r["gold"] and preds and not ok) or (r["gold"] is None and preds) or (r["gold"] and not preds):
+                tag = "WRONG" if preds and r["gold"] else ("EXTRA" if preds else "MISS")
+                print(f"{tag}\tgold={r['gold']}\tpred={preds}\t{r['sentence'][:90]!r}")
     judged = [r for r in rows if r["gold"] != "?"]
     with_sp = [r for r in judged if r["gold"]]
     att = [r for r in with_sp if any(p["speaker"] for p in r["pred"])]
@@ -262,12 +304,13 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default="/tmp/saudi_sample.jsonl")
     ap.add_argument("--seed", type=int, default=7, help="the sample's random seed")
     ap.add_argument("--saudi", default=None, metavar="JUDGED.jsonl")
+    ap.add_argument("--rerun", action="store_true", help="with --saudi: predict again with the current code")
     args = ap.parse_args(argv)
     if args.saudi_sample:
         saudi_sample(args.saudi_sample, Path(args.out), args.seed)
         return 0
     if args.saudi:
-        saudi_score(Path(args.saudi))
+        saudi_score(Path(args.saudi), args.rerun, args.verbose, args.seed)
         return 0
     if args.speed:
         speed(args.speed)

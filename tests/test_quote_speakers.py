@@ -190,3 +190,119 @@ def test_speaker_matching_rule():
     assert not ev.speaker_matches("مسؤول", "مسؤول كبير في فيلق الحدود")
     assert not ev.speaker_matches("ترامب", "محامي ترمب")
     assert not ev.speaker_matches(None, "ترامب")
+
+
+# -- a doubtful speaker is no speaker (precision first) -----------------------------------------
+
+def _with(vocab: dict[str, int], text: str, people=None) -> list[str | None]:
+    """Speakers of ``text`` under a crafted corpus vocabulary (the word counts are the evidence)."""
+    from core import arabic
+
+    counts = {arabic.normalize(w): n for w, n in vocab.items()}
+    return [q.speaker for q in extract_quotes(text, entities_in_words=people, vocab=counts)]
+
+
+def test_a_verb_is_not_a_speaker():
+    # the corpus writes يؤيد with another person prefix (تؤيد) and never as الـيؤيد: a verb
+    assert _with({"يؤيد": 3, "تؤيد": 2}, "ويرى يؤيد الفنان أن المشروع مهم للقرية كلها.") == [None]
+    # يوسف has no such siblings: a name
+    assert _with({"يوسف": 5}, "وقال يوسف إن المشروع مهم للقرية كلها.") == ["يوسف"]
+
+
+def test_an_accusative_adverb_is_not_a_speaker():
+    # مستحيلا: the corpus writes المستحيل; سيلا: no السيل-less evidence of an adjective (سيل is short)
+    assert _with({"مستحيلا": 2, "المستحيل": 3}, "ويرى مستحيلا أن يعود الرئيس إلى مقعده.") == [None]
+    assert _with({"سيلا": 2, "سيل": 3, "السيل": 2}, "وقال سيلا إن الراحة النفسية مهمة للاعب.") == ["سيلا"]
+    # ... and an adverb before a name is dropped: نائب الرئيس السابق المنشق حاليا عبدالحليم خدام
+    got = _with({"حاليا": 5, "الحالي": 5}, "ويرى نائب الرئيس السابق المنشق حاليا عبدالحليم خدام أن المقترح كان لمصلحة الشعب.")
+    assert got == ["عبدالحليم خدام"]
+
+
+def test_common_nouns_are_not_a_name_but_a_title_phrase_may_be_the_speaker():
+    vocab = {"فكرة": 5, "الفكرة": 4, "عشوائية": 2, "العشوائية": 2, "تدخل": 3, "التدخل": 5,
+             "شفرات": 2, "الشفرات": 2}
+    assert _with(vocab, "وحتى تعتبر فكرة عشوائية تدخل ضمن المفهوم أن الأندية لن تخسر شيئا.") == [None]
+    # خبير شفرات: no name in it, but a title heads it
+    assert _with(vocab, "وقال خبير شفرات إنه ليس من الغريب أن يستغرق الحل سنوات.") == ["خبير شفرات"]
+
+
+def test_a_word_with_a_preposition_does_not_start_a_speaker():
+    # the corpus writes مهرجان more often than لمهرجان: a ل-phrase (an addressee), not a subject
+    assert _with({"لمهرجان": 1, "مهرجان": 5}, "وقال لمهرجان المحافظة إن هناك فعاليات كثيرة هذا العام.") == [None]
+    assert _with({}, "وقال بالمدينة إن هناك فعاليات كثيرة هذا العام.") == [None]
+
+
+def test_a_nisba_adjective_after_an_indefinite_title_is_not_a_name():
+    assert speakers("وأوضح مسؤول أمني صومالي أن قوات الأمن بدأت بالتحقيق في الحادث.") == ["مسؤول أمني صومالي"]
+    assert speakers("وأكد محللون سياسيون أن المقترح كان واضحا منذ البداية.") == ["محللون سياسيون"]
+
+
+def test_an_indefinite_head_keeps_its_definite_complement():
+    assert speakers("كما أشارت نتائج الدراسة إلى أن نسبة كبيرة من أفراد العينة ترى ذلك.") == ["نتائج الدراسة"]
+
+
+def test_a_conjoined_title_is_not_a_name():
+    got = speakers("وقال شهود ومصادر بمشرحة في الموصل إن معظم عمليات الإعدام وقعت مؤخرا.")
+    assert len(got) == 1 and got[0].startswith("شهود ومصادر")
+
+
+def test_an_honorific_before_a_known_person_names_that_person():
+    def people(text, words, starts, ends):   # the gazetteer knows خليفة بن سلمان (and آل خليفة after it)
+        return [("خليفة بن سلمان", "person", i, i + 5) for i in range(len(words) - 2)
+                if words[i:i + 3] == ["خليفة", "بن", "سلمان"]]
+    got = _with({}, "قال سمو الأمير خليفة بن سلمان آل خليفة رئيس وزراء البحرين: إن الوحدة الوطنية هي السبيل.",
+                people)
+    assert got == ["خليفة بن سلمان"]
+
+
+def test_after_a_doubtful_speaker_no_earlier_speaker_is_carried():
+    text = ('وقال الوزير عادل الجبير إن المحادثات كانت مثمرة جدا.\n'
+            'ويرى يؤيد الفنان أن المشروع مهم للقرية كلها.\n'
+            'وأضاف: "نحن واقعيون، وندرك أن التجاوز صعب".')
+    assert _with({"يؤيد": 3, "تؤيد": 2}, text) == ["عادل الجبير", None, None]
+
+
+def test_a_negated_verb_reports_nothing():
+    assert speakers("لم يذكر المصدر أن الحادث أسفر عن إصابات بين المدنيين.") == []
+
+
+def test_a_saying_whose_sayer_is_not_named_has_no_speaker():
+    text = ('وقال الكاتب أحمد علي إن المشروع لا يقدم جديدا.\n'
+            'ولعل أهم التساؤلات التي طرحها قوله: "إذا كان النظام يحتكم إلى الإسلام فأين وجه المخالفة؟".')
+    assert speakers(text) == ["أحمد علي", None]
+
+
+def test_a_definite_noun_keeps_its_definite_adjective():
+    # الوفد الوزاري is a body and its adjective, not the surname الوفد with a title
+    assert speakers("وقد أعلن الوفد الوزاري الذي اتجه إلى اليمن أن عدن أصبحت مدينة آمنة.") == ["الوفد الوزاري"]
+
+
+def test_where_it_was_said_is_no_part_of_the_speaker():
+    assert speakers("وأوضحت الشركة في إعلان لها اليوم أن نسبة التوزيع تمثل ربع رأس المال.") == ["الشركة"]
+
+
+def test_an_object_after_the_name_is_no_part_of_it():
+    # استضافة is a common noun of the corpus (it writes الاستضافة): the verb's object, not a surname
+    got = _with({"استضافة": 3, "الاستضافة": 2}, 'وأكد بلاتر استضافة روسيا للبطولة قائلا إن اللجنة لديها "ثقة كاملة".')
+    assert set(got) == {"بلاتر"}
+
+
+def test_a_conjoined_common_noun_or_a_possessed_noun_is_not_a_speaker():
+    vocab = {"مراجعة": 4, "المراجعة": 3, "ومراجعة": 2, "هويته": 2, "الهوية": 6}
+    assert _with(vocab, "مع تذكر ومراجعة ميزانية السفر أن الرحلة قامت على الديون.") == [None]
+    assert _with(vocab, "والذي تمكنت الوزارة من كشف هويته في أقل من يومين إلا أن الخبراء تمكنوا من ذلك.") == [None]
+    # a title with a pronoun is still the speaker as written (the person named before)
+    assert _with(vocab, "وأوضح سموه بأن تخليد أسمائهم أقل ما يقدم للشهداء.") == ["سموه"]
+
+
+def test_a_quantity_or_a_possessed_object_after_the_verb_is_no_speaker():
+    # أضاف 1.23 نقطة / أضاف برشلونة هدفه الثاني: "added", not "said"
+    assert speakers("وكان المؤشر قد أضاف 1.23 نقطة، بعد أن قال المحللون إن السوق ستتراجع.") == [None]
+    got = _with({"هدفه": 3, "الهدف": 9}, "وأضاف برشلونة هدفه الثاني بعد 14 دقيقة عندما شق ساندرو طريقه من الناحية اليسرى قبل أن يسدد بقوة في الشباك.")
+    assert got == [None]
+
+
+def test_the_sentence_subject_after_a_leading_particle():
+    # كما أبدى X إعجابه …، مؤكدا أن: X is the subject of أبدى, not أبدى itself
+    assert speakers("كما أبدى الكابتن صالح العريض، إعجابه بما شاهده من تنظيم، مؤكدا أنه تبقى لديه عرضان.") == [
+        "صالح العريض"]

@@ -158,6 +158,7 @@ _ALL_CUES = VERBS | PARTICIPLES | NOUNS | NEEDS_NAME
 CUE_WORDS = frozenset(_ALL_CUES | {p + w for w in _ALL_CUES for p in "وف"})
 #: the part of the lexicon that is never the start of a person's name
 NOT_NAME = LEX.titles | LEX.institutions | LEX.complements | LEX.stop_words | LEX.settings | COMPLEMENTIZERS
+NEGATIONS = _forms("لا", "لم", "لن", "ولا", "ولم", "ولن", "فلا", "فلم", "فلن")
 INNER_PREPS = _forms("في", "من", "على", "لدى")        # inside a title: مصادر في الشرطة, السفير لدى
 LINKERS = _forms("بن", "ابن", "بنت", "أبو", "أبي", "عبد", "آل", "دي", "دا", "فان", "فون", "ولد")
 TAIL_MARKERS = _forms("وفق", "وفقا", "بحسب", "حسب", "على", "طبقا")   # وفق ما أعلن X, على ما قال X
@@ -167,6 +168,7 @@ LEFT_STRIP = _forms("لكن", "ولكن", "بينما", "فيما", "إذ", "ح�
 CUE_WINDOW = 16        # words after a cue (and its subject) in which its إن/أن is looked for
 COLON_WINDOW = 15      # words between a cue and the colon of a colon-form statement
 MAX_SUBJECT = 12       # words in a speaker phrase
+MAX_TITLE_PHRASE = 8   # ... and in one that names no one (الناطق الإعلامي بفرع الهيئة في المنطقة)
 PP_SKIP = 6            # words of a ``في تصريح لـ…`` bit skipped before a VSO subject
 MIN_WORDS = 4          # a statement without a directly introducing cue has at least this many words
 MIN_WORDS_NO_CUE = 8   # ... and this many when no cue stands before it in the sentence
@@ -180,6 +182,9 @@ _TITLE_WORDS = LEX.titles | LEX.complements | LEX.institutions
 _INNER_LINKERS = _forms("بن", "ابن", "بنت", "دي", "دا", "فان", "فون", "ولد")   # never the first word of a name
 _LADA = arabic.normalize("لدى")
 _PRONOUN_SUFFIXES = ("ه", "ها", "هم", "هما", "هن", "كم", "نا")
+
+
+_HONORIFICS = _forms("سمو", "معالي", "سعادة", "فخامة", "سماحة", "صاحب", "السمو", "الملكي", "دولة")
 
 
 def _lam_word(w: str) -> bool:
@@ -341,6 +346,112 @@ class _Article:
             return True
         return self.vocab.get("ال" + w, 0) * 5 >= max(1, self.vocab.get(w, 0))
 
+    # -- is a speaker plausible? (precision first: no speaker rather than a doubtful one) -------
+
+    def count(self, w: str) -> int:
+        return self.vocab.get(w, 0) if self.vocab is not None else 0
+
+    def unprefixed(self, w: str) -> str:
+        """w without a conjunction و/ف when the corpus has the stem's verb forms more than twice
+        as often as w, at least (وتنال → تنال; not فيصل)."""
+        if w[:1] in "وف" and len(w) > 4 and w[1] in "يتن":
+            stem = w[2:]
+            if sum(self.count(p + stem) for p in "يتنا") >= 2 * self.count(w):
+                return w[1:]
+        return w
+
+    def verb_like(self, w: str) -> bool:
+        """An imperfect verb (يؤيد, وتنال, تدخل), not a name (يوسف, نبيل, تركي): the corpus writes
+        the same stem with another person prefix (تؤيد, نؤيد, أؤيد), and the word is
+        not a noun the corpus writes with ال."""
+        if self.vocab is None:
+            return False
+        w = self.unprefixed(w)
+        if len(w) < 4 or w[0] not in "يتن" or _definite(w):
+            return False
+        stem = w[1:]
+        siblings = sum(1 for p in "يتنا" if p != w[0] and self.count(p + stem) > 0)
+        return siblings >= 1 and self.count("ال" + w) * 20 < max(1, self.count(w))
+
+    def adverb_like(self, w: str) -> bool:
+        """An accusative adverb or adjective (مستحيلا, حاليا): it ends in the tanween alif and the
+        corpus writes the word with ال and without the alif (المستحيل) at least half as often."""
+        if self.vocab is None or len(w) < 5 or not w.endswith("ا") or _definite(w):
+            return False
+        base = w[:-1]
+        return len(base) >= 4 and self.count("ال" + base) > 0 and (
+            (self.count(base) + self.count("ال" + base)) * 2 >= max(1, self.count(w)))
+
+    def prep_word(self, w: str) -> bool:
+        """A word with a preposition (بتقلبات, لصيف): بـ/لـ/كـ before a stem the corpus writes
+        more often bare or with ال; or a بال-/لل-/كال- word."""
+        if w.startswith(("بال", "لل", "كال")):
+            return True
+        if self.vocab is None or len(w) < 5 or w[0] not in "بلك":
+            return False
+        stem = w[1:]
+        return self.count(stem) + self.count("ال" + stem) > max(1, self.count(w))
+
+    def common_noun(self, w: str) -> bool:
+        """A word the corpus writes with ال at least a fifth as often as without (فكرة/الفكرة,
+        عشوائية/العشوائية), or a verb or adverb: a common word, rarely a name (خالد, سيلا)."""
+        if self.vocab is None or _definite(w) or w in LINKERS:
+            return False
+        w = self.unprefixed(w)
+        return (self.count("ال" + w) * 5 >= max(1, self.count(w)) or self.verb_like(w)
+                or self.adverb_like(w))
+
+    def possessed(self, w: str) -> bool:
+        """A noun with a pronoun suffix (هويته, قراره): the corpus writes its stem with ال."""
+        if any(w.endswith(suf) and (w[:-len(suf)] in _TITLE_WORDS | _HONORIFICS
+                                    or w[:-len(suf)] + "ة" in _TITLE_WORDS | _HONORIFICS) for suf in ("ته", "ه", "ها")):
+            return False   # سموه, سماحته, مراسلها: a title with a pronoun names the person named before
+        for suf in ("ته", "تها", "تهم"):
+            if w.endswith(suf) and len(w) - len(suf) >= 2 and self.count("ال" + w[:-len(suf)] + "ة") > 0:
+                return True
+        for suf in ("ه", "ها", "هم"):
+            if w.endswith(suf) and len(w) - len(suf) >= 3 and self.count("ال" + w[:-len(suf)]) > 0:
+                return True
+        return False
+
+    def plausible(self, speaker: str, a: int, b: int, named: bool) -> bool:
+        """Can ``speaker`` (from the phrase ``[a, b)``) be one?  A name is not only linkers (بن),
+        and starts with no verb, adverb or preposition word; a phrase without a name is headed by
+        a title or a body (المتحدث, وزارة), an ال-noun (المصادر), a quoted or known name, or an
+        indefinite noun with its definite complement (نتائج الدراسة): not فكرة عشوائية تدخل."""
+        toks = _tokens(speaker)
+        if not toks:
+            return False
+        first = toks[0]
+        if all(t in LINKERS for t in toks):
+            return False
+        if self.words[a][:1].isdigit() or (a > 0 and (self.words[a - 1][:1].isdigit() or re.search(r"\d", self.gap(a)))):
+            return False   # أضاف 1.23 نقطة: a quantity, not a subject
+        if self.verb_like(first) or self.prep_word(first) or (len(toks) == 1 and self.adverb_like(first)):
+            return False
+        if named:   # a name of common nouns only is a phrase (فكرة عشوائية تدخل), a name holds no verb
+            # (الأشد غضبا يصرخ) and does not start with a conjoined title (شهود ومصادر بمشرحة)
+            if first[:1] == "و" and (first[1:] in NOT_NAME or self.common_noun(first[1:])):
+                return False   # ومراجعة ميزانية السفر
+            if any(self.possessed(t) for t in toks):
+                return False   # هويته, برشلونة هدفه الثاني (أضاف هدفه: a goal, not a statement)
+            return not all(self.common_noun(t) for t in toks) and not any(self.verb_like(t) for t in toks)
+        if len(toks) > MAX_TITLE_PHRASE or any(self.verb_like(t) for t in toks[1:]):
+            return False   # a clause, not a title (متدنية التعليم والثقافة وتنال حظا أقل)
+        if self.in_quote[a:b].any():
+            return True
+        m = self.mention_at.get(a)
+        if m:
+            return True
+        k = 0
+        while k < len(toks) - 1 and toks[k] in _HONORIFICS:
+            k += 1
+        head = toks[k]
+        if head in LEX.titles or head in LEX.institutions or _definite(head):
+            return True
+        return (k + 1 < len(toks) and _definite(toks[k + 1]) and not self.adverb_like(head)
+                and not self.prep_word(toks[k + 1]))
+
     def name_like(self, k: int) -> bool:
         w = self.words[k]
         if w in NOT_NAME or _strip_prefix(w, PARTICIPLES | VERBS) or len(w) < 2:
@@ -455,7 +566,8 @@ class _Article:
                 if tail_of_name:
                     k = m[2]
                     continue
-                if not (h >= a and words[h] in LEX.titles and not _definite(words[h])):
+                if not (h >= a and words[h] in LEX.titles and not _definite(words[h])
+                        and words[h] not in _HONORIFICS):   # سمو الأمير X: X is the speaker
                     title = self.surface(a, k) if k > a else None
                     return m[0], title, whole
                 if h == a:
@@ -478,12 +590,17 @@ class _Article:
         def valid(run: list[int]) -> bool:
             if len(run) == 1 and run[0] == a and _definite(words[a]):
                 return True   # وقال المومني إن: a surname alone
+            if (len(run) == 1 and run[0] > a and _nisba(words[run[0]]) and not _definite(words[run[0]])
+                    and not _definite(words[run[0] - 1]) and words[run[0] - 1] in _TITLE_WORDS):
+                return False   # مسؤول أمني صومالي, محللون سياسيون: the title's adjective, not a name
             return bool(run) and not all(self.adjective(words[k]) or words[k] in LINKERS for k in run)
 
         if words[a] in LEX.institutions:   # نادي ريال مدريد, صحيفة واشنطن بوست: a body, named as written
             return None, None, whole
         # leading run: جيرمايا مامابولو قائد بعثة …, or after honorifics: الفريق ضاحي خلفان تميم نائب …
         start = a
+        while start < b - 1 and words[start] in _HONORIFICS:   # سمو الأمير خليفة بن سلمان
+            start += 1
         while start < b - 1 and words[start] in LEX.titles and (_definite(words[start]) or start > a) \
                 and not _definite(words[start + 1]) and words[start + 1] in LEX.titles:
             start += 1
@@ -497,6 +614,9 @@ class _Article:
                 break
             lead.append(k)
             k += 1
+        if (len(lead) == 1 and lead[0] == a and _definite(words[a]) and k < b and _definite(words[k])
+                and _nisba(words[k])):
+            lead = []   # الوفد الوزاري, الكتلة البرلمانية: a noun and its adjective, not a surname
         if valid(lead) and (k == b or words[k] in LEX.titles or self.comma_gap(k) or _definite(words[start])
                             or (len(lead) >= 2 and not self.adjective(words[start]))):
             title = " ".join(t for t in (self.surface(a, start) if start > a else "",
@@ -675,6 +795,8 @@ def extract_quotes(text: str, find_people: FindPeople | None = None,
     def cue_at(i: int) -> _Cue | None:
         if words[i] not in CUE_WORDS or in_quote[i]:
             return None
+        if i > 0 and words[i - 1] in NEGATIONS and not in_quote[i - 1]:
+            return None   # لا ترى النور, لم يذكر: a negated verb reports nothing
         w = words[i]
         for forms, kind in ((VERBS, "verb"), (PARTICIPLES, "participle"), (NOUNS, "noun")):
             base = _strip_prefix(w, forms)
@@ -690,8 +812,22 @@ def extract_quotes(text: str, find_people: FindPeople | None = None,
 
     def set_speaker(c: _Cue, a: int, b: int, subject: str = "named") -> bool:
         name, title, whole = A.split_name(a, b)
+        from_gazetteer = any(m[1] == "person" and a <= i < b for i, m in A.mention_at.items())
+        if name and " " in name and A.adverb_like(_tokens(name)[0]):
+            name = name.split(" ", 1)[1]   # المنشق حاليا عبدالحليم خدام
+        if name and not from_gazetteer:
+            parts = name.split(" ")
+            toks = [(_tokens(x) or [""])[0] for x in parts]
+            # وأكد بلاتر استضافة روسيا: a common noun right after a one-word name is the verb's object
+            if (len(parts) >= 2 and toks[1].endswith("ة") and A.common_noun(toks[1]) and toks[0] not in LINKERS
+                    and not _lam_word(toks[0]) and not A.common_noun(toks[0])):
+                name = parts[0]
+        if not from_gazetteer and name and not A.plausible(name, a, b, True):
+            name, title = None, None   # خبير شفرات: not a name, but a title's phrase
+        if not from_gazetteer and not A.plausible(name or whole, a, b, bool(name)):
+            c.subject = "doubtful"   # no speaker rather than a doubtful one, nor an earlier one
+            return False
         if name:
-            from_gazetteer = any(m[1] == "person" and a <= i < b for i, m in A.mention_at.items())
             names.setdefault(name, from_gazetteer)
             c.speaker, c.title, c.subject = name, title, subject
         elif whole:
@@ -701,6 +837,8 @@ def extract_quotes(text: str, find_people: FindPeople | None = None,
         return True
 
     def carry(c: _Cue, cues: list[_Cue]) -> None:
+        if c.subject == "doubtful":
+            return
         earlier = [x for x in cues if x.i < c.i and x.speaker and x.kind != "tail"]
         if earlier:
             c.speaker, c.title, c.subject = earlier[-1].speaker, earlier[-1].title, earlier[-1].subject
@@ -713,6 +851,8 @@ def extract_quotes(text: str, find_people: FindPeople | None = None,
         """The first known person or ال-title of the sentence before word i, outside a PP: the
         subject of a sentence whose first verb is not a reporting one (وبحث لافروف …، وأكد أن)."""
         k = w0 + 1   # right after the sentence's first verb: ورفع آل محمود …، مضيفاً أن
+        if words[w0] in LEFT_STRIP and k < i:
+            k += 1   # كما أبدى قائد الفرقة …، مؤكدا أن
         if k < i and not in_quote[k] and not A.hard_gap(k) and (
                 k in mention_people or (A.name_like(k) and not _definite(words[k])) or words[k] in LEX.titles):
             a, b = A.phrase_after(k, i)
@@ -745,7 +885,7 @@ def extract_quotes(text: str, find_people: FindPeople | None = None,
                 a, b = A.phrase_after(k + 1, i)
                 if b > a and set_speaker(c, a, b):
                     return
-            carry(c, cues)
+            c.subject = "none"   # أهم ما طرحه قوله: whose saying is not said
             return
         if c.form in LEX.impersonal and i + 1 < w1 and (
                 words[i + 1] in COMPLEMENTIZERS or (words[i + 1] == "الي" and i + 2 < w1 and words[i + 2] in COMPLEMENTIZERS)):
@@ -759,12 +899,16 @@ def extract_quotes(text: str, find_people: FindPeople | None = None,
         a, b = A.phrase_after(i + 1, w1)
         if b == a:
             a, b = A.skip_to_subject(i + 1, w1)
-        if b > a and set_speaker(c, a, b):
+        # (a doubtful subject is still the subject: its words are skipped, so that which statements
+        # are found never depends on the corpus vocabulary, only who made them)
+        if b > a and (set_speaker(c, a, b) or c.subject == "doubtful"):
             c.after = b
             if c.form in _NAQALA and b < w1 and words[b] == "عن":   # نقل … عن X: X speaks
                 a2, b2 = A.phrase_after(b + 1, w1)
-                if b2 > a2 and set_speaker(c, a2, b2):
+                if b2 > a2 and (set_speaker(c, a2, b2) or c.subject == "doubtful"):
                     c.after = b2
+                    if c.subject == "doubtful":
+                        c.speaker, c.title = None, None
             return
         if words[i] != c.form and A.comma_gap(i) and not any(x.speaker for x in cues) and sentence_subject(c, w0, i):
             return
@@ -794,7 +938,8 @@ def extract_quotes(text: str, find_people: FindPeople | None = None,
             c = _Cue(w0, words[w0], surface(w0), "tail")
             a, b = A.phrase_after(w0 + 1, w1)
             k = b
-            if b > a and k < w1 and words[k] in _FA_INNA and set_speaker(c, a, b) and w1 - k - 1 >= MIN_REPORTED:
+            if b > a and k < w1 and words[k] in _FA_INNA and w1 - k - 1 >= MIN_REPORTED and (
+                    set_speaker(c, a, b) or c.subject == "doubtful"):
                 qa, qb = _strip_span(text, int(wst[k + 1]), int(wen[w1 - 1]))
                 tails.append((qa, qb, c))
                 cues.append(c)
@@ -807,8 +952,8 @@ def extract_quotes(text: str, find_people: FindPeople | None = None,
                 a, b = A.phrase_after(i + 3, w1)
                 if b == a:
                     a, b = A.skip_to_subject(i + 3, w1)
-                if (b > a and not any(x.kind != "tail" for x in cues) and set_speaker(c, a, b)
-                        and i - w0 >= MIN_REPORTED):
+                if (b > a and not any(x.kind != "tail" for x in cues) and i - w0 >= MIN_REPORTED
+                        and (set_speaker(c, a, b) or c.subject == "doubtful")):
                     qa, qb = _strip_span(text, int(wst[w0]), int(wen[i - 1]))
                     qb = qb - 1 if qb > qa and text[qb - 1] in "،," else qb
                     tails.append((qa, qb, c))
@@ -872,7 +1017,10 @@ def extract_quotes(text: str, find_people: FindPeople | None = None,
         out.extend(found)
         # the last speaker of a statement (not a trailing attribution) is carried to the next cue
         said = [c for c in speech if c.speaker and c.subject in ("named", "title")]
-        if said:
+        doubtful = [c for c in speech if c.subject == "doubtful"]
+        if doubtful and not (said and said[-1].i > doubtful[-1].i):
+            state["last"], state["gender"] = (None, None), None   # who goes on speaking is unknown
+        elif said:
             state["last"], state["gender"] = (said[-1].speaker, said[-1].title), _gender(said[-1].form)
     return _group_names(out, names)
 
