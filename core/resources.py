@@ -287,7 +287,7 @@ def load_stopwords(path: str | Path) -> frozenset[str]:
     """Read a stop-word file: words separated by spaces or newlines, ``#`` starts a comment.
 
     Each word is normalised (وأكد → واكد) and must be a single word token.  A word ending in
-    ى also stops its ي spelling (حتى → حتي); ``!word`` says a word is never a stop word
+    ى also stops its ي spelling (حتى → حتي), and one ending in ي its ى spelling (في → فى); ``!word`` says a word is never a stop word
     (``!علي``: the name Ali, not the preposition على).
     """
     path = Path(path)
@@ -305,8 +305,9 @@ def load_stopwords(path: str | Path) -> frozenset[str]:
                 raise ResourceError(file, f"line {lineno} ({raw})",
                                     "a stop word must be one word of letters (no punctuation or digits)")
             (never if neg else words).add(w)
-    # a final ى also stops its ي spelling (حتى → حتي), except the words listed with "!"
-    words |= {w[:-1] + "ي" for w in words if w.endswith("ى")}
+    # a final ى also stops its ي spelling (حتى → حتي) and a final ي its ى spelling (في → فى, الذي → الذى:
+    # outlets that write a final ى for ي), except the words listed with "!"
+    words |= {w[:-1] + "ي" for w in words if w.endswith("ى")} | {w[:-1] + "ى" for w in words if w.endswith("ي")}
     return frozenset(words - never)
 
 

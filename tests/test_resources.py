@@ -60,6 +60,13 @@ def test_a_final_alef_maqsura_stops_its_yaa_spelling_except_the_listed_names(tmp
     assert {"هل", "بد", "شك", "ذي"} <= shipped
 
 
+def test_a_final_yaa_stops_its_alef_maqsura_spelling(tmp_path):
+    # Al-Yaum and Al Arabiya write في as فى: it is the same stop word, not a distinctive term
+    sw = load_stopwords(write(tmp_path / "stopwords.txt", "في الذي\n!علي\n"))
+    assert {"في", "فى", "الذي", "الذى"} <= sw and "علي" not in sw
+    assert {"فى", "الذى", "التى"} <= load_resources().stopwords and "علي" not in load_resources().stopwords
+
+
 def test_names_file_is_normalised_and_validated(tmp_path):
     names = load_names(DEFAULT_DIR / "names.yaml")
     assert {"بن", "بنت"} <= names.connectors and {"عبد", "ابو"} <= names.joined
