@@ -295,6 +295,7 @@ STRINGS: dict[str, tuple[str, str]] = {
 # Column headers of tables, by column name (the CSV keeps the column names themselves).
 COLUMNS: dict[str, tuple[str, str]] = {
     "kind": ("النوع", "kind"), "pattern": ("النمط", "pattern"),
+    "count_outlet": ("التكرار في المصدر", "count in the outlet"), "count_rest": ("التكرار في البقية", "count in the rest"),
     "outlet_articles": ("مقالات المصدر", "outlet articles"), "with_removed": ("حُذف منها شيء", "with furniture removed"),
     "patterns": ("الأنماط المفعّلة", "patterns on"), "status": ("الحالة", "status"),
     "id": ("المعرّف", "id"), "article_id": ("المقال", "article"), "outlet": ("المصدر", "outlet"),

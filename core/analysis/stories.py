@@ -277,6 +277,10 @@ def story_articles(corpus, flt=None, outlets_aware: bool = True) -> pd.DataFrame
         SELECT r.story_id, r.article_id, r.outlet, r.date, r.title, r.words
         FROM rows r JOIN multi USING (story_id)
         ORDER BY r.story_id, r.date NULLS LAST, r.aid""", params)
+    if len(df):
+        from core.analysis.overview import as_dates
+
+        df["date"] = as_dates(df["date"])
     return df[ARTICLE_COLUMNS] if len(df) else _empty(ARTICLE_COLUMNS)
 
 
@@ -401,6 +405,10 @@ def story_texts(corpus, story_id: int) -> pd.DataFrame:
     df = corpus.sql("""SELECT a.id AS article_id, a.outlet, a.date, a.title, a.words, a.text
         FROM stories s JOIN articles a USING (aid) WHERE s.story_id = $s ORDER BY a.date NULLS LAST, a.aid""",
                     {"s": int(story_id)})
+    if len(df):
+        from core.analysis.overview import as_dates
+
+        df["date"] = as_dates(df["date"])
     return df[STORY_TEXT_COLUMNS] if len(df) else _empty(STORY_TEXT_COLUMNS)
 
 
@@ -412,6 +420,8 @@ def story_quotes(corpus, story_id: int) -> pd.DataFrame:
     df = corpus.sql("""SELECT a.outlet, a.id AS article_id, COALESCE(q.speaker, '') AS speaker, q.text, q.how
         FROM stories s JOIN articles a USING (aid) JOIN quotes q USING (aid) WHERE s.story_id = $s
         ORDER BY a.outlet, a.aid, q.start_""", {"s": int(story_id)})
+    if len(df):
+        df[["speaker", "text", "how"]] = df[["speaker", "text", "how"]].fillna("")
     return df[STORY_QUOTE_COLUMNS] if len(df) else _empty(STORY_QUOTE_COLUMNS)
 
 
