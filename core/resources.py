@@ -311,6 +311,18 @@ def load_stopwords(path: str | Path) -> frozenset[str]:
     return frozenset(words - never)
 
 
+def _sections(path: Path, fields) -> dict:
+    """A YAML mapping whose keys must be among ``fields`` (empty when the file is empty)."""
+    file = _name(path)
+    data = _read_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise ResourceError(file, "-", f"the file must be a mapping with the sections {', '.join(fields)}")
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise ResourceError(file, "-", f"unknown section(s): {', '.join(sorted(map(str, unknown)))}")
+    return data
+
+
 def load_names(path: str | Path) -> Names:
     """Read ``names.yaml`` (connectors, before_name, joined: single words; titles, honorifics:
     phrases).  A missing file means no name rules."""
@@ -318,13 +330,8 @@ def load_names(path: str | Path) -> Names:
     file = _name(path)
     if not path.exists():
         return Names()
-    data = _read_yaml(path) or {}
     fields = ("connectors", "before_name", "joined", "titles", "honorifics")
-    if not isinstance(data, dict):
-        raise ResourceError(file, "-", f"the file must be a mapping with {', '.join(fields)}")
-    unknown = set(data) - set(fields)
-    if unknown:
-        raise ResourceError(file, "-", f"unknown section(s): {', '.join(sorted(map(str, unknown)))}")
+    data = _sections(path, fields)
     out = {}
     for f in fields:
         vals = []
@@ -425,12 +432,7 @@ def load_name_patterns(path: str | Path) -> NamePatterns:
     phrases (normalised on load like the text)."""
     path = Path(path)
     file = _name(path)
-    data = _read_yaml(path) or {}
-    if not isinstance(data, dict):
-        raise ResourceError(file, "-", f"the file must be a mapping with the sections {', '.join(_NAME_SECTIONS)}")
-    unknown = set(data) - set(_NAME_SECTIONS)
-    if unknown:
-        raise ResourceError(file, "-", f"unknown section(s): {', '.join(sorted(map(str, unknown)))}")
+    data = _sections(path, _NAME_SECTIONS)
     out = {}
     for section in _NAME_SECTIONS:
         words = set()

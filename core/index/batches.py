@@ -166,8 +166,8 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
     texts = arts["text"].fillna("").astype(str).tolist()
     c_aid, c_text, c_removed = [], [], []
     if furniture:
-        outlets = arts["outlet"].fillna(UNKNOWN).astype(str).tolist() if "outlet" in arts else [UNKNOWN] * len(texts)
-        for i, (aid, text, outlet) in enumerate(zip(aids.tolist(), texts, outlets)):
+        art_outlets = [o or UNKNOWN for o in outlets] if outlets is not None else [UNKNOWN] * len(texts)
+        for i, (aid, text, outlet) in enumerate(zip(aids.tolist(), texts, art_outlets)):
             new, cut = furniture.apply(text, outlet)
             if cut:
                 texts[i] = new

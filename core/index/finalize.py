@@ -435,6 +435,16 @@ def statement_blocks(con, block: int = STATEMENT_BLOCK) -> list[tuple]:
         return [(None, None)]
     days = con.execute("SELECT a.date, COUNT(*) FROM quotes q JOIN articles a USING (aid) WHERE a.date IS NOT NULL "
                        "GROUP BY a.date ORDER BY a.date").fetchall()
+    return day_blocks(days, block) or [(None, None)]
+
+
+def day_blocks(days: list[tuple], block: int) -> list[tuple]:
+    """``(first, last)`` runs of whole days from ``(day, count)`` rows in day order, each closed
+    once it holds ``block`` or more.
+
+    >>> day_blocks([(1, 2), (2, 2), (3, 1)], 3)
+    [(1, 2), (3, 3)]
+    """
     out, start, acc = [], None, 0
     for d, c in days:
         start = start or d
@@ -444,7 +454,7 @@ def statement_blocks(con, block: int = STATEMENT_BLOCK) -> list[tuple]:
             start, acc = None, 0
     if start is not None:
         out.append((start, days[-1][0]))
-    return out or [(None, None)]
+    return out
 
 
 def build_statements(con) -> None:
@@ -684,16 +694,7 @@ STORY_BLOCK = 100_000
 def story_blocks(con, window: int, block: int = STORY_BLOCK) -> list[tuple]:
     """Date ranges ``(first, last)`` of about ``block`` dated articles each (whole days)."""
     days = con.execute("SELECT date, COUNT(*) FROM articles WHERE date IS NOT NULL GROUP BY date ORDER BY date").fetchall()
-    out, start, acc = [], None, 0
-    for d, c in days:
-        start = start or d
-        acc += c
-        if acc >= block:
-            out.append((start, d))
-            start, acc = None, 0
-    if start is not None:
-        out.append((start, days[-1][0]))
-    return out
+    return day_blocks(days, block)
 
 
 def build_stories(con) -> None:

@@ -330,6 +330,8 @@ class Furniture:
             if p.status == "on":
                 self._on.setdefault(p.outlet, {kind: set() for kind in KINDS})[p.kind].add(p.key)
         self._any = self._on.pop("*", None)
+        self._longest: dict[str, int] = {}
+        self._merged: dict[str, dict[str, set[str]]] = {}
 
     @classmethod
     def from_patterns(cls, rows: list[Pattern], decisions: "Decisions | None" = None) -> "Furniture":
@@ -344,13 +346,23 @@ class Furniture:
     def __bool__(self) -> bool:
         return bool(self._on) or bool(self._any)
 
+    def _longest_line(self, outlet: str, keys: set[str]) -> int:
+        """The word count of the outlet's longest learned line (once per outlet, not per article)."""
+        n = self._longest.get(outlet)
+        if n is None:
+            n = self._longest[outlet] = max((k.count(" ") + 1 for k in keys), default=0)
+        return n
+
     def _sets(self, outlet: str) -> dict[str, set[str]] | None:
         own = self._on.get(outlet)
         if self._any is None:
             return own
         if own is None:
             return self._any
-        return {k: own[k] | self._any[k] for k in KINDS}
+        merged = self._merged.get(outlet)
+        if merged is None:   # the outlet's own patterns and those added for every outlet, once per outlet
+            merged = self._merged[outlet] = {k: own[k] | self._any[k] for k in KINDS}
+        return merged
 
     def apply(self, text: str, outlet: str, title: str | None = None) -> tuple[str, list[str]]:
         """``(text without the outlet's furniture, what was removed in order)``."""
@@ -361,7 +373,7 @@ class Furniture:
         removed: list[tuple[int, str]] = []
         keep = [True] * len(lines)
         body = [i for i in range(first, len(lines)) if lines[i].strip()]
-        longest = max((k.count(" ") + 1 for k in sets["line"]), default=0)   # longer lines cannot match
+        longest = self._longest_line(outlet, sets["line"])   # longer lines cannot match
         for i in body:
             if sets["line"] and _is_line(lines[i]) and _words(lines[i]) <= 2 * longest + 2 \
                     and span_key(lines[i]) in sets["line"]:
