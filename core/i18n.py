@@ -40,6 +40,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "empty.hint": ("وسّع الفترة أو اختر مصادر أخرى أو امسح البحث.", "Widen the dates, pick other outlets or clear the search."),
     "download": ("تنزيل CSV", "Download CSV"),
     "rows": ("صفوف", "rows"),
+    "table.first": ("يعرض الجدول أول {shown:,} صف من {total:,}؛ ملف CSV يضم الصفوف كلها.",
+                    "The table shows the first {shown:,} of {total:,} rows; the CSV holds them all."),
     # overview
     "ov.articles": ("المقالات", "Articles"),
     "ov.outlets": ("المصادر", "Outlets"),

@@ -46,6 +46,5 @@ else:
     state.download(att, f"attention-{freq}", flt, key="dl_attention")
 
 st.subheader(tr("ov.table"))
-arts = overview.articles(corpus, flt)
-state.table(arts)
-state.download(arts, "articles", flt, key="dl_articles")
+arts = overview.articles(corpus, flt, limit=state.TABLE_ROWS)
+state.long_table(arts, s["articles"], lambda: overview.articles(corpus, flt), "articles", flt, dl_key="dl_articles")

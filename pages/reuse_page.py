@@ -68,10 +68,10 @@ else:
     state.plot(charts.hbar(speakers.assign(outlet=speakers["outlet"].map(olab)), "speaker", "quotes",
                            color="outlet", title=tr("rq.quotes"), lang=L, value_title=tr("col.count")), key="rq_speakers")
     state.download(speakers, "quote-speakers", flt, key="dl_rq_speakers")
-quotes = compare.quotes(corpus, flt)
+quotes = compare.quotes(corpus, flt, limit=state.TABLE_ROWS)
 if not quotes.empty:
-    state.table(quotes, key="rq_quotes_table")
-    state.download(quotes, "quotes", flt, key="dl_rq_quotes")
+    state.long_table(quotes, compare.quote_count(corpus, flt), lambda: compare.quotes(corpus, flt), "quotes", flt,
+                     key="rq_quotes_table", dl_key="dl_rq_quotes")
 
 st.subheader(tr("rq.same"))
 same = compare.same_statements(corpus, flt)

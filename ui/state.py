@@ -721,12 +721,32 @@ def write_url(flt: Filter) -> None:
 
 
 # -- rendering helpers -------------------------------------------------------------------------
-def download(df: pd.DataFrame, what: str, flt: Filter | None, key: str | None = None) -> None:
-    """A CSV download of exactly ``df`` (what the page shows), with the filter in the file name."""
+#: Tables longer than this show their first rows only (the browser gets a bounded payload); their CSV
+#: download holds every row, and a caption says so.
+TABLE_ROWS = 2000
+
+
+def download(df, what: str, flt: Filter | None, key: str | None = None, rows: int | None = None) -> None:
+    """A CSV download of exactly ``df`` (what the page shows), with the filter in the file name.
+
+    ``df`` may be a callable returning the frame (then ``rows`` gives its length): the frame and its
+    CSV are made only when the button is clicked, not on every rerun (a 400k-row CSV took 4 s)."""
+    n = len(df) if rows is None else rows
+    data = (lambda: csv_bytes(df())) if callable(df) else (lambda: csv_bytes(df))
     st.download_button(
-        f"⬇ {tr('download')} ({len(df)} {tr('rows')})", data=csv_bytes(df), file_name=csv_name(what, flt),
+        f"⬇ {tr('download')} ({n} {tr('rows')})", data=data, file_name=csv_name(what, flt),
         mime="text/csv", key=key or f"dl_{what}",
     )
+
+
+def long_table(head: pd.DataFrame, total: int, fetch_all, what: str, flt: Filter | None,
+               key: str | None = None, dl_key: str | None = None) -> None:
+    """A table of ``total`` rows of which ``head`` holds the first (at most :data:`TABLE_ROWS`), and the CSV
+    of all of them (``fetch_all()``, run on click)."""
+    if total > len(head):
+        st.caption(tr("table.first").format(shown=len(head), total=total))
+    table(head, key=key)
+    download(fetch_all if total > len(head) else head, what, flt, key=dl_key, rows=total)
 
 
 def table(df: pd.DataFrame, key: str | None = None, **kw) -> None:

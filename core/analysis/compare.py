@@ -14,10 +14,12 @@ from core.analysis import distinctive as dist
 from core.analysis import variants as var
 from core.analysis.overview import as_dates, forms_text
 from core.filter import Filter
+from core.index.viewcache import view
 
 DISTINCTIVE_COLUMNS = ["side", "term", "label", "count_a", "count_b", "delta", "z", "forms"]
 
 
+@view
 def term_counts(corpus, flt: Filter | None = None, n: int = 1) -> pd.DataFrame:
     """Long frame outlet, term (grouping key), count of the filtered articles."""
     scope = corpus.outlet_scope(flt)
@@ -75,6 +77,7 @@ def _top_labelled(corpus, res: pd.DataFrame, n: int, limit: int) -> pd.DataFrame
     return out[DISTINCTIVE_COLUMNS]
 
 
+@view
 def distinctive(corpus, flt: Filter | None = None, a: str | None = None, b: str | None = None, n: int = 1,
                 min_count: int = 5, limit: int = 25) -> pd.DataFrame:
     """Distinctive terms of outlet ``a`` against outlet ``b`` (or against every other outlet when b is None).
@@ -92,6 +95,7 @@ def distinctive(corpus, flt: Filter | None = None, a: str | None = None, b: str 
     return _top_labelled(corpus, res, n, limit)
 
 
+@view
 def distinctive_dates(corpus, flt: Filter | None, range_a: tuple, range_b: tuple, n: int = 1,
                       min_count: int = 5, limit: int = 25) -> pd.DataFrame:
     """Distinctive terms of one date range against another (same outlets and query as ``flt``)."""
@@ -106,6 +110,7 @@ def distinctive_dates(corpus, flt: Filter | None, range_a: tuple, range_b: tuple
     return _top_labelled(corpus, res, n, limit)
 
 
+@view
 def distinctive_all(corpus, flt: Filter | None = None, n: int = 1, min_count: int = 5, limit: int = 50) -> pd.DataFrame:
     """Every outlet against the rest (the CLI's distinctive.csv): outlet, side, term, label, counts, delta, z."""
     counts = term_counts(corpus, flt, n)
@@ -125,6 +130,7 @@ def distinctive_all(corpus, flt: Filter | None = None, n: int = 1, min_count: in
         ["outlet", "term", "label", "count_outlet", "count_rest", "delta", "z"]]
 
 
+@view
 def similarity(corpus, flt: Filter | None = None, n: int = 1) -> pd.DataFrame:
     """Outlet × outlet cosine similarity over TF-IDF of grouped terms, as a long frame outlet_a, outlet_b, similarity."""
     sim = dist.tfidf_similarity(term_counts(corpus, flt, n))
@@ -135,6 +141,7 @@ def similarity(corpus, flt: Filter | None = None, n: int = 1) -> pd.DataFrame:
     return long
 
 
+@view
 def variant_counts(corpus, flt: Filter | None = None) -> pd.DataFrame:
     where, params = corpus.where(flt)
     return corpus.sql(
@@ -144,6 +151,7 @@ def variant_counts(corpus, flt: Filter | None = None) -> pd.DataFrame:
     )
 
 
+@view
 def variant_table(corpus, flt: Filter | None = None) -> pd.DataFrame:
     """The spelling fingerprint (the CLI's variants.csv): outlet, group, variant, count, share."""
     out = var.variant_shares(variant_counts(corpus, flt))
@@ -162,6 +170,7 @@ def _has_table(corpus, name: str) -> bool:
     return bool(corpus.rows("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = $n", {"n": name})[0][0])
 
 
+@view
 def reuse_pairs(corpus, flt: Filter | None = None, limit: int | None = None) -> pd.DataFrame:
     """Article pairs of different outlets that share passages, ranked by the larger containment.
 
@@ -203,6 +212,7 @@ def reuse_pairs(corpus, flt: Filter | None = None, limit: int | None = None) -> 
     return df[PAIR_COLUMNS]
 
 
+@view
 def reuse_passages(corpus, a_id: str, b_id: str) -> pd.DataFrame:
     """The aligned shared passages of one pair, as each article writes them: passage_id, words, text_a, text_b."""
     if not _has_table(corpus, "reuse_passages"):
@@ -215,6 +225,7 @@ def reuse_passages(corpus, a_id: str, b_id: str) -> pd.DataFrame:
     )
 
 
+@view
 def reuse_matrix(corpus, flt: Filter | None = None) -> pd.DataFrame:
     """Outlet × outlet reuse as a long frame: outlet_a, outlet_b, pairs, containment (mean), a_first, b_first."""
     pairs = reuse_pairs(corpus, flt)
@@ -229,6 +240,7 @@ def reuse_matrix(corpus, flt: Filter | None = None) -> pd.DataFrame:
     return edges[[c for c in cols if c in edges.columns]]
 
 
+@view
 def reuse_network(corpus, flt: Filter | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     pairs = reuse_pairs(corpus, flt)
     from core.analysis.reuse import reuse_graph
@@ -240,16 +252,28 @@ def reuse_network(corpus, flt: Filter | None = None) -> tuple[pd.DataFrame, pd.D
 QUOTE_COLUMNS = ["article_id", "outlet", "date", "speaker", "speaker_title", "text", "cue", "how"]
 
 
-def quotes(corpus, flt: Filter | None = None) -> pd.DataFrame:
-    """Quoted statements of the filtered articles (the CLI's quotes.csv). Unattributed speaker is empty."""
+@view
+def quote_count(corpus, flt: Filter | None = None) -> int:
+    """How many rows :func:`quotes` returns under ``flt``."""
+    if not _has_table(corpus, "quotes"):
+        return 0
+    where, params = corpus.where(flt)
+    return int(corpus.rows(f"SELECT COUNT(*) FROM quotes q JOIN articles a USING (aid) WHERE {where}", params)[0][0])
+
+
+@view
+def quotes(corpus, flt: Filter | None = None, limit: int | None = None) -> pd.DataFrame:
+    """Quoted statements of the filtered articles (the CLI's quotes.csv), the first ``limit`` of them when
+    given. Unattributed speaker is empty."""
     if not _has_table(corpus, "quotes"):
         return pd.DataFrame(columns=QUOTE_COLUMNS)
     where, params = corpus.where(flt)
+    lim = f" LIMIT {int(limit)}" if limit else ""
     df = corpus.sql(
         f"SELECT a.id AS article_id, a.outlet, a.date, q.speaker, "
         f"{'q.speaker_title' if _has_column(corpus, 'quotes', 'speaker_title') else 'NULL'} AS speaker_title, "
         f"q.text, q.cue, q.how FROM quotes q "
-        f"JOIN articles a USING (aid) WHERE {where} ORDER BY a.date NULLS LAST, a.id, q.start_",
+        f"JOIN articles a USING (aid) WHERE {where} ORDER BY a.date NULLS LAST, a.id, q.start_{lim}",
         params,
     )
     df["speaker"] = df["speaker"].fillna("")
@@ -263,6 +287,7 @@ def _has_column(corpus, table: str, column: str) -> bool:
                             {"t": table, "c": column})[0][0])
 
 
+@view
 def quote_speakers(corpus, flt: Filter | None = None) -> pd.DataFrame:
     """Who is quoted how often, per outlet: outlet, speaker, quotes (unattributed quotes are left out)."""
     cols = ["outlet", "speaker", "quotes"]
@@ -279,6 +304,7 @@ def quote_speakers(corpus, flt: Filter | None = None) -> pd.DataFrame:
     return out[cols]
 
 
+@view
 def same_statements(corpus, flt: Filter | None = None, threshold: int = 70) -> pd.DataFrame:
     """The same statement across outlets, each outlet's wording side by side:
     statement_id, speaker, outlet, article_id, text.

@@ -5,8 +5,10 @@ import pandas as pd
 
 from core.analysis.overview import as_dates, fold_days
 from core.filter import Filter
+from core.index.viewcache import view
 
 
+@view
 def article_entities(corpus, flt: Filter | None = None, types=None) -> pd.DataFrame:
     """Per-article mentions (the CLI's entities.csv): article_id, outlet, date, entity, type, mentions."""
     where, params = corpus.where(flt)
@@ -30,6 +32,7 @@ def _types(types, params: dict) -> tuple[str, dict]:
     return " AND list_contains($types, m.type)", {**params, "types": list(types)}
 
 
+@view
 def entity_totals(corpus, flt: Filter | None = None, types=None, limit: int = 30) -> pd.DataFrame:
     """The most mentioned entities: entity, type, mentions, articles, outlets (aggregated in DuckDB)."""
     where, params = corpus.where(flt)
@@ -41,6 +44,7 @@ def entity_totals(corpus, flt: Filter | None = None, types=None, limit: int = 30
         f"ORDER BY mentions DESC, articles DESC, m.entity LIMIT {int(limit)}", params)
 
 
+@view
 def entity_by_outlet(corpus, flt: Filter | None = None, types=None, limit: int = 20) -> pd.DataFrame:
     """Mentions of the top entities per outlet, raw and per 1,000 words.
 
@@ -66,6 +70,7 @@ def entity_by_outlet(corpus, flt: Filter | None = None, types=None, limit: int =
     return out[cols].reset_index(drop=True)
 
 
+@view
 def entity_trend(corpus, flt: Filter | None = None, entities=None, freq: str = "W", limit: int = 8) -> pd.DataFrame:
     """Mentions per period for the given (default: top) entities. Columns period, entity, mentions, articles.
 
@@ -89,6 +94,7 @@ def entity_trend(corpus, flt: Filter | None = None, entities=None, freq: str = "
 CANDIDATE_COLUMNS = ["name", "type", "mentions", "articles", "variants", "example", "key"]
 
 
+@view
 def candidates(corpus, flt: Filter | None = None, types=None, limit: int = 100, min_articles: int = 2) -> pd.DataFrame:
     """Names the gazetteer lacks (found at ingestion, :mod:`core.names`), in the most articles first:
     name (as the corpus writes it most), type, mentions, articles, variants (other spellings,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.filter import Filter
+from core.index.viewcache import view
 from core.ingest.learned import PATTERN_COLUMNS, Decisions, Furniture
 
 #: The columns of :func:`furniture_patterns`.
@@ -16,6 +17,7 @@ def _has_table(corpus) -> bool:
     return bool(corpus.rows("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'furniture'")[0][0])
 
 
+@view
 def furniture_patterns(corpus, flt: Filter | None = None) -> pd.DataFrame:
     """Every furniture pattern of the filtered outlets (all outlets when the filter names none):
     outlet, kind, pattern, articles (that have it), outlet_articles, share, example, source
@@ -29,6 +31,7 @@ def furniture_patterns(corpus, flt: Filter | None = None) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
+@view
 def removal_summary(corpus, flt: Filter | None = None) -> pd.DataFrame:
     """Per outlet, under the filter: articles, articles that had furniture removed (by the hand
     rules or the learned patterns), their share, and the number of learned patterns in use."""

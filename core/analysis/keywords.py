@@ -7,8 +7,10 @@ import pandas as pd
 
 from core.analysis.overview import as_dates, forms_text
 from core.filter import Filter
+from core.index.viewcache import view
 
 
+@view
 def top_terms(corpus, flt: Filter | None = None, n: int = 1, limit: int = 30) -> pd.DataFrame:
     """The most frequent grouped terms (n=1), bigrams (2) or trigrams (3).
 
@@ -39,6 +41,7 @@ def top_terms(corpus, flt: Filter | None = None, n: int = 1, limit: int = 30) ->
     return df
 
 
+@view
 def top_terms_by_outlet(corpus, flt: Filter | None = None, n: int = 1, limit: int = 15) -> pd.DataFrame:
     """Each outlet's own top terms. Columns outlet, rank, term, label, count, articles, per_1000 (per 1,000 words)."""
     where, params = corpus.where(flt)
@@ -66,6 +69,7 @@ def top_terms_by_outlet(corpus, flt: Filter | None = None, n: int = 1, limit: in
     return df
 
 
+@view
 def keyword_table(corpus, flt: Filter | None = None, n: int = 1, limit: int = 50) -> pd.DataFrame:
     """The CLI's keywords.csv / ngrams.csv: term, label, count, articles, then one count column per outlet."""
     top = top_terms(corpus, flt, n=n, limit=limit)
@@ -96,6 +100,7 @@ def _texts_in_order(corpus, aids: list[int], size: int = 64):
             yield got[aid]
 
 
+@view
 def concordance(corpus, term: str, flt: Filter | None = None, width: int = 8, limit: int = 500,
                 sort: str = "right") -> pd.DataFrame:
     """Keyword in context for a term (any surface form; grouped like the corpus).

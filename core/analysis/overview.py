@@ -11,10 +11,12 @@ import json
 import pandas as pd
 
 from core.filter import Filter
+from core.index.viewcache import view
 
 ARTICLE_COLUMNS = ["id", "outlet", "date", "title", "words", "outlet_source", "date_source", "url"]
 
 
+@view
 def summary(corpus, flt: Filter | None = None) -> dict:
     """Articles, outlets, words, date span and undated count of the filtered corpus."""
     where, params = corpus.where(flt)
@@ -35,6 +37,7 @@ def summary(corpus, flt: Filter | None = None) -> dict:
     }
 
 
+@view
 def outlet_totals(corpus, flt: Filter | None = None) -> pd.DataFrame:
     """Articles and words per outlet, most articles first. Columns outlet, outlet_en, articles, words, share."""
     where, params = corpus.where(flt)
@@ -49,15 +52,18 @@ def outlet_totals(corpus, flt: Filter | None = None) -> pd.DataFrame:
     return df
 
 
+@view
 def outlet_choices(corpus) -> pd.DataFrame:
     """Every outlet of the corpus with its article count (for the sidebar), whatever the filter."""
     return corpus.sql("SELECT outlet, COUNT(*) AS articles FROM articles GROUP BY outlet ORDER BY articles DESC, outlet")
 
 
+@view
 def date_bounds(corpus) -> tuple:
     return tuple(corpus.rows("SELECT MIN(date), MAX(date) FROM articles")[0])
 
 
+@view
 def attention(corpus, flt: Filter | None = None, freq: str = "W") -> pd.DataFrame:
     """Articles per period and outlet, with each outlet's share of the period's coverage.
 
@@ -80,6 +86,7 @@ def attention(corpus, flt: Filter | None = None, freq: str = "W") -> pd.DataFram
     return df
 
 
+@view
 def articles(corpus, flt: Filter | None = None, limit: int | None = None) -> pd.DataFrame:
     """The filtered articles (metadata, no text), newest first, undated last."""
     where, params = corpus.where(flt)
@@ -113,7 +120,11 @@ def fold_days(daily: pd.DataFrame, by: str, sums: list[str], freq: str = "W") ->
 
 def as_dates(values: pd.Series) -> pd.Series:
     """Calendar dates (datetime.date or None), not midnight timestamps, for tables and CSVs."""
-    return pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in values], index=values.index, dtype="object")
+    if not len(values):
+        return pd.Series([], index=values.index, dtype="object")
+    stamps = pd.to_datetime(values)  # vectorised: a Python loop over 100k rows cost ~0.3 s
+    out = pd.Series(stamps.dt.date.to_numpy(dtype="object"), index=values.index, dtype="object")
+    return out.where(stamps.notna(), None)
 
 
 def article(corpus, article_id: str) -> dict | None:
@@ -128,6 +139,7 @@ def article(corpus, article_id: str) -> dict | None:
     return rec
 
 
+@view
 def article_terms(corpus, article_id: str, limit: int = 30) -> pd.DataFrame:
     """The article's own top terms (unigrams and n-grams) under their corpus labels."""
     return corpus.sql(
@@ -137,6 +149,7 @@ def article_terms(corpus, article_id: str, limit: int = 30) -> pd.DataFrame:
     )
 
 
+@view
 def article_entities(corpus, article_id: str) -> pd.DataFrame:
     return corpus.sql(
         "SELECT m.entity, m.type, m.cnt AS mentions FROM mentions m JOIN articles a USING (aid) "

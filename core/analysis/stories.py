@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from core import arabic
+from core.index.viewcache import view
 
 #: Articles at most this many days apart can be one story (± window).
 WINDOW_DAYS = 2
@@ -255,6 +256,7 @@ def _empty(cols) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
 
 
+@view
 def story_articles(corpus, flt=None, outlets_aware: bool = True) -> pd.DataFrame:
     """Every article of the stories in scope: a story is in scope when one of its articles passes
     the filter (with ``outlets_aware`` False, the filter's outlets are ignored) and it holds ≥ 2
@@ -382,6 +384,7 @@ def timeline_figure(lst: pd.DataFrame, *, title: str, lang: str = "ar", x_title:
     return _layout(fig, title, lang)
 
 
+@view
 def story_csvs(corpus, flt=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``stories.csv`` (story_id, article_id, outlet, date, title) and ``story_outlets.csv``
     (story_id, outlet, first_date, articles, lag_days) for ``python -m core summarize``."""
@@ -398,6 +401,7 @@ STORY_QUOTE_COLUMNS = ["outlet", "article_id", "speaker", "text", "how"]
 STORY_TERM_COLUMNS = ["outlet", "term", "label", "count_outlet", "count_rest", "z"]
 
 
+@view
 def story_texts(corpus, story_id: int) -> pd.DataFrame:
     """The articles of one story with their clean texts (for reading two outlets' versions side by side)."""
     if not has_stories(corpus):
@@ -412,6 +416,7 @@ def story_texts(corpus, story_id: int) -> pd.DataFrame:
     return df[STORY_TEXT_COLUMNS] if len(df) else _empty(STORY_TEXT_COLUMNS)
 
 
+@view
 def story_quotes(corpus, story_id: int) -> pd.DataFrame:
     """The statements each outlet quoted in its telling of one story (speaker, text, how found)."""
     if not has_stories(corpus) or not corpus.rows(
@@ -425,6 +430,7 @@ def story_quotes(corpus, story_id: int) -> pd.DataFrame:
     return df[STORY_QUOTE_COLUMNS] if len(df) else _empty(STORY_QUOTE_COLUMNS)
 
 
+@view
 def story_terms(corpus, story_id: int, limit: int = 10, min_count: int = 2) -> pd.DataFrame:
     """What distinguishes each outlet's telling of one story: the weighted log-odds (the Compare
     page's measure) of each outlet's words against the other outlets' articles of the same story."""

@@ -13,6 +13,7 @@ import pandas as pd
 
 from core.analysis.overview import as_dates, fold_days
 from core.filter import Filter
+from core.index.viewcache import view
 
 
 class _Candidates(set):
@@ -109,6 +110,7 @@ def _hits(corpus, flt: Filter | None, tt: pd.DataFrame, select: str) -> pd.DataF
     return cur.execute("WITH " + _HITS.format(where=where) + select, params).df()
 
 
+@view
 def article_topics(corpus, flt: Filter | None = None, topics=None) -> pd.DataFrame:
     """Per-article topic hits (the CLI's topics.csv): article_id, outlet, date, topic, hits."""
     tt = topic_term_ids(corpus, topics)
@@ -123,6 +125,7 @@ def article_topics(corpus, flt: Filter | None = None, topics=None) -> pd.DataFra
     return df[cols]
 
 
+@view
 def keyword_hits(corpus, flt: Filter | None = None, topics=None) -> pd.DataFrame:
     """What each keyword contributes under the filter: topic, keyword, hits (each occurrence once,
     under its longest matched phrase), articles (with at least one such hit), terms (the matched
@@ -153,6 +156,7 @@ def keyword_hits(corpus, flt: Filter | None = None, topics=None) -> pd.DataFrame
                                  ).reset_index(drop=True)
 
 
+@view
 def topic_by_outlet(corpus, flt: Filter | None = None, topics=None) -> pd.DataFrame:
     """Topic hits per outlet, raw and per 1,000 words of that outlet's filtered articles.
 
@@ -181,6 +185,7 @@ def topic_by_outlet(corpus, flt: Filter | None = None, topics=None) -> pd.DataFr
         ["outlet", "hits", "topic"], ascending=[True, False, True]).reset_index(drop=True)
 
 
+@view
 def topic_trend(corpus, flt: Filter | None = None, topics=None, freq: str = "W") -> pd.DataFrame:
     """Topic hits per period (D/W/M). Columns period, topic, name_ar, name_en, hits, articles.
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from core.filter import Filter
 from core.index import scope
+from core.index.viewcache import ViewCache
 
 
 class Corpus:
@@ -32,6 +33,7 @@ class Corpus:
         self._recent: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
         self.corrections_applied = False
+        self.views = ViewCache()  # results per (view, filter); see core.index.viewcache
 
     @classmethod
     def open(cls, path: str | Path, read_only: bool = False, resources=None) -> "Corpus":
@@ -162,6 +164,7 @@ class Corpus:
         if changed:
             self._memo.clear()
             self._recent.clear()
+            self.views.clear()
         if corrections_file:
             save_corrections(corrections_file, edits)
         return len(changed)

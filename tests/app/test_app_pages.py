@@ -382,3 +382,24 @@ def test_corrections_are_kept_per_library_corpus(library_dir, sample_index):
     assert state.get_corpus("مصحح").corrections_applied is True
     at = open_page("overview", lang="en", corpus="مصحح", outlets=["سانا"])
     assert metric(at, "Articles") == "1"
+
+
+def test_long_tables_show_their_first_rows_and_say_the_csv_holds_all(monkeypatch):
+    from ui import state
+
+    monkeypatch.setattr(state, "TABLE_ROWS", 40)
+    at = open_page("overview", corpus="extra", lang="en")
+    arts = next(df.value for df in at.main.dataframe if "outlet_source" in df.value.columns)
+    assert len(arts) == 40
+    assert any("first 40 of 342 rows" in c.value for c in at.caption)
+    assert any(b.proto.label.endswith("(342 rows)") for b in at.get("download_button"))
+    at.switch_page("pages/reuse_page.py")
+    at.run()
+    assert not at.exception, at.exception
+    quotes = next(df.value for df in at.main.dataframe if "speaker" in df.value.columns)
+    assert len(quotes) == 40
+    from core.analysis import compare
+    from core.filter import Filter
+
+    total = compare.quote_count(state.get_corpus("extra"), Filter())
+    assert total > 40 and any(f"first 40 of {total:,} rows" in c.value for c in at.caption)

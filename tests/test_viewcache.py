@@ -1,0 +1,111 @@
+"""Facts about the per-(corpus, view, filter) result cache (core.index.viewcache) and the bounded
+quote table: a repeated view is served from the handle without changing what it returns."""
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from core.analysis import compare, keywords, overview, topics
+from core.filter import Filter
+from core.index.viewcache import ViewCache, Unkeyable, freeze, view
+from tests.conftest import SAMPLE
+
+
+@pytest.fixture
+def fresh_sample():
+    from core.store import Corpus
+
+    return Corpus.build([SAMPLE])
+
+
+def test_a_repeated_view_is_a_hit_and_equals_the_uncached_result(excerpt_corpus):
+    c, flt = excerpt_corpus, Filter(query="روسيا")
+    first = keywords.top_terms(c, flt, n=1, limit=20)
+    hits = c.views.hits
+    again = keywords.top_terms(c, flt, n=1, limit=20)
+    assert c.views.hits == hits + 1
+    pd.testing.assert_frame_equal(first, again)
+    pd.testing.assert_frame_equal(again, keywords.top_terms.uncached(c, flt, n=1, limit=20))
+    # another argument value is another entry, not the same result
+    assert len(keywords.top_terms(c, flt, n=1, limit=5)) == 5
+
+
+def test_changing_a_returned_frame_does_not_change_the_next_result(excerpt_corpus):
+    c = excerpt_corpus
+    got = overview.outlet_totals(c, Filter())
+    got["articles"] = -1
+    got.drop(got.index, inplace=True)
+    again = overview.outlet_totals(c, Filter())
+    assert len(again) == 5 and (again["articles"] > 0).all()
+    s = overview.summary(c, Filter())
+    s["articles"] = 0
+    assert overview.summary(c, Filter())["articles"] == 342
+
+
+def test_corrections_clear_the_cache(fresh_sample, tmp_path):
+    c = fresh_sample
+    before = overview.outlet_totals(c, Filter())
+    assert "روسيا اليوم" not in set(before["outlet"])
+    c.correct(pd.DataFrame({"id": ["001_1fb983bfe6a1107a"], "outlet": ["روسيا اليوم"], "date": [""]}),
+              tmp_path / "corrections.csv")
+    assert len(c.views) == 0
+    after = overview.outlet_totals(c, Filter())
+    assert "روسيا اليوم" in set(after["outlet"])
+
+
+def test_an_edited_topic_lexicon_is_a_new_key(excerpt_corpus):
+    c = excerpt_corpus
+    lex = list(c.resources.topics)
+    base = topics.topic_by_outlet(c, Filter(), lex)
+    edited = [dataclasses.replace(lex[0], keywords=["روسيا"])] + lex[1:]
+    assert freeze(edited) != freeze(lex)
+    changed = topics.topic_by_outlet(c, Filter(), edited)
+    pd.testing.assert_frame_equal(changed, topics.topic_by_outlet.uncached(c, Filter(), edited))
+    first = lex[0].id
+    assert not base[base["topic"] == first].reset_index(drop=True).equals(
+        changed[changed["topic"] == first].reset_index(drop=True))
+
+
+def test_the_cache_is_bounded():
+    cache = ViewCache(max_entries=3, max_bytes=10 ** 9)
+    for i in range(10):
+        assert cache.get(("k", i), lambda i=i: pd.DataFrame({"x": [i]}))["x"].iloc[0] == i
+    assert len(cache) == 3
+    small = ViewCache(max_entries=100, max_bytes=40_000)
+    for i in range(10):
+        small.get(("k", i), lambda: pd.DataFrame({"x": range(1000)}))  # ~9 KB each
+    assert 1 <= len(small) <= 4
+
+
+def test_unkeyable_arguments_skip_the_cache(excerpt_corpus):
+    calls = []
+
+    @view
+    def probe(corpus, thing):
+        calls.append(1)
+        return 1
+
+    with pytest.raises(Unkeyable):
+        freeze(pd.DataFrame())
+    probe(excerpt_corpus, pd.DataFrame())
+    probe(excerpt_corpus, pd.DataFrame())
+    assert len(calls) == 2
+    probe(excerpt_corpus, ("a", ["b"]))
+    probe(excerpt_corpus, ("a", ["b"]))
+    assert len(calls) == 3
+
+
+def test_quotes_head_and_count_match_the_full_table(excerpt_corpus):
+    c = excerpt_corpus
+    for flt in (Filter(), Filter(query="روسيا"), Filter(outlets=("العربية",))):
+        full = compare.quotes(c, flt)
+        assert compare.quote_count(c, flt) == len(full)
+        head = compare.quotes(c, flt, limit=7)
+        pd.testing.assert_frame_equal(head, full.head(7))
+    assert compare.quote_count(c, Filter()) > 7
+
+
+def test_the_article_count_of_the_summary_is_the_article_table_length(excerpt_corpus):
+    c = excerpt_corpus
+    for flt in (Filter(), Filter(query="روسيا"), Filter(undated="only")):
+        assert overview.summary(c, flt)["articles"] == len(overview.articles(c, flt))
