@@ -61,6 +61,5 @@ with c3:
     st.markdown(f"**{tr('ar.topics')}**")
     lexicon = state.topics()
     names = {t.id: (t.name_ar if L == "ar" else t.name_en) for t in lexicon}
-    at = topics.article_topics(corpus, None, lexicon)
-    mine = at[at["article_id"] == aid][["topic", "hits"]]
+    mine = topics.article_topics(corpus, None, lexicon, article_id=aid)[["topic", "hits"]]
     state.table(mine.assign(topic=mine["topic"].map(lambda i: names.get(i, i))))

@@ -68,7 +68,7 @@ def _reader(c: Corpus, flt: Filter, lex):
         return arts
     aid = arts["id"].iloc[0]
     return (overview.article(c, aid), overview.article_terms(c, aid), overview.article_entities(c, aid),
-            topics.article_topics(c, None, lex))
+            topics.article_topics(c, None, lex, article_id=aid))
 
 
 def filters(c: Corpus) -> tuple[dict[str, Filter], list[str], str]:

@@ -308,3 +308,26 @@ def test_tillerson_restore_trust_is_one_statement_across_two_outlets(sample_corp
     assert set(cluster["speaker"]) == {"تيلرسون"}
     # restricted to one outlet there is nothing to compare
     assert compare.same_statements(sample_corpus, Filter(outlets=("قاسيون",))).empty
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_distinctive_in_duckdb_equals_the_pandas_log_odds(excerpt_corpus, n):
+    """The SQL log-odds (compare._log_odds_sql) returns exactly what distinctive.pair / outlet_vs_rest give
+    on the pulled outlet × term counts, under filters of every kind."""
+    from core.analysis import distinctive as dist
+
+    c = excerpt_corpus
+    outs = [r[0] for r in c.rows("SELECT outlet FROM articles GROUP BY outlet ORDER BY COUNT(*) DESC")]
+    checked = 0
+    for flt in (Filter(), Filter(outlets=tuple(outs[:2])), Filter(query="روسيا"), Filter(query='"الولايات المتحدة"')):
+        counts = compare.term_counts(c, flt, n)
+        for a, b in ((outs[0], outs[1]), (outs[0], None), (outs[-1], None)):
+            ref = dist.pair(counts, a, b, min_count=5) if b else dist.outlet_vs_rest(counts, a, min_count=5)
+            want = compare._top_labelled(c, ref, n, 25).reset_index(drop=True)
+            got = compare.distinctive(c, flt, a, b, n=n).reset_index(drop=True)
+            if want.empty:  # the empty frame keeps the page's column order
+                assert got.empty and list(got.columns) == compare.DISTINCTIVE_COLUMNS
+                continue
+            pd.testing.assert_frame_equal(got, want, check_dtype=False)
+            checked += len(got)
+    assert checked > 200

@@ -109,3 +109,16 @@ def test_the_article_count_of_the_summary_is_the_article_table_length(excerpt_co
     c = excerpt_corpus
     for flt in (Filter(), Filter(query="روسيا"), Filter(undated="only")):
         assert overview.summary(c, flt)["articles"] == len(overview.articles(c, flt))
+
+
+def test_one_articles_topics_are_its_rows_of_the_corpus_table(excerpt_corpus):
+    c = excerpt_corpus
+    every = topics.article_topics(c, None)
+    for aid in list(every["article_id"].unique()[:5]) + ["no-such-id"]:
+        one = topics.article_topics(c, None, article_id=aid).reset_index(drop=True)
+        mine = every[every["article_id"] == aid].reset_index(drop=True)
+        if aid == "no-such-id":
+            assert one.empty and list(one.columns) == list(mine.columns)
+        else:
+            pd.testing.assert_frame_equal(one, mine)
+    assert len(every["article_id"].unique()) >= 5

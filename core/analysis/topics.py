@@ -101,9 +101,12 @@ def _topic_names(corpus, topics=None) -> pd.DataFrame:
                         columns=["topic", "name_ar", "name_en"])
 
 
-def _hits(corpus, flt: Filter | None, tt: pd.DataFrame, select: str) -> pd.DataFrame:
-    """``WITH`` the hit CTEs (``f``, ``h``: see ``_HITS``) + ``select``, run on a cursor of its own."""
+def _hits(corpus, flt: Filter | None, tt: pd.DataFrame, select: str, article_id: str | None = None) -> pd.DataFrame:
+    """``WITH`` the hit CTEs (``f``, ``h``: see ``_HITS``) + ``select``, run on a cursor of its own
+    (over one article only when ``article_id`` is given)."""
     where, params = corpus.where(flt)
+    if article_id is not None:
+        where, params = f"({where}) AND a.id = $article_id", {**params, "article_id": article_id}
     cur = corpus.con.cursor()
     cur.register("tt", tt[["topic", "tid"]])
     cur.register("par", _nested(tt))
@@ -111,8 +114,9 @@ def _hits(corpus, flt: Filter | None, tt: pd.DataFrame, select: str) -> pd.DataF
 
 
 @view
-def article_topics(corpus, flt: Filter | None = None, topics=None) -> pd.DataFrame:
-    """Per-article topic hits (the CLI's topics.csv): article_id, outlet, date, topic, hits."""
+def article_topics(corpus, flt: Filter | None = None, topics=None, article_id: str | None = None) -> pd.DataFrame:
+    """Per-article topic hits (the CLI's topics.csv): article_id, outlet, date, topic, hits; of one article
+    only when ``article_id`` is given (the reader)."""
     tt = topic_term_ids(corpus, topics)
     cols = ["article_id", "outlet", "date", "topic", "hits"]
     if tt.empty:
@@ -120,7 +124,7 @@ def article_topics(corpus, flt: Filter | None = None, topics=None) -> pd.DataFra
     df = _hits(corpus, flt, tt,
                "SELECT f.id AS article_id, f.outlet, f.date, h.topic, CAST(SUM(h.cnt) AS BIGINT) AS hits "
                "FROM h JOIN f USING (aid) GROUP BY f.id, f.outlet, f.date, h.topic HAVING SUM(h.cnt) > 0 "
-               "ORDER BY f.date NULLS LAST, f.id, hits DESC, h.topic")
+               "ORDER BY f.date NULLS LAST, f.id, hits DESC, h.topic", article_id=article_id)
     df["date"] = as_dates(df["date"])
     return df[cols]
 
