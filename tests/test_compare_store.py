@@ -331,3 +331,20 @@ def test_distinctive_in_duckdb_equals_the_pandas_log_odds(excerpt_corpus, n):
             pd.testing.assert_frame_equal(got, want, check_dtype=False)
             checked += len(got)
     assert checked > 200
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_similarity_in_duckdb_equals_scikit_learns_tfidf(excerpt_corpus, n):
+    """compare.similarity (summed in DuckDB) gives what distinctive.tfidf_similarity (scikit-learn's
+    TfidfTransformer) gives on the pulled counts, to the four decimals shown."""
+    from core.analysis import distinctive as dist
+
+    c = excerpt_corpus
+    outs = [r[0] for r in c.rows("SELECT outlet FROM articles GROUP BY outlet ORDER BY COUNT(*) DESC")]
+    for flt in (Filter(), Filter(outlets=tuple(outs[:3])), Filter(query="روسيا"), Filter(query='"الولايات المتحدة"')):
+        sim = dist.tfidf_similarity(compare.term_counts(c, flt, n))
+        want = sim.rename_axis(index="outlet_a", columns="outlet_b").stack().rename("similarity").reset_index()
+        want["similarity"] = want["similarity"].round(4)
+        got = compare.similarity(c, flt, n)
+        assert len(got) == len(want) >= 4
+        pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True), check_dtype=False)

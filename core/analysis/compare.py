@@ -176,11 +176,38 @@ def distinctive_all(corpus, flt: Filter | None = None, n: int = 1, min_count: in
 @view
 def similarity(corpus, flt: Filter | None = None, n: int = 1) -> pd.DataFrame:
     """Outlet × outlet cosine similarity over TF-IDF of grouped terms, as a long frame outlet_a, outlet_b, similarity."""
-    sim = dist.tfidf_similarity(term_counts(corpus, flt, n))
-    if sim.empty:
+    scope = corpus.outlet_scope(flt)
+    params = {"n": int(n)}
+    if scope is not None:
+        cond = "AND list_contains($outlets, outlet)" if scope else ""
+        counts = f"SELECT outlet, tid, count FROM outlet_terms WHERE n = $n AND count > 0 {cond}"
+        if scope:
+            params["outlets"] = scope
+    else:
+        where, wparams = corpus.where(flt)
+        params.update(wparams)
+        counts = (f"SELECT a.outlet, t.tid, SUM(t.cnt) AS count FROM terms t JOIN articles a USING (aid) "
+                  f"WHERE t.n = $n AND {where} GROUP BY 1, 2 HAVING SUM(t.cnt) > 0")
+    # scikit-learn's TfidfTransformer (smooth idf = ln((1 + N) / (1 + df)) + 1, l2 norm) over the outlets
+    # as documents, as in distinctive.tfidf_similarity, but summed in DuckDB over term ids
+    long = corpus.sql(
+        f"""
+        WITH c AS ({counts}),
+        nd AS (SELECT CAST(COUNT(DISTINCT outlet) AS DOUBLE) AS docs FROM c),
+        df AS (SELECT tid, CAST(COUNT(*) AS DOUBLE) AS df FROM c GROUP BY tid),
+        w AS (SELECT c.outlet, c.tid, c.count * (LN((1 + nd.docs) / (1 + df.df)) + 1) AS w FROM c JOIN df USING (tid), nd),
+        nrm AS (SELECT outlet, SQRT(SUM(w * w)) AS nrm FROM w GROUP BY outlet),
+        dot AS (SELECT x.outlet AS outlet_a, y.outlet AS outlet_b, SUM(x.w * y.w) AS d FROM w x JOIN w y USING (tid)
+                GROUP BY 1, 2),
+        pairs AS (SELECT p.outlet AS outlet_a, q.outlet AS outlet_b, p.nrm AS na, q.nrm AS nb FROM nrm p, nrm q)
+        SELECT pairs.outlet_a, pairs.outlet_b, COALESCE(dot.d / (pairs.na * pairs.nb), 0.0) AS similarity
+        FROM pairs LEFT JOIN dot USING (outlet_a, outlet_b) ORDER BY pairs.outlet_a, pairs.outlet_b
+        """,
+        params,
+    )
+    if long.empty:
         return pd.DataFrame(columns=["outlet_a", "outlet_b", "similarity"])
-    long = sim.rename_axis(index="outlet_a", columns="outlet_b").stack().rename("similarity").reset_index()
-    long["similarity"] = long["similarity"].round(4)
+    long["similarity"] = long["similarity"].clip(0.0, 1.0).round(4)
     return long
 
 
