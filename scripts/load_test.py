@@ -144,7 +144,17 @@ class Truth:
         from core.model import UNKNOWN
 
         self.overview = overview
-        self.corpus = open_or_build([str(corpus_file)], home / "truth-cache", name="truth")
+        from core.library import is_index_file
+
+        if is_index_file(corpus_file):  # a built index: a copy (the server holds the file itself open)
+            import shutil
+
+            from core.index.handle import Corpus
+
+            shutil.copyfile(corpus_file, home / "truth.duckdb")
+            self.corpus = Corpus.open(home / "truth.duckdb", read_only=True)
+        else:
+            self.corpus = open_or_build([str(corpus_file)], home / "truth-cache", name="truth")
         counts = overview.outlet_choices(self.corpus)
         self.outlets = [o for o in counts["outlet"] if o != UNKNOWN]
         lo, hi = overview.date_bounds(self.corpus)

@@ -139,6 +139,9 @@ def corpora() -> dict[str, dict]:
     if extra and Path(extra).exists():
         found["extra"] = {"ar": f"مدونة: {Path(extra).name}", "en": f"Corpus: {Path(extra).name}", "kind": "sources",
                           "sources": [Path(extra)]}
+        if library.is_index_file(Path(extra)):  # a built index (the load test on a 100k bench index)
+            found["extra"] = {**found["extra"], "kind": "index", "db": Path(extra), "library": False}
+            del found["extra"]["sources"]
     if ANT_SAMPLE.exists():
         found["ant1000"] = {"ar": "ANT متعدد المصادر (1000)", "en": "ANT multi-source (1,000)", "kind": "sources",
                             "sources": [ANT_SAMPLE]}

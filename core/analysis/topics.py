@@ -86,7 +86,7 @@ def _holds(big: tuple, small: tuple) -> bool:
 #: Per-article, per-term topic hits under the filter, each occurrence counted once (see ``_nested``):
 #: the CTEs ``f`` (filtered articles) and ``h`` (aid, topic, tid, cnt), on registered ``tt`` and ``par``.
 _HITS = (
-    "f AS (SELECT * FROM articles a WHERE {where}), "
+    "f AS (SELECT a.aid, a.id, a.outlet, a.date FROM articles a WHERE {where}), "  # no texts: f is used twice
     "x AS (SELECT t.aid, tt.topic, t.tid, t.cnt FROM terms t JOIN tt USING (tid) JOIN f USING (aid)), "
     "m AS (SELECT x.aid, p.topic, p.child AS tid, SUM(x.cnt * p.mult) AS minus FROM x "
     "      JOIN par p ON p.topic = x.topic AND p.parent = x.tid GROUP BY x.aid, p.topic, p.child), "
