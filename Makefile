@@ -37,7 +37,7 @@ bench: setup
 	$(PY) scripts/bench.py
 
 bench-quick: setup
-	$(PY) scripts/bench.py --sizes 10k
+	$(PY) scripts/bench.py --sizes 10k --no-views
 
 # make bench-views INDEX=var/bench/ant-100k.duckdb: every page's computations under five filters, and the naive baselines
 INDEX ?= var/bench/ant-100k.duckdb

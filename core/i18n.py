@@ -270,6 +270,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rq.graph": ("من يتشارك النص مع من", "Who shares text with whom"),
     "rq.passages": ("المقاطع المشتركة", "Shared passages"),
     "rq.quotes": ("من يُقتبس وكم مرة", "Who is quoted, how often"),
+    "rq.top_speakers": ("يعرض الرسم أكثر {shown} متحدثًا اقتباسًا من {total:,}؛ ملف CSV يضمهم جميعًا.",
+                        "The chart shows the {shown} most quoted of {total:,} speakers; the CSV holds them all."),
     "rq.same": ("التصريح نفسه بصيغ المصادر", "The same statement, worded by each outlet"),
     # stories
     "st.none": ("لا توجد قصص غطّاها مصدران أو أكثر تحت هذا الفلتر.", "No story covered by two or more outlets under this filter."),

@@ -61,11 +61,16 @@ else:
                                   weight="pairs"), key="rq_graph")
 
 st.subheader(tr("rq.quotes"))
+CHART_SPEAKERS = 25  # the chart's bars stay readable and its payload bounded; the CSV has every speaker
 speakers = compare.quote_speakers(corpus, flt)
 if speakers.empty:
     st.caption(tr("empty"))
 else:
-    state.plot(charts.hbar(speakers.assign(outlet=speakers["outlet"].map(olab)), "speaker", "quotes",
+    top = compare.most_quoted(speakers, CHART_SPEAKERS)
+    n_speakers = speakers["speaker"].nunique()
+    if n_speakers > CHART_SPEAKERS:
+        st.caption(tr("rq.top_speakers").format(shown=CHART_SPEAKERS, total=n_speakers))
+    state.plot(charts.hbar(top.assign(outlet=top["outlet"].map(olab)), "speaker", "quotes",
                            color="outlet", title=tr("rq.quotes"), lang=L, value_title=tr("col.count")), key="rq_speakers")
     state.download(speakers, "quote-speakers", flt, key="dl_rq_speakers")
 quotes = compare.quotes(corpus, flt, limit=state.TABLE_ROWS)

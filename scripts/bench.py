@@ -398,6 +398,9 @@ def main() -> int:
     ap.add_argument("--no-compare", action="store_true", help="skip the 10k baseline (workers=1) and spark runs")
     ap.add_argument("--keep", action="store_true", help="keep the baseline/spark indexes too (the main ones are kept)")
     ap.add_argument("--timeout", type=float, default=None, help="seconds per command")
+    ap.add_argument("--no-views", action="store_true",
+                    help="skip the views (scripts/bench_views.py) and the browser load (scripts/load_test.py) "
+                         "on the built indexes")
     ap.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
     args = ap.parse_args()
     argv = " ".join(shlex.quote(a) for a in sys.argv[1:])
@@ -433,6 +436,7 @@ def main() -> int:
             corpora.setdefault(rel(c["path"]), c)
 
     sections = []
+    view_sections = []
     w2_cmp = None
     for name, corpus in targets:
         print(f"== {name}", flush=True)
@@ -451,6 +455,8 @@ def main() -> int:
         else:
             rows.append(append_run(db, add_corpus, args.timeout))
         sections.append((f"{name} ({fmt(corpus.get('rows'), ',')} rows, {fmt(corpus.get('text_mb'))} MB of text)", rows))
+        if not args.no_views and b["rc"] == 0:
+            view_sections.append(views_run(db, args.timeout))
 
     compare_lines = []
     if cmp_corpus:
@@ -508,11 +514,36 @@ def main() -> int:
         md += ["", f"## {title}", "", *table(rows)]
     if compare_lines:
         md += ["", "## Ratios", "", *compare_lines]
+    for lines in view_sections:
+        md += ["", *lines]
     md.append(f"\nLogs of every command: `{rel(BENCH / 'logs')}/`.")
     text = "\n".join(md) + "\n"
     Path(args.out).write_text(text, encoding="utf-8")
     print("\n" + text)
     return 0
+
+
+def views_run(db: Path, timeout: float | None) -> list[str]:
+    """Every page's computations under five filters with the naive baselines (scripts/bench_views.py), then the
+    app in Debian's Chromium (scripts/load_test.py): one session for 60 s (what one analyst feels: open a page,
+    pick an outlet, search, until idle) and ten sessions for 120 s, on the index just built."""
+    print(f"== views on {rel(db)}", flush=True)
+    out = BENCH / f"{db.stem}-views.md"
+    lines = []
+    r = subprocess.run([str(PY), str(ROOT / "scripts" / "bench_views.py"), str(db), "--out", str(out)],
+                       capture_output=True, text=True, timeout=timeout)
+    lines += (out.read_text(encoding="utf-8").splitlines() if r.returncode == 0 and out.exists()
+              else [f"## Views on `{rel(db)}`", "", f"- failed (rc {r.returncode}): {r.stderr[-400:]}"])
+    for sessions, seconds in ((1, 60), (10, 120)):
+        print(f"== browser load: {sessions} session(s) × {seconds} s", flush=True)
+        cmd = [str(PY), str(ROOT / "scripts" / "load_test.py"), "--corpus-file", str(db), "--sessions", str(sessions),
+               "--seconds", str(seconds), "--out", str(BENCH / f"{db.stem}-load-{sessions}.json")]
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        lines += ["", f"## In Chromium: {sessions} session{'s' if sessions > 1 else ''} × {seconds} s on `{rel(db)}`", "",
+                  f"`{' '.join(rel(Path(c)) if c.startswith(str(ROOT)) else c for c in cmd)}` (rc {r.returncode}); "
+                  "latency is from the action until Streamlit is idle again; Chromium runs on the same 2 cores.", "",
+                  "```", *(r.stdout.strip().splitlines() or [r.stderr[-800:]]), "```"]
+    return lines
 
 
 if __name__ == "__main__":

@@ -348,3 +348,14 @@ def test_similarity_in_duckdb_equals_scikit_learns_tfidf(excerpt_corpus, n):
         got = compare.similarity(c, flt, n)
         assert len(got) == len(want) >= 4
         pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True), check_dtype=False)
+
+
+def test_the_speaker_chart_keeps_the_most_quoted_speakers_whole(excerpt_corpus):
+    every = compare.quote_speakers(excerpt_corpus)
+    top = compare.most_quoted(every, 3)
+    totals = every.groupby("speaker")["quotes"].sum()
+    assert top["speaker"].nunique() == 3 < every["speaker"].nunique()
+    assert totals[top["speaker"].unique()].min() >= totals.drop(top["speaker"].unique()).max()
+    # a kept speaker keeps every outlet's row
+    for sp in top["speaker"].unique():
+        assert len(top[top["speaker"] == sp]) == len(every[every["speaker"] == sp])

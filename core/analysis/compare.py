@@ -374,6 +374,16 @@ def quote_speakers(corpus, flt: Filter | None = None) -> pd.DataFrame:
     return out[cols]
 
 
+def most_quoted(speakers: pd.DataFrame, n: int = 25) -> pd.DataFrame:
+    """The rows of :func:`quote_speakers` for the ``n`` speakers quoted most over all outlets (ties by name):
+    what the chart draws, where the CSV keeps every speaker."""
+    if speakers.empty:
+        return speakers
+    totals = speakers.groupby("speaker")["quotes"].sum().reset_index().sort_values(
+        ["quotes", "speaker"], ascending=[False, True], kind="mergesort")
+    return speakers[speakers["speaker"].isin(set(totals["speaker"].head(n)))].reset_index(drop=True)
+
+
 @view
 def same_statements(corpus, flt: Filter | None = None, threshold: int = 70) -> pd.DataFrame:
     """The same statement across outlets, each outlet's wording side by side:
