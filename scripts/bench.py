@@ -530,8 +530,8 @@ def views_run(db: Path, timeout: float | None) -> list[str]:
     print(f"== views on {rel(db)}", flush=True)
     out = BENCH / f"{db.stem}-views.md"
     lines = []
-    r = subprocess.run([str(PY), str(ROOT / "scripts" / "bench_views.py"), str(db), "--out", str(out)],
-                       capture_output=True, text=True, timeout=timeout)
+    r = subprocess.run([str(PY), str(ROOT / "scripts" / "bench_views.py"), rel(db), "--out", str(out)],
+                       capture_output=True, text=True, timeout=timeout, cwd=ROOT)
     lines += (out.read_text(encoding="utf-8").splitlines() if r.returncode == 0 and out.exists()
               else [f"## Views on `{rel(db)}`", "", f"- failed (rc {r.returncode}): {r.stderr[-400:]}"])
     for sessions, seconds in ((1, 60), (10, 120)):
