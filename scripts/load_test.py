@@ -253,6 +253,10 @@ class Session:
             await box.get_by_role("combobox").click()
             await self.page.get_by_role("option", name=re.compile("^" + re.escape(outlet) + r" \(\d+\)$")).click()
             await self.page.keyboard.press("Escape")
+            # and move on, as a reader does: a multiselect that keeps the keyboard focus after Escape
+            # ignores the next click on its "Clear all" (Streamlit's widget, not the filter), which made
+            # the following pick add a second outlet and looked like a stuck page or cross-talk
+            await self.page.evaluate("document.activeElement && document.activeElement.blur()")
 
         self.outlet = outlet
         if await self.step("outlet", act):
