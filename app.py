@@ -11,24 +11,24 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from ui import state
+from ui import corpora, lang, render, sidebar
 
 st.set_page_config(page_title="Marsad · مرصد", page_icon=":material/newspaper:", layout="wide")
 
 # Language and corpus come first: every other widget is labelled in the interface language.
 if "lang" not in st.session_state:
-    st.session_state["lang"] = state.lang()
+    st.session_state["lang"] = lang.lang()
 if "corpus" not in st.session_state:
-    st.session_state["corpus"] = state.current_corpus_name()
+    st.session_state["corpus"] = corpora.current_corpus_name()
 if "_pending_corpus" in st.session_state:  # a page asked to switch corpus (e.g. after an upload)
     st.session_state["corpus"] = st.session_state.pop("_pending_corpus")
-avail = state.corpora()  # built-in corpora, the library folder's, and MARSAD_CORPUS's
+avail = corpora.corpora()  # built-in corpora, the library folder's, and MARSAD_CORPUS's
 if st.session_state["corpus"] not in avail:  # e.g. a library corpus removed meanwhile
-    st.session_state["corpus"] = state.start_corpus_name(avail)
-    st.session_state["_filter_seeded"] = False
+    st.session_state["corpus"] = corpora.start_corpus_name(avail)
+    sidebar.reseed()
 
-L = state.lang()
-tr = state.translator(L)
+L = lang.lang()
+tr = lang.translator(L)
 log = logging.getLogger("marsad")
 if not log.handlers:  # the server's log (stderr), beside Streamlit's own lines
     _handler = logging.StreamHandler()
@@ -48,23 +48,23 @@ def friendly_errors(where: str):
         st.stop()
 
 
-state.touch_private()  # this session's private area (if it has one) is in use
-st.markdown(state.CSS, unsafe_allow_html=True)  # static CSS, no data inside
+corpora.touch_private()  # this session's private area (if it has one) is in use
+st.markdown(render.CSS, unsafe_allow_html=True)  # static CSS, no data inside
 if L == "ar":
-    st.markdown(state.CSS_AR, unsafe_allow_html=True)
+    st.markdown(render.CSS_AR, unsafe_allow_html=True)
 
 st.sidebar.markdown(f"### {tr('app.title')} · {tr('app.tagline')}")
 st.sidebar.radio(tr("side.lang"), ["ar", "en"], key="lang", horizontal=True,
                  format_func=lambda v: "العربية" if v == "ar" else "English")
 st.sidebar.selectbox(tr("side.corpus"), list(avail), key="corpus",
-                     format_func=lambda n: state.corpus_label(n, avail[n], L),
-                     on_change=lambda: st.session_state.update(_filter_seeded=False))
+                     format_func=lambda n: corpora.corpus_label(n, avail[n], L),
+                     on_change=sidebar.reseed)
 
 with friendly_errors("sidebar"):
-    corpus = state.get_corpus(st.session_state["corpus"])  # built first, so its status below is the new one
-    state.sidebar_stale_warning(st.session_state["corpus"], L)
-    st.session_state["filter"] = state.sidebar_filter(corpus)
-    state.sidebar_library(st.session_state["corpus"], L)  # every corpus, with its size, date and staleness
+    corpus = corpora.get_corpus(st.session_state["corpus"])  # built first, so its status below is the new one
+    corpora.sidebar_stale_warning(st.session_state["corpus"], L)
+    st.session_state["filter"] = sidebar.sidebar_filter(corpus)
+    corpora.sidebar_library(st.session_state["corpus"], L)  # every corpus, with its size, date and staleness
 
 # Page files end in "_page" on purpose: Streamlit still wraps an app that has a pages/ folder in
 # its old multipage mode for the first run, which would run pages/<url>.py directly (without this

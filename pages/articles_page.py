@@ -3,16 +3,16 @@ import streamlit as st
 
 from core.analysis import overview, topics
 from core.highlight import highlight_html
-from ui import state
+from ui import corpora, lang, lexicons, render
 
-L = state.lang()
-tr, olab = state.translator(L), state.outlet_labeler(L)
-corpus, flt = state.get_corpus(), st.session_state["filter"]
+L = lang.lang()
+tr, olab = lang.translator(L), lang.outlet_labeler(L)
+corpus, flt = corpora.get_corpus(), st.session_state["filter"]
 
 st.title(tr("nav.articles"))
 arts = overview.articles(corpus, flt, limit=5000)
 if arts.empty:
-    state.empty_state()
+    render.empty_state()
     st.stop()
 
 labels = {r.id: f"{r.date or '—'} · {olab(r.outlet)} · {(r.title or r.id)[:90]}" for r in arts.itertuples()}
@@ -36,7 +36,7 @@ import pandas as pd  # noqa: E402
 
 from core.i18n import column_label  # noqa: E402
 
-state.table(pd.DataFrame([(column_label(f, L), v, src) for f, v, src in meta], columns=["field", "value", "source"]))
+render.table(pd.DataFrame([(column_label(f, L), v, src) for f, v, src in meta], columns=["field", "value", "source"]))
 
 show_original = st.toggle(tr("ar.original"), key="ar_original")
 keys = corpus.query_keys(flt.query) if flt.query else []
@@ -48,18 +48,18 @@ st.markdown(
 if art["removed"]:
     with st.expander(f"{tr('ar.removed')} ({len(art['removed'])})"):
         for line in art["removed"]:
-            state.rtl_text(line, extra_style="color:#a33;")
+            render.rtl_text(line, extra_style="color:#a33;")
 
 c1, c2, c3 = st.columns(3)
 with c1:
     st.markdown(f"**{tr('ar.terms')}**")
-    state.table(overview.article_terms(corpus, aid))
+    render.table(overview.article_terms(corpus, aid))
 with c2:
     st.markdown(f"**{tr('ar.entities')}**")
-    state.table(overview.article_entities(corpus, aid))
+    render.table(overview.article_entities(corpus, aid))
 with c3:
     st.markdown(f"**{tr('ar.topics')}**")
-    lexicon = state.topics()
+    lexicon = lexicons.topics()
     names = {t.id: (t.name_ar if L == "ar" else t.name_en) for t in lexicon}
     mine = topics.article_topics(corpus, None, lexicon, article_id=aid)[["topic", "hits"]]
-    state.table(mine.assign(topic=mine["topic"].map(lambda i: names.get(i, i))))
+    render.table(mine.assign(topic=mine["topic"].map(lambda i: names.get(i, i))))

@@ -3,16 +3,16 @@ import streamlit as st
 
 from core import charts
 from core.analysis import compare, entities, overview, topics
-from ui import state
+from ui import corpora, lang, lexicons, render
 
-L = state.lang()
-tr, olab = state.translator(L), state.outlet_labeler(L)
-corpus, flt = state.get_corpus(), st.session_state["filter"]
+L = lang.lang()
+tr, olab = lang.translator(L), lang.outlet_labeler(L)
+corpus, flt = corpora.get_corpus(), st.session_state["filter"]
 
 st.title(tr("nav.compare"))
 totals = overview.outlet_totals(corpus, flt)
 if totals.empty:
-    state.empty_state()
+    render.empty_state()
     st.stop()
 outlets = [o for o in totals["outlet"] if o != "unknown"] + [o for o in totals["outlet"] if o == "unknown"]
 
@@ -58,28 +58,28 @@ if res.empty:
     st.caption(tr("empty"))
 else:
     shown = res.assign(who=res["side"].map({"A": side_a, "B": side_b}))
-    state.plot(charts.diverging(shown, "label", "z", title=(f"{side_a} ⟷ {side_b}" if L == "ar"  # Arabic: A first, on the right
+    render.plot(charts.diverging(shown, "label", "z", title=(f"{side_a} ⟷ {side_b}" if L == "ar"  # Arabic: A first, on the right
                                        else f"{charts.rtl(side_a)} ⟷ {charts.rtl(side_b)}"), lang=L, value_title=tr("col.z"),
                                 hover={"count_a": side_a, "count_b": side_b, "forms": tr("col.forms")},
                                 left_name=side_b, right_name=side_a), key="cmp_div")
-    state.table(res)
-    state.download(res, what, flt, key="dl_cmp_div")
+    render.table(res)
+    render.download(res, what, flt, key="dl_cmp_div")
 
 st.subheader(tr("cmp.topic_heat"))
-tb = topics.topic_by_outlet(corpus, flt, state.topics())
+tb = topics.topic_by_outlet(corpus, flt, lexicons.topics())
 name_col = "name_ar" if L == "ar" else "name_en"
-state.plot(charts.heatmap(tb.assign(outlet=tb["outlet"].map(olab)), "outlet", name_col, "per_1000",
+render.plot(charts.heatmap(tb.assign(outlet=tb["outlet"].map(olab)), "outlet", name_col, "per_1000",
                           title=tr("cmp.topic_heat"), lang=L, raw="hits", value_title=tr("col.per_1000"),
                           raw_title=tr("col.hits")), key="cmp_topics")
-state.download(tb, "outlet-topic", flt, key="dl_cmp_topics")
+render.download(tb, "outlet-topic", flt, key="dl_cmp_topics")
 
 st.subheader(tr("cmp.entity_heat"))
 eb = entities.entity_by_outlet(corpus, flt, limit=20)
 if not eb.empty:
-    state.plot(charts.heatmap(eb.assign(outlet=eb["outlet"].map(olab)), "outlet", "entity", "per_1000",
+    render.plot(charts.heatmap(eb.assign(outlet=eb["outlet"].map(olab)), "outlet", "entity", "per_1000",
                               title=tr("cmp.entity_heat"), lang=L, raw="mentions", value_title=tr("col.per_1000"),
                               raw_title=tr("col.mentions")), key="cmp_entities")
-    state.download(eb, "outlet-entity", flt, key="dl_cmp_entities")
+    render.download(eb, "outlet-entity", flt, key="dl_cmp_entities")
 
 st.subheader(tr("cmp.similarity"))
 sim = compare.similarity(corpus, flt)
@@ -87,9 +87,9 @@ if sim.empty or sim["outlet_a"].nunique() < 2:
     st.caption(tr("empty"))
 else:
     lab = sim.assign(outlet_a=sim["outlet_a"].map(olab), outlet_b=sim["outlet_b"].map(olab))
-    state.plot(charts.heatmap(lab, "outlet_a", "outlet_b", "similarity", title=tr("cmp.similarity"), lang=L,
+    render.plot(charts.heatmap(lab, "outlet_a", "outlet_b", "similarity", title=tr("cmp.similarity"), lang=L,
                               value_title=tr("col.similarity")), key="cmp_sim")
-    state.download(sim, "similarity", flt, key="dl_cmp_sim")
+    render.download(sim, "similarity", flt, key="dl_cmp_sim")
 
 st.subheader(tr("cmp.variants"))
 vt = compare.variant_table(corpus, flt)
@@ -99,10 +99,10 @@ else:
     groups = list(vt.groupby("group")["count"].sum().sort_values(ascending=False).index)
     g = st.selectbox(tr("cmp.variants"), groups, key="cmp_group", label_visibility="collapsed")
     part = vt[vt["group"] == g]
-    state.plot(charts.hbar(part.assign(outlet=part["outlet"].map(olab)), "outlet", "share", color="variant",
+    render.plot(charts.hbar(part.assign(outlet=part["outlet"].map(olab)), "outlet", "share", color="variant",
                            title=g, lang=L, value_title=tr("col.share"), hover={"count": tr("col.count")}), key="cmp_var")
-    state.table(vt)
-    state.download(vt, "variants", flt, key="dl_cmp_var")
+    render.table(vt)
+    render.download(vt, "variants", flt, key="dl_cmp_var")
 
 st.subheader(tr("st.compare"))
 from core.analysis import stories  # noqa: E402
@@ -114,5 +114,5 @@ else:
     every = overview.outlet_choices(corpus)["outlet"].tolist()
     figs = stories.outlet_figures(story_arts, every)
     figs = figs[figs["outlet"].isin(outlets)].reset_index(drop=True)
-    state.table(figs.assign(outlet=figs["outlet"].map(olab)), key="cmp_story_figures")
-    state.download(figs, "story-outlet-figures", flt, key="dl_cmp_story_figures")
+    render.table(figs.assign(outlet=figs["outlet"].map(olab)), key="cmp_story_figures")
+    render.download(figs, "story-outlet-figures", flt, key="dl_cmp_story_figures")

@@ -5,33 +5,33 @@ import streamlit as st
 
 from core import library
 from core.analysis import overview
-from ui import state
+from ui import corpora, lang, render, safe, sidebar
 
-L = state.lang()
-tr, olab = state.translator(L), state.outlet_labeler(L)
+L = lang.lang()
+tr, olab = lang.translator(L), lang.outlet_labeler(L)
 flt = st.session_state["filter"]
-name = state.current_corpus_name()
+name = corpora.current_corpus_name()
 
 st.title(tr("nav.data"))
 
 # -- upload into a private corpus of this session: a new one, or appended to one of its own ------------
 st.subheader(tr("da.upload"))
 st.caption(tr("da.private"))
-lib_names = state.private_names()
+lib_names = corpora.private_names()
 for key in ("da_mode", "da_target"):  # set by the previous run (after an upload), before the widgets exist
     if f"_next_{key}" in st.session_state:
         st.session_state[key] = st.session_state.pop(f"_next_{key}")
 modes = ["new", "existing"] if lib_names else ["new"]
 if st.session_state.get("da_mode") not in modes:
-    st.session_state["da_mode"] = "existing" if state.is_private(name) else "new"
+    st.session_state["da_mode"] = "existing" if corpora.is_private(name) else "new"
 mode = st.radio(tr("da.target"), modes, key="da_mode", horizontal=True, format_func=lambda m: tr(f"da.target.{m}"))
 problem = None
 if mode == "new":
     target = st.text_input(tr("da.newname"), key="da_new_name", help=tr("da.newname.help"), max_chars=library.MAX_NAME)
     if target.strip():
         try:
-            target = library.validate_name(target, state.RESERVED)
-            if library.exists(state.private_lib(), target):
+            target = library.validate_name(target, corpora.RESERVED)
+            if library.exists(corpora.private_lib(), target):
                 problem = "exists"
         except library.BadName as exc:
             problem = exc.code
@@ -40,41 +40,41 @@ if mode == "new":
     else:
         problem = "empty"
 else:
-    own = state.corpus_home(name)[1] if state.is_private(name) else None
+    own = corpora.corpus_home(name)[1] if corpora.is_private(name) else None
     if st.session_state.get("da_target") not in lib_names:
         st.session_state["da_target"] = own if own in lib_names else lib_names[0]
-    avail = state.corpora()
+    avail = corpora.corpora()
     target = st.selectbox(tr("da.existing"), lib_names, key="da_target",
-                          format_func=lambda n: state.corpus_label(n, avail[state.PRIVATE + n], L)
-                          if state.PRIVATE + n in avail else n)
+                          format_func=lambda n: corpora.corpus_label(n, avail[corpora.PRIVATE + n], L)
+                          if corpora.PRIVATE + n in avail else n)
 
 uploads = st.session_state.setdefault("_da_uploads", 0)  # a new key empties the uploader after an upload
 files = st.file_uploader(tr("da.upload"), accept_multiple_files=True, help=tr("da.upload.help"),
                          type=["txt", "zip", "csv", "tsv", "jsonl", "json", "gz", "parquet"], key=f"da_files_{uploads}")
 if st.button(tr("da.ingest"), type="primary", disabled=not files or problem is not None, key="da_ingest"):
     try:
-        res = state.library_upload(target, [(f.name, f) for f in files], new=(mode == "new"))
+        res = corpora.library_upload(target, [(f.name, f) for f in files], new=(mode == "new"))
     except library.BadName as exc:
         st.error(tr(f"lib.name.{exc.code}"), icon=":material/error:")
     except ImportError:
         st.error(tr("lib.append.missing"), icon=":material/error:")
     except Exception as exc:  # the files were removed again; say what went wrong
-        st.error(f"{tr('da.failed')}: {state.md_escape(str(exc))}", icon=":material/error:")
+        st.error(f"{tr('da.failed')}: {safe.md_escape(str(exc))}", icon=":material/error:")
     else:
         st.session_state["_pending_corpus"] = res["key"]
-        st.session_state["_filter_seeded"] = False
+        sidebar.reseed()
         st.session_state["_after_upload"] = res
         st.session_state["_da_uploads"] = uploads + 1
         st.session_state["_next_da_mode"] = "existing"
         st.session_state["_next_da_target"] = res["name"]
         st.rerun()
 
-corpus = state.get_corpus()
+corpus = corpora.get_corpus()
 after = st.session_state.pop("_after_upload", None)
 if after:
     if isinstance(after, dict) and after.get("name"):
         what = tr("da.created") if after.get("created") else tr("da.appended")
-        st.success(f"{what} «{state.md_escape(after['name'])}»: {tr('da.added').format(n=after['added'])} · "
+        st.success(f"{what} «{safe.md_escape(after['name'])}»: {tr('da.added').format(n=after['added'])} · "
                    f"{tr('da.problems').format(n=after['problems'])}", icon=":material/check_circle:")
     else:
         st.success(f"{tr('da.loaded')}: {overview.summary(corpus)['articles']} · {tr('da.report')}: "
@@ -82,37 +82,37 @@ if after:
 
 # -- the current corpus: its column mapping, and a rebuild for a stale library index ---------------
 st.subheader(tr("da.corpus"))
-st.text(state.corpora()[name]["ar" if L == "ar" else "en"])
+st.text(corpora.corpora()[name]["ar" if L == "ar" else "en"])
 with st.expander(tr("da.mapping")):
-    if state.mapping_editable(name):
+    if corpora.mapping_editable(name):
         st.caption(tr("da.mapping.help"))
         if st.session_state.get("_da_map_for") != name:  # another corpus: show its mapping, not the last one's
-            for f in state.MAPPING_FIELDS:
+            for f in corpora.MAPPING_FIELDS:
                 st.session_state.pop(f"da_map_{f}", None)
             st.session_state["_da_map_for"] = name
-        current = state.corpus_mapping(name)
-        cols = st.columns(len(state.MAPPING_FIELDS))
+        current = corpora.corpus_mapping(name)
+        cols = st.columns(len(corpora.MAPPING_FIELDS))
         wanted = {f: col.text_input(f, current.get(f, ""), key=f"da_map_{f}")
-                  for f, col in zip(state.MAPPING_FIELDS, cols)}
+                  for f, col in zip(corpora.MAPPING_FIELDS, cols)}
         if st.button(tr("da.mapping.save"), key="da_map_save"):
             try:
-                state.save_corpus_mapping(name, wanted)
+                corpora.save_corpus_mapping(name, wanted)
             except Exception as exc:
-                st.error(f"{tr('da.failed')}: {state.md_escape(str(exc))}", icon=":material/error:")
+                st.error(f"{tr('da.failed')}: {safe.md_escape(str(exc))}", icon=":material/error:")
             else:
-                st.session_state["_filter_seeded"] = False
+                sidebar.reseed()
                 st.session_state["_after_upload"] = True
                 st.rerun()
     else:
         st.caption(tr("da.mapping.readonly"))
-if state.is_library(name):
-    if st.button(tr("da.rebuild"), key="da_rebuild", type="primary" if state.corpus_status(name).get("stale") else "secondary"):
+if corpora.is_library(name):
+    if st.button(tr("da.rebuild"), key="da_rebuild", type="primary" if corpora.corpus_status(name).get("stale") else "secondary"):
         try:
-            state.rebuild_library_corpus(name)
+            corpora.rebuild_library_corpus(name)
         except Exception as exc:
-            st.error(f"{tr('da.failed')}: {state.md_escape(str(exc))}", icon=":material/error:")
+            st.error(f"{tr('da.failed')}: {safe.md_escape(str(exc))}", icon=":material/error:")
         else:
-            st.session_state["_filter_seeded"] = False
+            sidebar.reseed()
             st.session_state["_after_upload"] = True
             st.rerun()
 
@@ -129,7 +129,7 @@ def _csv_row(values: list[str]) -> str:
 def _switch_to(key: str, message: str) -> None:
     """Select ``key`` on the next run (before the corpus selector exists) and say what was done."""
     st.session_state["_pending_corpus"] = key
-    st.session_state["_filter_seeded"] = False
+    sidebar.reseed()
     st.session_state["_da_done"] = message
     st.session_state.pop("_da_delete_for", None)
     st.rerun()
@@ -143,20 +143,20 @@ def _name_error(exc: library.BadName) -> None:
 done = st.session_state.pop("_da_done", None)
 if done:
     st.success(done, icon=":material/check_circle:")
-home = state.corpus_home(name)
-if state.is_private(name):  # save the private corpus to the shared library, under a name nobody has
+home = corpora.corpus_home(name)
+if corpora.is_private(name):  # save the private corpus to the shared library, under a name nobody has
     with st.form("da_save_form", border=False):
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
         new_name = c1.text_input(tr("da.save.name"), home[1], key=f"da_save_name_{name}", max_chars=library.MAX_NAME)
         if c2.form_submit_button(tr("da.save"), type="primary", key="da_save_lib"):
             try:
-                key = state.save_to_library(name, new_name)
+                key = corpora.save_to_library(name, new_name)
             except library.BadName as exc:
                 _name_error(exc)
             else:
-                _switch_to(key, f"{tr('da.save.done')}: «{state.md_escape(key)}»")
+                _switch_to(key, f"{tr('da.save.done')}: «{safe.md_escape(key)}»")
 with st.expander(tr("da.manage")):
-    if not state.can_manage(name):
+    if not corpora.can_manage(name):
         st.caption(tr("da.manage.readonly"))
     else:
         with st.form("da_rename_form", border=False):
@@ -165,11 +165,11 @@ with st.expander(tr("da.manage")):
                                      max_chars=library.MAX_NAME)
             if c2.form_submit_button(tr("da.rename"), key="da_rename"):
                 try:
-                    key = state.rename_corpus(name, new_name)
+                    key = corpora.rename_corpus(name, new_name)
                 except library.BadName as exc:
                     _name_error(exc)
                 else:
-                    _switch_to(key, f"{tr('da.rename.done')}: «{state.md_escape(key.removeprefix(state.PRIVATE))}»")
+                    _switch_to(key, f"{tr('da.rename.done')}: «{safe.md_escape(key.removeprefix(corpora.PRIVATE))}»")
         if st.session_state.get("_da_delete_for") != name:  # first step: ask
             if st.button(tr("da.delete"), key="da_delete", icon=":material/delete:"):
                 st.session_state["_da_delete_for"] = name
@@ -178,8 +178,8 @@ with st.expander(tr("da.manage")):
             st.warning(tr("da.delete.confirm"), icon=":material/warning:")
             c1, c2 = st.columns(2)
             if c1.button(tr("da.delete.yes"), key="da_delete_yes", type="primary"):
-                state.delete_corpus(name)
-                _switch_to("sample", f"{tr('da.delete.done')}: «{state.md_escape(home[1])}»")
+                corpora.delete_corpus(name)
+                _switch_to("sample", f"{tr('da.delete.done')}: «{safe.md_escape(home[1])}»")
             if c2.button(tr("da.delete.no"), key="da_delete_no"):
                 st.session_state.pop("_da_delete_for", None)
                 st.rerun()
@@ -189,8 +189,8 @@ report = overview.report(corpus)
 if report.empty:
     st.caption(tr("da.report.none"))
 else:
-    state.table(report, key="da_report")
-state.download(report, f"report-{name}", None, key="dl_report")
+    render.table(report, key="da_report")
+render.download(report, f"report-{name}", None, key="dl_report")
 
 st.subheader(tr("da.fur"))
 st.caption(tr("da.fur.help"))
@@ -200,12 +200,12 @@ from core.ingest.learned import KINDS, BadDecisions, parse_decisions  # noqa: E4
 
 fur_summary = furniture_view.removal_summary(corpus, flt)
 st.markdown(f"**{tr('da.fur.summary')}**")
-state.table(fur_summary.assign(outlet=fur_summary["outlet"].map(olab)), key="da_fur_summary")
-state.download(fur_summary, f"furniture-summary-{name}", flt, key="dl_fur_summary")
+render.table(fur_summary.assign(outlet=fur_summary["outlet"].map(olab)), key="da_fur_summary")
+render.download(fur_summary, f"furniture-summary-{name}", flt, key="dl_fur_summary")
 patterns = furniture_view.furniture_patterns(corpus, flt)
 if patterns.empty:
     st.caption(tr("da.fur.none"))
-editable = state.furniture_editable(name)
+editable = corpora.furniture_editable(name)
 review = patterns.assign(on=patterns["status"] == "on")[["on", "outlet", "kind", "pattern", "example", "articles",
                                                          "share", "source"]]
 edited_fur = st.data_editor(review, hide_index=True, width="stretch", key=f"da_fur_{name}",
@@ -213,7 +213,7 @@ edited_fur = st.data_editor(review, hide_index=True, width="stretch", key=f"da_f
                             column_config={"on": st.column_config.CheckboxColumn(tr("da.fur.on")),
                                            **{c: st.column_config.Column(column_label(c, L))
                                               for c in review.columns if c != "on"}})
-state.download(patterns, f"furniture-{name}", flt, key="dl_furniture")
+render.download(patterns, f"furniture-{name}", flt, key="dl_furniture")
 if not editable:
     st.caption(tr("da.fur.readonly"))
     st.code("python -m core build … --db INDEX --furniture decisions.csv", language="bash")
@@ -235,13 +235,13 @@ else:
                                                                                       add_text, "add"]))
                 added = one.added
             table_now = patterns.assign(status=["on" if v else "rejected" for v in edited_fur["on"]])
-            state.save_furniture_decisions(name, furniture_view.decisions_from_table(table_now, added))
+            corpora.save_furniture_decisions(name, furniture_view.decisions_from_table(table_now, added))
         except BadDecisions as exc:
-            st.error(state.md_escape(str(exc)), icon=":material/error:")
+            st.error(safe.md_escape(str(exc)), icon=":material/error:")
         except Exception as exc:
-            st.error(f"{tr('da.failed')}: {state.md_escape(str(exc))}", icon=":material/error:")
+            st.error(f"{tr('da.failed')}: {safe.md_escape(str(exc))}", icon=":material/error:")
         else:
-            st.session_state["_filter_seeded"] = False
+            sidebar.reseed()
             st.session_state["_da_done"] = tr("da.fur.saved")
             st.rerun()
 
@@ -261,16 +261,16 @@ if st.button(tr("da.fix.save"), key="da_save"):
         orig = edit.set_index("id")
         changes["outlet"] = [o if str(o) != str(orig.loc[i, "outlet"]) else "" for i, o in zip(changed["id"], changed["outlet"])]
         changes["date"] = [str(d) if str(d) != str(orig.loc[i, "date"]) and pd.notna(d) else "" for i, d in zip(changed["id"], changed["date"])]
-        corpus.correct(changes, state.corrections_file(name))
+        corpus.correct(changes, corpora.corrections_file(name))
         st.cache_data.clear()
     st.success(f"{tr('da.fix.saved')}: {len(changed)}")
     st.rerun()
 
 st.subheader(tr("lib.table"))
 st.caption(tr("lib.help"))
-library_df = state.library_table(L)
-state.table(library_df, key="da_library")
-state.download(library_df, "library", None, key="dl_library")
+library_df = corpora.library_table(L)
+render.table(library_df, key="da_library")
+render.download(library_df, "library", None, key="dl_library")
 
 st.subheader(tr("da.resources"))
 from core.resources import DEFAULT_DIR as RESOURCE_DIR  # noqa: E402

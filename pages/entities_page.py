@@ -3,15 +3,15 @@ import streamlit as st
 
 from core import charts
 from core.analysis import entities, overview
-from ui import state
+from ui import corpora, lang, lexicons, render, safe
 
-L = state.lang()
-tr, olab = state.translator(L), state.outlet_labeler(L)
-corpus, flt = state.get_corpus(), st.session_state["filter"]
+L = lang.lang()
+tr, olab = lang.translator(L), lang.outlet_labeler(L)
+corpus, flt = corpora.get_corpus(), st.session_state["filter"]
 
 st.title(tr("nav.entities"))
 if overview.summary(corpus, flt)["articles"] == 0:
-    state.empty_state()
+    render.empty_state()
     st.stop()
 
 types = st.multiselect(tr("en.type"), ["person", "place", "organisation"], default=["person", "place", "organisation"],
@@ -22,19 +22,19 @@ if top.empty:
     st.caption(tr("empty"))
 else:
     top_shown = top.assign(type_label=top["type"].map(lambda v: tr(f"en.type.{v}")))
-    state.plot(charts.hbar(top_shown, "entity", "mentions", title=tr("en.top"), lang=L, value_title=tr("col.mentions"),
+    render.plot(charts.hbar(top_shown, "entity", "mentions", title=tr("en.top"), lang=L, value_title=tr("col.mentions"),
                            hover={"type_label": tr("en.type"), "articles": tr("col.articles")}), key="en_top")
-    state.download(top, "entities", flt, key="dl_en_top")
+    render.download(top, "entities", flt, key="dl_en_top")
 
     st.subheader(tr("en.by_outlet"))
     scale = st.radio(tr("tp.scale"), ["per_1000", "mentions"], horizontal=True, key="en_scale",
                      format_func=lambda v: tr("tp.scale.norm") if v == "per_1000" else tr("tp.scale.raw"))
     by = entities.entity_by_outlet(corpus, flt, types=types, limit=20)
     shown = by.assign(outlet=by["outlet"].map(olab))
-    state.plot(charts.heatmap(shown, "outlet", "entity", scale, title=tr("en.by_outlet"), lang=L, raw="mentions",
+    render.plot(charts.heatmap(shown, "outlet", "entity", scale, title=tr("en.by_outlet"), lang=L, raw="mentions",
                               value_title=tr("col.per_1000") if scale == "per_1000" else tr("col.mentions"),
                               raw_title=tr("col.mentions")), key="en_heat")
-    state.download(by, "entities-by-outlet", flt, key="dl_en_by")
+    render.download(by, "entities-by-outlet", flt, key="dl_en_by")
 
     st.subheader(tr("en.trend"))
     freq = st.radio(tr("ov.freq"), ["D", "W", "M"], index=1, horizontal=True, format_func=lambda v: tr(f"ov.freq.{v}"), key="en_freq")
@@ -42,9 +42,9 @@ else:
     if trend.empty:
         st.caption(tr("empty"))
     else:
-        state.plot(charts.lines(trend, "period", "mentions", "entity", title=tr("en.trend"), lang=L,
+        render.plot(charts.lines(trend, "period", "mentions", "entity", title=tr("en.trend"), lang=L,
                                 x_title=tr("col.period"), y_title=tr("col.mentions")), key="en_trend")
-        state.download(trend, f"entities-trend-{freq}", flt, key="dl_en_trend")
+        render.download(trend, f"entities-trend-{freq}", flt, key="dl_en_trend")
 
 # -- names the gazetteer lacks: candidates found at ingestion, one click adds one ----------------
 st.subheader(tr("en.cand"))
@@ -57,8 +57,8 @@ if cands.empty:
     st.caption(tr("en.cand.none"))
 else:
     shown = cands.drop(columns=["key"]).assign(type=cands["type"].map(lambda v: tr(f"en.type.{v}")))
-    state.table(shown, key="en_cand_table")
-    state.download(cands.drop(columns=["key"]), "candidates", flt, key="dl_en_cand")
+    render.table(shown, key="en_cand_table")
+    render.download(cands.drop(columns=["key"]), "candidates", flt, key="dl_en_cand")
     keys = cands["key"].tolist()
     by_key = {r.key: r for r in cands.itertuples()}
     pick = st.selectbox(tr("en.cand.pick"), keys, key="en_cand_pick",
@@ -73,22 +73,22 @@ else:
                             key=f"en_cand_var_{pick}", height=90)
     if st.button(tr("en.cand.add"), key="en_cand_add", type="primary"):
         try:
-            how = state.add_entity(name, etype, [v.strip() for v in variants.splitlines() if v.strip()])
+            how = lexicons.add_entity(name, etype, [v.strip() for v in variants.splitlines() if v.strip()])
         except Exception as exc:
-            st.error(state.md_escape(str(exc)), icon=":material/error:")
+            st.error(safe.md_escape(str(exc)), icon=":material/error:")
         else:
-            st.session_state["_en_cand_done"] = (f"{tr('en.cand.added')}: «{state.md_escape(name)}»" if how == "recounted"
+            st.session_state["_en_cand_done"] = (f"{tr('en.cand.added')}: «{safe.md_escape(name)}»" if how == "recounted"
                                                  else tr("en.cand.stale"))
             st.rerun()
 
-mine = state.user_entities()
+mine = lexicons.user_entities()
 if mine:
     with st.expander(f"{tr('en.cand.mine')} ({len(mine)})"):
         import pandas as pd
 
-        st.caption(str(state.USER_GAZETTEER))
-        state.table(pd.DataFrame([{"name": e.name, "type": tr(f"en.type.{e.type}"), "variants": " | ".join(e.variants)}
+        st.caption(str(corpora.USER_GAZETTEER))
+        render.table(pd.DataFrame([{"name": e.name, "type": tr(f"en.type.{e.type}"), "variants": " | ".join(e.variants)}
                                   for e in mine]), key="en_mine_table")
         if st.button(tr("en.cand.reset"), key="en_cand_reset"):
-            state.reset_user_entities()
+            lexicons.reset_user_entities()
             st.rerun()

@@ -4,16 +4,16 @@ import streamlit as st
 from core import charts
 from core.analysis import keywords, overview
 from core.export import wordcloud_png
-from ui import state
+from ui import corpora, lang, render
 from ui.safe import html_text
 
-L = state.lang()
-tr, olab = state.translator(L), state.outlet_labeler(L)
-corpus, flt = state.get_corpus(), st.session_state["filter"]
+L = lang.lang()
+tr, olab = lang.translator(L), lang.outlet_labeler(L)
+corpus, flt = corpora.get_corpus(), st.session_state["filter"]
 
 st.title(tr("nav.keywords"))
 if overview.summary(corpus, flt)["articles"] == 0:
-    state.empty_state()
+    render.empty_state()
     st.stop()
 
 a, b = st.columns(2)
@@ -24,14 +24,14 @@ top = keywords.top_terms(corpus, flt, n=n, limit=limit)
 if top.empty:
     st.caption(tr("empty"))
 else:
-    event = state.plot(charts.hbar(top, "label", "count", title=tr("kw.top_title"), lang=L, value_title=tr("col.count"),
+    event = render.plot(charts.hbar(top, "label", "count", title=tr("kw.top_title"), lang=L, value_title=tr("col.count"),
                                    hover={"articles": tr("col.articles"), "forms": tr("col.forms")}, limit_chars=1000),
                        key="kw_top", select=True)
-    clicked = state.clicked_label(event)
+    clicked = render.clicked_label(event)
     if clicked and clicked != st.session_state.get("_kw_clicked"):
         st.session_state["_kw_clicked"] = clicked   # a click on a bar opens that term's concordance below
         st.session_state["kw_term"] = clicked
-    state.download(top, f"keywords-n{n}", flt, key="dl_kw_top")
+    render.download(top, f"keywords-n{n}", flt, key="dl_kw_top")
 
 st.subheader(tr("kw.by_outlet"))
 by = keywords.top_terms_by_outlet(corpus, flt, n=n, limit=10)
@@ -41,11 +41,11 @@ for row_start in range(0, len(outlets), 3):
     for col, outlet in zip(cols, outlets[row_start:row_start + 3]):
         part = by[by["outlet"] == outlet]
         with col:
-            state.plot(charts.hbar(part, "label", "count", title=olab(outlet), lang=L,
+            render.plot(charts.hbar(part, "label", "count", title=olab(outlet), lang=L,
                                    value_title=tr("col.count"), hover={"per_1000": tr("col.per_1000"), "forms": tr("col.forms")},
                                    limit_chars=24, height=380), key=f"kw_by_{row_start}_{outlet}")
 if not by.empty:
-    state.download(by, f"keywords-by-outlet-n{n}", flt, key="dl_kw_by")
+    render.download(by, f"keywords-by-outlet-n{n}", flt, key="dl_kw_by")
 
 st.subheader(tr("kw.cloud"))
 if not top.empty:
@@ -77,4 +77,4 @@ if term:
         )
         st.markdown(f'<div dir="rtl" style="overflow-x:auto"><table class="marsad-kwic" data-testid="marsad-kwic">{rows}</table></div>',
                     unsafe_allow_html=True)
-        state.download(kwic, f"concordance-{term}", flt, key="dl_kwic")
+        render.download(kwic, f"concordance-{term}", flt, key="dl_kwic")

@@ -3,16 +3,16 @@ import streamlit as st
 
 from core import charts
 from core.analysis import overview
-from ui import state
+from ui import corpora, lang, render
 
-L = state.lang()
-tr, olab = state.translator(L), state.outlet_labeler(L)
-corpus, flt = state.get_corpus(), st.session_state["filter"]
+L = lang.lang()
+tr, olab = lang.translator(L), lang.outlet_labeler(L)
+corpus, flt = corpora.get_corpus(), st.session_state["filter"]
 
 st.title(tr("nav.overview"))
 s = overview.summary(corpus, flt)
 if s["articles"] == 0:
-    state.empty_state()
+    render.empty_state()
     st.stop()
 
 c1, c2, c3, c4, c5 = st.columns(5)
@@ -26,9 +26,9 @@ if s["undated"]:
 
 totals = overview.outlet_totals(corpus, flt)
 shown = totals.assign(outlet=totals["outlet"].map(olab))
-state.plot(charts.hbar(shown, "outlet", "articles", title=tr("ov.per_outlet"), lang=L, value_title=tr("col.articles"),
+render.plot(charts.hbar(shown, "outlet", "articles", title=tr("ov.per_outlet"), lang=L, value_title=tr("col.articles"),
                        hover={"words": tr("ov.words")}), key="ov_outlets")
-state.download(totals, "outlets", flt, key="dl_outlets")
+render.download(totals, "outlets", flt, key="dl_outlets")
 
 st.subheader(tr("ov.attention"))
 a, b = st.columns(2)
@@ -40,11 +40,11 @@ if att.empty:
     st.caption(tr("empty"))
 else:
     shown = att.assign(outlet=att["outlet"].map(olab))
-    state.plot(charts.lines(shown, "period", measure, "outlet", title=tr("ov.attention"), lang=L,
+    render.plot(charts.lines(shown, "period", measure, "outlet", title=tr("ov.attention"), lang=L,
                             x_title=tr("col.period"), y_title=tr(f"ov.measure.{measure}"), percent=measure != "articles"),
                key="ov_attention")
-    state.download(att, f"attention-{freq}", flt, key="dl_attention")
+    render.download(att, f"attention-{freq}", flt, key="dl_attention")
 
 st.subheader(tr("ov.table"))
-arts = overview.articles(corpus, flt, limit=state.TABLE_ROWS)
-state.long_table(arts, s["articles"], lambda: overview.articles(corpus, flt), "articles", flt, dl_key="dl_articles")
+arts = overview.articles(corpus, flt, limit=render.TABLE_ROWS)
+render.long_table(arts, s["articles"], lambda: overview.articles(corpus, flt), "articles", flt, dl_key="dl_articles")

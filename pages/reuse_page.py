@@ -3,16 +3,16 @@ import streamlit as st
 
 from core import charts
 from core.analysis import compare, overview
-from ui import state
+from ui import corpora, lang, render
 from ui.safe import data_block
 
-L = state.lang()
-tr, olab = state.translator(L), state.outlet_labeler(L)
-corpus, flt = state.get_corpus(), st.session_state["filter"]
+L = lang.lang()
+tr, olab = lang.translator(L), lang.outlet_labeler(L)
+corpus, flt = corpora.get_corpus(), st.session_state["filter"]
 
 st.title(tr("nav.reuse"))
 if overview.summary(corpus, flt)["articles"] == 0:
-    state.empty_state()
+    render.empty_state()
     st.stop()
 
 st.subheader(tr("rq.pairs"))
@@ -21,8 +21,8 @@ if pairs.empty:
     st.caption(tr("empty"))
 else:
     view = pairs.assign(outlet_a=pairs["outlet_a"].map(olab), outlet_b=pairs["outlet_b"].map(olab))
-    state.table(view, key="rq_pairs_table")
-    state.download(pairs, "reuse-pairs", flt, key="dl_rq_pairs")
+    render.table(view, key="rq_pairs_table")
+    render.download(pairs, "reuse-pairs", flt, key="dl_rq_pairs")
 
     labels = [f"{r.a_id} ↔ {r.b_id} · {olab(r.outlet_a)} / {olab(r.outlet_b)} · {r.containment:.0%}"
               for r in pairs.itertuples()]
@@ -35,10 +35,10 @@ else:
                      unsafe_allow_html=True)
     for p in psg.itertuples():
         with ca:
-            state.rtl_text(p.text_a, extra_style="background:#eef7f7;padding:6px;border-radius:4px;margin-bottom:6px")
+            render.rtl_text(p.text_a, extra_style="background:#eef7f7;padding:6px;border-radius:4px;margin-bottom:6px")
         with cb:
-            state.rtl_text(p.text_b, extra_style="background:#fff4e0;padding:6px;border-radius:4px;margin-bottom:6px")
-    state.download(psg, f"reuse-passages-{row['a_id']}-{row['b_id']}", flt, key="dl_rq_psg")
+            render.rtl_text(p.text_b, extra_style="background:#fff4e0;padding:6px;border-radius:4px;margin-bottom:6px")
+    render.download(psg, f"reuse-passages-{row['a_id']}-{row['b_id']}", flt, key="dl_rq_psg")
 
     st.subheader(tr("rq.matrix"))
     mat = compare.reuse_matrix(corpus, flt)
@@ -47,14 +47,14 @@ else:
 
     sym = pd.concat([mat, both[mat.columns]], ignore_index=True)
     sym = sym.assign(outlet_a=sym["outlet_a"].map(olab), outlet_b=sym["outlet_b"].map(olab))
-    state.plot(charts.heatmap(sym, "outlet_a", "outlet_b", "pairs", title=tr("rq.matrix"), lang=L, raw="containment",
+    render.plot(charts.heatmap(sym, "outlet_a", "outlet_b", "pairs", title=tr("rq.matrix"), lang=L, raw="containment",
                               value_title=tr("col.articles"), raw_title=tr("col.containment")), key="rq_matrix")
-    state.download(mat, "reuse-matrix", flt, key="dl_rq_matrix")
+    render.download(mat, "reuse-matrix", flt, key="dl_rq_matrix")
 
     st.subheader(tr("rq.graph"))
     nodes, edges = compare.reuse_network(corpus, flt)
     if not edges.empty:
-        state.plot(charts.network(nodes.assign(outlet=nodes["outlet"].map(olab)),
+        render.plot(charts.network(nodes.assign(outlet=nodes["outlet"].map(olab)),
                                   edges.assign(outlet_a=edges["outlet_a"].map(olab),
                                                outlet_b=edges["outlet_b"].map(olab)),
                                   title=tr("rq.graph"), lang=L, size="articles", source="outlet_a", target="outlet_b",
@@ -70,12 +70,12 @@ else:
     n_speakers = speakers["speaker"].nunique()
     if n_speakers > CHART_SPEAKERS:
         st.caption(tr("rq.top_speakers").format(shown=CHART_SPEAKERS, total=n_speakers))
-    state.plot(charts.hbar(top.assign(outlet=top["outlet"].map(olab)), "speaker", "quotes",
+    render.plot(charts.hbar(top.assign(outlet=top["outlet"].map(olab)), "speaker", "quotes",
                            color="outlet", title=tr("rq.quotes"), lang=L, value_title=tr("col.count")), key="rq_speakers")
-    state.download(speakers, "quote-speakers", flt, key="dl_rq_speakers")
-quotes = compare.quotes(corpus, flt, limit=state.TABLE_ROWS)
+    render.download(speakers, "quote-speakers", flt, key="dl_rq_speakers")
+quotes = compare.quotes(corpus, flt, limit=render.TABLE_ROWS)
 if not quotes.empty:
-    state.long_table(quotes, compare.quote_count(corpus, flt), lambda: compare.quotes(corpus, flt), "quotes", flt,
+    render.long_table(quotes, compare.quote_count(corpus, flt), lambda: compare.quotes(corpus, flt), "quotes", flt,
                      key="rq_quotes_table", dl_key="dl_rq_quotes")
 
 st.subheader(tr("rq.same"))
@@ -89,5 +89,5 @@ else:
         for col, r in zip(cols * 10, grp.itertuples()):
             with col:
                 st.caption(data_block(olab(r.outlet), r.article_id), unsafe_allow_html=True)
-                state.rtl_text(r.text, extra_style="border-inline-start:3px solid #0f6e6e;padding:4px 8px")
-    state.download(same, "same-statements", flt, key="dl_rq_same")
+                render.rtl_text(r.text, extra_style="border-inline-start:3px solid #0f6e6e;padding:4px 8px")
+    render.download(same, "same-statements", flt, key="dl_rq_same")

@@ -4,15 +4,15 @@ import streamlit as st
 from core.analysis import overview
 from core.analysis import stories as S
 from core.markup import html_text
-from ui import state
+from ui import corpora, lang, render
 
-L = state.lang()
-tr, olab = state.translator(L), state.outlet_labeler(L)
-corpus, flt = state.get_corpus(), st.session_state["filter"]
+L = lang.lang()
+tr, olab = lang.translator(L), lang.outlet_labeler(L)
+corpus, flt = corpora.get_corpus(), st.session_state["filter"]
 
 st.title(tr("nav.stories"))
 if overview.summary(corpus, flt)["articles"] == 0:
-    state.empty_state()
+    render.empty_state()
     st.stop()
 st.caption(tr("st.method"))
 
@@ -35,9 +35,9 @@ if lst.empty:
     st.caption(tr("st.none"))
 else:
     shown = lst.head(200)
-    state.table(shown.assign(first_outlets=shown["first_outlets"].map(
+    render.table(shown.assign(first_outlets=shown["first_outlets"].map(
         lambda s: " · ".join(olab(o) for o in s.split(" · ")))), key="st_list")
-    state.download(lst, "stories", flt, key="dl_st_list")
+    render.download(lst, "stories", flt, key="dl_st_list")
 
     ids = shown["story_id"].tolist()
     names = dict(zip(shown["story_id"], shown["title"].fillna("").str.slice(0, 90)))
@@ -46,21 +46,21 @@ else:
                         format_func=lambda i: f"{names[i]} · {sizes[i]} {tr('st.outlets')}")
     st.subheader(tr("st.per_outlet"))
     per = S.outlets_table(arts[arts["story_id"] == pick])
-    state.table(labelled(per), key="st_per_outlet")
-    state.download(per, f"story-{pick}-outlets", flt, key="dl_st_per")
+    render.table(labelled(per), key="st_per_outlet")
+    render.download(per, f"story-{pick}-outlets", flt, key="dl_st_per")
     one = arts[arts["story_id"] == pick]
-    state.table(labelled(one), key="st_story_articles")
-    state.download(one, f"story-{pick}-articles", flt, key="dl_st_one")
+    render.table(labelled(one), key="st_story_articles")
+    render.download(one, f"story-{pick}-articles", flt, key="dl_st_one")
 
     st.subheader(tr("st.terms"))
     terms = S.story_terms(corpus, pick)
-    state.table(labelled(terms), key="st_terms")
-    state.download(terms, f"story-{pick}-terms", flt, key="dl_st_terms")
+    render.table(labelled(terms), key="st_terms")
+    render.download(terms, f"story-{pick}-terms", flt, key="dl_st_terms")
 
     st.subheader(tr("st.quotes"))
     said = S.story_quotes(corpus, pick)
-    state.table(labelled(said), key="st_quotes")
-    state.download(said, f"story-{pick}-quotes", flt, key="dl_st_quotes")
+    render.table(labelled(said), key="st_quotes")
+    render.download(said, f"story-{pick}-quotes", flt, key="dl_st_quotes")
 
     st.subheader(tr("st.side"))
     texts = S.story_texts(corpus, pick)
@@ -84,16 +84,16 @@ blind = S.blind_spots(arts_all, target, every)
 if blind.empty:
     st.caption(tr("st.blind.none"))
 else:
-    state.table(blind.assign(first_outlets=blind["first_outlets"].map(
+    render.table(blind.assign(first_outlets=blind["first_outlets"].map(
         lambda s: " · ".join(olab(o) for o in s.split(" · ")))), key="st_blind")
-state.download(blind, f"blind-spots-{target}", flt, key="dl_st_blind")
+render.download(blind, f"blind-spots-{target}", flt, key="dl_st_blind")
 
 st.subheader(tr("st.timeline"))
-state.plot(S.timeline_figure(S.story_list(arts_all), title=tr("st.timeline"), lang=L, x_title=tr("col.date"),
+render.plot(S.timeline_figure(S.story_list(arts_all), title=tr("st.timeline"), lang=L, x_title=tr("col.date"),
                              y_title=tr("st.outlets")), key="st_timeline")
 
 st.subheader(tr("st.figures"))
 figs = S.outlet_figures(arts_all, every)
 figs = figs[figs["outlet"].isin(chosen)].reset_index(drop=True)
-state.table(labelled(figs), key="st_figures")
-state.download(figs, "story-outlet-figures", flt, key="dl_st_figures")
+render.table(labelled(figs), key="st_figures")
+render.download(figs, "story-outlet-figures", flt, key="dl_st_figures")

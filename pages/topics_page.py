@@ -3,18 +3,18 @@ import streamlit as st
 
 from core import charts
 from core.analysis import overview, topics
-from ui import state
+from ui import corpora, lang, lexicons, render
 from ui.safe import md_escape
 
-L = state.lang()
-tr, olab = state.translator(L), state.outlet_labeler(L)
-corpus, flt = state.get_corpus(), st.session_state["filter"]
-lexicon = state.topics()
+L = lang.lang()
+tr, olab = lang.translator(L), lang.outlet_labeler(L)
+corpus, flt = corpora.get_corpus(), st.session_state["filter"]
+lexicon = lexicons.topics()
 name_col = "name_ar" if L == "ar" else "name_en"
 
 st.title(tr("nav.topics"))
 if overview.summary(corpus, flt)["articles"] == 0:
-    state.empty_state()
+    render.empty_state()
     st.stop()
 
 scale = st.radio(tr("tp.scale"), ["per_1000", "hits"], horizontal=True, key="tp_scale",
@@ -23,12 +23,12 @@ by = topics.topic_by_outlet(corpus, flt, lexicon)
 shown = by.assign(outlet=by["outlet"].map(olab))
 order = by.groupby(name_col)["hits"].sum().sort_values(ascending=False).index
 shown = shown.set_index(name_col).loc[order].reset_index()
-state.plot(charts.hbar(shown, name_col, scale, color="outlet", title=tr("tp.per_outlet"), lang=L,
+render.plot(charts.hbar(shown, name_col, scale, color="outlet", title=tr("tp.per_outlet"), lang=L,
                        value_title=tr("col.per_1000") if scale == "per_1000" else tr("col.hits"),
                        hover={"hits": tr("col.hits"), "articles": tr("col.articles")}), key="tp_bars")
-state.download(by, "topics-by-outlet", flt, key="dl_tp_by")
+render.download(by, "topics-by-outlet", flt, key="dl_tp_by")
 
-state.plot(charts.heatmap(shown, "outlet", name_col, "per_1000", title=tr("tp.heatmap"), lang=L, raw="hits",
+render.plot(charts.heatmap(shown, "outlet", name_col, "per_1000", title=tr("tp.heatmap"), lang=L, raw="hits",
                           value_title=tr("col.per_1000"), raw_title=tr("col.hits")), key="tp_heat")
 
 st.subheader(tr("tp.trend"))
@@ -37,17 +37,17 @@ trend = topics.topic_trend(corpus, flt, lexicon, freq=freq)
 if trend.empty:
     st.caption(tr("empty"))
 else:
-    state.plot(charts.lines(trend, "period", "hits", name_col, title=tr("tp.trend"), lang=L,
+    render.plot(charts.lines(trend, "period", "hits", name_col, title=tr("tp.trend"), lang=L,
                             x_title=tr("col.period"), y_title=tr("col.hits")), key="tp_trend")
-    state.download(trend, f"topics-trend-{freq}", flt, key="dl_tp_trend")
+    render.download(trend, f"topics-trend-{freq}", flt, key="dl_tp_trend")
 
 st.subheader(tr("tp.keywords"))
 st.caption(tr("tp.keywords.note"))
 kw_topic = st.selectbox(tr("tp.edit.topic"), [t.id for t in lexicon], key="tp_kw_topic",
                         format_func=lambda i: next((t.name_ar if L == "ar" else t.name_en) for t in lexicon if t.id == i))
 kw = topics.keyword_hits(corpus, flt, [t for t in lexicon if t.id == kw_topic])
-state.table(kw, key="tp_kw_table")
-state.download(kw, f"topic-keywords-{kw_topic}", flt, key="dl_tp_kw")
+render.table(kw, key="tp_kw_table")
+render.download(kw, f"topic-keywords-{kw_topic}", flt, key="dl_tp_kw")
 
 st.subheader(tr("tp.edit"))
 ids = [t.id for t in lexicon]
@@ -57,14 +57,14 @@ current = next(t for t in lexicon if t.id == tid)
 text = st.text_area(tr("tp.edit.keywords"), "\n".join(current.keywords), height=220, key=f"tp_kw_{tid}")
 c1, c2 = st.columns(2)
 if c1.button(tr("tp.edit.save"), key="tp_save", type="primary"):
-    error = state.save_topic_keywords(tid, [k.strip() for k in text.splitlines() if k.strip()])
+    error = lexicons.save_topic_keywords(tid, [k.strip() for k in text.splitlines() if k.strip()])
     if error:
         st.error(md_escape(error))
     else:
         st.success(tr("tp.edit.saved"))
         st.rerun()
 if c2.button(tr("tp.edit.reset"), key="tp_reset"):
-    state.reset_topics()
+    lexicons.reset_topics()
     st.rerun()
 matched = topics.topic_term_ids(corpus, [current])
 st.caption(f"{tr('tp.matched')}: " + " · ".join(map(md_escape, matched["label"].head(60))) if not matched.empty

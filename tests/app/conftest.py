@@ -26,9 +26,9 @@ def library_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("MARSAD_LIBRARY", str(lib))
     monkeypatch.delenv("MARSAD_CORPUS", raising=False)
     yield lib
-    from ui import state
+    from ui import corpora
 
-    state.reload_corpus()
+    corpora.reload_corpus()
 
 
 @pytest.fixture

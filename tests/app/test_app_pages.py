@@ -213,7 +213,7 @@ ARTICLE = "موسكو - قال وزير الخارجية الروسي سيرغي
 
 
 def as_owner(at: AppTest) -> AppTest:
-    """The session's private-area token of the uploads these tests make with ``state.library_upload``
+    """The session's private-area token of the uploads these tests make with ``corpora.library_upload``
     outside a script run (bare mode has one process-wide session state): the AppTest session is then
     their owner, as the browser tab that uploaded them would be."""
     import streamlit as st
@@ -254,9 +254,9 @@ def sidebar_html(at: AppTest) -> str:
 
 
 def test_uploaded_table_with_its_own_column_names_loads_through_the_mapping(library_dir):
-    from ui import state
+    from ui import corpora
 
-    state.library_upload("صادرات", [("export.csv", EXPORT_CSV)], new=True)
+    corpora.library_upload("صادرات", [("export.csv", EXPORT_CSV)], new=True)
     at = open_page("data", lang="en", corpus="~صادرات")
     report = next(df.value for df in at.dataframe if "reason" in df.value.columns)
     assert "no-text-column" in set(report["reason"])  # body_ar is not a usual name
@@ -267,9 +267,9 @@ def test_uploaded_table_with_its_own_column_names_loads_through_the_mapping(libr
     editor = corrections_editor(at)
     assert len(editor) == 2 and set(editor["date"].astype(str)) == {"2018-03-15", "2019-05-14"}
     # the mapping is the corpus's own, kept beside it; another corpus does not inherit it
-    saved = json.loads((state.private_lib() / "صادرات.json").read_text(encoding="utf-8"))
+    saved = json.loads((corpora.private_lib() / "صادرات.json").read_text(encoding="utf-8"))
     assert saved["mapping"] == {"text": "body_ar", "outlet": "site", "date": "published_on"}
-    assert state.corpus_mapping("sample") == {}
+    assert corpora.corpus_mapping("sample") == {}
 
 
 def test_library_lists_a_built_index_with_its_article_count_and_stale_flag(library_dir, sample_index):
@@ -301,9 +301,9 @@ def test_start_corpus_opens_an_index_file(library_dir, sample_index, tmp_path, m
     at = start_app()
     assert at.selectbox(key="corpus").value == "مرصد-آذار"
     assert metric(at, "Articles") == "5"
-    from ui import state
+    from ui import corpora
 
-    assert state.corpus_db("مرصد-آذار") == str(db)  # opened where it is: no copy, no rebuild into the cache
+    assert corpora.corpus_db("مرصد-آذار") == str(db)  # opened where it is: no copy, no rebuild into the cache
 
 
 def test_start_corpus_builds_a_folder_of_sources(library_dir, tmp_path, monkeypatch):
@@ -318,11 +318,11 @@ def test_start_corpus_builds_a_folder_of_sources(library_dir, tmp_path, monkeypa
 
 
 def test_upload_into_a_new_named_corpus_creates_it_and_the_sidebar_lists_it(library_dir):
-    from ui import state
+    from ui import corpora
 
-    res = state.library_upload("تجربة الرفع", [("خبر.txt", ARTICLE.encode())], new=True)
+    res = corpora.library_upload("تجربة الرفع", [("خبر.txt", ARTICLE.encode())], new=True)
     assert (res["key"], res["name"], res["created"], res["added"]) == ("~تجربة الرفع", "تجربة الرفع", True, 1)
-    mine = state.private_lib()  # the session's private area, inside the library folder but not listed there
+    mine = corpora.private_lib()  # the session's private area, inside the library folder but not listed there
     assert mine.parent.parent == library_dir and not (library_dir / "تجربة الرفع.duckdb").exists()
     assert (mine / "تجربة الرفع.duckdb").is_file()
     assert (mine / "تجربة الرفع.sources" / "خبر.txt").read_text(encoding="utf-8") == ARTICLE
@@ -342,13 +342,13 @@ def test_upload_into_a_new_named_corpus_creates_it_and_the_sidebar_lists_it(libr
 
 
 def test_two_uploads_of_the_same_file_name_keep_both(library_dir):
-    from ui import state
+    from ui import corpora
 
-    state.library_upload("مكرر", [("خبر.txt", ARTICLE.encode())], new=True)
+    corpora.library_upload("مكرر", [("خبر.txt", ARTICLE.encode())], new=True)
     other = ARTICLE.replace("لافروف", "بومبيو").replace("الروسي", "الأميركي").replace("موسكو", "واشنطن")
-    res = state.library_upload("مكرر", [("خبر.txt", other.encode())], new=False)
+    res = corpora.library_upload("مكرر", [("خبر.txt", other.encode())], new=False)
     assert res["files"] == ["خبر-2.txt"] and res["added"] == 1 and res["articles"] == 2
-    folder = state.private_lib() / "مكرر.sources"
+    folder = corpora.private_lib() / "مكرر.sources"
     assert {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir()} == {"خبر.txt": ARTICLE, "خبر-2.txt": other}
     at = open_page("data", lang="en", corpus="~مكرر")
     assert set(corrections_editor(at)["id"]) == {"خبر", "خبر-2"}
@@ -366,28 +366,28 @@ def test_corpus_in_the_url_round_trips_with_the_filter(library_dir, sample_index
 def test_corrections_are_kept_per_library_corpus(library_dir, sample_index):
     import pandas as pd
 
-    from ui import state
+    from ui import corpora
 
     sample_index(library_dir / "مصحح.duckdb")
-    corpus = state.get_corpus("مصحح")
+    corpus = corpora.get_corpus("مصحح")
     corpus.correct(pd.DataFrame({"id": ["001_1fb983bfe6a1107a"], "outlet": ["سانا"], "date": [""]}),
-                   state.corrections_file("مصحح"))
-    assert state.corrections_file("مصحح") == library_dir / "مصحح.corrections.csv"
-    assert state.corrections_file("sample") != state.corrections_file("مصحح")
+                   corpora.corrections_file("مصحح"))
+    assert corpora.corrections_file("مصحح") == library_dir / "مصحح.corrections.csv"
+    assert corpora.corrections_file("sample") != corpora.corrections_file("مصحح")
     at = open_page("overview", lang="en", corpus="مصحح", outlets=["سانا"])
     assert metric(at, "Articles") == "1"
-    handle = state.get_corpus("مصحح")
+    handle = corpora.get_corpus("مصحح")
     assert handle.corrections_applied is True and not hasattr(handle, "_corrections_applied")
-    state.reload_corpus()  # a restart: the saved corrections are applied again to a fresh handle
-    assert state.get_corpus("مصحح").corrections_applied is True
+    corpora.reload_corpus()  # a restart: the saved corrections are applied again to a fresh handle
+    assert corpora.get_corpus("مصحح").corrections_applied is True
     at = open_page("overview", lang="en", corpus="مصحح", outlets=["سانا"])
     assert metric(at, "Articles") == "1"
 
 
 def test_long_tables_show_their_first_rows_and_say_the_csv_holds_all(monkeypatch):
-    from ui import state
+    from ui import corpora, render
 
-    monkeypatch.setattr(state, "TABLE_ROWS", 40)
+    monkeypatch.setattr(render, "TABLE_ROWS", 40)
     at = open_page("overview", corpus="extra", lang="en")
     arts = next(df.value for df in at.main.dataframe if "outlet_source" in df.value.columns)
     assert len(arts) == 40
@@ -401,5 +401,5 @@ def test_long_tables_show_their_first_rows_and_say_the_csv_holds_all(monkeypatch
     from core.analysis import compare
     from core.filter import Filter
 
-    total = compare.quote_count(state.get_corpus("extra"), Filter())
+    total = compare.quote_count(corpora.get_corpus("extra"), Filter())
     assert total > 40 and any(f"first 40 of {total:,} rows" in c.value for c in at.caption)

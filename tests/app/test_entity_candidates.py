@@ -14,13 +14,13 @@ CORPUS = Path(__file__).resolve().parents[1] / "data" / "names_candidates.jsonl"
 
 @pytest.fixture
 def start(monkeypatch):
-    from ui import state
+    from ui import corpora
 
     monkeypatch.setenv("MARSAD_CORPUS", str(CORPUS))
-    state.USER_GAZETTEER.unlink(missing_ok=True)
+    corpora.USER_GAZETTEER.unlink(missing_ok=True)
     yield CORPUS.name.split(".")[0]
-    state.USER_GAZETTEER.unlink(missing_ok=True)     # the next tests see the shipped gazetteer only
-    state.reload_corpus()
+    corpora.USER_GAZETTEER.unlink(missing_ok=True)     # the next tests see the shipped gazetteer only
+    corpora.reload_corpus()
 
 
 def candidate_names(at) -> list[str]:
@@ -36,7 +36,7 @@ def bar_labels(at) -> str:
 
 def test_candidates_are_listed_and_one_click_counts_one(start):
     from core.resources import load_gazetteer
-    from ui import state
+    from ui import corpora
 
     at = open_page("entities", corpus=start)
     names = candidate_names(at)
@@ -50,7 +50,7 @@ def test_candidates_are_listed_and_one_click_counts_one(start):
     at.button(key="en_cand_add").click().run()
     assert not at.exception, at.exception
 
-    assert [e.name for e in load_gazetteer(state.USER_GAZETTEER)] == ["نواف بن مشعل"]
+    assert [e.name for e in load_gazetteer(corpora.USER_GAZETTEER)] == ["نواف بن مشعل"]
     assert any("نواف بن مشعل" in s.value for s in at.success)
     assert "نواف بن مشعل" in bar_labels(at)                  # counted now (the corpus was recounted)
     assert "نواف بن مشعل" not in candidate_names(at)
@@ -58,7 +58,7 @@ def test_candidates_are_listed_and_one_click_counts_one(start):
 
     at.button(key="en_cand_reset").click().run()              # remove the additions: counted as before
     assert not at.exception, at.exception
-    assert not state.USER_GAZETTEER.exists()
+    assert not corpora.USER_GAZETTEER.exists()
     assert "نواف بن مشعل" in candidate_names(at)
 
 

@@ -28,9 +28,9 @@ def _data_page(monkeypatch, tmp_path) -> AppTest:
 
 def _patterns(at):
     from core.analysis import furniture as view
-    from ui import state
+    from ui import corpora
 
-    return view.furniture_patterns(state.get_corpus())
+    return view.furniture_patterns(corpora.get_corpus())
 
 
 def test_the_data_page_lists_the_learned_furniture_and_saves_a_rejection(library_dir, monkeypatch, tmp_path):
@@ -39,7 +39,7 @@ def test_the_data_page_lists_the_learned_furniture_and_saves_a_rejection(library
     df = _patterns(at)
     assert (df["outlet"] == "الأفق").sum() >= 5 and (df["status"] == "on").all()
     from core.ingest.learned import span_key
-    from ui import state
+    from ui import corpora
 
     row = int(df.index[df["pattern"] == span_key("التالي السابق")][0])
     at.session_state["da_fur_أفق"] = {"edited_rows": {row: {"on": False}}, "added_rows": [], "deleted_rows": []}
@@ -47,9 +47,9 @@ def test_the_data_page_lists_the_learned_furniture_and_saves_a_rejection(library
     at.selectbox(key="da_fur_kind").set_value("lead")
     next(b for b in at.button if b.label == "Save and rebuild").click().run()
     assert not at.exception, at.exception
-    saved = state.furniture_file("أفق").read_text(encoding="utf-8")
+    saved = corpora.furniture_file("أفق").read_text(encoding="utf-8")
     assert "الأفق,line,التالي السابق,reject" in saved and ",lead," in saved and ",add" in saved
     after = _patterns(at)
     assert after[after["pattern"] == span_key("التالي السابق")]["status"].tolist() == ["rejected"]
-    texts = [r[0] for r in state.get_corpus().rows("SELECT text FROM articles WHERE outlet = 'الأفق'")]
+    texts = [r[0] for r in corpora.get_corpus().rows("SELECT text FROM articles WHERE outlet = 'الأفق'")]
     assert sum("التالي السابق" in t for t in texts) == 40    # the rebuilt corpus keeps the rejected line

@@ -39,10 +39,10 @@ def data_page(at: AppTest) -> AppTest:
 @pytest.fixture
 def private_upload(library_dir):
     """«مسودة»: one article uploaded by a session, and that session's token."""
-    from ui import state
+    from ui import corpora
 
     st.session_state.pop("_private_token", None)  # bare mode: one process-wide session state
-    res = state.library_upload("مسودة", [("خبر.txt", ARTICLE.encode())], new=True)
+    res = corpora.library_upload("مسودة", [("خبر.txt", ARTICLE.encode())], new=True)
     assert res["key"] == "~مسودة"
     return st.session_state["_private_token"]
 

@@ -30,14 +30,14 @@ def _open(monkeypatch, tmp_path, lang="en") -> AppTest:
 
 def test_the_stories_page_shows_stories_blind_spots_timeline_and_figures(library_dir, monkeypatch, tmp_path):
     from core.analysis import stories as S
-    from ui import state
+    from ui import corpora
 
     at = _open(monkeypatch, tmp_path)
     heads = [s.value for s in at.subheader]
     for want in ("Largest stories", "How each outlet told it", "Stories over time", "Per-outlet figures"):
         assert want in heads
     assert any(h.startswith("Blind spots") for h in heads)
-    arts = S.story_articles(state.get_corpus(), None)
+    arts = S.story_articles(corpora.get_corpus(), None)
     lst = S.story_list(arts)
     frames = [d.value for d in at.dataframe]
     assert frames[0]["story_id"].tolist() == lst["story_id"].head(200).tolist()
@@ -54,7 +54,7 @@ def test_the_stories_page_shows_stories_blind_spots_timeline_and_figures(library
     assert not at.exception, at.exception
     assert set(at.dataframe[1].value["outlet"]) == set(arts.loc[arts["story_id"] == other, "outlet"])
     # blind spots of an outlet: the large stories (3+ of the 5 outlets) it did not carry
-    every = sorted(set(state.get_corpus().sql("SELECT DISTINCT outlet FROM articles")["outlet"]))
+    every = sorted(set(corpora.get_corpus().sql("SELECT DISTINCT outlet FROM articles")["outlet"]))
     target = max(every, key=lambda o: len(S.blind_spots(arts, o, every)))
     blind = S.blind_spots(arts, target, every)
     assert len(blind) > 0 and (blind["outlets"] >= 3).all()
@@ -72,13 +72,13 @@ def test_the_page_in_arabic_and_under_an_outlet_filter(library_dir, monkeypatch,
     at = _open(monkeypatch, tmp_path, lang="ar")
     assert "أكبر القصص" in [s.value for s in at.subheader]
     from core.analysis import stories as S
-    from ui import state
+    from ui import corpora
 
     at.multiselect(key="f_outlets").set_value(["سي إن إن بالعربية"]).run()
     assert not at.exception, at.exception
-    want = S.story_list(S.story_articles(state.get_corpus(), st_filter(at)))
+    want = S.story_list(S.story_articles(corpora.get_corpus(), st_filter(at)))
     shown = at.dataframe[0].value
-    assert 0 < len(shown) < len(S.story_list(S.story_articles(state.get_corpus(), None)))
+    assert 0 < len(shown) < len(S.story_list(S.story_articles(corpora.get_corpus(), None)))
     assert shown["story_id"].tolist() == want["story_id"].tolist()
     # every story listed holds a CNN article; the blind-spot outlet is the filtered one
     assert at.selectbox(key="st_blind_outlet").options == ["سي إن إن بالعربية"]
@@ -90,14 +90,14 @@ def st_filter(at):
 
 def test_one_story_shows_each_outlets_terms_quotes_and_two_versions_side_by_side(library_dir, monkeypatch, tmp_path):
     from core.analysis import stories as S
-    from ui import state
+    from ui import corpora
 
     at = _open(monkeypatch, tmp_path)
     heads = [s.value for s in at.subheader]
     for want in ("What sets each outlet's telling apart (log-odds on the story's articles)",
                  "Whom each outlet quoted in the story", "Two outlets' versions side by side"):
         assert want in heads
-    corpus = state.get_corpus()
+    corpus = corpora.get_corpus()
     pick = at.selectbox(key="st_pick").value
     texts = S.story_texts(corpus, pick)
     versions = [m.value for m in at.markdown if 'data-testid="marsad-story-version"' in m.value]

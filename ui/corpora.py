@@ -1,12 +1,11 @@
-"""The Streamlit side of the shared state: corpora, the filter <-> URL, language, downloads.
+"""The corpus library, the Streamlit side: which corpora the sidebar offers, the shared read handle
+of each (``st.cache_resource``: one per index file, shared by sessions, never mutated except by
+explicit corrections), building and appending with a progress bar, and the library's sidebar.
 
-Pages import from here; ``core`` never imports Streamlit. The read-only corpus handle is
-held with ``st.cache_resource`` (one per corpus, shared by sessions, never mutated except by
-explicit corrections); small filter-keyed results may use ``st.cache_data``.
+The plain work (names, folders, settings, atomic writes) is :mod:`core.library`'s.
 """
 from __future__ import annotations
 
-import datetime as dt
 import os
 import threading
 from pathlib import Path
@@ -14,12 +13,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core.export import csv_bytes, csv_name
-from core.filter import Filter
+import core.resources as _resources
 from core import library
 from core.i18n import STRINGS, t
-from core.model import UNKNOWN
-from ui.safe import html_text, md_escape  # noqa: F401  (md_escape: pages call state.md_escape)
+from ui.lang import translator, tr
+from ui.safe import html_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = Path(os.environ.get("MARSAD_CACHE", ROOT / ".cache" / "corpora"))
@@ -32,13 +30,9 @@ ANT_SAMPLE = ROOT.parent / "shared" / "data" / "ant_multisource" / "ant_multisou
 #: Built-in corpus keys: a library corpus cannot take one of these names.
 RESERVED = ("sample", "extra", "ant1000", "ant", "uploads")
 
-FILTER_KEYS = ("f_dates", "f_outlets", "f_query", "f_undated")
-
 #: The analyst's gazetteer additions (the Entities page's candidates); every build and every
 #: staleness check of this process reads them through core.resources.load_resources.
 USER_GAZETTEER = VAR_DIR / "resources" / "gazetteer.yaml"
-import core.resources as _resources  # noqa: E402
-
 _resources.USER_GAZETTEER = USER_GAZETTEER
 
 
@@ -622,281 +616,3 @@ def delete_corpus(key: str) -> None:
         raise library.BadName("readonly", key)
     lib, name = corpus_home(key)
     _moved(library.index_path(lib, name), lambda: library.delete(lib, name))
-
-
-def lang() -> str:
-    val = st.session_state.get("lang") or st.query_params.get("lang") or "ar"
-    return val if val in ("ar", "en") else "ar"
-
-
-def tr(key: str) -> str:
-    return t(key, lang())
-
-
-def translator(language: str):
-    """``tr`` bound to one language (widget format functions may run outside the script run)."""
-    return lambda key: t(key, language)
-
-
-def outlet_label(name: str, language: str | None = None) -> str:
-    return t("unknown", language or lang()) if name == UNKNOWN else name
-
-
-def outlet_labeler(language: str):
-    return lambda name: outlet_label(name, language)
-
-
-# -- filter <-> widgets <-> URL ---------------------------------------------------------------
-def _init_from_url(corpus) -> None:
-    """On a fresh session, seed the sidebar widgets from the URL (a shared link restores the view)."""
-    if st.session_state.get("_filter_seeded"):
-        return
-    flt = Filter.from_params(st.query_params)
-    from core.analysis.overview import date_bounds, outlet_choices
-
-    lo, hi = date_bounds(corpus)
-    if flt.date_from or flt.date_to:
-        st.session_state["f_dates"] = (flt.date_from or lo, flt.date_to or hi)
-    else:
-        st.session_state.pop("f_dates", None)
-    known = set(outlet_choices(corpus)["outlet"])
-    st.session_state["f_outlets"] = [o for o in flt.outlets if o in known]
-    st.session_state["f_query"] = flt.query
-    st.session_state["f_undated"] = flt.undated
-    st.session_state["_filter_seeded"] = True
-
-
-def reset_filter() -> None:
-    for k in FILTER_KEYS:
-        st.session_state.pop(k, None)
-    st.session_state["f_outlets"] = []
-    st.session_state["f_query"] = ""
-    st.session_state["f_undated"] = "include"
-
-
-def sidebar_filter(corpus) -> Filter:
-    """Draw the shared filter in the sidebar and return it (also written to the URL)."""
-    from core.analysis.overview import date_bounds, outlet_choices
-
-    _init_from_url(corpus)
-    L = lang()
-    tr = translator(L)
-    lo, hi = date_bounds(corpus)
-    st.sidebar.markdown(f"**{tr('side.filter')}**")
-    date_from = date_to = None
-    if lo is not None:
-        lo, hi = pd.Timestamp(lo).date(), pd.Timestamp(hi).date()
-        cur = st.session_state.get("f_dates")
-        if cur is not None and len(cur) == 2 and (cur[0] < lo or cur[1] > hi):
-            start, end = max(cur[0], lo), min(cur[1], hi)
-            st.session_state["f_dates"] = (start, end) if start <= end else (lo, hi)
-        val = st.sidebar.date_input(tr("side.dates"), value=(lo, hi), min_value=lo, max_value=hi, key="f_dates",
-                                    format="YYYY-MM-DD")
-        if isinstance(val, (tuple, list)) and len(val) == 2:
-            date_from, date_to = val
-            if date_from == lo and date_to == hi:
-                date_from = date_to = None
-    undated = st.sidebar.radio(tr("side.undated"), ["include", "exclude", "only"], key="f_undated",
-                               format_func=lambda v: tr(f"side.undated.{v}"), horizontal=True)
-    counts = outlet_choices(corpus)
-    count_of = dict(zip(counts["outlet"], counts["articles"]))
-    outlets = st.sidebar.multiselect(
-        tr("side.outlets"), list(counts["outlet"]), key="f_outlets", help=tr("side.outlets.help"),
-        placeholder=tr("side.outlets.help"),
-        format_func=lambda o: f"{outlet_label(o, L)} ({count_of.get(o, 0)})",
-    )
-    query = st.sidebar.text_input(tr("side.query"), key="f_query", help=tr("side.query.help"))
-    st.sidebar.button(tr("side.reset"), on_click=reset_filter)
-    flt = Filter(date_from=date_from, date_to=date_to, outlets=tuple(outlets), query=query, undated=undated)
-    write_url(flt)
-    return flt
-
-
-def write_url(flt: Filter) -> None:
-    want = {k: v for k, v in flt.to_params().items()}
-    if lang() != "ar":
-        want["lang"] = lang()
-    if current_corpus_name() != "sample":
-        want["corpus"] = current_corpus_name()
-    have = {k: (st.query_params.get_all(k) if k == "outlet" else st.query_params.get(k)) for k in st.query_params.keys()}
-    if have != want:
-        st.query_params.from_dict(want)
-
-
-# -- rendering helpers -------------------------------------------------------------------------
-#: Tables longer than this show their first rows only (the browser gets a bounded payload); their CSV
-#: download holds every row, and a caption says so.
-TABLE_ROWS = 2000
-
-
-def download(df, what: str, flt: Filter | None, key: str | None = None, rows: int | None = None) -> None:
-    """A CSV download of exactly ``df`` (what the page shows), with the filter in the file name.
-
-    ``df`` may be a callable returning the frame (then ``rows`` gives its length): the frame and its
-    CSV are made only when the button is clicked, not on every rerun (a 400k-row CSV took 4 s)."""
-    n = len(df) if rows is None else rows
-    data = (lambda: csv_bytes(df())) if callable(df) else (lambda: csv_bytes(df))
-    st.download_button(
-        f"⬇ {tr('download')} ({n} {tr('rows')})", data=data, file_name=csv_name(what, flt),
-        mime="text/csv", key=key or f"dl_{what}",
-    )
-
-
-def long_table(head: pd.DataFrame, total: int, fetch_all, what: str, flt: Filter | None,
-               key: str | None = None, dl_key: str | None = None) -> None:
-    """A table of ``total`` rows of which ``head`` holds the first (at most :data:`TABLE_ROWS`), and the CSV
-    of all of them (``fetch_all()``, run on click)."""
-    if total > len(head):
-        st.caption(tr("table.first").format(shown=len(head), total=total))
-    table(head, key=key)
-    download(fetch_all if total > len(head) else head, what, flt, key=dl_key, rows=total)
-
-
-def table(df: pd.DataFrame, key: str | None = None, **kw) -> None:
-    """A read-only table with headers in the interface language (values exactly as in the CSV)."""
-    from core.i18n import column_label
-
-    L = lang()
-    config = {c: st.column_config.Column(column_label(c, L)) for c in df.columns}
-    st.dataframe(df, hide_index=True, width="stretch", column_config=config, key=key, **kw)
-
-
-def empty_state() -> None:
-    st.info(f"{tr('empty')} {tr('empty.hint')}", icon=":material/search_off:")
-
-
-def rtl_text(text: str, tag: str = "div", extra_style: str = "") -> None:
-    """Show article-derived text right-to-left. The text is escaped: it is data, never markup."""
-    st.markdown(f'<{tag} dir="auto" class="marsad-rtl" style="{extra_style}">{html_text(text, breaks=True)}</{tag}>',
-                unsafe_allow_html=True)
-
-
-def plot(fig, key: str | None = None, select: bool = False):
-    """Draw a figure (Plotly's camera button exports PNG). With ``select`` a click on a bar reruns
-    the page and the returned event names the clicked point."""
-    config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
-    if select:
-        return st.plotly_chart(fig, key=key, config=config, on_select="rerun", selection_mode="points")
-    st.plotly_chart(fig, key=key, config=config)
-    return None
-
-
-def clicked_label(event) -> str | None:
-    """The category label of the bar clicked in a ``plot(..., select=True)`` chart."""
-    try:
-        points = event.selection.points
-    except AttributeError:
-        return None
-    if not points:
-        return None
-    from core.charts import label_text
-
-    p = points[0]
-    return label_text(p.get("y") if isinstance(p.get("y"), str) else p.get("x"))
-
-
-CSS = """
-<style>
-.marsad-rtl { direction: rtl; text-align: right; unicode-bidi: plaintext; line-height: 1.9; }
-html[lang="ar"] [data-testid="stMarkdownContainer"] p, .marsad-ar [data-testid="stMarkdownContainer"] { direction: rtl; text-align: right; }
-.marsad-lib-name { font-weight: 600; margin-top: 0.45rem; }
-.marsad-lib-current { color: #0f6e6e; }
-.marsad-lib-stat { font-size: 0.8rem; color: #666; }
-.marsad-lib-path { font-size: 0.75rem; color: #777; text-align: left; word-break: break-all; overflow-wrap: anywhere; white-space: normal; }
-mark.marsad-hit { background: #ffe08a; padding: 0 2px; border-radius: 3px; }
-.marsad-kwic { width: 100%; border-collapse: collapse; font-size: 0.95rem; }
-.marsad-kwic td { padding: 2px 6px; border-bottom: 1px solid #eee; white-space: nowrap; }
-.marsad-kwic td.pre { text-align: left; direction: rtl; width: 42%; }
-.marsad-kwic td.post { text-align: right; direction: rtl; width: 42%; }
-.marsad-kwic td.m { text-align: center; font-weight: 700; color: #0f6e6e; }
-.marsad-kwic td.src { color: #777; font-size: 0.8rem; }
-</style>
-"""
-
-CSS_AR = """
-<style>
-section.main .block-container, [data-testid="stMain"] .block-container { direction: rtl; }
-[data-testid="stMain"] [data-testid="stMarkdownContainer"] { text-align: right; }
-[data-testid="stSidebar"] { direction: rtl; }
-[data-testid="stMain"] .js-plotly-plot { direction: ltr; }
-</style>
-"""
-
-
-# -- editable topic lexicon ------------------------------------------------------------------
-USER_TOPICS = VAR_DIR / "resources" / "topics.yaml"
-
-
-def topics():
-    """The topic lexicon in force: the analyst's edited copy if there is one, else the shipped defaults."""
-    from core.resources import load_resources, load_topics
-
-    if USER_TOPICS.exists():
-        try:
-            return load_topics(USER_TOPICS)
-        except Exception as exc:  # a broken user file must not cost the page: say so and use defaults
-            st.warning(md_escape(f"{USER_TOPICS}: {exc}"))
-    return load_resources().topics
-
-
-def save_topic_keywords(topic_id: str, keywords: list[str]) -> str | None:
-    """Replace one topic's keywords in the analyst's copy; returns an error message or None."""
-    import dataclasses
-
-    from core.resources import dump_topics, load_resources, validate_topics
-
-    lexicon = [dataclasses.replace(t, keywords=list(keywords)) if t.id == topic_id else t for t in topics()]
-    try:  # the file's rules plus "no stop word in a keyword" (it could never match)
-        validate_topics(lexicon, load_resources().stopwords, file=str(USER_TOPICS))
-        dump_topics(lexicon, USER_TOPICS)  # validated again, written atomically (core.fsutil)
-    except Exception as exc:
-        return str(exc)
-    return None
-
-
-def reset_topics() -> None:
-    USER_TOPICS.unlink(missing_ok=True)
-
-
-# -- the analyst's gazetteer (candidates added from the Entities page) -------------------------------
-def user_entities():
-    """The analyst's own gazetteer entries ([] when none)."""
-    from core.resources import load_gazetteer
-
-    if not USER_GAZETTEER.exists():
-        return []
-    try:
-        return load_gazetteer(USER_GAZETTEER)
-    except Exception as exc:  # a broken file must not cost the page
-        st.warning(md_escape(f"{USER_GAZETTEER}: {exc}"))
-        return []
-
-
-def add_entity(name: str, etype: str, variants: list[str]) -> str:
-    """Add a candidate to the analyst's gazetteer and make the counts follow: a corpus built from
-    sources is rebuilt into the cache under its new key (the resources are part of it), a library
-    or private corpus is rebuilt from its sources. Returns "recounted", or "stale" for an index the
-    app cannot rebuild (opened with MARSAD_CORPUS). Raises ResourceError for a refused entry."""
-    from core.names import add_to_gazetteer
-
-    add_to_gazetteer(USER_GAZETTEER, name, etype, variants)
-    return recount_current()
-
-
-def recount_current() -> str:
-    key = current_corpus_name()
-    info = corpora().get(key, {})
-    reload_corpus()
-    if info.get("library"):
-        rebuild_library_corpus(key)
-    elif info.get("kind") == "sources":
-        get_corpus(key)          # builds the index for the new resources (with a progress bar)
-    else:
-        return "stale"
-    st.session_state["_filter_seeded"] = False
-    return "recounted"
-
-
-def reset_user_entities() -> str:
-    USER_GAZETTEER.unlink(missing_ok=True)
-    return recount_current()
