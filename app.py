@@ -7,6 +7,7 @@ log) and the user sees one translated sentence instead (``client.showErrorDetail
 from __future__ import annotations
 
 import logging
+import os
 from contextlib import contextmanager
 
 import streamlit as st
@@ -80,7 +81,6 @@ PAGES = [
     ("pages/articles_page.py", "nav.articles", ":material/article:", "articles"),
     ("pages/data_page.py", "nav.data", ":material/upload_file:", "data"),
 ]
-import os  # noqa: E402
 
 pages = [st.Page(path, title=tr(title), icon=icon, url_path=slug, default=(slug == "overview"))
          for path, title, icon, slug in PAGES if os.path.exists(path)]

@@ -1,15 +1,13 @@
 """Articles: a reader with metadata and provenance, clean/original text, safe highlighting, own terms."""
+import pandas as pd
 import streamlit as st
 
 from core.analysis import overview, topics
+from core.i18n import column_label
 from core.highlight import highlight_html
-from ui import corpora, lang, lexicons, render
+from ui import lexicons, render
 
-L = lang.lang()
-tr, olab = lang.translator(L), lang.outlet_labeler(L)
-corpus, flt = corpora.get_corpus(), st.session_state["filter"]
-
-st.title(tr("nav.articles"))
+L, tr, olab, corpus, flt = render.page("nav.articles", needs_articles=False)
 arts = overview.articles(corpus, flt, limit=5000)
 if arts.empty:
     render.empty_state()
@@ -32,9 +30,7 @@ meta = [
     ("file", f"{art['source_file']}" + (f" : {art['source_row']}" if art["source_row"] is not None else ""), ""),
     ("words", str(art["words"]), ""),
 ]
-import pandas as pd  # noqa: E402
 
-from core.i18n import column_label  # noqa: E402
 
 render.table(pd.DataFrame([(column_label(f, L), v, src) for f, v, src in meta], columns=["field", "value", "source"]))
 

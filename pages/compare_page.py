@@ -3,13 +3,10 @@ import streamlit as st
 
 from core import charts
 from core.analysis import compare, entities, overview, topics
-from ui import corpora, lang, lexicons, render
+from core.analysis import stories
+from ui import lexicons, render
 
-L = lang.lang()
-tr, olab = lang.translator(L), lang.outlet_labeler(L)
-corpus, flt = corpora.get_corpus(), st.session_state["filter"]
-
-st.title(tr("nav.compare"))
+L, tr, olab, corpus, flt = render.page("nav.compare", needs_articles=False)
 totals = overview.outlet_totals(corpus, flt)
 if totals.empty:
     render.empty_state()
@@ -105,7 +102,6 @@ else:
     render.download(vt, "variants", flt, key="dl_cmp_var")
 
 st.subheader(tr("st.compare"))
-from core.analysis import stories  # noqa: E402
 
 story_arts = stories.story_articles(corpus, flt, outlets_aware=False)
 if story_arts.empty:

@@ -4,7 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from core import library
+from core.analysis import furniture as furniture_view
 from core.analysis import overview
+from core.i18n import column_label
+from core.ingest.learned import KINDS, BadDecisions, parse_decisions
+from core.resources import DEFAULT_DIR as RESOURCE_DIR
 from ui import corpora, lang, render, safe, sidebar
 
 L = lang.lang()
@@ -194,9 +198,6 @@ render.download(report, f"report-{name}", None, key="dl_report")
 
 st.subheader(tr("da.fur"))
 st.caption(tr("da.fur.help"))
-from core.analysis import furniture as furniture_view  # noqa: E402
-from core.i18n import column_label  # noqa: E402
-from core.ingest.learned import KINDS, BadDecisions, parse_decisions  # noqa: E402
 
 fur_summary = furniture_view.removal_summary(corpus, flt)
 st.markdown(f"**{tr('da.fur.summary')}**")
@@ -231,7 +232,7 @@ else:
         try:
             added = []
             if add_text.strip():
-                one = parse_decisions(f"outlet,kind,pattern,decision\n" + _csv_row([add_outlet, add_kind,
+                one = parse_decisions("outlet,kind,pattern,decision\n" + _csv_row([add_outlet, add_kind,
                                                                                       add_text, "add"]))
                 added = one.added
             table_now = patterns.assign(status=["on" if v else "rejected" for v in edited_fur["on"]])
@@ -273,6 +274,5 @@ render.table(library_df, key="da_library")
 render.download(library_df, "library", None, key="dl_library")
 
 st.subheader(tr("da.resources"))
-from core.resources import DEFAULT_DIR as RESOURCE_DIR  # noqa: E402
 
 st.caption(" · ".join(str(p) for p in sorted(RESOURCE_DIR.glob("*.*"))))

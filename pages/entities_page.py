@@ -2,17 +2,10 @@
 import streamlit as st
 
 from core import charts
-from core.analysis import entities, overview
-from ui import corpora, lang, lexicons, render, safe
+from core.analysis import entities
+from ui import corpora, lexicons, render, safe
 
-L = lang.lang()
-tr, olab = lang.translator(L), lang.outlet_labeler(L)
-corpus, flt = corpora.get_corpus(), st.session_state["filter"]
-
-st.title(tr("nav.entities"))
-if overview.summary(corpus, flt)["articles"] == 0:
-    render.empty_state()
-    st.stop()
+L, tr, olab, corpus, flt = render.page("nav.entities")
 
 types = st.multiselect(tr("en.type"), ["person", "place", "organisation"], default=["person", "place", "organisation"],
                        format_func=lambda v: tr(f"en.type.{v}"), key="en_types")

@@ -2,19 +2,12 @@
 import streamlit as st
 
 from core import charts
-from core.analysis import keywords, overview
+from core.analysis import keywords
 from core.export import wordcloud_png
-from ui import corpora, lang, render
+from ui import render
 from ui.safe import html_text
 
-L = lang.lang()
-tr, olab = lang.translator(L), lang.outlet_labeler(L)
-corpus, flt = corpora.get_corpus(), st.session_state["filter"]
-
-st.title(tr("nav.keywords"))
-if overview.summary(corpus, flt)["articles"] == 0:
-    render.empty_state()
-    st.stop()
+L, tr, olab, corpus, flt = render.page("nav.keywords")
 
 a, b = st.columns(2)
 n = a.radio(tr("kw.kind"), [1, 2, 3], horizontal=True, format_func=lambda v: tr(f"kw.kind.{v}"), key="kw_n")

@@ -3,13 +3,9 @@ import streamlit as st
 
 from core import charts
 from core.analysis import overview
-from ui import corpora, lang, render
+from ui import render
 
-L = lang.lang()
-tr, olab = lang.translator(L), lang.outlet_labeler(L)
-corpus, flt = corpora.get_corpus(), st.session_state["filter"]
-
-st.title(tr("nav.overview"))
+L, tr, olab, corpus, flt = render.page("nav.overview", needs_articles=False)
 s = overview.summary(corpus, flt)
 if s["articles"] == 0:
     render.empty_state()

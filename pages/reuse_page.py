@@ -2,18 +2,11 @@
 import streamlit as st
 
 from core import charts
-from core.analysis import compare, overview
-from ui import corpora, lang, render
+from core.analysis import compare
+from ui import render
 from ui.safe import data_block
 
-L = lang.lang()
-tr, olab = lang.translator(L), lang.outlet_labeler(L)
-corpus, flt = corpora.get_corpus(), st.session_state["filter"]
-
-st.title(tr("nav.reuse"))
-if overview.summary(corpus, flt)["articles"] == 0:
-    render.empty_state()
-    st.stop()
+L, tr, olab, corpus, flt = render.page("nav.reuse")
 
 st.subheader(tr("rq.pairs"))
 pairs = compare.reuse_pairs(corpus, flt)
@@ -43,7 +36,7 @@ else:
     st.subheader(tr("rq.matrix"))
     mat = compare.reuse_matrix(corpus, flt)
     both = mat.rename(columns={"outlet_a": "outlet_b", "outlet_b": "outlet_a"})
-    import pandas as pd  # noqa: E402
+    import pandas as pd
 
     sym = pd.concat([mat, both[mat.columns]], ignore_index=True)
     sym = sym.assign(outlet_a=sym["outlet_a"].map(olab), outlet_b=sym["outlet_b"].map(olab))

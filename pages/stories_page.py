@@ -4,16 +4,9 @@ import streamlit as st
 from core.analysis import overview
 from core.analysis import stories as S
 from core.markup import html_text
-from ui import corpora, lang, render
+from ui import render
 
-L = lang.lang()
-tr, olab = lang.translator(L), lang.outlet_labeler(L)
-corpus, flt = corpora.get_corpus(), st.session_state["filter"]
-
-st.title(tr("nav.stories"))
-if overview.summary(corpus, flt)["articles"] == 0:
-    render.empty_state()
-    st.stop()
+L, tr, olab, corpus, flt = render.page("nav.stories")
 st.caption(tr("st.method"))
 
 every = overview.outlet_choices(corpus)["outlet"].tolist()

@@ -2,20 +2,13 @@
 import streamlit as st
 
 from core import charts
-from core.analysis import overview, topics
-from ui import corpora, lang, lexicons, render
+from core.analysis import topics
+from ui import lexicons, render
 from ui.safe import md_escape
 
-L = lang.lang()
-tr, olab = lang.translator(L), lang.outlet_labeler(L)
-corpus, flt = corpora.get_corpus(), st.session_state["filter"]
+L, tr, olab, corpus, flt = render.page("nav.topics")
 lexicon = lexicons.topics()
 name_col = "name_ar" if L == "ar" else "name_en"
-
-st.title(tr("nav.topics"))
-if overview.summary(corpus, flt)["articles"] == 0:
-    render.empty_state()
-    st.stop()
 
 scale = st.radio(tr("tp.scale"), ["per_1000", "hits"], horizontal=True, key="tp_scale",
                  format_func=lambda v: tr("tp.scale.norm") if v == "per_1000" else tr("tp.scale.raw"))

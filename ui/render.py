@@ -2,13 +2,41 @@
 downloads of exactly what is shown, charts, the empty state, right-to-left text, and the CSS."""
 from __future__ import annotations
 
+from typing import Callable, NamedTuple
+
 import pandas as pd
 import streamlit as st
 
 from core.export import csv_bytes, csv_name
 from core.filter import Filter
-from ui.lang import lang, tr
+from ui.lang import lang, outlet_labeler, tr, translator
 from ui.safe import html_text
+
+
+class Page(NamedTuple):
+    """What a page needs first: the interface language, its labels, the corpus and the filter."""
+    L: str
+    tr: Callable[[str], str]
+    olab: Callable[[str], str]
+    corpus: object
+    flt: Filter
+
+
+def page(title_key: str, needs_articles: bool = True, corpus: bool = True) -> Page:
+    """Every page's preamble: the language and labels, the corpus and the shared filter, the title.
+    With ``needs_articles`` a filter that keeps no article shows the empty state and ends the page."""
+    from core.analysis.overview import summary
+    from ui.corpora import get_corpus
+
+    L = lang()
+    tr_ = translator(L)
+    handle = get_corpus() if corpus else None
+    flt = st.session_state["filter"]
+    st.title(tr_(title_key))
+    if needs_articles and handle is not None and summary(handle, flt)["articles"] == 0:
+        empty_state()
+        st.stop()
+    return Page(L, tr_, outlet_labeler(L), handle, flt)
 
 #: Tables longer than this show their first rows only (the browser gets a bounded payload); their CSV
 #: download holds every row, and a caption says so.
