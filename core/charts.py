@@ -1,4 +1,4 @@
-"""Plotly figure builders, with the right-to-left recipe in one place (../shared/ARABIC.md §2).
+"""Plotly figure builders, with the right-to-left recipe in one place.
 
 - Text stays plain logical-order Unicode: the browser shapes Arabic and applies bidi itself.
   Never reshape here.

@@ -1,4 +1,4 @@
-"""Facts about what the app draws: the right-to-left recipe of core.charts (../shared/ARABIC.md §2)."""
+"""Facts about what the app draws: the right-to-left recipe of core.charts."""
 import json
 import re
 
