@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Mapping
 
 UNDATED_CHOICES = ("include", "exclude", "only")
@@ -94,9 +94,6 @@ class Filter:
             query=get_one("q") or "",
             undated=get_one("undated") or "include",
         )
-
-    def with_(self, **changes) -> "Filter":
-        return replace(self, **changes)
 
     def slug(self) -> str:
         """A short, file-name-safe summary: ``2017-04-01_2017-04-30_شينخوا+قاسيون_q-لافروف``."""

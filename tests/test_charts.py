@@ -70,7 +70,6 @@ def arabic_figures():
     return {
         "hbar": charts.hbar(TERMS, "label", "count", title="أكثر الكلمات (أعلى 5)", value_title="العدد",
                             hover={"forms": "الصيغ المدمجة"}),
-        "vbar": charts.vbar(CELLS, "outlet", "hits", title="الإصابات", y_title="العدد", color="topic"),
         "lines": charts.lines(TIME, "date", "articles", "outlet", title="الاهتمام عبر الزمن", y_title="المقالات"),
         "heatmap": charts.heatmap(CELLS, "outlet", "topic", "per_1000", title="المواضيع", raw="hits",
                                   value_title="لكل ألف كلمة", raw_title="الإصابات"),
@@ -86,7 +85,7 @@ def test_the_presentation_form_check_would_see_reshaped_text():
     assert not PRESENTATION.search("سوريا لافروف الأميركية")
 
 
-@pytest.mark.parametrize("name", ["hbar", "vbar", "lines", "heatmap", "diverging", "network", "empty"])
+@pytest.mark.parametrize("name", ["hbar", "lines", "heatmap", "diverging", "network", "empty"])
 def test_no_figure_holds_presentation_forms(name):
     text = all_text(arabic_figures()[name])
     assert re.search("[\u0600-\u06FF]", text)  # the Arabic labels are there, in logical order

@@ -1,5 +1,6 @@
 """Facts about core.analysis.overview on the sample and the ant excerpt: counts, provenance, and what a filter keeps."""
 import datetime as dt
+from dataclasses import replace
 
 from core.analysis import overview
 from core.filter import Filter
@@ -36,7 +37,7 @@ def test_outlet_and_date_filters(sample_corpus):
     april = Filter(date_from="2017-04-01", date_to="2017-04-30")
     # undated articles are kept by default (visible, never silently dropped) and can be excluded
     assert len(overview.articles(sample_corpus, april)) == 4
-    assert ids(overview.articles(sample_corpus, april.with_(undated="exclude"))) == {
+    assert ids(overview.articles(sample_corpus, replace(april, undated="exclude"))) == {
         "000_058533779b74fd40", "002_8bb5bcd9b53559f5", "003_2fb4171725300b4b"}
     assert ids(overview.articles(sample_corpus, Filter(undated="only"))) == {"001_1fb983bfe6a1107a"}
 
