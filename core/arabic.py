@@ -4,7 +4,7 @@ Every function here takes a string and returns a string or a list of strings;
 nothing keeps state.  The character tables are plain data at the top of the
 module so that the rules can be read (and tested) without reading code.
 
-The pipeline order used everywhere in the project (see ARABIC.md §1)::
+The pipeline order used everywhere in the project::
 
     clean_surface  ->  normalize  ->  split_clauses  ->  tokenize  ->  (grouping, in core.textpipe)  ->  fold
 

@@ -1,4 +1,4 @@
-"""Plotly figure builders, with the right-to-left recipe in one place (../shared/ARABIC.md §2).
+"""Plotly figure builders, with the right-to-left recipe in one place.
 
 - Text stays plain logical-order Unicode: the browser shapes Arabic and applies bidi itself.
   Never reshape here.
@@ -127,25 +127,6 @@ def hbar(df: pd.DataFrame, label: str, value: str, *, title: str, lang: str = "a
     fig.update_xaxes(title={"text": plot_label(value_title)}, autorange="reversed" if ar else True)
     fig.update_layout(barmode="group", showlegend=bool(color))
     return _layout(fig, title, lang, height or max(320, 26 * len(cats) + 120))
-
-
-def vbar(df: pd.DataFrame, x: str, y: str, *, title: str, lang: str = "ar", x_title: str = "", y_title: str = "",
-         color: str | None = None) -> go.Figure:
-    """Vertical bars (few categories, e.g. articles per outlet)."""
-    ar = lang == "ar"
-    fig = go.Figure()
-    groups = [(None, df)] if not color else list(df.groupby(color, sort=False))
-    for name, part in groups:
-        fig.add_trace(go.Bar(
-            x=[plot_label(v, 30) for v in part[x]], y=part[y], name=plot_label(name) if name is not None else "",
-            customdata=[plot_label(v) for v in part[x]],
-            hovertemplate="%{customdata}<br>" + hover_line(y_title or y, "%{y}", lang) + "<extra></extra>",
-            marker_color=None if color else PALETTE[0],
-        ))
-    fig.update_xaxes(title={"text": plot_label(x_title)}, autorange="reversed" if ar else True, automargin=True)
-    fig.update_yaxes(title={"text": plot_label(y_title)}, side="right" if ar else "left")
-    fig.update_layout(showlegend=bool(color))
-    return _layout(fig, title, lang)
 
 
 def lines(df: pd.DataFrame, x: str, y: str, color: str, *, title: str, lang: str = "ar", x_title: str = "",

@@ -12,8 +12,10 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", 
 def _neutralise(value):
     """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe.
 
-    >>> _neutralise("=HYPERLINK(\\"x\\")")
-    "'=HYPERLINK(\\"x\\")"
+    >>> print(_neutralise('=HYPERLINK("http://x")'))
+    '=HYPERLINK("http://x")
+    >>> _neutralise("لافروف"), _neutralise(-3)
+    ('لافروف', -3)
     """
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value

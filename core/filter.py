@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Mapping
 
 UNDATED_CHOICES = ("include", "exclude", "only")
@@ -95,13 +95,6 @@ class Filter:
             undated=get_one("undated") or "include",
         )
 
-    def with_(self, **changes) -> "Filter":
-        return replace(self, **changes)
-
-    @property
-    def is_empty(self) -> bool:
-        return self == Filter()
-
     def slug(self) -> str:
         """A short, file-name-safe summary: ``2017-04-01_2017-04-30_شينخوا+قاسيون_q-لافروف``."""
         parts = []
@@ -115,21 +108,3 @@ class Filter:
             parts.append(f"undated-{self.undated}")
         text = "_".join(parts) or "all"
         return re.sub(r"[^\w+\-]+", "-", text, flags=re.UNICODE).strip("-")[:120]
-
-    def describe(self, lang: str = "en") -> str:
-        """One line for humans, in the interface language."""
-        ar = lang == "ar"
-        bits = []
-        if self.date_from or self.date_to:
-            bits.append(f"{self.date_from or '…'} → {self.date_to or '…'}")
-        if self.outlets:
-            bits.append("، ".join(self.outlets) if ar else ", ".join(self.outlets))
-        if self.query:
-            bits.append(f"«{self.query}»")
-        if self.undated == "exclude":
-            bits.append("دون غير المؤرخ" if ar else "dated only")
-        elif self.undated == "only":
-            bits.append("غير المؤرخ فقط" if ar else "undated only")
-        if not bits:
-            return "كل المقالات" if ar else "all articles"
-        return " · ".join(bits)

@@ -62,12 +62,6 @@ def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> P
     return atomic_write_bytes(path, text.encode(encoding))
 
 
-def is_temporary(path: str | Path) -> bool:
-    """True for a temporary file of :func:`atomic_write_bytes` (``.x.csv.ab12cd.tmp``)."""
-    name = Path(path).name
-    return name.startswith(".") and name.endswith(TMP_SUFFIX)
-
-
 def replace_index(built: str | Path, db_path: str | Path) -> None:
     """Swap a complete, checkpointed and closed DuckDB file ``built`` in for ``db_path``.
 

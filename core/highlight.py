@@ -13,8 +13,11 @@ def highlight_html(text: str, keys, grouper, removed=()) -> str:
     struck through so the original text shows what cleaning took out, and so are the opening and
     closing spans cut from a line (a dateline, a byline, an end mark). Newlines become <br>.
 
-    >>> highlight_html('<b>قال لافروف</b>', [(1, 'لافروف')], grouper)  # doctest: +SKIP
-    '&#60;b&#62;قال <mark class="marsad-hit">لافروف</mark>&#60;/b&#62;'
+    >>> from core.resources import load_resources
+    >>> from core.textpipe import Grouper
+    >>> grouper = Grouper({}, load_resources())
+    >>> highlight_html('<b>قال للافروف</b>', [(1, 'لافروف')], grouper)
+    '&#60;b&#62;قال <mark class="marsad-hit">للافروف</mark>&#60;/b&#62;'
     """
     from core.arabic import normalize, token_spans
     from core.ingest._text import tidy_line

@@ -253,16 +253,6 @@ def status(path: str | Path, resources=None) -> dict:
     return index_status(path, resources=resources)
 
 
-def list_library(lib: str | Path, reserved: Iterable[str] = (), resources=None) -> list[dict]:
-    """Every corpus of the library with its status: name, path, articles, size_bytes, built, stale,
-    stale_reason (as :func:`status`) and its mapping."""
-    out = []
-    for name in names(lib, reserved):
-        st = status(index_path(lib, name), resources=resources)
-        out.append({**st, "name": name, "mapping": mapping(lib, name)})
-    return out
-
-
 def stale_codes(reason: str) -> list[str]:
     """The stale reasons as i18n key suffixes (``lib.stale.<code>``): schema, resources, appended,
     broken, other."""

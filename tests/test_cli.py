@@ -39,11 +39,12 @@ def sample_out(tmp_path_factory):
     return out
 
 
-def test_writes_every_csv_with_a_bom(sample_out):
+def test_writes_every_csv_as_utf8_after_one_bom(sample_out):
+    assert sorted(p.name for p in sample_out.iterdir()) == sorted(FILES)
     for name in FILES:
         data = (sample_out / name).read_bytes()
-        assert data.startswith(BOM), name
-        assert data[3:].decode("utf-8")  # the rest is UTF-8
+        assert data.startswith(BOM) and not data[3:].startswith(BOM), name
+        data[3:].decode("utf-8")  # raises UnicodeDecodeError at the first byte that is not UTF-8
 
 
 def test_documented_columns(sample_out):

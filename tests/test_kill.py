@@ -293,6 +293,11 @@ def check_topics(path: Path) -> int:
     return int(name.split()[-1])
 
 
+def is_temporary(path: Path) -> bool:
+    """A temporary file of :func:`core.fsutil.atomic_write_bytes` (``.x.csv.ab12cd.tmp``)."""
+    return path.name.startswith(".") and path.name.endswith(fsutil.TMP_SUFFIX)
+
+
 @pytest.mark.parametrize("kind, file_name, check", [
     ("corrections", "مدونة.corrections.csv", check_corrections),
     ("mapping", "مدونة.json", check_mapping),
@@ -303,14 +308,14 @@ def test_a_save_killed_midway_leaves_a_whole_version(tmp_path, kind, file_name, 
     proc = start([kind, str(target)], tmp_path, script=SAVER)
     wait_for_line(proc, "saving 2")               # versions 0 and 1 are complete on disk
     deadline = time.monotonic() + PATIENCE
-    while not [p for p in tmp_path.iterdir() if fsutil.is_temporary(p)]:   # version 2 is being written
+    while not [p for p in tmp_path.iterdir() if is_temporary(p)]:   # version 2 is being written
         assert proc.poll() is None and time.monotonic() < deadline
     kill(proc)
 
     version = check(target)                       # one whole version, parsed as the product reads it
     assert version in (1, 2)
     temps = [p for p in tmp_path.iterdir() if p.name != file_name]
-    assert all(fsutil.is_temporary(p) for p in temps), temps   # only dot-named .tmp files are left
+    assert all(is_temporary(p) for p in temps), temps   # only dot-named .tmp files are left
     assert library.names(tmp_path) == []          # and nothing of it is listed as a corpus
     if kind == "mapping":
         assert library.mapping(tmp_path, "مدونة") == {"text": f"body{version}"}

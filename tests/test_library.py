@@ -1,4 +1,5 @@
 """Facts about the corpus library (core/library.py): names, uploads, listing with status, the start corpus."""
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -84,11 +85,15 @@ def test_rebuild_reads_the_uploads_folder_once_and_outside_sources(tmp_path):
 
 # -- listing ------------------------------------------------------------------------------------------
 def test_library_lists_a_built_index_with_its_articles_size_date_and_stale_flag(built_index):
-    [entry] = library.list_library(built_index)
-    assert entry["name"] == "عينة الأخبار"
+    assert library.names(built_index) == ["عينة الأخبار"]
+    db = library.index_path(built_index, "عينة الأخبار")
+    entry = library.status(db)
     assert entry["articles"] == 5 and entry["stale"] is False and entry["stale_reason"] == ""
-    assert entry["size_bytes"] > 0 and library.size_mb(entry["size_bytes"]) > 0
-    assert library.built_label(entry["built"])[:2] == "20"
+    assert entry["size_bytes"] == db.stat().st_size
+    assert library.size_mb(1_260_000) == 1.3
+    built = dt.datetime.fromisoformat(entry["built"])     # stamped by this session's build, minutes ago
+    assert library.built_label(entry["built"]) == built.strftime("%Y-%m-%d %H:%M")
+    assert abs(dt.datetime.now(built.tzinfo) - built) < dt.timedelta(hours=1)
 
 
 def test_status_is_read_while_this_process_holds_the_index_open(built_index):
@@ -109,7 +114,7 @@ def test_a_stale_index_is_flagged_with_its_reason(tmp_path):
     con.execute("UPDATE meta SET value = '1' WHERE key = 'stale'")
     con.execute("INSERT INTO meta SELECT 'stale', '1' WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'stale')")
     con.close()
-    [entry] = library.list_library(tmp_path)
+    entry = library.status(db)
     assert entry["stale"] is True
     assert library.stale_codes(entry["stale_reason"]) == ["appended"]
 

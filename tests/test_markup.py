@@ -67,7 +67,6 @@ def test_every_figure_builder_escapes_its_data():
                        "period": pd.to_datetime(["2018-03-15"] * 4), "forms": cats})
     figs = [
         charts.hbar(df, "label", "n", title=cats[0], hover={"forms": cats[1]}, color="outlet"),
-        charts.vbar(df, "label", "n", title=cats[2], y_title=cats[0], color="outlet"),
         charts.lines(df, "period", "n", "outlet", title=cats[3], lang="en"),
         charts.heatmap(df, "outlet", "label", "n", title=cats[0], raw="n", raw_title=cats[1]),
         charts.diverging(df, "label", "z", title="t", hover={"forms": cats[0]}, left_name=cats[0], right_name=cats[1]),
@@ -80,4 +79,4 @@ def test_every_figure_builder_escapes_its_data():
         for s in texts:
             for raw in ("<b>x", "<img", "$x^2$", "</b>"):
                 assert raw not in s, s
-        assert any("&lt;b&gt;x&lt;/b&gt;" in s or "&#36;x^2&#36;" in s for s in texts)
+        assert any("&lt;b&gt;x&lt;/b&gt;" in s for s in texts)  # every figure shows cats[0], escaped

@@ -13,7 +13,6 @@ from __future__ import annotations
 import gzip
 import io
 import zipfile
-from collections import Counter
 from pathlib import Path
 
 import pandas as pd

@@ -7,7 +7,7 @@ import pandas as pd
 
 from core.filter import Filter
 from core.index.viewcache import view
-from core.ingest.learned import PATTERN_COLUMNS, Decisions, Furniture
+from core.ingest.learned import PATTERN_COLUMNS, Decisions
 
 #: The columns of :func:`furniture_patterns`.
 COLUMNS = PATTERN_COLUMNS
@@ -60,8 +60,3 @@ def decisions_from_table(edited: pd.DataFrame, added: list[tuple[str, str, str]]
     dec.added.extend(added)
     return dec
 
-
-def preview(corpus, text: str, outlet: str) -> tuple[str, list[str]]:
-    """What the corpus's furniture patterns would cut from ``text`` of ``outlet``."""
-    df = furniture_patterns(corpus)
-    return Furniture.from_frame(df).apply(text, outlet)

@@ -16,15 +16,22 @@ Tables (every per-article table is keyed by the integer ``aid``; articles are nu
 ``article_keys``  aid, url_key, text_key, shingles   (duplicate detection when appending)
 ``vocab``         tid, n, key, label, forms (JSON list of [surface, count]), total, df
 ``terms``         aid, tid, n, cnt          (per-article unigram/bigram/trigram counts, by grouped key)
+``postings``      tid, aid                  (``terms`` by term id: a search key's articles)
 ``outlet_terms``  outlet, n, tid, count, articles   (per-outlet totals)
 ``mentions``      aid, entity, type, cnt    (gazetteer entity mentions)
+``candidate_mentions`` / ``candidate_examples`` / ``candidates``   names outside the gazetteer
+                  (per article, an example sentence each, and the corpus totals the Entities page lists)
 ``variants``      aid, grp, variant, cnt    (which spelling of each alias group the article wrote)
-``token_map``     norm, key                 (the corpus's grouping decision, for search queries)
-``quotes``        aid, quote_id, speaker, text, cue, how, start_, end_
+``token_map``     norm, key, count          (the corpus's grouping decision, for search queries)
+``quotes``        aid, quote_id, speaker, text, cue, how, start_, end_, speaker_title
 ``statements``    statement_id, aid, quote_id, speaker   (the same statement across outlets)
 ``reuse_pairs`` / ``reuse_passages`` / ``reuse_frequent``   cross-outlet shared passages
+``stories``       story_id, aid             (reports of one event across outlets)
+``furniture``     outlet, kind, pattern, articles, outlet_articles, share, example, source, status
+                  (page furniture learned per outlet or added by the analyst, and its decision)
 ``report``        file, row, reason, detail (the ingestion report)
-``meta``          key, value (schema, resources, built, sources, articles, appended, drift, stale …)
+``meta``          key, value (schema, resources, built, sources, corrections, articles, appended, drift,
+                  engine, workers, furniture, stale …)
 """
 from core.index.build import SCHEMA_VERSION, build_index
 from core.index.handle import Corpus

@@ -25,7 +25,6 @@ tables, and :func:`core.index.finalize.finalize` turns the parts into the index.
 """
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from typing import Iterable
 
@@ -113,11 +112,6 @@ def articles_frame(prepared: list[Prepared], first_seq: int) -> pd.DataFrame:
         "removed": ["\n".join(a.removed) for a in arts],
         "text_key": [p.text_key for p in prepared],
     }, columns=ARTICLE_COLUMNS)
-
-
-def article_order_key(date: dt.date | None, outlet: str, aid_id: str) -> tuple:
-    """Articles are numbered in this order: by date (undated last), then outlet, then id."""
-    return (date is None, date or dt.date.min, outlet, aid_id)
 
 
 # -- count ----------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 The local engine and the Spark job write the same parts (``PARTS/<table>/*.parquet``, columns
 in :data:`core.index.batches.PART_COLUMNS`); :func:`finalize` turns them into the index
-tables described in :mod:`core.index.schema`.  DuckDB does the grouping with a memory limit
+tables described in :mod:`core.index`.  DuckDB does the grouping with a memory limit
 and spills to disk, so nothing here grows with the corpus in Python.
 """
 from __future__ import annotations

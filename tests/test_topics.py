@@ -1,5 +1,7 @@
-"""Facts about topic hits: a phrase hit is counted once, keywords never match a shorter word,
-and the per-keyword table accounts for every hit under the filter (crafted articles)."""
+"""Facts about core.analysis.topics: a phrase hit is counted once, keywords never match a shorter word,
+the per-keyword table accounts for every hit under the filter (crafted articles); on the sample and the
+ant excerpt, per-outlet counts follow an edited lexicon and equal the sum of the per-article hits."""
+import dataclasses
 import json
 
 import pytest
@@ -71,3 +73,29 @@ def test_the_keyword_table_accounts_for_every_hit_under_the_filter(corpus):
             t: n for t, n in _hits(corpus, flt).items() if n}
     only_b = topics.keyword_hits(corpus, Filter(outlets=("صحيفة ب",)), [ECONOMY]).set_index("keyword")
     assert only_b.loc["النفط", "hits"] == 1 and only_b.loc["أسعار النفط", "hits"] == 0
+
+
+def test_topics_count_per_outlet_and_move_when_a_keyword_is_added(sample_corpus):
+    lex = sample_corpus.resources.topics
+    before = topics.topic_by_outlet(sample_corpus, None, lex)
+    cw = next(t for t in lex if t.id == "chemical-weapons")
+    edited = [dataclasses.replace(t, keywords=list(t.keywords) + ["الكلور"]) if t.id == cw.id else t for t in lex]
+    after = topics.topic_by_outlet(sample_corpus, None, edited)
+
+    def hits(df, outlet):
+        return int(df[(df["outlet"] == outlet) & (df["topic"] == cw.id)]["hits"].iloc[0])
+
+    assert hits(after, "شينخوا") == hits(before, "شينخوا") + 1  # "قنابل الكلور" in seed 002
+    assert hits(after, "قاسيون") == hits(before, "قاسيون")
+    row = after[(after["outlet"] == "شينخوا") & (after["topic"] == cw.id)].iloc[0]
+    assert abs(row["per_1000"] - 1000 * row["hits"] / row["words"]) < 0.01
+
+
+def test_topic_totals_per_outlet_equal_the_sum_of_per_article_hits(excerpt_corpus):
+    flt = Filter(date_from="2018-03-16", outlets=("العربية", "فرانس 24", "سكاي نيوز عربية"))
+    per_outlet = topics.topic_by_outlet(excerpt_corpus, flt).set_index(["outlet", "topic"])
+    per_article = topics.article_topics(excerpt_corpus, flt)
+    expected = per_article.groupby(["outlet", "topic"]).agg(hits=("hits", "sum"), articles=("article_id", "nunique"))
+    got = per_outlet.loc[expected.index]
+    assert (got["hits"] == expected["hits"]).all() and (got["articles"] == expected["articles"]).all()
+    assert per_outlet["hits"].sum() == expected["hits"].sum() > 0
