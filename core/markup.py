@@ -43,3 +43,23 @@ def plotly_escape(text: object) -> str:
     '&lt;b&gt;50&#37;&lt;/b&gt; &#36;x&#36;'
     """
     return str(text).translate(_PLOTLY_TABLE)
+
+
+def kwic_html(rows, outlet_label=lambda o: o) -> str:
+    """The concordance as an escaped HTML table (rows with ``outlet, date, left, match, right``).
+    In Arabic reading order the preceding words stand right of the match, the following words left.
+
+    >>> print(kwic_html([{"outlet": "O", "date": "2018-01-02", "left": "قال", "match": "ترامب", "right": "إن"}]))
+    <div dir="rtl" style="overflow-x:auto"><table class="marsad-kwic" data-testid="marsad-kwic"><tr><td class="src">O · 2018&#45;01&#45;02</td><td class="pre">قال</td><td class="m">ترامب</td><td class="post">إن</td></tr></table></div>
+    >>> "&#60;b&#62; · —" in kwic_html([{"outlet": "<b>", "date": None, "left": "", "match": "x", "right": ""}])
+    True
+    """
+    if hasattr(rows, "to_dict"):
+        rows = rows.to_dict("records")
+    body = "".join(
+        f'<tr><td class="src">{html_text(outlet_label(r["outlet"]))} · {html_text(r["date"] or "—")}</td>'
+        f'<td class="pre">{html_text(r["left"])}</td><td class="m">{html_text(r["match"])}</td>'
+        f'<td class="post">{html_text(r["right"])}</td></tr>'
+        for r in rows
+    )
+    return f'<div dir="rtl" style="overflow-x:auto"><table class="marsad-kwic" data-testid="marsad-kwic">{body}</table></div>'

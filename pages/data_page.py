@@ -7,6 +7,7 @@ from core import library
 from core.analysis import furniture as furniture_view
 from core.analysis import overview
 from core.i18n import column_label
+from core.index.corrections import edited_rows
 from core.ingest.learned import KINDS, BadDecisions, parse_decisions
 from core.resources import DEFAULT_DIR as RESOURCE_DIR
 from ui import corpora, lang, render, safe, sidebar
@@ -255,16 +256,11 @@ edited = st.data_editor(
     column_config={"date": st.column_config.DateColumn("date", format="YYYY-MM-DD")},
 )
 if st.button(tr("da.fix.save"), key="da_save"):
-    changed = edited[(edited["outlet"].astype(str) != edit["outlet"].astype(str))
-                     | (edited["date"].astype(str) != edit["date"].astype(str))]
-    if len(changed):
-        changes = changed[["id"]].copy()
-        orig = edit.set_index("id")
-        changes["outlet"] = [o if str(o) != str(orig.loc[i, "outlet"]) else "" for i, o in zip(changed["id"], changed["outlet"])]
-        changes["date"] = [str(d) if str(d) != str(orig.loc[i, "date"]) and pd.notna(d) else "" for i, d in zip(changed["id"], changed["date"])]
+    changes = edited_rows(edit, edited)
+    if len(changes):
         corpus.correct(changes, corpora.corrections_file(name))
         st.cache_data.clear()
-    st.success(f"{tr('da.fix.saved')}: {len(changed)}")
+    st.success(f"{tr('da.fix.saved')}: {len(changes)}")
     st.rerun()
 
 st.subheader(tr("lib.table"))

@@ -4,8 +4,8 @@ import streamlit as st
 from core import charts
 from core.analysis import keywords
 from core.export import wordcloud_png
+from core.markup import kwic_html
 from ui import render
-from ui.safe import html_text
 
 L, tr, olab, corpus, flt = render.page("nav.keywords")
 
@@ -61,13 +61,5 @@ if term:
     if kwic.empty:
         st.caption(tr("kw.kwic.none"))
     else:
-        # Arabic reading order: preceding words on the right of the match, following words on the left.
-        rows = "".join(
-            f'<tr><td class="src">{html_text(olab(r.outlet))} · {html_text(r.date or "—")}</td>'
-            f'<td class="pre">{html_text(r.left)}</td><td class="m">{html_text(r.match)}</td>'
-            f'<td class="post">{html_text(r.right)}</td></tr>'
-            for r in kwic.itertuples(index=False)
-        )
-        st.markdown(f'<div dir="rtl" style="overflow-x:auto"><table class="marsad-kwic" data-testid="marsad-kwic">{rows}</table></div>',
-                    unsafe_allow_html=True)
+        st.markdown(kwic_html(kwic, olab), unsafe_allow_html=True)  # every field escaped (core.markup)
         render.download(kwic, f"concordance-{term}", flt, key="dl_kwic")

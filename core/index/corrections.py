@@ -80,3 +80,25 @@ def apply_corrections(con, edits: pd.DataFrame) -> set[str]:
 
         build_outlet_terms(con)
     return changed
+
+
+def edited_rows(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """The corrections an edited table asks for: one row per article whose outlet or date changed,
+    with the new value, and "" where that field is unchanged (the Data page's editor → :meth:`Corpus.correct`).
+
+    >>> before = pd.DataFrame({"id": ["a", "b"], "outlet": ["X", "Y"], "date": [dt.date(2018, 1, 1), None]})
+    >>> after = before.assign(outlet=["X", "Z"], date=[dt.date(2018, 1, 2), None])
+    >>> edited_rows(before, after).to_dict("records")
+    [{'id': 'a', 'outlet': '', 'date': '2018-01-02'}, {'id': 'b', 'outlet': 'Z', 'date': ''}]
+    """
+    b = before.set_index("id")
+    a = after.set_index("id").reindex(b.index)
+    new_outlet = a["outlet"].astype(str) != b["outlet"].astype(str)
+    new_date = (a["date"].astype(str) != b["date"].astype(str)) & a["date"].notna()
+    changed = new_outlet | (a["date"].astype(str) != b["date"].astype(str))
+    out = pd.DataFrame({
+        "id": b.index[changed],
+        "outlet": [str(o) if n else "" for o, n in zip(a["outlet"][changed], new_outlet[changed])],
+        "date": [str(d) if n else "" for d, n in zip(a["date"][changed], new_date[changed])],
+    })
+    return out.reset_index(drop=True)
