@@ -11,13 +11,9 @@ types = st.multiselect(tr("en.type"), ["person", "place", "organisation"], defau
                        format_func=lambda v: tr(f"en.type.{v}"), key="en_types")
 types = types or ["person", "place", "organisation"]
 top = entities.entity_totals(corpus, flt, types=types, limit=25)
-if top.empty:
-    st.caption(tr("empty"))
-else:
-    top_shown = top.assign(type_label=top["type"].map(lambda v: tr(f"en.type.{v}")))
-    render.plot(charts.hbar(top_shown, "entity", "mentions", title=tr("en.top"), lang=L, value_title=tr("col.mentions"),
-                           hover={"type_label": tr("en.type"), "articles": tr("col.articles")}), key="en_top")
-    render.download(top, "entities", flt, key="dl_en_top")
+if render.section(top, "entities", flt, key="en_top", dl_key="dl_en_top", figure=lambda top: charts.hbar(
+        top.assign(type_label=top["type"].map(lambda v: tr(f"en.type.{v}"))), "entity", "mentions", title=tr("en.top"),
+        lang=L, value_title=tr("col.mentions"), hover={"type_label": tr("en.type"), "articles": tr("col.articles")})):
 
     st.subheader(tr("en.by_outlet"))
     scale = st.radio(tr("tp.scale"), ["per_1000", "mentions"], horizontal=True, key="en_scale",
@@ -32,12 +28,9 @@ else:
     st.subheader(tr("en.trend"))
     freq = st.radio(tr("ov.freq"), ["D", "W", "M"], index=1, horizontal=True, format_func=lambda v: tr(f"ov.freq.{v}"), key="en_freq")
     trend = entities.entity_trend(corpus, flt, freq=freq, limit=8)
-    if trend.empty:
-        st.caption(tr("empty"))
-    else:
-        render.plot(charts.lines(trend, "period", "mentions", "entity", title=tr("en.trend"), lang=L,
-                                x_title=tr("col.period"), y_title=tr("col.mentions")), key="en_trend")
-        render.download(trend, f"entities-trend-{freq}", flt, key="dl_en_trend")
+    render.section(trend, f"entities-trend-{freq}", flt, key="en_trend", dl_key="dl_en_trend",
+                   figure=lambda trend: charts.lines(trend, "period", "mentions", "entity", title=tr("en.trend"), lang=L,
+                                                     x_title=tr("col.period"), y_title=tr("col.mentions")))
 
 # -- names the gazetteer lacks: candidates found at ingestion, one click adds one ----------------
 st.subheader(tr("en.cand"))

@@ -32,14 +32,10 @@ freq = a.radio(tr("ov.freq"), ["D", "W", "M"], index=1, horizontal=True, format_
 measure = b.radio(tr("ov.measure"), ["articles", "share", "normalised"], horizontal=True,
                   format_func=lambda v: tr(f"ov.measure.{v}"), key="ov_measure")
 att = overview.attention(corpus, flt, freq)
-if att.empty:
-    st.caption(tr("empty"))
-else:
-    shown = att.assign(outlet=att["outlet"].map(olab))
-    render.plot(charts.lines(shown, "period", measure, "outlet", title=tr("ov.attention"), lang=L,
-                            x_title=tr("col.period"), y_title=tr(f"ov.measure.{measure}"), percent=measure != "articles"),
-               key="ov_attention")
-    render.download(att, f"attention-{freq}", flt, key="dl_attention")
+render.section(att, f"attention-{freq}", flt, key="ov_attention", dl_key="dl_attention",
+               figure=lambda att: charts.lines(att.assign(outlet=att["outlet"].map(olab)), "period", measure, "outlet",
+                                               title=tr("ov.attention"), lang=L, x_title=tr("col.period"),
+                                               y_title=tr(f"ov.measure.{measure}"), percent=measure != "articles"))
 
 st.subheader(tr("ov.table"))
 arts = overview.articles(corpus, flt, limit=render.TABLE_ROWS)

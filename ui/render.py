@@ -75,6 +75,21 @@ def table(df: pd.DataFrame, key: str | None = None, **kw) -> None:
     st.dataframe(df, hide_index=True, width="stretch", column_config=config, key=key, **kw)
 
 
+def section(df: pd.DataFrame, what: str, flt: Filter | None, figure=None, key: str | None = None,
+            dl_key: str | None = None, show_table: bool = False, empty: str = "empty") -> bool:
+    """One part of a page: when ``df`` is empty a caption says so; else ``figure(df)`` is drawn (and/or
+    the table shown) and the CSV of exactly ``df`` offered. Returns whether there was anything."""
+    if df.empty:
+        st.caption(tr(empty))
+        return False
+    if figure is not None:
+        plot(figure(df), key=key)
+    if show_table:
+        table(df, key=key if figure is None else None)
+    download(df, what, flt, key=dl_key)
+    return True
+
+
 def empty_state() -> None:
     st.info(f"{tr('empty')} {tr('empty.hint')}", icon=":material/search_off:")
 
