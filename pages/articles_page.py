@@ -56,7 +56,7 @@ with c1:
     state.table(overview.article_terms(corpus, aid))
 with c2:
     st.markdown(f"**{tr('ar.entities')}**")
-    state.table(overview.article_entities(corpus, aid))
+    state.table(overview.entities_of_article(corpus, aid))
 with c3:
     st.markdown(f"**{tr('ar.topics')}**")
     lexicon = state.topics()
