@@ -12,6 +12,19 @@ The files live in ``core/resources/`` (or any directory given to
 * ``name_patterns.yaml`` – titles, roles, place and organisation head words, speech verbs …:
   the patterns around which names the gazetteer lacks are found (``core.names``)
 
+Ingestion reads its own files from the default directory, through the same validation
+(``_read_yaml``, :func:`load_word_lists`), when ``core.ingest`` is imported:
+
+* ``outlets.yaml``   – outlet names and their spellings (``core.ingest.outlets``)
+* ``dates.yaml``     – month and weekday names (``core.ingest.dates``)
+* ``furniture.yaml`` – share-widget words, generic source words, words that never open a
+  dateline (``core.ingest.furniture``)
+* ``columns.yaml``   – the column names recognised for each article field (``core.ingest.readers``)
+
+Those lists are kept as written (after ``clean_surface``): ingestion matches them with its own
+folding (``match_fold``, ``name_key``, ``norm_column``), which the loader is given to find an entry
+listed twice.
+
 Every word list is normalised on load with ``core.arabic.normalize`` – the same
 function that normalises article text and search queries – so a list can never
 silently stop matching the text.  Display forms (entity names, alias canonicals,
@@ -28,7 +41,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import yaml
 
@@ -45,6 +58,12 @@ TOPICS_FILE = "topics.yaml"
 NAMES_FILE = "names.yaml"
 NAME_PATTERNS_FILE = "name_patterns.yaml"
 RESOURCE_FILES = (STOPWORDS_FILE, ALIASES_FILE, GAZETTEER_FILE, TOPICS_FILE, NAMES_FILE, NAME_PATTERNS_FILE)
+#: Read by ingestion from the default directory (and part of an index's cache key with the ingestion
+#: code, ``core.index.cache``).
+OUTLETS_FILE = "outlets.yaml"
+DATES_FILE = "dates.yaml"
+FURNITURE_FILE = "furniture.yaml"
+COLUMNS_FILE = "columns.yaml"
 
 #: The analyst's own gazetteer entries (added from the Entities page's candidates), merged after the
 #: shipped ones by :func:`load_resources` when it loads the default directory.  The app sets it to
@@ -57,13 +76,18 @@ ENTITY_TYPES = ("person", "place", "organisation")
 MAX_KEYWORD_WORDS = 3
 _TOPIC_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
+#: The nisba endings: what follows the ي of an adjective of origin (سوري, سورية, سوريان, سوريين,
+#: سوريون, سوريات, سوريتان, سوريتين).  Alias groups count every one; ``core.textpipe``'s topic
+#: matching leaves out the duals (:data:`NISBA_DUALS`).
+NISBA_ENDINGS = ("", "ة", "ان", "ين", "ون", "ات", "تان", "تين")
+NISBA_DUALS = ("ان", "تان", "تين")
+
 #: How an alias entry's spellings are expanded into token forms (see aliases.yaml header).
 #: Each is a list of (prefix, suffix) pairs added around the canonical and every variant.
-_NISBA_SUFFIXES = ("", "ة", "ان", "ين", "ون", "ات", "تان", "تين")
 ALIAS_FORMS: dict[str, tuple[tuple[str, str], ...]] = {
     "word": (("", ""),),
     "article": (("", ""), ("ال", "")),
-    "nisba": tuple((p, s) for p in ("", "ال") for s in _NISBA_SUFFIXES),
+    "nisba": tuple((p, s) for p in ("", "ال") for s in NISBA_ENDINGS),
 }
 
 
@@ -248,6 +272,8 @@ def _name(path: Path) -> str:
 
 
 def _read_yaml(path: Path):
+    """A resource file's YAML; unreadable, non-UTF-8 or invalid YAML raises :class:`ResourceError`
+    naming the file (and the line)."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
@@ -443,6 +469,36 @@ def load_name_patterns(path: str | Path) -> NamePatterns:
             words.add(" ".join(toks))
         out[section] = frozenset(words)
     return NamePatterns(**out)
+
+
+def load_word_lists(path: str | Path, sections: Iterable[str],
+                    exclusive: Callable[[str], str] | None = None) -> dict[str, tuple[str, ...]]:
+    """Read a YAML mapping of word lists: exactly ``sections``, each a non-empty list of words or
+    phrases, kept as written (after ``clean_surface``), in file order.  A word may be listed once
+    per section.  ``exclusive``, when given, is the folding the reader matches the words with: a
+    word so folded may then belong to one section only (a name means one month, one field).
+    """
+    path = Path(path)
+    file = _name(path)
+    sections = tuple(sections)
+    data = _sections(path, sections)
+    missing = [s for s in sections if s not in data]
+    if missing:
+        raise ResourceError(file, "-", f"missing section(s): {', '.join(missing)}")
+    out: dict[str, tuple[str, ...]] = {}
+    owner: dict[str, str] = {}
+    for section in sections:
+        words = _string_list(file, section, data[section], section, allow_empty=False)
+        seen: set[str] = set()
+        for i, w in enumerate(words, 1):
+            where = f"{section} {_entry(i, w)}"
+            if w.casefold() in seen:
+                raise ResourceError(file, where, f"{w!r} is listed twice")
+            seen.add(w.casefold())
+            if exclusive is not None and owner.setdefault(exclusive(w), section) != section:
+                raise ResourceError(file, where, f"{w!r} is already listed under {owner[exclusive(w)]}")
+        out[section] = tuple(words)
+    return out
 
 
 def merge_gazetteers(base: list[Entity], extra: list[Entity], file: str) -> list[Entity]:
