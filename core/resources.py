@@ -309,6 +309,21 @@ def _string_list(file: str, where: str, value, what: str, *, allow_empty: bool =
     return out
 
 
+def _entry_head(file: str, i: int, raw, key: str, fields: Iterable[str], what: str) -> tuple[str, str]:
+    """``(value of the entry's key field, label "entry 3 (لافروف)")`` after the checks every list entry
+    of a resource file shares: a mapping, its ``key`` field not empty, no field outside ``fields``."""
+    if not isinstance(raw, dict):
+        raise ResourceError(file, _entry(i), f"an entry must be a mapping with {what}")
+    value = clean_surface(str(raw.get(key) or "")).strip()
+    where = _entry(i, value)
+    if not value:
+        raise ResourceError(file, where, f"{key} is missing or empty")
+    bad = set(raw) - set(fields)
+    if bad:
+        raise ResourceError(file, where, f"unknown field(s): {', '.join(sorted(map(str, bad)))}")
+    return value, where
+
+
 def load_stopwords(path: str | Path) -> frozenset[str]:
     """Read a stop-word file: words separated by spaces or newlines, ``#`` starts a comment.
 
@@ -377,27 +392,15 @@ def load_aliases(path: str | Path) -> Aliases:
     """Read ``aliases.yaml``: ``groups`` (canonical, variants, forms) and ``keep``."""
     path = Path(path)
     file = _name(path)
-    data = _read_yaml(path) or {}
-    if not isinstance(data, dict):
-        raise ResourceError(file, "-", "the file must be a mapping with 'groups' (and optionally 'keep')")
-    unknown = set(data) - {"groups", "keep"}
-    if unknown:
-        raise ResourceError(file, "-", f"unknown section(s): {', '.join(sorted(map(str, unknown)))}")
+    data = _sections(path, ("groups", "keep"))
     raw_groups = data.get("groups") or []
     if not isinstance(raw_groups, list):
         raise ResourceError(file, "groups", "must be a list of entries")
     groups: list[AliasGroup] = []
     owner: dict[str, tuple[int, str]] = {}  # normalised spelling -> (entry number, canonical)
     for i, g in enumerate(raw_groups, 1):
-        if not isinstance(g, dict):
-            raise ResourceError(file, _entry(i), "an entry must be a mapping with canonical and variants")
-        canonical = clean_surface(str(g.get("canonical") or "")).strip()
-        where = _entry(i, canonical)
-        if not canonical:
-            raise ResourceError(file, where, "canonical is missing or empty")
-        bad = set(g) - {"canonical", "variants", "forms", "note"}
-        if bad:
-            raise ResourceError(file, where, f"unknown field(s): {', '.join(sorted(map(str, bad)))}")
+        canonical, where = _entry_head(file, i, g, "canonical", ("canonical", "variants", "forms", "note"),
+                                       "canonical and variants")
         variants = _string_list(file, where, g.get("variants"), "variants", allow_empty=False)
         forms = str(g.get("forms") or "word")
         if forms not in ALIAS_FORMS:
@@ -425,15 +428,8 @@ def load_gazetteer(path: str | Path) -> list[Entity]:
     entities: list[Entity] = []
     owner: dict[str, tuple[int, str]] = {}
     for i, e in enumerate(data, 1):
-        if not isinstance(e, dict):
-            raise ResourceError(file, _entry(i), "an entry must be a mapping with name, name_en, type, variants")
-        name = clean_surface(str(e.get("name") or "")).strip()
-        where = _entry(i, name)
-        if not name:
-            raise ResourceError(file, where, "name is missing or empty")
-        bad = set(e) - {"name", "name_en", "type", "variants", "note"}
-        if bad:
-            raise ResourceError(file, where, f"unknown field(s): {', '.join(sorted(map(str, bad)))}")
+        name, where = _entry_head(file, i, e, "name", ("name", "name_en", "type", "variants", "note"),
+                                  "name, name_en, type, variants")
         etype = e.get("type")
         if etype not in ENTITY_TYPES:
             raise ResourceError(file, where, f"type must be one of {', '.join(ENTITY_TYPES)}, not {etype!r}")

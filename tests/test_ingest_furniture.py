@@ -201,7 +201,7 @@ def test_outlet_table_validation(tmp_path):
         load_outlets(bad)
     assert err.value.file == "outlets.yaml" and "entry 2 (ب)" in str(err.value) and "already belongs" in str(err.value)
     bad.write_text("outlets:\n  - en: Nameless\n", encoding="utf-8")
-    with pytest.raises(ResourceError, match="needs a non-empty name"):
+    with pytest.raises(ResourceError, match="name is missing or empty"):
         load_outlets(bad)
     bad.write_text("outlets: [\n", encoding="utf-8")
     with pytest.raises(ResourceError, match="invalid YAML"):

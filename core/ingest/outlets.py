@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from core.model import ResourceError
-from core.resources import DEFAULT_DIR, OUTLETS_FILE, _entry, _read_yaml, _string_list
+from core.resources import DEFAULT_DIR, OUTLETS_FILE, _entry_head, _read_yaml, _string_list
 
 from ._text import name_key
 
@@ -96,20 +96,12 @@ class OutletTable:
 
 
 def _validate_entry(raw: object, row: int, source: str) -> Outlet:
-    if not isinstance(raw, dict):
-        raise ResourceError(source, _entry(row), "must be a mapping with at least a name")
-    name = raw.get("name")
-    label = _entry(row, name.strip() if isinstance(name, str) else None)
-    if not isinstance(name, str) or not name.strip():
-        raise ResourceError(source, label, "every outlet needs a non-empty name")
-    unknown = set(raw) - _ALLOWED_KEYS
-    if unknown:
-        raise ResourceError(source, label, f"unknown field(s): {', '.join(sorted(map(str, unknown)))}")
+    name, label = _entry_head(source, row, raw, "name", _ALLOWED_KEYS, "at least a name")
     en = raw.get("en") or ""
     if not isinstance(en, str):
         raise ResourceError(source, label, "en must be a string")
     aliases = _string_list(source, label, raw.get("aliases"), "aliases")
-    return Outlet(name=name.strip(), en=en.strip(), kind=str(raw.get("kind") or ""), aliases=tuple(aliases))
+    return Outlet(name=name, en=en.strip(), kind=str(raw.get("kind") or ""), aliases=tuple(aliases))
 
 
 def load_outlets(path: str | Path | None = None) -> OutletTable:
