@@ -22,8 +22,8 @@ Ingestion reads its own files from the default directory, through the same valid
 * ``columns.yaml``   – the column names recognised for each article field (``core.ingest.readers``)
 
 Those lists are kept as written (after ``clean_surface``): ingestion matches them with its own
-folding (``match_fold``, ``name_key``, ``norm_column``), which the loader is given to find an entry
-listed twice.
+folding (``match_fold``, ``name_key``, ``norm_column``), and gives the loader that folding where a
+word may mean one thing only (a month, a field).
 
 Every word list is normalised on load with ``core.arabic.normalize`` – the same
 function that normalises article text and search queries – so a list can never

@@ -83,6 +83,7 @@ COLUMN_WINDOW_ROWS = 1000
 COLUMN_WINDOW_CHARS = 256 * 1024
 PARQUET_BATCH_ROWS = 1024
 
+
 def norm_column(name: object) -> str:
     """Column name as compared: "Published At" → "published_at", "\\ufeffText" → "text"."""
     return re.sub(r"[\s\-]+", "_", str(name).replace("\ufeff", "").strip().casefold())
