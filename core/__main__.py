@@ -101,12 +101,12 @@ def cmd_summarize(args) -> int:
 def _compare_outputs(corpus, flt, out: Path) -> list[str]:
     """distinctive.csv, reuse.csv, quotes.csv, variants.csv (the outlet comparison), stories.csv and
     story_outlets.csv (the same event across outlets)."""
-    from core.analysis import compare
+    from core.analysis import distinctive, quotes_view, reuse_view, variants
     from core.export import write_csv
 
     written = []
-    for name, fn in (("distinctive.csv", compare.distinctive_all), ("reuse.csv", compare.reuse_pairs),
-                     ("quotes.csv", compare.quotes), ("variants.csv", compare.variant_table)):
+    for name, fn in (("distinctive.csv", distinctive.distinctive_all), ("reuse.csv", reuse_view.reuse_pairs),
+                     ("quotes.csv", quotes_view.quotes), ("variants.csv", variants.variant_table)):
         write_csv(fn(corpus, flt), out / name)
         written.append(name)
     from core.analysis.stories import story_csvs

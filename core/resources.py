@@ -12,6 +12,19 @@ The files live in ``core/resources/`` (or any directory given to
 * ``name_patterns.yaml`` – titles, roles, place and organisation head words, speech verbs …:
   the patterns around which names the gazetteer lacks are found (``core.names``)
 
+Ingestion reads its own files from the default directory, through the same validation
+(``_read_yaml``, :func:`load_word_lists`), when ``core.ingest`` is imported:
+
+* ``outlets.yaml``   – outlet names and their spellings (``core.ingest.outlets``)
+* ``dates.yaml``     – month and weekday names (``core.ingest.dates``)
+* ``furniture.yaml`` – share-widget words, generic source words, words that never open a
+  dateline (``core.ingest.furniture``)
+* ``columns.yaml``   – the column names recognised for each article field (``core.ingest.readers``)
+
+Those lists are kept as written (after ``clean_surface``): ingestion matches them with its own
+folding (``match_fold``, ``name_key``, ``norm_column``), and gives the loader that folding where a
+word may mean one thing only (a month, a field).
+
 Every word list is normalised on load with ``core.arabic.normalize`` – the same
 function that normalises article text and search queries – so a list can never
 silently stop matching the text.  Display forms (entity names, alias canonicals,
@@ -28,7 +41,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import yaml
 
@@ -45,6 +58,12 @@ TOPICS_FILE = "topics.yaml"
 NAMES_FILE = "names.yaml"
 NAME_PATTERNS_FILE = "name_patterns.yaml"
 RESOURCE_FILES = (STOPWORDS_FILE, ALIASES_FILE, GAZETTEER_FILE, TOPICS_FILE, NAMES_FILE, NAME_PATTERNS_FILE)
+#: Read by ingestion from the default directory (and part of an index's cache key with the ingestion
+#: code, ``core.index.cache``).
+OUTLETS_FILE = "outlets.yaml"
+DATES_FILE = "dates.yaml"
+FURNITURE_FILE = "furniture.yaml"
+COLUMNS_FILE = "columns.yaml"
 
 #: The analyst's own gazetteer entries (added from the Entities page's candidates), merged after the
 #: shipped ones by :func:`load_resources` when it loads the default directory.  The app sets it to
@@ -57,13 +76,18 @@ ENTITY_TYPES = ("person", "place", "organisation")
 MAX_KEYWORD_WORDS = 3
 _TOPIC_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
+#: The nisba endings: what follows the ي of an adjective of origin (سوري, سورية, سوريان, سوريين,
+#: سوريون, سوريات, سوريتان, سوريتين).  Alias groups count every one; ``core.textpipe``'s topic
+#: matching leaves out the duals (:data:`NISBA_DUALS`).
+NISBA_ENDINGS = ("", "ة", "ان", "ين", "ون", "ات", "تان", "تين")
+NISBA_DUALS = ("ان", "تان", "تين")
+
 #: How an alias entry's spellings are expanded into token forms (see aliases.yaml header).
 #: Each is a list of (prefix, suffix) pairs added around the canonical and every variant.
-_NISBA_SUFFIXES = ("", "ة", "ان", "ين", "ون", "ات", "تان", "تين")
 ALIAS_FORMS: dict[str, tuple[tuple[str, str], ...]] = {
     "word": (("", ""),),
     "article": (("", ""), ("ال", "")),
-    "nisba": tuple((p, s) for p in ("", "ال") for s in _NISBA_SUFFIXES),
+    "nisba": tuple((p, s) for p in ("", "ال") for s in NISBA_ENDINGS),
 }
 
 
@@ -248,6 +272,8 @@ def _name(path: Path) -> str:
 
 
 def _read_yaml(path: Path):
+    """A resource file's YAML; unreadable, non-UTF-8 or invalid YAML raises :class:`ResourceError`
+    naming the file (and the line)."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
@@ -281,6 +307,21 @@ def _string_list(file: str, where: str, value, what: str, *, allow_empty: bool =
     if not out and not allow_empty:
         raise ResourceError(file, where, f"{what} is empty")
     return out
+
+
+def _entry_head(file: str, i: int, raw, key: str, fields: Iterable[str], what: str) -> tuple[str, str]:
+    """``(value of the entry's key field, label "entry 3 (لافروف)")`` after the checks every list entry
+    of a resource file shares: a mapping, its ``key`` field not empty, no field outside ``fields``."""
+    if not isinstance(raw, dict):
+        raise ResourceError(file, _entry(i), f"an entry must be a mapping with {what}")
+    value = clean_surface(str(raw.get(key) or "")).strip()
+    where = _entry(i, value)
+    if not value:
+        raise ResourceError(file, where, f"{key} is missing or empty")
+    bad = set(raw) - set(fields)
+    if bad:
+        raise ResourceError(file, where, f"unknown field(s): {', '.join(sorted(map(str, bad)))}")
+    return value, where
 
 
 def load_stopwords(path: str | Path) -> frozenset[str]:
@@ -351,27 +392,15 @@ def load_aliases(path: str | Path) -> Aliases:
     """Read ``aliases.yaml``: ``groups`` (canonical, variants, forms) and ``keep``."""
     path = Path(path)
     file = _name(path)
-    data = _read_yaml(path) or {}
-    if not isinstance(data, dict):
-        raise ResourceError(file, "-", "the file must be a mapping with 'groups' (and optionally 'keep')")
-    unknown = set(data) - {"groups", "keep"}
-    if unknown:
-        raise ResourceError(file, "-", f"unknown section(s): {', '.join(sorted(map(str, unknown)))}")
+    data = _sections(path, ("groups", "keep"))
     raw_groups = data.get("groups") or []
     if not isinstance(raw_groups, list):
         raise ResourceError(file, "groups", "must be a list of entries")
     groups: list[AliasGroup] = []
     owner: dict[str, tuple[int, str]] = {}  # normalised spelling -> (entry number, canonical)
     for i, g in enumerate(raw_groups, 1):
-        if not isinstance(g, dict):
-            raise ResourceError(file, _entry(i), "an entry must be a mapping with canonical and variants")
-        canonical = clean_surface(str(g.get("canonical") or "")).strip()
-        where = _entry(i, canonical)
-        if not canonical:
-            raise ResourceError(file, where, "canonical is missing or empty")
-        bad = set(g) - {"canonical", "variants", "forms", "note"}
-        if bad:
-            raise ResourceError(file, where, f"unknown field(s): {', '.join(sorted(map(str, bad)))}")
+        canonical, where = _entry_head(file, i, g, "canonical", ("canonical", "variants", "forms", "note"),
+                                       "canonical and variants")
         variants = _string_list(file, where, g.get("variants"), "variants", allow_empty=False)
         forms = str(g.get("forms") or "word")
         if forms not in ALIAS_FORMS:
@@ -399,15 +428,8 @@ def load_gazetteer(path: str | Path) -> list[Entity]:
     entities: list[Entity] = []
     owner: dict[str, tuple[int, str]] = {}
     for i, e in enumerate(data, 1):
-        if not isinstance(e, dict):
-            raise ResourceError(file, _entry(i), "an entry must be a mapping with name, name_en, type, variants")
-        name = clean_surface(str(e.get("name") or "")).strip()
-        where = _entry(i, name)
-        if not name:
-            raise ResourceError(file, where, "name is missing or empty")
-        bad = set(e) - {"name", "name_en", "type", "variants", "note"}
-        if bad:
-            raise ResourceError(file, where, f"unknown field(s): {', '.join(sorted(map(str, bad)))}")
+        name, where = _entry_head(file, i, e, "name", ("name", "name_en", "type", "variants", "note"),
+                                  "name, name_en, type, variants")
         etype = e.get("type")
         if etype not in ENTITY_TYPES:
             raise ResourceError(file, where, f"type must be one of {', '.join(ENTITY_TYPES)}, not {etype!r}")
@@ -443,6 +465,36 @@ def load_name_patterns(path: str | Path) -> NamePatterns:
             words.add(" ".join(toks))
         out[section] = frozenset(words)
     return NamePatterns(**out)
+
+
+def load_word_lists(path: str | Path, sections: Iterable[str],
+                    exclusive: Callable[[str], str] | None = None) -> dict[str, tuple[str, ...]]:
+    """Read a YAML mapping of word lists: exactly ``sections``, each a non-empty list of words or
+    phrases, kept as written (after ``clean_surface``), in file order.  A word may be listed once
+    per section.  ``exclusive``, when given, is the folding the reader matches the words with: a
+    word so folded may then belong to one section only (a name means one month, one field).
+    """
+    path = Path(path)
+    file = _name(path)
+    sections = tuple(sections)
+    data = _sections(path, sections)
+    missing = [s for s in sections if s not in data]
+    if missing:
+        raise ResourceError(file, "-", f"missing section(s): {', '.join(missing)}")
+    out: dict[str, tuple[str, ...]] = {}
+    owner: dict[str, str] = {}
+    for section in sections:
+        words = _string_list(file, section, data[section], section, allow_empty=False)
+        seen: set[str] = set()
+        for i, w in enumerate(words, 1):
+            where = f"{section} {_entry(i, w)}"
+            if w.casefold() in seen:
+                raise ResourceError(file, where, f"{w!r} is listed twice")
+            seen.add(w.casefold())
+            if exclusive is not None and owner.setdefault(exclusive(w), section) != section:
+                raise ResourceError(file, where, f"{w!r} is already listed under {owner[exclusive(w)]}")
+        out[section] = tuple(words)
+    return out
 
 
 def merge_gazetteers(base: list[Entity], extra: list[Entity], file: str) -> list[Entity]:

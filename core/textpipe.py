@@ -47,7 +47,7 @@ from core.arabic import (
     token_spans,
     tokenize,
 )
-from core.resources import Entity, Resources, Topic
+from core.resources import NISBA_DUALS, NISBA_ENDINGS, Entity, Resources, Topic
 
 #: Bump when a grouping rule changes: keys stored with another version are stale.
 PIPELINE_VERSION = "2"
@@ -1089,10 +1089,12 @@ def norm_counts(texts: Iterable[str]) -> Counter:
 # Topics
 # ---------------------------------------------------------------------------
 
-#: Nisba endings (سوري, سورية, السوريين …), longest first, and the forms each may take: a
+#: Nisba endings (سوري, سورية, السوريين …): the ي and what may follow it (``NISBA_ENDINGS`` without
+#: the duals, ة also as its folded ه), longest first, and the forms each may take: a
 #: singular grows to its feminine and plurals, a plural never shrinks to the singular, which is
 #: often another word (المدنيين "civilians" ↛ المدني as in الدفاع المدني, الصحفيين ↛ بيان صحفي).
-_NISBA = ("يين", "يون", "يات", "يه", "ية", "ي")
+_NISBA = tuple(sorted({"ي" + f for e in NISBA_ENDINGS if e not in NISBA_DUALS for f in (e, e.replace("ة", "ه"))},
+                      key=lambda e: (-len(e), e)))
 _NISBA_GROW = {"يين": ("يين", "يون"), "يون": ("يين", "يون"), "يات": ("يات",),
                "يه": ("يه", "ية", "يات"), "ية": ("يه", "ية", "يات"), "ي": _NISBA}
 

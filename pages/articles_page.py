@@ -52,7 +52,7 @@ with c1:
     render.table(overview.article_terms(corpus, aid))
 with c2:
     st.markdown(f"**{tr('ar.entities')}**")
-    render.table(overview.article_entities(corpus, aid))
+    render.table(overview.entities_of_article(corpus, aid))
 with c3:
     st.markdown(f"**{tr('ar.topics')}**")
     lexicon = lexicons.topics()

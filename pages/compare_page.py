@@ -2,8 +2,7 @@
 import streamlit as st
 
 from core import charts
-from core.analysis import compare, entities, overview, topics
-from core.analysis import stories
+from core.analysis import distinctive, entities, overview, stories, topics, variants
 from ui import lexicons, render
 
 L, tr, olab, corpus, flt = render.page("nav.compare", needs_articles=False)
@@ -29,7 +28,7 @@ if mode in ("rest", "pair"):
     if mode == "pair" and b is None:
         st.info(tr("empty"))
         st.stop()
-    res = compare.distinctive(corpus, flt, a, b, n=n, min_count=int(min_count))
+    res = distinctive.distinctive_outlets(corpus, flt, a, b, n=n, min_count=int(min_count))
     side_a = olab(a)
     side_b = olab(b) if b else ("البقية" if L == "ar" else "the rest")
     what = f"distinctive-{a}-vs-{b or 'rest'}-n{n}"
@@ -46,7 +45,7 @@ else:
     rb = x2.date_input("B", (mid, hi), min_value=lo, max_value=hi, key="cmp_rb")
     if len(ra) != 2 or len(rb) != 2:
         st.stop()
-    res = compare.distinctive_dates(corpus, flt, tuple(ra), tuple(rb), n=n, min_count=int(min_count))
+    res = distinctive.distinctive_dates(corpus, flt, tuple(ra), tuple(rb), n=n, min_count=int(min_count))
     side_a, side_b = f"{ra[0]} … {ra[1]}", f"{rb[0]} … {rb[1]}"
     what = f"distinctive-{ra[0]}_{ra[1]}-vs-{rb[0]}_{rb[1]}-n{n}"
 
@@ -79,7 +78,7 @@ if not eb.empty:
     render.download(eb, "outlet-entity", flt, key="dl_cmp_entities")
 
 st.subheader(tr("cmp.similarity"))
-sim = compare.similarity(corpus, flt)
+sim = distinctive.similarity(corpus, flt)
 if sim.empty or sim["outlet_a"].nunique() < 2:
     st.caption(tr("empty"))
 else:
@@ -89,7 +88,7 @@ else:
     render.download(sim, "similarity", flt, key="dl_cmp_sim")
 
 st.subheader(tr("cmp.variants"))
-vt = compare.variant_table(corpus, flt)
+vt = variants.variant_table(corpus, flt)
 if vt.empty:
     st.caption(tr("empty"))
 else:

@@ -2,14 +2,14 @@
 import streamlit as st
 
 from core import charts
-from core.analysis import compare
+from core.analysis import quotes_view, reuse_view
 from ui import render
 from ui.safe import data_block
 
 L, tr, olab, corpus, flt = render.page("nav.reuse")
 
 st.subheader(tr("rq.pairs"))
-pairs = compare.reuse_pairs(corpus, flt)
+pairs = reuse_view.reuse_pairs(corpus, flt)
 if pairs.empty:
     st.caption(tr("empty"))
 else:
@@ -21,7 +21,7 @@ else:
               for r in pairs.itertuples()]
     pick = st.selectbox(tr("rq.passages"), range(len(pairs)), format_func=lambda i: labels[i], key="rq_pick")
     row = pairs.iloc[pick]
-    psg = compare.reuse_passages(corpus, row["a_id"], row["b_id"])
+    psg = reuse_view.reuse_passages(corpus, row["a_id"], row["b_id"])
     ca, cb = st.columns(2)
     for col, side in ((ca, "a"), (cb, "b")):
         col.markdown(data_block(olab(row[f"outlet_{side}"]), row[f"date_{side}"] or "—", row[f"{side}_id"], strong=0),
@@ -34,18 +34,14 @@ else:
     render.download(psg, f"reuse-passages-{row['a_id']}-{row['b_id']}", flt, key="dl_rq_psg")
 
     st.subheader(tr("rq.matrix"))
-    mat = compare.reuse_matrix(corpus, flt)
-    both = mat.rename(columns={"outlet_a": "outlet_b", "outlet_b": "outlet_a"})
-    import pandas as pd
-
-    sym = pd.concat([mat, both[mat.columns]], ignore_index=True)
-    sym = sym.assign(outlet_a=sym["outlet_a"].map(olab), outlet_b=sym["outlet_b"].map(olab))
-    render.plot(charts.heatmap(sym, "outlet_a", "outlet_b", "pairs", title=tr("rq.matrix"), lang=L, raw="containment",
+    mat = reuse_view.reuse_matrix(corpus, flt)
+    shown = mat.assign(outlet_a=mat["outlet_a"].map(olab), outlet_b=mat["outlet_b"].map(olab))
+    render.plot(charts.heatmap(shown, "outlet_a", "outlet_b", "pairs", title=tr("rq.matrix"), lang=L, raw="containment",
                               value_title=tr("col.articles"), raw_title=tr("col.containment")), key="rq_matrix")
     render.download(mat, "reuse-matrix", flt, key="dl_rq_matrix")
 
     st.subheader(tr("rq.graph"))
-    nodes, edges = compare.reuse_network(corpus, flt)
+    nodes, edges = reuse_view.reuse_network(corpus, flt)
     if not edges.empty:
         render.plot(charts.network(nodes.assign(outlet=nodes["outlet"].map(olab)),
                                   edges.assign(outlet_a=edges["outlet_a"].map(olab),
@@ -55,24 +51,24 @@ else:
 
 st.subheader(tr("rq.quotes"))
 CHART_SPEAKERS = 25  # the chart's bars stay readable and its payload bounded; the CSV has every speaker
-speakers = compare.quote_speakers(corpus, flt)
+speakers = quotes_view.quote_speakers(corpus, flt)
 if speakers.empty:
     st.caption(tr("empty"))
 else:
-    top = compare.most_quoted(speakers, CHART_SPEAKERS)
+    top = quotes_view.most_quoted(speakers, CHART_SPEAKERS)
     n_speakers = speakers["speaker"].nunique()
     if n_speakers > CHART_SPEAKERS:
         st.caption(tr("rq.top_speakers").format(shown=CHART_SPEAKERS, total=n_speakers))
     render.plot(charts.hbar(top.assign(outlet=top["outlet"].map(olab)), "speaker", "quotes",
                            color="outlet", title=tr("rq.quotes"), lang=L, value_title=tr("col.count")), key="rq_speakers")
     render.download(speakers, "quote-speakers", flt, key="dl_rq_speakers")
-quotes = compare.quotes(corpus, flt, limit=render.TABLE_ROWS)
+quotes = quotes_view.quotes(corpus, flt, limit=render.TABLE_ROWS)
 if not quotes.empty:
-    render.long_table(quotes, compare.quote_count(corpus, flt), lambda: compare.quotes(corpus, flt), "quotes", flt,
+    render.long_table(quotes, quotes_view.quote_count(corpus, flt), lambda: quotes_view.quotes(corpus, flt), "quotes", flt,
                      key="rq_quotes_table", dl_key="dl_rq_quotes")
 
 st.subheader(tr("rq.same"))
-same = compare.same_statements(corpus, flt)
+same = quotes_view.statements_across_outlets(corpus, flt)
 if same.empty:
     st.caption(tr("empty"))
 else:

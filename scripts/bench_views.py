@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.analysis import compare, entities, keywords, overview, topics  # noqa: E402
+from core.analysis import distinctive, entities, keywords, overview, quotes_view, reuse_view, topics, variants  # noqa: E402
 from core.filter import Filter  # noqa: E402
 from core.index.handle import Corpus  # noqa: E402
 
@@ -51,12 +51,13 @@ def page_calls(c: Corpus, flt: Filter, outlets: list[str], term: str) -> dict:
                            topics.topic_trend(c, flt, lex, freq="W")),
         "entities": lambda: (overview.summary(c, flt), entities.entity_totals(c, flt, limit=25),
                              entities.entity_by_outlet(c, flt, limit=20), entities.entity_trend(c, flt, freq="W")),
-        "compare": lambda: (overview.outlet_totals(c, flt), compare.distinctive(c, flt, a, b),
+        "compare": lambda: (overview.outlet_totals(c, flt), distinctive.distinctive_outlets(c, flt, a, b),
                             topics.topic_by_outlet(c, flt, lex), entities.entity_by_outlet(c, flt, limit=20),
-                            compare.similarity(c, flt), compare.variant_table(c, flt)),
-        "reuse": lambda: (overview.summary(c, flt), compare.reuse_pairs(c, flt), compare.reuse_matrix(c, flt),
-                          compare.reuse_network(c, flt), compare.quote_speakers(c, flt), compare.quotes(c, flt, limit=2000), compare.quote_count(c, flt),
-                          compare.same_statements(c, flt)),
+                            distinctive.similarity(c, flt), variants.variant_table(c, flt)),
+        "reuse": lambda: (overview.summary(c, flt), reuse_view.reuse_pairs(c, flt), reuse_view.reuse_matrix(c, flt),
+                          reuse_view.reuse_network(c, flt), quotes_view.quote_speakers(c, flt), quotes_view.quotes(c, flt, limit=2000),
+                          quotes_view.quote_count(c, flt),
+                          quotes_view.statements_across_outlets(c, flt)),
         "articles": lambda: _reader(c, flt, lex),
     }
 
@@ -67,7 +68,7 @@ def _reader(c: Corpus, flt: Filter, lex):
     if arts.empty:
         return arts
     aid = arts["id"].iloc[0]
-    return (overview.article(c, aid), overview.article_terms(c, aid), overview.article_entities(c, aid),
+    return (overview.article(c, aid), overview.article_terms(c, aid), overview.entities_of_article(c, aid),
             topics.article_topics(c, None, lex, article_id=aid))
 
 

@@ -88,15 +88,15 @@ def test_keywords_csv_is_the_librarys_keyword_table(sample_out, sample_corpus):
 
 
 def test_other_csvs_hold_the_librarys_numbers(sample_out, sample_corpus):
-    from core.analysis import compare, entities, topics
+    from core.analysis import distinctive, entities, quotes_view, reuse_view, topics, variants
 
     same = {
         "entities.csv": entities.article_entities(sample_corpus, Filter())[["article_id", "entity", "type", "mentions"]],
         "topics.csv": topics.article_topics(sample_corpus, Filter())[["article_id", "topic", "hits"]],
-        "variants.csv": compare.variant_table(sample_corpus, Filter()),
-        "quotes.csv": compare.quotes(sample_corpus, Filter()),
-        "reuse.csv": compare.reuse_pairs(sample_corpus, Filter()),
-        "distinctive.csv": compare.distinctive_all(sample_corpus, Filter()),
+        "variants.csv": variants.variant_table(sample_corpus, Filter()),
+        "quotes.csv": quotes_view.quotes(sample_corpus, Filter()),
+        "reuse.csv": reuse_view.reuse_pairs(sample_corpus, Filter()),
+        "distinctive.csv": distinctive.distinctive_all(sample_corpus, Filter()),
     }
     for name, df in same.items():
         assert (sample_out / name).read_bytes() == csv_bytes(df), name

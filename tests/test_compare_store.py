@@ -1,9 +1,10 @@
-"""Facts about the outlet comparison on the built corpus (core.analysis.compare), checked by hand
+"""Facts about the outlet comparison on the built corpus (the store queries of core.analysis's
+distinctive, variants, reuse_view and quotes_view), checked by hand
 against the seed articles in data/sample and the ANT excerpt in tests/data."""
 import pandas as pd
 import pytest
 
-from core.analysis import compare, overview
+from core.analysis import distinctive, overview, quotes_view, reuse_view, variants
 from core.filter import Filter
 
 KASSIOUN, SYRIANEWS = "000_058533779b74fd40", "003_2fb4171725300b4b"
@@ -12,7 +13,7 @@ XINHUA, THAWRA, UNKNOWN = "002_8bb5bcd9b53559f5", "004_b20770630bddb0e8", "001_1
 
 def variants_of(corpus, group, flt=None):
     """{(outlet, variant): (count, share)} of one alias group."""
-    t = compare.variant_table(corpus, flt)
+    t = variants.variant_table(corpus, flt)
     t = t[t["group"] == group]
     return {(r.outlet, r.variant): (int(r.count), float(r.share)) for r in t.itertuples()}
 
@@ -74,7 +75,7 @@ def test_shares_follow_the_filter(sample_corpus):
 def test_pair_thawra_vs_xinhua_has_pompeo_on_side_a(sample_corpus):
     # بومبيو: 13 times in 004 (title, مايك بومبيو, تحدث بومبيو, زيارة بومبيو ×2, لبومبيو, لافروف وبومبيو,
     # مع بومبيو, صرح/ذكر/لفت/جدد/أعلن بومبيو), never in 002.
-    d = compare.distinctive(sample_corpus, None, "الثورة", "شينخوا")
+    d = distinctive.distinctive_outlets(sample_corpus, None, "الثورة", "شينخوا")
     a = d[d["side"] == "A"]
     row = a[a["label"] == "بومبيو"].iloc[0]
     assert (row["count_a"], row["count_b"]) == (13, 0)
@@ -86,7 +87,7 @@ def test_pair_thawra_vs_xinhua_has_pompeo_on_side_a(sample_corpus):
 
 @pytest.mark.parametrize("outlet", ["قاسيون", "الثورة", "شينخوا", "سيريانيوز", "unknown"])
 def test_outlet_vs_rest_sides_have_the_sign_of_their_side(sample_corpus, outlet):
-    d = compare.distinctive(sample_corpus, None, outlet, None, limit=100)
+    d = distinctive.distinctive_outlets(sample_corpus, None, outlet, None, limit=100)
     assert len(d[d["side"] == "A"]) > 0 and len(d[d["side"] == "B"]) > 0
     assert (d.loc[d["side"] == "A", "z"] > 0).all()
     assert (d.loc[d["side"] == "B", "z"] < 0).all()
@@ -94,8 +95,8 @@ def test_outlet_vs_rest_sides_have_the_sign_of_their_side(sample_corpus, outlet)
 
 
 def test_swapping_a_and_b_swaps_the_sides(sample_corpus):
-    ab = compare.distinctive(sample_corpus, None, "الثورة", "شينخوا", limit=1000)
-    ba = compare.distinctive(sample_corpus, None, "شينخوا", "الثورة", limit=1000)
+    ab = distinctive.distinctive_outlets(sample_corpus, None, "الثورة", "شينخوا", limit=1000)
+    ba = distinctive.distinctive_outlets(sample_corpus, None, "شينخوا", "الثورة", limit=1000)
 
     def side(df, s):
         return {r.term: (r.count_a, r.count_b, r.z) for r in df[df["side"] == s].itertuples()}
@@ -107,18 +108,18 @@ def test_swapping_a_and_b_swaps_the_sides(sample_corpus):
 
 def test_min_count_drops_terms_below_it(sample_corpus):
     for m in (5, 10, 14):
-        d = compare.distinctive(sample_corpus, None, "الثورة", "شينخوا", min_count=m, limit=1000)
+        d = distinctive.distinctive_outlets(sample_corpus, None, "الثورة", "شينخوا", min_count=m, limit=1000)
         assert ((d["count_a"] + d["count_b"]) >= m).all()
     # بومبيو has 13 + 0: listed at min_count 13, gone at 14
-    at13 = compare.distinctive(sample_corpus, None, "الثورة", "شينخوا", min_count=13, limit=1000)
-    at14 = compare.distinctive(sample_corpus, None, "الثورة", "شينخوا", min_count=14, limit=1000)
+    at13 = distinctive.distinctive_outlets(sample_corpus, None, "الثورة", "شينخوا", min_count=13, limit=1000)
+    at14 = distinctive.distinctive_outlets(sample_corpus, None, "الثورة", "شينخوا", min_count=14, limit=1000)
     assert "بومبيو" in set(at13["term"]) and "بومبيو" not in set(at14["term"])
-    rest = compare.distinctive(sample_corpus, None, "قاسيون", None, min_count=20, limit=1000)
+    rest = distinctive.distinctive_outlets(sample_corpus, None, "قاسيون", None, min_count=20, limit=1000)
     assert len(rest) > 0 and ((rest["count_a"] + rest["count_b"]) >= 20).all()
 
 
 def test_distinctive_dates_puts_pompeo_in_2019(sample_corpus):
-    d = compare.distinctive_dates(sample_corpus, None, ("2017-04-12", "2017-04-13"), ("2019-05-15", "2019-05-15"))
+    d = distinctive.distinctive_dates(sample_corpus, None, ("2017-04-12", "2017-04-13"), ("2019-05-15", "2019-05-15"))
     b = d[d["side"] == "B"]
     row = b[b["label"] == "بومبيو"].iloc[0]
     assert (row["count_a"], row["count_b"]) == (0, 13) and row["z"] < 0
@@ -128,7 +129,7 @@ def test_distinctive_dates_puts_pompeo_in_2019(sample_corpus):
 
 
 def test_distinctive_all_lists_each_outlets_positive_terms(sample_corpus):
-    d = compare.distinctive_all(sample_corpus)
+    d = distinctive.distinctive_all(sample_corpus)
     assert set(d["outlet"]) == {"قاسيون", "الثورة", "شينخوا", "سيريانيوز", "unknown"}
     assert (d["z"] > 0).all()
     row = d[(d["outlet"] == "الثورة") & (d["label"] == "بومبيو")].iloc[0]
@@ -138,7 +139,7 @@ def test_distinctive_all_lists_each_outlets_positive_terms(sample_corpus):
 # -- similarity ------------------------------------------------------------------------------------
 
 def test_similarity_is_symmetric_with_unit_diagonal(sample_corpus):
-    s = compare.similarity(sample_corpus)
+    s = distinctive.similarity(sample_corpus)
     m = s.pivot(index="outlet_a", columns="outlet_b", values="similarity")
     outlets = {"قاسيون", "الثورة", "شينخوا", "سيريانيوز", "unknown"}
     assert set(m.index) == set(m.columns) == outlets
@@ -158,12 +159,12 @@ def pair_of(pairs, x, y):
 
 
 def test_seed_reuse_pair_kassioun_syrianews(sample_corpus):
-    pairs = compare.reuse_pairs(sample_corpus)
+    pairs = reuse_view.reuse_pairs(sample_corpus)
     p = pair_of(pairs, KASSIOUN, SYRIANEWS)
     assert p is not None
     assert {p["outlet_a"], p["outlet_b"]} == {"قاسيون", "سيريانيوز"}
     assert p["direction"] == "" and p["source_outlet"] == "" and p["target_outlet"] == ""  # both 2017-04-12
-    passages = compare.reuse_passages(sample_corpus, p["a_id"], p["b_id"])
+    passages = reuse_view.reuse_passages(sample_corpus, p["a_id"], p["b_id"])
     # 000 writes "على إنشاء مجموعة عمل مشتركة …", 003 writes "وإنشاء مجموعة عمل مشتركة …" (twice): the
     # match is word for word, so the shared run starts at مجموعة.
     lead = "مجموعة عمل مشتركة خاصة بتسوية الخلافات بين البلدين"
@@ -178,18 +179,18 @@ def test_seed_reuse_pair_kassioun_syrianews(sample_corpus):
 
 
 def test_reuse_pair_follows_the_outlet_and_date_filter(sample_corpus):
-    assert pair_of(compare.reuse_pairs(sample_corpus, Filter(outlets=("قاسيون",))), KASSIOUN, SYRIANEWS) is not None
-    assert pair_of(compare.reuse_pairs(sample_corpus, Filter(outlets=("سيريانيوز",))), KASSIOUN, SYRIANEWS) is not None
-    assert compare.reuse_pairs(sample_corpus, Filter(outlets=("شينخوا",))).empty
-    assert compare.reuse_pairs(sample_corpus, Filter(date_from="2017-04-13")).empty
-    assert compare.reuse_pairs(sample_corpus, Filter(date_to="2017-04-11")).empty
-    assert pair_of(compare.reuse_pairs(sample_corpus, Filter(date_from="2017-04-12", date_to="2017-04-12")),
+    assert pair_of(reuse_view.reuse_pairs(sample_corpus, Filter(outlets=("قاسيون",))), KASSIOUN, SYRIANEWS) is not None
+    assert pair_of(reuse_view.reuse_pairs(sample_corpus, Filter(outlets=("سيريانيوز",))), KASSIOUN, SYRIANEWS) is not None
+    assert reuse_view.reuse_pairs(sample_corpus, Filter(outlets=("شينخوا",))).empty
+    assert reuse_view.reuse_pairs(sample_corpus, Filter(date_from="2017-04-13")).empty
+    assert reuse_view.reuse_pairs(sample_corpus, Filter(date_to="2017-04-11")).empty
+    assert pair_of(reuse_view.reuse_pairs(sample_corpus, Filter(date_from="2017-04-12", date_to="2017-04-12")),
                    KASSIOUN, SYRIANEWS) is not None
 
 
 def check_matrix_matches_pairs(corpus, flt=None):
-    pairs = compare.reuse_pairs(corpus, flt)
-    mat = compare.reuse_matrix(corpus, flt)
+    pairs = reuse_view.reuse_pairs(corpus, flt)
+    mat = reuse_view.reuse_matrix(corpus, flt)
     expect = {}
     for r in pairs.itertuples():
         lo, hi = sorted([r.outlet_a, r.outlet_b])
@@ -203,22 +204,27 @@ def check_matrix_matches_pairs(corpus, flt=None):
         else:
             e["b_first"] += 1
     got = {(r.outlet_a, r.outlet_b): r for r in mat.itertuples()}
-    assert set(got) == set(expect)
-    for k, e in expect.items():
-        g = got[k]
+    assert len(got) == len(mat) == 2 * len(expect)   # every cell both ways, once each
+    assert set(got) == set(expect) | {(hi, lo) for lo, hi in expect}
+    for (lo, hi), e in expect.items():
+        g, back = got[(lo, hi)], got[(hi, lo)]
         assert (g.pairs, g.a_first, g.b_first, g.same_time) == (e["pairs"], e["a_first"], e["b_first"], e["same"])
-        assert abs(g.containment - sum(e["cont"]) / len(e["cont"])) < 1e-3
+        assert (back.pairs, back.a_first, back.b_first, back.same_time) == (e["pairs"], e["b_first"], e["a_first"], e["same"])
+        assert abs(g.containment - sum(e["cont"]) / len(e["cont"])) < 1e-3 and back.containment == g.containment
     return pairs, mat
 
 
 def test_reuse_matrix_agrees_with_the_pairs(sample_corpus, excerpt_corpus):
     pairs, mat = check_matrix_matches_pairs(sample_corpus)
-    assert mat[["outlet_a", "outlet_b", "pairs", "same_time"]].values.tolist() == [["سيريانيوز", "قاسيون", 1, 1]]
+    assert mat[["outlet_a", "outlet_b", "pairs", "same_time"]].values.tolist() == [["سيريانيوز", "قاسيون", 1, 1],
+                                                                                  ["قاسيون", "سيريانيوز", 1, 1]]
     pairs, mat = check_matrix_matches_pairs(excerpt_corpus)
-    assert len(mat) >= 3 and int(mat["pairs"].sum()) == len(pairs)
+    assert len(mat) >= 6 and int(mat["pairs"].sum()) == 2 * len(pairs)
     check_matrix_matches_pairs(excerpt_corpus, Filter(outlets=("فرانس 24",)))
-    nodes, edges = compare.reuse_network(excerpt_corpus)
-    assert edges[["outlet_a", "outlet_b", "pairs"]].values.tolist() == mat[["outlet_a", "outlet_b", "pairs"]].values.tolist()
+    # the network's edges come first, in its order (the heat map's rows and columns follow it)
+    nodes, edges = reuse_view.reuse_network(excerpt_corpus)
+    cells = ["outlet_a", "outlet_b", "pairs"]
+    assert edges[cells].values.tolist() == mat[cells].head(len(edges)).values.tolist()
 
 
 def test_excerpt_afp_copy_france24_and_sky_news(excerpt_corpus):
@@ -226,21 +232,21 @@ def test_excerpt_afp_copy_france24_and_sky_news(excerpt_corpus):
     # France 24 FR-internationalNews-471-20180316 and Sky News Arabia SK-sport-299-20180316 (which
     # credits "فرانس برس") carry the same paragraphs, e.g. the four cases the VAR may review.
     fr, sk = "FR-internationalNews-471-20180316", "SK-sport-299-20180316"
-    pairs = compare.reuse_pairs(excerpt_corpus)
+    pairs = reuse_view.reuse_pairs(excerpt_corpus)
     p = pair_of(pairs, fr, sk)
     assert p is not None
     assert {p["outlet_a"], p["outlet_b"]} == {"فرانس 24", "سكاي نيوز عربية"}
     assert p["direction"] == ""  # same day
     assert p["longest"] >= 38
-    passages = compare.reuse_passages(excerpt_corpus, p["a_id"], p["b_id"])
+    passages = reuse_view.reuse_passages(excerpt_corpus, p["a_id"], p["b_id"])
     cases = "يمكن أن تغير مجرى المباراة: بعد تسجيل هدف، قرار بركلة جزاء، بعد بطاقة حمراء مباشرة"
     assert any(cases in r.text_a and cases in r.text_b for r in passages.itertuples())
     test_2016 = "وتم اختبار تقنية الفيديو عام 2016 في أكثر من 20 بلدا وفي نحو ألف مباراة"
     assert any(test_2016 in r.text_a and test_2016 in r.text_b for r in passages.itertuples())
     # one side selected keeps the pair, a third outlet alone does not
-    assert pair_of(compare.reuse_pairs(excerpt_corpus, Filter(outlets=("سكاي نيوز عربية",))), fr, sk) is not None
-    assert pair_of(compare.reuse_pairs(excerpt_corpus, Filter(outlets=("بي بي سي عربي",))), fr, sk) is None
-    assert pair_of(compare.reuse_pairs(excerpt_corpus, Filter(date_to="2018-03-15")), fr, sk) is None
+    assert pair_of(reuse_view.reuse_pairs(excerpt_corpus, Filter(outlets=("سكاي نيوز عربية",))), fr, sk) is not None
+    assert pair_of(reuse_view.reuse_pairs(excerpt_corpus, Filter(outlets=("بي بي سي عربي",))), fr, sk) is None
+    assert pair_of(reuse_view.reuse_pairs(excerpt_corpus, Filter(date_to="2018-03-15")), fr, sk) is None
 
 
 # -- quotes ----------------------------------------------------------------------------------------
@@ -265,7 +271,7 @@ def test_quote_speakers_per_outlet_on_the_seeds(sample_corpus):
     #   الرئيس الروسي فلاديمير بوتين … معبرا عن أمله بأن, وقال بوتين لبومبيو:, قال بوتين:), الرئيس الروسي 2
     #   (وأضاف الرئيس الروسي قائلا:, ورأى الرئيس الروسي:), وزير الخارجية الأميركي 1 (أكد وزير الخارجية
     #   الأميركي وجود مجال … قائلا:).
-    got = {(r.outlet, r.speaker): r.quotes for r in compare.quote_speakers(sample_corpus).itertuples()}
+    got = {(r.outlet, r.speaker): r.quotes for r in quotes_view.quote_speakers(sample_corpus).itertuples()}
     assert got == {
         ("قاسيون", "لافروف"): 9, ("قاسيون", "الوزير الأمريكي"): 2, ("قاسيون", "تيلرسون"): 1,
         ("unknown", "تيلرسون"): 5, ("unknown", "لافروف"): 3, ("unknown", "بوتين"): 1,
@@ -274,12 +280,12 @@ def test_quote_speakers_per_outlet_on_the_seeds(sample_corpus):
         ("الثورة", "لافروف"): 13, ("الثورة", "بومبيو"): 6, ("الثورة", "بوتين"): 3, ("الثورة", "الرئيس الروسي"): 2,
         ("الثورة", "وزير الخارجية الأميركي"): 1,
     }
-    only = compare.quote_speakers(sample_corpus, Filter(outlets=("سيريانيوز",)))
+    only = quotes_view.quote_speakers(sample_corpus, Filter(outlets=("سيريانيوز",)))
     assert only[["speaker", "quotes"]].values.tolist() == [["لافروف", 8], ["تيلرسون", 3]]
 
 
 def test_unattributed_quotes_have_an_empty_speaker(sample_corpus):
-    q = compare.quotes(sample_corpus)
+    q = quotes_view.quotes(sample_corpus)
     assert q["speaker"].map(type).eq(str).all()
     # وأبدى لافروف استعداد بلاده "لحوار مفتوح …" (003): no reporting word, no speaker
     row = q[q["text"].str.startswith("لحوار مفتوح مع واشنطن")]
@@ -287,11 +293,11 @@ def test_unattributed_quotes_have_an_empty_speaker(sample_corpus):
     # a title alone is the speaker, as written: وقال الوزير " لقد كان يوما طويلا..." (002)
     minister = q[q["text"].str.startswith("لقد كان يوما طويلا")]
     assert minister["speaker"].tolist() == ["الوزير"]
-    assert "" not in set(compare.quote_speakers(sample_corpus)["speaker"])
+    assert "" not in set(quotes_view.quote_speakers(sample_corpus)["speaker"])
 
 
 def test_start_3_is_not_a_quote(sample_corpus):
-    q = compare.quotes(sample_corpus)
+    q = quotes_view.quotes(sample_corpus)
     assert not q["text"].str.strip().isin(["ستارت 3", "التدخل الروسي", "تهدئة الأمور"]).any()
     thawra = q[q["article_id"] == THAWRA]
     assert not thawra["text"].str.startswith("ستارت").any()
@@ -299,7 +305,7 @@ def test_start_3_is_not_a_quote(sample_corpus):
 
 
 def test_tillerson_restore_trust_is_one_statement_across_two_outlets(sample_corpus):
-    s = compare.same_statements(sample_corpus)
+    s = quotes_view.statements_across_outlets(sample_corpus)
     trust = s[s["text"].str.contains("من أجل استعادة الثقة بين بلدينا")]
     assert trust["statement_id"].nunique() == 1
     cluster = s[s["statement_id"] == trust["statement_id"].iloc[0]]
@@ -307,26 +313,24 @@ def test_tillerson_restore_trust_is_one_statement_across_two_outlets(sample_corp
     assert set(cluster["article_id"]) == {KASSIOUN, UNKNOWN}
     assert set(cluster["speaker"]) == {"تيلرسون"}
     # restricted to one outlet there is nothing to compare
-    assert compare.same_statements(sample_corpus, Filter(outlets=("قاسيون",))).empty
+    assert quotes_view.statements_across_outlets(sample_corpus, Filter(outlets=("قاسيون",))).empty
 
 
 @pytest.mark.parametrize("n", [1, 2])
 def test_distinctive_in_duckdb_equals_the_pandas_log_odds(excerpt_corpus, n):
-    """The SQL log-odds (compare._log_odds_sql) returns exactly what distinctive.pair / outlet_vs_rest give
+    """The SQL log-odds (distinctive._log_odds_sql) returns exactly what distinctive.pair / outlet_vs_rest give
     on the pulled outlet × term counts, under filters of every kind."""
-    from core.analysis import distinctive as dist
-
     c = excerpt_corpus
     outs = [r[0] for r in c.rows("SELECT outlet FROM articles GROUP BY outlet ORDER BY COUNT(*) DESC")]
     checked = 0
     for flt in (Filter(), Filter(outlets=tuple(outs[:2])), Filter(query="روسيا"), Filter(query='"الولايات المتحدة"')):
-        counts = compare.term_counts(c, flt, n)
+        counts = distinctive.term_counts(c, flt, n)
         for a, b in ((outs[0], outs[1]), (outs[0], None), (outs[-1], None)):
-            ref = dist.pair(counts, a, b, min_count=5) if b else dist.outlet_vs_rest(counts, a, min_count=5)
-            want = compare._top_labelled(c, ref, n, 25).reset_index(drop=True)
-            got = compare.distinctive(c, flt, a, b, n=n).reset_index(drop=True)
+            ref = distinctive.pair(counts, a, b, min_count=5) if b else distinctive.outlet_vs_rest(counts, a, min_count=5)
+            want = distinctive._top_labelled(c, ref, n, 25).reset_index(drop=True)
+            got = distinctive.distinctive_outlets(c, flt, a, b, n=n).reset_index(drop=True)
             if want.empty:  # the empty frame keeps the page's column order
-                assert got.empty and list(got.columns) == compare.DISTINCTIVE_COLUMNS
+                assert got.empty and list(got.columns) == distinctive.DISTINCTIVE_COLUMNS
                 continue
             pd.testing.assert_frame_equal(got, want, check_dtype=False)
             checked += len(got)
@@ -335,24 +339,22 @@ def test_distinctive_in_duckdb_equals_the_pandas_log_odds(excerpt_corpus, n):
 
 @pytest.mark.parametrize("n", [1, 2])
 def test_similarity_in_duckdb_equals_scikit_learns_tfidf(excerpt_corpus, n):
-    """compare.similarity (summed in DuckDB) gives what distinctive.tfidf_similarity (scikit-learn's
+    """distinctive.similarity (summed in DuckDB) gives what distinctive.tfidf_similarity (scikit-learn's
     TfidfTransformer) gives on the pulled counts, to the four decimals shown."""
-    from core.analysis import distinctive as dist
-
     c = excerpt_corpus
     outs = [r[0] for r in c.rows("SELECT outlet FROM articles GROUP BY outlet ORDER BY COUNT(*) DESC")]
     for flt in (Filter(), Filter(outlets=tuple(outs[:3])), Filter(query="روسيا"), Filter(query='"الولايات المتحدة"')):
-        sim = dist.tfidf_similarity(compare.term_counts(c, flt, n))
+        sim = distinctive.tfidf_similarity(distinctive.term_counts(c, flt, n))
         want = sim.rename_axis(index="outlet_a", columns="outlet_b").stack().rename("similarity").reset_index()
         want["similarity"] = want["similarity"].round(4)
-        got = compare.similarity(c, flt, n)
+        got = distinctive.similarity(c, flt, n)
         assert len(got) == len(want) >= 4
         pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True), check_dtype=False)
 
 
 def test_the_speaker_chart_keeps_the_most_quoted_speakers_whole(excerpt_corpus):
-    every = compare.quote_speakers(excerpt_corpus)
-    top = compare.most_quoted(every, 3)
+    every = quotes_view.quote_speakers(excerpt_corpus)
+    top = quotes_view.most_quoted(every, 3)
     totals = every.groupby("speaker")["quotes"].sum()
     assert top["speaker"].nunique() == 3 < every["speaker"].nunique()
     assert totals[top["speaker"].unique()].min() >= totals.drop(top["speaker"].unique()).max()

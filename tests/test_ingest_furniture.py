@@ -199,12 +199,12 @@ def test_outlet_table_validation(tmp_path):
     bad.write_text("outlets:\n  - name: أ\n    aliases: [X]\n  - name: ب\n    aliases: [x]\n", encoding="utf-8")
     with pytest.raises(ResourceError) as err:
         load_outlets(bad)
-    assert err.value.file == str(bad) and "entry 2 (ب)" in str(err.value) and "already belongs" in str(err.value)
+    assert err.value.file == "outlets.yaml" and "entry 2 (ب)" in str(err.value) and "already belongs" in str(err.value)
     bad.write_text("outlets:\n  - en: Nameless\n", encoding="utf-8")
-    with pytest.raises(ResourceError, match="needs a non-empty name"):
+    with pytest.raises(ResourceError, match="name is missing or empty"):
         load_outlets(bad)
     bad.write_text("outlets: [\n", encoding="utf-8")
-    with pytest.raises(ResourceError, match="not valid YAML"):
+    with pytest.raises(ResourceError, match="invalid YAML"):
         load_outlets(bad)
 
 

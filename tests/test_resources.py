@@ -207,3 +207,98 @@ def test_docstring_examples():
 
     import core.resources
     assert doctest.testmod(core.resources).failed == 0
+
+
+# -- ingestion's word lists (dates.yaml, furniture.yaml, columns.yaml) and outlets.yaml ----------------
+
+def test_ingestion_reads_its_word_lists_from_the_resource_files():
+    import yaml
+
+    from core.ingest import dates, furniture, readers
+    from core.ingest._text import match_fold
+
+    raw = {n: yaml.safe_load((DEFAULT_DIR / n).read_text(encoding="utf-8"))
+           for n in ("dates.yaml", "furniture.yaml", "columns.yaml")}
+    assert dates.MONTHS[4] == raw["dates.yaml"]["april"] == ["أبريل", "إبريل", "نيسان", "أفريل", "April", "Apr"]
+    assert [dates.MONTHS[m] for m in range(1, 13)] == [raw["dates.yaml"][s] for s in dates.MONTH_SECTIONS]
+    assert dates.WEEKDAYS == raw["dates.yaml"]["weekdays"] and "الأربعاء" in dates.WEEKDAYS
+    assert furniture.WIDGET_WORDS == raw["furniture.yaml"]["widget_words"] and "SHARE" in furniture.WIDGET_WORDS
+    assert furniture.GENERIC_SOURCES == {match_fold(w) for w in raw["furniture.yaml"]["generic_sources"]}
+    assert match_fold("وكالات") in furniture.GENERIC_SOURCES
+    assert furniture.NOT_PLACE_WORDS == {match_fold(w) for w in raw["furniture.yaml"]["not_place_words"]}
+    assert readers.FIELD_SYNONYMS == raw["columns.yaml"] and list(readers.FIELD_SYNONYMS) == list(readers.FIELDS)
+
+
+def test_word_lists_are_validated_naming_the_file_the_entry_and_the_reason(tmp_path):
+    from core.ingest.dates import MONTH_SECTIONS, _name_key
+    from core.resources import load_word_lists
+
+    sections = MONTH_SECTIONS + ("weekdays",)
+    good = "".join(f"{s}: [{s}]\n" for s in sections)
+    p = write(tmp_path / "dates.yaml", good)
+    assert load_word_lists(p, sections, exclusive=_name_key)["may"] == ("may",)
+    cases = [
+        (good.replace("may: [may]\n", ""), "-", "missing section(s): may"),
+        (good + "smarch: [x]\n", "-", "unknown section(s): smarch"),
+        (good.replace("june: [june]", "june: []"), "june", "june is empty"),
+        (good.replace("june: [june]", "june: [june, '']"), "june", "empty or non-text value"),
+        (good.replace("june: [june]", "june: [June, june]"), "june entry 2 (june)", "'june' is listed twice"),
+        # إبريل and أبريل are one name to the date reader: it may not stand for two months
+        (good.replace("april: [april]", "april: [أبريل]").replace("may: [may]", "may: [مايو, إبريل]"),
+         "may entry 2 (إبريل)", "'إبريل' is already listed under april"),
+    ]
+    for text, row, reason in cases:
+        write(p, text)
+        with pytest.raises(ResourceError) as e:
+            load_word_lists(p, sections, exclusive=_name_key)
+        assert (e.value.file, e.value.row) == ("dates.yaml", row) and reason in e.value.reason
+    write(p, "january: [يناير\n")
+    with pytest.raises(ResourceError) as e:
+        load_word_lists(p, sections)
+    assert e.value.file == "dates.yaml" and e.value.row == "line 2" and "invalid YAML" in e.value.reason
+    # within one section the same spelling twice is refused; across sections only when exclusive
+    write(p, good.replace("june: [june]", "june: [july]"))
+    assert load_word_lists(p, sections)["june"] == ("july",)
+    with pytest.raises(ResourceError, match="'july' is already listed under june"):
+        load_word_lists(p, sections, exclusive=_name_key)
+
+
+def test_a_column_name_belongs_to_one_field(tmp_path):
+    from core.ingest.readers import FIELDS, norm_column
+    from core.resources import load_word_lists
+
+    text = "".join(f"{f}: [{f}]\n" for f in FIELDS).replace("url: [url]", "url: [url, Published At]")
+    p = write(tmp_path / "columns.yaml", text.replace("date: [date]", "date: [date, published_at]"))
+    with pytest.raises(ResourceError) as e:
+        load_word_lists(p, FIELDS, exclusive=norm_column)
+    assert (e.value.file, e.value.row) == ("columns.yaml", "url entry 2 (Published At)")
+    assert "already listed under date" in e.value.reason
+
+
+def test_outlets_yaml_is_read_like_the_other_resources(tmp_path):
+    from core.ingest.outlets import load_outlets
+
+    p = tmp_path / "outlets.yaml"
+    p.write_bytes("\ufeffoutlets:\n  - name: صحيفتي\n    aliases: [My Paper]\n".encode("utf-8"))  # a BOM is fine
+    assert load_outlets(p).resolve("my paper") == ("صحيفتي", "")
+    for text, row, reason in (
+        ("outlets:\n  - name: صحيفتي\n    aliases: [My Paper\n", "line 4", "invalid YAML"),
+        ("outlets: []\nsources: []\n", "-", "one section, 'outlets:'"),
+        ("outlets:\n  - name: صحيفتي\n    aliases: [X, '']\n", "entry 1 (صحيفتي)", "aliases holds an empty"),
+    ):
+        write(p, text)
+        with pytest.raises(ResourceError) as e:
+            load_outlets(p)
+        assert (e.value.file, e.value.row) == ("outlets.yaml", row) and reason in e.value.reason
+
+
+def test_the_nisba_endings_are_written_once():
+    from core.resources import ALIAS_FORMS, NISBA_DUALS, NISBA_ENDINGS
+    from core.textpipe import key_variants
+
+    # alias groups count every ending after the nisba ي, the duals too
+    assert {s for _p, s in ALIAS_FORMS["nisba"]} == set(NISBA_ENDINGS) >= set(NISBA_DUALS) == {"ان", "تان", "تين"}
+    assert load_resources().aliases.form_map()["الامريكيتين"][0] == "الامريكيتين"
+    # a topic keyword's forms are the same endings without the duals (ة also as its folded ه)
+    singles = {"ي" + e for e in NISBA_ENDINGS if e not in NISBA_DUALS} | {"يه"}
+    assert key_variants("كيماوي") == {p + "كيماو" + e for p in ("", "ال") for e in singles}

@@ -5,7 +5,7 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from core.analysis import compare, keywords, overview, topics
+from core.analysis import keywords, overview, quotes_view, topics
 from core.filter import Filter
 from core.index.viewcache import ViewCache, Unkeyable, freeze, view
 from tests.conftest import SAMPLE
@@ -98,11 +98,11 @@ def test_unkeyable_arguments_skip_the_cache(excerpt_corpus):
 def test_quotes_head_and_count_match_the_full_table(excerpt_corpus):
     c = excerpt_corpus
     for flt in (Filter(), Filter(query="روسيا"), Filter(outlets=("العربية",))):
-        full = compare.quotes(c, flt)
-        assert compare.quote_count(c, flt) == len(full)
-        head = compare.quotes(c, flt, limit=7)
+        full = quotes_view.quotes(c, flt)
+        assert quotes_view.quote_count(c, flt) == len(full)
+        head = quotes_view.quotes(c, flt, limit=7)
         pd.testing.assert_frame_equal(head, full.head(7))
-    assert compare.quote_count(c, Filter()) > 7
+    assert quotes_view.quote_count(c, Filter()) > 7
 
 
 def test_the_article_count_of_the_summary_is_the_article_table_length(excerpt_corpus):

@@ -21,13 +21,22 @@ huge variance, with ``α_0`` far above the samples every δ shrinks to 0; the
 z-scores are not very sensitive between ``α_0 = 0.1·n`` and ``α_0 = n``.)
 
 Counts come in as plain pandas: a Series indexed by term, or a long frame
-``[outlet, term, count]``.
+``[outlet, term, count]``.  The store queries at the end of the module (``distinctive_outlets``,
+``distinctive_dates``, ``distinctive_all``, ``similarity``) feed them from a built corpus under a
+filter, for the Compare page and the CLI's distinctive.csv; the outlet-against-outlet log-odds and
+the similarity run the same formulas inside DuckDB over integer term ids.
 """
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfTransformer
+
+from core.analysis.overview import forms_text
+from core.filter import Filter
+from core.index.viewcache import view
 
 COLUMNS = ["term", "count_a", "count_b", "delta", "var", "z"]
 
@@ -151,3 +160,173 @@ def tfidf_similarity(counts: pd.DataFrame) -> pd.DataFrame:
     names = list(wide.index)
     out = pd.DataFrame(sim, index=pd.Index(names, name="outlet"), columns=pd.Index(names, name="outlet"))
     return out
+
+
+# -- on the store -------------------------------------------------------------------------------
+DISTINCTIVE_COLUMNS = ["side", "term", "label", "count_a", "count_b", "delta", "z", "forms"]
+
+
+def _outlet_term_counts(corpus, flt: Filter | None, n: int) -> tuple[str, dict]:
+    """``(sql, params)`` of the filtered articles' non-zero counts as rows outlet, tid, count: the
+    per-outlet totals from ingestion when the filter is outlets only, else summed over the articles."""
+    scope = corpus.outlet_scope(flt)
+    if scope is not None:
+        cond = "AND list_contains($outlets, outlet)" if scope else ""
+        return (f"SELECT outlet, tid, count FROM outlet_terms WHERE n = $n AND count > 0 {cond}",
+                {"n": int(n), **({"outlets": scope} if scope else {})})
+    where, params = corpus.where(flt)
+    return (f"SELECT a.outlet, t.tid, SUM(t.cnt) AS count FROM terms t JOIN articles a USING (aid) "
+            f"WHERE t.n = $n AND {where} GROUP BY 1, 2 HAVING SUM(t.cnt) > 0", {**params, "n": int(n)})
+
+
+@view
+def term_counts(corpus, flt: Filter | None = None, n: int = 1) -> pd.DataFrame:
+    """Long frame outlet, term (grouping key), count of the filtered articles."""
+    counts, params = _outlet_term_counts(corpus, flt, n)
+    return corpus.sql(f"SELECT c.outlet, v.key AS term, CAST(c.count AS BIGINT) AS count FROM ({counts}) c "
+                      f"JOIN vocab v USING (tid)", params)
+
+
+def _with_labels(corpus, df: pd.DataFrame, n: int) -> pd.DataFrame:
+    """``df`` with each term's corpus label (the term itself when it has none) and its merged forms."""
+    lab = corpus.sql("SELECT key AS term, label, forms FROM vocab WHERE n = $n AND list_contains($t, key)",
+                     {"n": int(n), "t": list(df["term"])})
+    out = df.reset_index(drop=True).merge(lab, on="term", how="left")
+    out["label"] = out["label"].fillna(out["term"])
+    out["forms"] = out["forms"].map(forms_text)
+    return out
+
+
+def _labelled(corpus, df: pd.DataFrame, n: int) -> pd.DataFrame:
+    if df.empty:
+        return pd.DataFrame(columns=[c for c in DISTINCTIVE_COLUMNS if c != "side"])
+    out = _with_labels(corpus, df, n)
+    out["delta"] = out["delta"].round(4)
+    out["z"] = out["z"].round(3)
+    return out[["term", "label", "count_a", "count_b", "delta", "z", "forms"]]
+
+
+def _top_labelled(corpus, res: pd.DataFrame, n: int, limit: int) -> pd.DataFrame:
+    """The ``limit`` most distinctive terms of side A (highest z) and of side B (lowest z), z rounded
+    first, labelled (only the rows kept are looked up: the labels and forms of tens of thousands of
+    terms were once parsed to show fifty)."""
+    if res.empty:
+        return pd.DataFrame(columns=DISTINCTIVE_COLUMNS)
+    r = res.reset_index(drop=True)
+    r = r.assign(delta=r["delta"].round(4), z=r["z"].round(3))
+    a = r[r["z"] > 0].nlargest(limit, "z").assign(side="A")
+    b = r[r["z"] < 0].nsmallest(limit, "z").assign(side="B")
+    return _with_labels(corpus, pd.concat([a, b], ignore_index=True), n)[DISTINCTIVE_COLUMNS]
+
+
+@view
+def distinctive_outlets(corpus, flt: Filter | None = None, a: str | None = None, b: str | None = None,
+                        n: int = 1, min_count: int = 5, limit: int = 25) -> pd.DataFrame:
+    """Distinctive terms of outlet ``a`` against outlet ``b`` (or against every other outlet when b is None).
+
+    Weighted log-odds with an informative Dirichlet prior from the filtered corpus (Monroe et al. 2008).
+    Columns: side (A: typical of a; B: typical of b / the rest), term, label, count_a, count_b, delta, z, forms.
+    """
+    if a is None:
+        return pd.DataFrame(columns=DISTINCTIVE_COLUMNS)
+    res = _log_odds_sql(corpus, flt, a, b, n, min_count, limit)
+    if res.empty:  # no articles, an unknown outlet, or no term reaching min_count
+        return pd.DataFrame(columns=DISTINCTIVE_COLUMNS)
+    return _top_labelled(corpus, res, n, limit)
+
+
+def _log_odds_sql(corpus, flt, a, b, n, min_count, limit) -> pd.DataFrame:
+    """``pair`` / ``outlet_vs_rest`` computed inside DuckDB over integer term ids (the same
+    formula, operation for operation), returning only the rows either side could show: the most and
+    the least distinctive, with a margin for ties once z is rounded. The outlet × term counts (~1M rows
+    at 100k articles) are no longer pulled into pandas to be grouped there."""
+    counts, params = _outlet_term_counts(corpus, flt, n)
+    params = {**params, "oa": a, "min": int(min_count), "lim": int(limit) * 4 + 50}
+    if b is None:
+        side_b = "outlet <> $oa"
+    else:
+        side_b, params["ob"] = "outlet = $ob", b
+    df = corpus.sql(
+        f"""
+        WITH c AS ({counts}),
+        g AS (SELECT tid, CAST(SUM(CASE WHEN outlet = $oa THEN count ELSE 0 END) AS DOUBLE) AS ya,
+                     CAST(SUM(CASE WHEN {side_b} THEN count ELSE 0 END) AS DOUBLE) AS yb,
+                     CAST(SUM(count) AS DOUBLE) AS p FROM c GROUP BY tid),
+        tot AS (SELECT SUM(ya) AS na, SUM(yb) AS nb, SUM(p) AS pt, LEAST(SUM(ya), SUM(yb)) AS a0 FROM g),
+        s AS (SELECT g.tid, g.ya, g.yb, tot.na, tot.nb, tot.a0, tot.a0 * g.p / tot.pt AS alpha
+              FROM g, tot WHERE tot.na > 0 AND tot.nb > 0 AND g.ya + g.yb >= $min),
+        d AS (SELECT tid, ya, yb, LN((ya + alpha) / (na + a0 - ya - alpha)) - LN((yb + alpha) / (nb + a0 - yb - alpha)) AS delta,
+                     1.0 / (ya + alpha) + 1.0 / (yb + alpha) AS var FROM s WHERE alpha > 0),
+        z AS (SELECT d.*, d.delta / SQRT(d.var) AS z, v.key AS term FROM d JOIN vocab v USING (tid))
+        (SELECT term, ya, yb, delta, var, z FROM z WHERE z > 0 ORDER BY z DESC, term LIMIT $lim)
+        UNION ALL
+        (SELECT term, ya, yb, delta, var, z FROM z WHERE z < 0 ORDER BY z ASC, term LIMIT $lim)
+        """,
+        params,
+    )
+    if df.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    df = df.assign(count_a=df["ya"].astype("int64"), count_b=df["yb"].astype("int64"))[COLUMNS]
+    return df.sort_values(["z", "term"], ascending=[False, True], kind="mergesort")
+
+
+@view
+def distinctive_dates(corpus, flt: Filter | None, range_a: tuple, range_b: tuple, n: int = 1,
+                      min_count: int = 5, limit: int = 25) -> pd.DataFrame:
+    """Distinctive terms of one date range against another (same outlets and query as ``flt``)."""
+    flt = flt or Filter()
+    fa = dataclasses.replace(flt, date_from=range_a[0], date_to=range_a[1], undated="exclude")
+    fb = dataclasses.replace(flt, date_from=range_b[0], date_to=range_b[1], undated="exclude")
+    ca = term_counts(corpus, fa, n).groupby("term")["count"].sum()
+    cb = term_counts(corpus, fb, n).groupby("term")["count"].sum()
+    if ca.empty or cb.empty:
+        return pd.DataFrame(columns=DISTINCTIVE_COLUMNS)
+    res = log_odds(ca, cb, prior=ca.add(cb, fill_value=0), min_count=min_count)
+    return _top_labelled(corpus, res, n, limit)
+
+
+@view
+def distinctive_all(corpus, flt: Filter | None = None, n: int = 1, min_count: int = 5, limit: int = 50) -> pd.DataFrame:
+    """Every outlet against the rest (the CLI's distinctive.csv): outlet, side, term, label, counts, delta, z."""
+    counts = term_counts(corpus, flt, n)
+    frames = []
+    for outlet in sorted(counts["outlet"].unique()) if not counts.empty else []:
+        if counts["outlet"].nunique() < 2:
+            break
+        res = _labelled(corpus, outlet_vs_rest(counts, outlet, min_count=min_count), n)
+        if res.empty:  # no term reaches min_count (a small corpus): the empty frame's z is not numeric
+            continue
+        top = res[res["z"] > 0].nlargest(limit, "z")
+        frames.append(top.assign(outlet=outlet))
+    if not frames:
+        return pd.DataFrame(columns=["outlet", "term", "label", "count_a", "count_b", "delta", "z"])
+    out = pd.concat(frames, ignore_index=True)
+    return out.rename(columns={"count_a": "count_outlet", "count_b": "count_rest"})[
+        ["outlet", "term", "label", "count_outlet", "count_rest", "delta", "z"]]
+
+
+@view
+def similarity(corpus, flt: Filter | None = None, n: int = 1) -> pd.DataFrame:
+    """Outlet × outlet cosine similarity over TF-IDF of grouped terms, as a long frame outlet_a, outlet_b, similarity."""
+    counts, params = _outlet_term_counts(corpus, flt, n)
+    # scikit-learn's TfidfTransformer (smooth idf = ln((1 + N) / (1 + df)) + 1, l2 norm) over the outlets
+    # as documents, as in distinctive.tfidf_similarity, but summed in DuckDB over term ids
+    long = corpus.sql(
+        f"""
+        WITH c AS ({counts}),
+        nd AS (SELECT CAST(COUNT(DISTINCT outlet) AS DOUBLE) AS docs FROM c),
+        df AS (SELECT tid, CAST(COUNT(*) AS DOUBLE) AS df FROM c GROUP BY tid),
+        w AS (SELECT c.outlet, c.tid, c.count * (LN((1 + nd.docs) / (1 + df.df)) + 1) AS w FROM c JOIN df USING (tid), nd),
+        nrm AS (SELECT outlet, SQRT(SUM(w * w)) AS nrm FROM w GROUP BY outlet),
+        dot AS (SELECT x.outlet AS outlet_a, y.outlet AS outlet_b, SUM(x.w * y.w) AS d FROM w x JOIN w y USING (tid)
+                GROUP BY 1, 2),
+        pairs AS (SELECT p.outlet AS outlet_a, q.outlet AS outlet_b, p.nrm AS na, q.nrm AS nb FROM nrm p, nrm q)
+        SELECT pairs.outlet_a, pairs.outlet_b, COALESCE(dot.d / (pairs.na * pairs.nb), 0.0) AS similarity
+        FROM pairs LEFT JOIN dot USING (outlet_a, outlet_b) ORDER BY pairs.outlet_a, pairs.outlet_b
+        """,
+        params,
+    )
+    if long.empty:
+        return pd.DataFrame(columns=["outlet_a", "outlet_b", "similarity"])
+    long["similarity"] = long["similarity"].clip(0.0, 1.0).round(4)
+    return long

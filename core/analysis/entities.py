@@ -12,10 +12,7 @@ from core.index.viewcache import view
 def article_entities(corpus, flt: Filter | None = None, types=None) -> pd.DataFrame:
     """Per-article mentions (the CLI's entities.csv): article_id, outlet, date, entity, type, mentions."""
     where, params = corpus.where(flt)
-    tcond = ""
-    if types:
-        params = {**params, "types": list(types)}
-        tcond = " AND list_contains($types, m.type)"
+    tcond, params = _types(types, params)
     df = corpus.sql(
         f"SELECT a.id AS article_id, a.outlet, a.date, m.entity, m.type, m.cnt AS mentions "
         f"FROM mentions m JOIN articles a USING (aid) WHERE {where}{tcond} "

@@ -150,7 +150,8 @@ def article_terms(corpus, article_id: str, limit: int = 30) -> pd.DataFrame:
 
 
 @view
-def article_entities(corpus, article_id: str) -> pd.DataFrame:
+def entities_of_article(corpus, article_id: str) -> pd.DataFrame:
+    """The entities one article mentions (the reader): entity, type, mentions."""
     return corpus.sql(
         "SELECT m.entity, m.type, m.cnt AS mentions FROM mentions m JOIN articles a USING (aid) "
         "WHERE a.id = $id ORDER BY m.cnt DESC, m.entity",

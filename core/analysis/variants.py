@@ -5,11 +5,15 @@ Outlets differ systematically in spelling (Syrian state media writes سورية 
 one group for counting; here the unmerged counts become the finding.
 
 Input is a long frame ``[outlet, group, variant, count]``: for the group سوريا,
-the variants سوريا and سورية with their counts in each outlet.
+the variants سوريا and سورية with their counts in each outlet.  ``variant_table`` feeds it from a
+built corpus under a filter (the Compare page and the CLI's variants.csv).
 """
 from __future__ import annotations
 
 import pandas as pd
+
+from core.filter import Filter
+from core.index.viewcache import view
 
 SHARE_COLUMNS = ["outlet", "group", "variant", "count", "share"]
 
@@ -72,3 +76,24 @@ def preferred_variants(shares: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=SHARE_COLUMNS)
     ordered = shares.sort_values(["outlet", "group", "share", "variant"], ascending=[True, True, False, True])
     return ordered.drop_duplicates(["outlet", "group"]).reset_index(drop=True)[SHARE_COLUMNS]
+
+
+# -- on the store -------------------------------------------------------------------------------
+@view
+def variant_counts(corpus, flt: Filter | None = None) -> pd.DataFrame:
+    """The unmerged counts of the filtered articles: outlet, group, variant, count."""
+    where, params = corpus.where(flt)
+    return corpus.sql(
+        f"SELECT a.outlet, v.grp AS \"group\", v.variant, CAST(SUM(v.cnt) AS BIGINT) AS count FROM variants v JOIN articles a USING (aid) "
+        f"WHERE {where} GROUP BY 1, 2, 3",
+        params,
+    )
+
+
+@view
+def variant_table(corpus, flt: Filter | None = None) -> pd.DataFrame:
+    """The spelling fingerprint (the CLI's variants.csv): outlet, group, variant, count, share."""
+    out = variant_shares(variant_counts(corpus, flt))
+    if not out.empty:
+        out["share"] = out["share"].round(4)
+    return out

@@ -27,30 +27,27 @@ import email.utils
 import math
 import re
 
+from core.resources import DATES_FILE, DEFAULT_DIR, load_word_lists
+
 from ._text import match_fold, to_ascii_digits
 
-# --- month names (data) ------------------------------------------------------------------------
-# Written here in their usual spelling; matching folds hamza forms, ى/ي and ة/ه, so إبريل/ابريل/أبريل,
-# أيار/ايار, آذار/اذار and يونية/يونيه all match.
-MONTHS: dict[int, list[str]] = {
-    1: ["يناير", "كانون الثاني", "جانفي", "January", "Jan"],
-    2: ["فبراير", "شباط", "فيفري", "February", "Feb"],
-    3: ["مارس", "آذار", "March", "Mar"],
-    4: ["أبريل", "إبريل", "نيسان", "أفريل", "April", "Apr"],
-    5: ["مايو", "أيار", "ماي", "May"],
-    6: ["يونيو", "يونية", "حزيران", "جوان", "June", "Jun"],
-    7: ["يوليو", "يولية", "تموز", "جويلية", "July", "Jul"],
-    8: ["أغسطس", "آب", "أوت", "August", "Aug"],
-    9: ["سبتمبر", "أيلول", "September", "Sep", "Sept"],
-    10: ["أكتوبر", "تشرين الأول", "October", "Oct"],
-    11: ["نوفمبر", "تشرين الثاني", "November", "Nov"],
-    12: ["ديسمبر", "كانون الأول", "December", "Dec"],
-}
+# --- month and weekday names (data: core/resources/dates.yaml) -----------------------------------
+MONTH_SECTIONS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+                  "october", "november", "december")
 
+
+def _name_key(name: str) -> str:
+    """How a month or weekday name is matched: hamza forms, ى/ي, ة/ه and case folded, spaces as one."""
+    return re.sub(r"\s+", " ", match_fold(name)).casefold()
+
+
+_NAMES = load_word_lists(DEFAULT_DIR / DATES_FILE, MONTH_SECTIONS + ("weekdays",), exclusive=_name_key)
+#: Month number → its names (Egyptian/Gulf, Levantine, Maghrebi, English and short forms).
+MONTHS: dict[int, list[str]] = {m: list(_NAMES[s]) for m, s in enumerate(MONTH_SECTIONS, 1)}
 #: Weekday names, used to recognise a line that is only a date ("الأربعاء 15-5-2019").
-WEEKDAYS = ["السبت", "الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة"]
+WEEKDAYS = list(_NAMES["weekdays"])
 
-_MONTH_BY_KEY = {match_fold(n).casefold(): m for m, names in MONTHS.items() for n in names}
+_MONTH_BY_KEY = {_name_key(n): m for m, names in MONTHS.items() for n in names}
 _MONTH_ALT = "|".join(
     re.escape(k).replace(r"\ ", r"\s+") for k in sorted(_MONTH_BY_KEY, key=len, reverse=True))
 _MON = rf"(?<![\w])(?:{_MONTH_ALT})(?![\w])"

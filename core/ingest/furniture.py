@@ -5,8 +5,9 @@ own lines (headline included), one paragraph per line, with layout oddities fixe
 ZWSP/RLM removed); ``removed_lines`` lists, in order, every line (or dateline prefix / signature
 suffix) that was taken out, so nothing disappears silently.
 
-What is removed (the patterns are data, in ``LINE_RULES``, ``LIST_INTROS``, ``TRAILING_HEADERS``,
-``WIDGET_WORDS`` and ``GENERIC_SOURCES`` below; each documented with a real example):
+What is removed (the patterns are data, in ``LINE_RULES``, ``LIST_INTROS`` and ``TRAILING_HEADERS``
+below, and the word lists ``WIDGET_WORDS``, ``GENERIC_SOURCES`` and ``NOT_PLACE_WORDS`` in
+``core/resources/furniture.yaml``; each documented with a real example):
 
 * related-article teasers: "اقرأ أيضا: رغم تدني الثقة.. الحوار مستمر"، "للمزيد: …"، "شاهد.. …";
   a bare "اقرأ أيضاً:" also takes the short headline lines listed under it;
@@ -40,6 +41,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+
+from core.resources import DEFAULT_DIR, FURNITURE_FILE, load_word_lists
 
 from ._text import match_fold, split_lines, tidy_line
 from .dates import date_line, find_dates
@@ -78,16 +81,9 @@ class LineRule:
 # --- teasers, widgets, disclaimers (data) --------------------------------------------------------
 _SEP = r"[:：|.…\-–—»>]"
 
+_WORDS = load_word_lists(DEFAULT_DIR / FURNITURE_FILE, ("widget_words", "generic_sources", "not_place_words"))
 #: Share / navigation words: a line made only of these (and separators) is a widget.
-WIDGET_WORDS = [
-    "SHARE", "close", "إغلاق", "شارك", "شاركوا", "شاركها", "مشاركة", "شارك الخبر", "شارك المقال",
-    "شارك هذا المقال", "شارك هذه الصفحة", "تابعونا", "تابعنا", "Facebook", "فيسبوك", "فيس بوك", "Twitter",
-    "تويتر", "WhatsApp", "واتساب", "واتس اب", "Telegram", "تلغرام", "تيليغرام", "Email", "E-mail",
-    "البريد الإلكتروني", "Print", "طباعة", "أرسل", "أرسل لصديق", "تغريد", "غرد", "Tweet", "نسخ الرابط",
-    "Copy link", "LinkedIn", "لينكد إن", "Pinterest", "Instagram", "انستغرام", "إنستغرام", "YouTube",
-    "يوتيوب", "Google+", "Messenger", "ماسنجر", "Reddit", "RSS", "تعليق", "التعليقات", "أضف تعليق",
-    "Comments", "Like", "أعجبني",
-]
+WIDGET_WORDS = list(_WORDS["widget_words"])
 _WIDGET = "(?:%s)" % "|".join(re.escape(match_fold(w)) for w in sorted(WIDGET_WORDS, key=len, reverse=True))
 
 LINE_RULES: list[LineRule] = [
@@ -160,8 +156,7 @@ TRAILING_HEADERS = [_rx(p) for p in (
 )]
 
 #: Words that stand for "several sources" in a signature line ("وكالات – الثورة:").
-GENERIC_SOURCES = {match_fold(w) for w in (
-    "وكالات", "الوكالات", "وكالات الأنباء", "متابعات", "مراسلون", "مراسلنا", "مواقع", "المصدر", "مصادر")}
+GENERIC_SOURCES = {match_fold(w) for w in _WORDS["generic_sources"]}
 
 _LIST_INTRO = re.compile("|".join(f"(?:{p.pattern})" for p in LIST_INTROS), re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?؟…:،,؛;]$")
@@ -170,11 +165,7 @@ _DATELINE_PAREN = re.compile(
 #: Words that never stand in the place part of a dateline: a sentence that cites an outlet in
 #: brackets ("وقال هاموند، لتلفزيون هيئة الإذاعة البريطانية (بي.بي.سي)، إن …",
 #: "وأوردت (وام) أن …") is not a dateline.
-NOT_PLACE_WORDS = {match_fold(w) for w in (
-    "قال", "قالت", "أفاد", "أفادت", "ذكر", "ذكرت", "أورد", "أوردت", "نقل", "نقلت", "أعلن", "أعلنت", "أكد",
-    "أكدت", "أضاف", "أضافت", "بحسب", "حسب", "وفق", "وفقا", "طبقا", "نقلا", "وكالة", "لوكالة", "قناة", "لقناة",
-    "صحيفة", "لصحيفة", "موقع", "لموقع", "تلفزيون", "لتلفزيون", "إذاعة", "لإذاعة", "ذلك", "أدى", "إن", "أن",
-    "التي", "الذي", "عن", "في", "مع", "إلى", "على")}
+NOT_PLACE_WORDS = {match_fold(w) for w in _WORDS["not_place_words"]}
 _DATELINE_DASH = re.compile(r"^(?P<pre>[^\-–—()\n:.!?؟\"«»“”]{1,60}?)\s+[-–—]+\s*(?P<rest>\S.*)$")
 _SPLIT_SOURCES = re.compile(r"\s*[/|،,:()\[\]\-–—]+\s*")
 

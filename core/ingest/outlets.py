@@ -20,13 +20,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from core.model import ResourceError
+from core.resources import DEFAULT_DIR, OUTLETS_FILE, _entry_head, _read_yaml, _string_list
 
 from ._text import name_key
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "resources" / "outlets.yaml"
+DEFAULT_PATH = DEFAULT_DIR / OUTLETS_FILE
 _ALLOWED_KEYS = {"name", "en", "aliases", "kind", "note", "url"}
 
 
@@ -97,25 +96,12 @@ class OutletTable:
 
 
 def _validate_entry(raw: object, row: int, source: str) -> Outlet:
-    if not isinstance(raw, dict):
-        raise ResourceError(source, f"entry {row}", "must be a mapping with at least a name")
-    name = raw.get("name")
-    label = f"entry {row}" + (f" ({name})" if isinstance(name, str) and name.strip() else "")
-    if not isinstance(name, str) or not name.strip():
-        raise ResourceError(source, label, "every outlet needs a non-empty name")
-    unknown = set(raw) - _ALLOWED_KEYS
-    if unknown:
-        raise ResourceError(source, label, f"unknown field(s): {', '.join(sorted(map(str, unknown)))}")
+    name, label = _entry_head(source, row, raw, "name", _ALLOWED_KEYS, "at least a name")
     en = raw.get("en") or ""
     if not isinstance(en, str):
         raise ResourceError(source, label, "en must be a string")
-    aliases = raw.get("aliases") or []
-    if isinstance(aliases, str):
-        aliases = [aliases]
-    if not isinstance(aliases, list) or not all(isinstance(a, (str, int)) for a in aliases):
-        raise ResourceError(source, label, "aliases must be a list of names")
-    return Outlet(name=name.strip(), en=en.strip(), kind=str(raw.get("kind") or ""),
-                  aliases=tuple(str(a).strip() for a in aliases if str(a).strip()))
+    aliases = _string_list(source, label, raw.get("aliases"), "aliases")
+    return Outlet(name=name, en=en.strip(), kind=str(raw.get("kind") or ""), aliases=tuple(aliases))
 
 
 def load_outlets(path: str | Path | None = None) -> OutletTable:
@@ -138,18 +124,10 @@ def _default_table() -> OutletTable:
 
 
 def _read_table(path: Path) -> OutletTable:
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ResourceError(path, "file", f"cannot be read: {exc}") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "file"
-        raise ResourceError(path, where, f"is not valid YAML: {exc}") from exc
+    """Read with the other resources' reader (:mod:`core.resources`): errors name the file by its name."""
+    doc = _read_yaml(path)
     if isinstance(doc, dict):
-        if "outlets" not in doc:
-            raise ResourceError(path, "file", "needs a top-level 'outlets:' list")
+        if set(doc) != {"outlets"}:
+            raise ResourceError(path.name, "-", "the file must be a mapping with one section, 'outlets:' (or a list)")
         doc = doc["outlets"]
-    if doc is None:
-        doc = []
-    return OutletTable.from_entries(doc, source=str(path))
+    return OutletTable.from_entries(doc or [], source=path.name)

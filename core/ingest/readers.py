@@ -47,6 +47,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Callable, Iterable, Iterator
 
 from core.model import Problem
+from core.resources import COLUMNS_FILE, DEFAULT_DIR, load_word_lists
 
 from .dates import is_empty_value
 from .encoding import WIDE_ENCODINGS, DecodeFailure, Undecodable, bom_length, decode_bytes, decode_line, detect_sample
@@ -82,22 +83,20 @@ COLUMN_WINDOW_ROWS = 1000
 COLUMN_WINDOW_CHARS = 256 * 1024
 PARQUET_BATCH_ROWS = 1024
 
-#: Column names recognised for each article field, in order of preference (compared after
-#: lower-casing and turning spaces/hyphens into "_").  ``mapping={"text": "my_body"}`` wins.
+
+def norm_column(name: object) -> str:
+    """Column name as compared: "Published At" → "published_at", "\\ufeffText" → "text"."""
+    return re.sub(r"[\s\-]+", "_", str(name).replace("\ufeff", "").strip().casefold())
+
+
+#: The article fields a table column can hold.
+FIELDS = ("text", "title", "outlet", "outlet_en", "date", "url", "id", "category")
+#: Column names recognised for each field, in order of preference (``core/resources/columns.yaml``;
+#: compared after :func:`norm_column`, lower-cased with spaces/hyphens as "_").  ``mapping={"text":
+#: "my_body"}`` wins.
 FIELD_SYNONYMS: dict[str, list[str]] = {
-    "text": ["text", "content", "body", "article", "article_text", "full_text", "fulltext", "story",
-             "النص", "نص", "المحتوى", "المتن"],
-    "title": ["title", "headline", "heading", "العنوان", "عنوان"],
-    "outlet": ["outlet", "source", "publisher", "site", "source_name", "outlet_name", "newspaper", "media",
-               "المصدر", "الوسيلة", "الموقع", "الصحيفة"],
-    "outlet_en": ["outlet_en", "outlet_english", "source_en"],
-    "date": ["date", "published", "pubdate", "pub_date", "published_at", "publish_date", "publication_date",
-             "date_published", "datetime", "التاريخ", "تاريخ"],
-    "url": ["url", "link", "href", "permalink", "الرابط", "رابط"],
-    "id": ["id", "doc_id", "docid", "article_id", "uid", "guid", "المعرف"],
-    "category": ["category", "section", "topic", "القسم", "التصنيف"],
-}
-FIELDS = tuple(FIELD_SYNONYMS)
+    fld: [norm_column(n) for n in names]
+    for fld, names in load_word_lists(DEFAULT_DIR / COLUMNS_FILE, FIELDS, exclusive=norm_column).items()}
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -615,11 +614,6 @@ def _wide_lines(body: io.BufferedReader, encoding: str) -> Iterator[Line]:
 
 
 # --- tables ---------------------------------------------------------------------------------------
-
-def norm_column(name: object) -> str:
-    """Column name as compared: "Published At" → "published_at", "\\ufeffText" → "text"."""
-    return re.sub(r"[\s\-]+", "_", str(name).replace("\ufeff", "").strip().casefold())
-
 
 def column_map(columns: list[str], mapping: dict[str, str] | None, file: str) -> tuple[dict[str, str], list[Problem]]:
     """``{field: column}`` for a table's columns; explicit ``mapping`` entries win.

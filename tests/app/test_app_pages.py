@@ -405,8 +405,8 @@ def test_long_tables_show_their_first_rows_and_say_the_csv_holds_all(monkeypatch
     assert not at.exception, at.exception
     quotes = next(df.value for df in at.main.dataframe if "speaker" in df.value.columns)
     assert len(quotes) == 40
-    from core.analysis import compare
+    from core.analysis import quotes_view
     from core.filter import Filter
 
-    total = compare.quote_count(corpora.get_corpus("extra"), Filter())
+    total = quotes_view.quote_count(corpora.get_corpus("extra"), Filter())
     assert total > 40 and any(f"first 40 of {total:,} rows" in c.value for c in at.caption)

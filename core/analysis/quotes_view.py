@@ -1,0 +1,109 @@
+"""Quoted statements on a built corpus under a filter: the quotes, who is quoted how often, and the
+same statement across outlets, for the Reuse & quotes page and the CLI's quotes.csv.
+
+The statements are found and clustered once at ingestion (``core.analysis.quotes``, stored in the
+``quotes`` and ``statements`` tables); here they are read back through the filter.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from core.analysis.overview import as_dates
+from core.analysis.reuse_view import has_table
+from core.filter import Filter
+from core.index.viewcache import view
+
+#: The columns of :func:`quotes` (the quotes as shown and downloaded, with article ids).
+SHOWN_QUOTE_COLUMNS = ["article_id", "outlet", "date", "speaker", "speaker_title", "text", "cue", "how"]
+
+
+@view
+def quote_count(corpus, flt: Filter | None = None) -> int:
+    """How many rows :func:`quotes` returns under ``flt``."""
+    if not has_table(corpus, "quotes"):
+        return 0
+    where, params = corpus.where(flt)
+    return int(corpus.rows(f"SELECT COUNT(*) FROM quotes q JOIN articles a USING (aid) WHERE {where}", params)[0][0])
+
+
+@view
+def quotes(corpus, flt: Filter | None = None, limit: int | None = None) -> pd.DataFrame:
+    """Quoted statements of the filtered articles (the CLI's quotes.csv), the first ``limit`` of them when
+    given. Unattributed speaker is empty."""
+    if not has_table(corpus, "quotes"):
+        return pd.DataFrame(columns=SHOWN_QUOTE_COLUMNS)
+    where, params = corpus.where(flt)
+    lim = f" LIMIT {int(limit)}" if limit else ""
+    df = corpus.sql(
+        f"SELECT a.id AS article_id, a.outlet, a.date, q.speaker, "
+        f"{'q.speaker_title' if _has_column(corpus, 'quotes', 'speaker_title') else 'NULL'} AS speaker_title, "
+        f"q.text, q.cue, q.how FROM quotes q "
+        f"JOIN articles a USING (aid) WHERE {where} ORDER BY a.date NULLS LAST, a.id, q.start_{lim}",
+        params,
+    )
+    df["speaker"] = df["speaker"].fillna("")
+    df["speaker_title"] = df["speaker_title"].fillna("").astype(str)
+    df["date"] = as_dates(df["date"])
+    return df[SHOWN_QUOTE_COLUMNS]
+
+
+def _has_column(corpus, table: str, column: str) -> bool:
+    return bool(corpus.rows("SELECT COUNT(*) FROM information_schema.columns WHERE table_name = $t AND column_name = $c",
+                            {"t": table, "c": column})[0][0])
+
+
+@view
+def quote_speakers(corpus, flt: Filter | None = None) -> pd.DataFrame:
+    """Who is quoted how often, per outlet: outlet, speaker, quotes (unattributed quotes are left out)."""
+    cols = ["outlet", "speaker", "quotes"]
+    if not has_table(corpus, "quotes"):
+        return pd.DataFrame(columns=cols)
+    where, params = corpus.where(flt)
+    out = corpus.sql(   # counted in DuckDB: no statement texts pulled to count them
+        f"SELECT a.outlet, q.speaker, COUNT(*) AS quotes FROM quotes q JOIN articles a USING (aid) "
+        f"WHERE {where} AND q.speaker IS NOT NULL AND q.speaker <> '' GROUP BY a.outlet, q.speaker "
+        f"ORDER BY quotes DESC, q.speaker, a.outlet", params)
+    if out.empty:
+        return pd.DataFrame(columns=cols)
+    out["quotes"] = out["quotes"].astype("int64")
+    return out[cols]
+
+
+def most_quoted(speakers: pd.DataFrame, n: int = 25) -> pd.DataFrame:
+    """The rows of :func:`quote_speakers` for the ``n`` speakers quoted most over all outlets (ties by name):
+    what the chart draws, where the CSV keeps every speaker."""
+    if speakers.empty:
+        return speakers
+    totals = speakers.groupby("speaker")["quotes"].sum().reset_index().sort_values(
+        ["quotes", "speaker"], ascending=[False, True], kind="mergesort")
+    return speakers[speakers["speaker"].isin(set(totals["speaker"].head(n)))].reset_index(drop=True)
+
+
+@view
+def statements_across_outlets(corpus, flt: Filter | None = None) -> pd.DataFrame:
+    """The same statement across outlets, each outlet's wording side by side:
+    statement_id, speaker, outlet, article_id, text.
+
+    Statements are clustered once at ingestion over the whole corpus (the ``statements`` table, which
+    every index of the current schema has); the filter then keeps a cluster when its filtered
+    quotes still span two outlets or more.
+    """
+    cols = ["statement_id", "speaker", "outlet", "article_id", "text"]
+    if not has_table(corpus, "statements"):
+        return pd.DataFrame(columns=cols)
+    where, params = corpus.where(flt)
+    df = corpus.sql(
+        f"""
+        WITH q AS (
+            SELECT s.statement_id, s.speaker, a.outlet, a.id AS article_id, q.text, a.date, q.start_
+            FROM statements s JOIN quotes q ON q.aid = s.aid AND q.quote_id = s.quote_id
+            JOIN articles a ON a.aid = s.aid WHERE {where}
+        )
+        SELECT * FROM q WHERE statement_id IN
+            (SELECT statement_id FROM q GROUP BY statement_id HAVING COUNT(DISTINCT outlet) >= 2)
+        ORDER BY statement_id, date NULLS LAST, article_id, start_
+        """,
+        params,
+    )
+    df["speaker"] = df["speaker"].fillna("")
+    return df[cols]
