@@ -588,6 +588,19 @@ def validate_topics(topics: Iterable[Topic], stopwords: frozenset[str] = frozens
     return parsed
 
 
+def save_topic_keywords(path: str | Path, topics: Iterable[Topic], topic_id: str, keywords: Iterable[str],
+                        stopwords: frozenset[str] = frozenset()) -> list[Topic]:
+    """Replace one topic's keywords and write the lexicon to ``path`` (the analyst's copy), after the
+    file's rules and the stop-word rule (a stop word in a keyword could never match); raises
+    :class:`core.model.ResourceError` for a refused edit, and then writes nothing. Returns the new lexicon."""
+    import dataclasses
+
+    lexicon = [dataclasses.replace(t, keywords=list(keywords)) if t.id == topic_id else t for t in topics]
+    validate_topics(lexicon, stopwords, file=str(path))
+    dump_topics(lexicon, path)  # validated again, written atomically (core.fsutil)
+    return lexicon
+
+
 def dump_topics(topics: Iterable[Topic], path: str | Path) -> None:
     """Write topics back to a YAML file (the app's topic editor), keeping a short header.
 

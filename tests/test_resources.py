@@ -302,3 +302,22 @@ def test_the_nisba_endings_are_written_once():
     # a topic keyword's forms are the same endings without the duals (ة also as its folded ه)
     singles = {"ي" + e for e in NISBA_ENDINGS if e not in NISBA_DUALS} | {"يه"}
     assert key_variants("كيماوي") == {p + "كيماو" + e for p in ("", "ال") for e in singles}
+
+
+def test_save_topic_keywords_writes_the_edit_and_refuses_a_stop_word(tmp_path):
+    """The topic editor's save is a plain function: the edited lexicon is written and reads back;
+    a keyword holding a stop word is refused and nothing is written."""
+    from core.model import ResourceError
+    from core.resources import load_resources, load_topics, save_topic_keywords
+
+    res = load_resources()
+    first = res.topics[0]
+    path = tmp_path / "topics.yaml"
+    save_topic_keywords(path, res.topics, first.id, ["زلزال", "هزة أرضية"], res.stopwords)
+    back = {t.id: t for t in load_topics(path)}
+    assert back[first.id].keywords == ["زلزال", "هزة أرضية"]
+    assert [t.id for t in load_topics(path)] == [t.id for t in res.topics]
+    other = tmp_path / "other.yaml"
+    with pytest.raises(ResourceError, match="stop word"):
+        save_topic_keywords(other, res.topics, first.id, ["في"], res.stopwords)
+    assert not other.exists()

@@ -27,14 +27,10 @@ def topics():
 
 def save_topic_keywords(topic_id: str, keywords: list[str]) -> str | None:
     """Replace one topic's keywords in the analyst's copy; returns an error message or None."""
-    import dataclasses
+    from core.resources import load_resources, save_topic_keywords
 
-    from core.resources import dump_topics, load_resources, validate_topics
-
-    lexicon = [dataclasses.replace(t, keywords=list(keywords)) if t.id == topic_id else t for t in topics()]
-    try:  # the file's rules plus "no stop word in a keyword" (it could never match)
-        validate_topics(lexicon, load_resources().stopwords, file=str(USER_TOPICS))
-        dump_topics(lexicon, USER_TOPICS)  # validated again, written atomically (core.fsutil)
+    try:
+        save_topic_keywords(USER_TOPICS, topics(), topic_id, keywords, load_resources().stopwords)
     except Exception as exc:
         return str(exc)
     return None
