@@ -56,14 +56,26 @@ LETTER_VARIANTS = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا"}
 FOLD = {"ة": "ه", "ى": "ي"}
 
 #: Presentation forms (old web sites, PDFs): NFKC is applied only when present.
-_PRESENTATION_FORMS = re.compile("[\uFB50-\uFDFF\uFE70-\uFEFE]")
+PRESENTATION_FORMS = re.compile("[\uFB50-\uFDFF\uFE70-\uFEFE]")
 
-_CLEAN_TABLE = str.maketrans({**{c: None for c in DIACRITICS + [TATWEEL] + INVISIBLES}, **SPACES, **DIGITS})
-_LETTER_TABLE = str.maketrans({**LETTER_VARIANTS, **{chr(c): chr(c + 32) for c in range(65, 91)}})
-_NORMALIZE_TABLE = str.maketrans(
-    {**{c: None for c in DIACRITICS + [TATWEEL] + INVISIBLES}, **SPACES, **DIGITS,
-     **LETTER_VARIANTS, **{chr(c): chr(c + 32) for c in range(65, 91)}})
+#: Marks written on or between letters, never part of a word's spelling: removed by ``clean_surface``.
+MARKS = DIACRITICS + [TATWEEL]
+MARKS_RE = re.compile("[%s]" % "".join(MARKS))
+
+#: ``clean_surface`` as data: character → replacement ("" removes it).
+CLEAN_MAP = {**{c: "" for c in MARKS + INVISIBLES}, **SPACES, **DIGITS}
+_CLEAN_RE = re.compile("[%s]" % re.escape("".join(CLEAN_MAP)))
+_ASCII_UPPER = re.compile("[A-Z]+")
 _FOLD_TABLE = str.maketrans(FOLD)
+
+
+def _clean_char(m: re.Match) -> str:
+    return CLEAN_MAP[m.group()]
+
+
+def _lower(m: re.Match) -> str:
+    return m.group().lower()
+
 
 # Letter classes used by the tokenizer.  Arabic letters U+0621–U+063A, U+0641–U+064A,
 # the extended block U+0671–U+06D3 (wasla, Persian/Urdu letters), U+06D5, U+06EE–U+06EF,
@@ -118,9 +130,10 @@ def clean_surface(text: str) -> str:
     >>> clean_surface("أمريكا\u200f")
     'أمريكا'
     """
-    if _PRESENTATION_FORMS.search(text):
+    if PRESENTATION_FORMS.search(text):
         text = unicodedata.normalize("NFKC", text)
-    return text.translate(_CLEAN_TABLE)
+    # a regex visits only the characters to change (str.translate is slow on Arabic text)
+    return _CLEAN_RE.sub(_clean_char, text)
 
 
 def normalize(text: str) -> str:
@@ -134,9 +147,7 @@ def normalize(text: str) -> str:
     >>> normalize("SHARE")
     'share'
     """
-    if _PRESENTATION_FORMS.search(text):
-        text = unicodedata.normalize("NFKC", text)
-    return text.translate(_NORMALIZE_TABLE)
+    return normalize_letters(clean_surface(text))
 
 
 def normalize_letters(clean_text: str) -> str:
@@ -147,7 +158,10 @@ def normalize_letters(clean_text: str) -> str:
     >>> normalize_letters("الأمريكي")
     'الامريكي'
     """
-    return clean_text.translate(_LETTER_TABLE)
+    for src, dst in LETTER_VARIANTS.items():
+        if src in clean_text:
+            clean_text = clean_text.replace(src, dst)
+    return _ASCII_UPPER.sub(_lower, clean_text)
 
 
 def fold(key: str) -> str:
