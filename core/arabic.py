@@ -1,7 +1,7 @@
 """Arabic text primitives: cleaning, normalisation, clauses and word tokens.
 
-Every function here takes a string and returns a string or a list of strings;
-nothing keeps state.  The character tables are plain data at the top of the
+Every function here takes a string and returns a string, a list of strings or (``word_spans``)
+the words with their offsets; nothing keeps state.  The character tables are plain data at the top of the
 module so that the rules can be read (and tested) without reading code.
 
 The pipeline order used everywhere in the project (see ARABIC.md §1)::
@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+import numpy as np
 
 # ---------------------------------------------------------------------------
 # Character tables (data)
@@ -66,6 +68,9 @@ MARKS_RE = re.compile("[%s]" % "".join(MARKS))
 CLEAN_MAP = {**{c: "" for c in MARKS + INVISIBLES}, **SPACES, **DIGITS}
 _CLEAN_RE = re.compile("[%s]" % re.escape("".join(CLEAN_MAP)))
 _ASCII_UPPER = re.compile("[A-Z]+")
+#: code points ``clean_surface`` removes, and the marks among them (for ``word_spans``)
+_REMOVED_CPS = np.array(sorted(ord(c) for c, r in CLEAN_MAP.items() if not r), dtype=np.uint32)
+_MARK_CPS = np.array(sorted(ord(c) for c in MARKS), dtype=np.uint32)
 _FOLD_TABLE = str.maketrans(FOLD)
 
 
@@ -232,6 +237,61 @@ def token_spans(text: str) -> list[tuple[str, int, int]]:
     [('بموسكو', 0, 6), ('أمس', 8, 11)]
     """
     return [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+def words(text: str) -> list[str]:
+    """The normalised words of ``text`` in order: ``tokenize(normalize(text))``.
+
+    >>> words("وقال لافروفُ: «إنَّ الأزمة»")
+    ['وقال', 'لافروف', 'ان', 'الازمة']
+    """
+    return tokenize(normalize(text or ""))
+
+
+def word_spans(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The words of :func:`words` with their character spans in the *original* ``text``.
+
+    ``normalize`` only deletes characters (diacritics, tatweel, invisibles) and maps
+    the others one to one, so each position of the normalised text is traced back
+    to the original; a word's span also covers the diacritics written after its last
+    letter.  (Texts with presentation forms, which NFKC changes, are tokenised
+    word by word on the original instead.)
+
+    >>> w, s, e = word_spans("قال: «إنَّ»")
+    >>> w, "قال: «إنَّ»"[s[1]:e[1]]
+    (['قال', 'ان'], 'إنَّ')
+    """
+    text = text or ""
+    norm = normalize(text)
+    if len(norm) == len(text) and not PRESENTATION_FORMS.search(text):  # nothing removed: same offsets
+        toks, starts, ends = [], [], []
+        for m in _TOKEN_RE.finditer(norm):
+            toks.append(m.group()), starts.append(m.start()), ends.append(m.end())
+        return toks, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    removed = np.isin(cps, _REMOVED_CPS)
+    kept = np.flatnonzero(~removed)
+    if PRESENTATION_FORMS.search(text) or len(kept) != len(norm):
+        toks, starts, ends = [], [], []
+        for tok, s, e in token_spans(text):
+            for w in tokenize(normalize(tok)):
+                toks.append(w), starts.append(s), ends.append(e)
+        return toks, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+    toks, ns, ne = [], [], []
+    for m in _TOKEN_RE.finditer(norm):
+        toks.append(m.group()), ns.append(m.start()), ne.append(m.end())
+    if not toks:
+        return [], np.empty(0, np.int64), np.empty(0, np.int64)
+    starts = kept[np.array(ns)]
+    ends = kept[np.array(ne) - 1] + 1
+    # extend each end over the diacritics/tatweel written right after the word's last letter
+    is_mark = np.isin(cps, _MARK_CPS)
+    n = len(cps)
+    pos = np.arange(n + 1)
+    nxt = np.where(np.r_[is_mark, False], n + 1, pos)          # first non-mark at or after i
+    nxt = np.minimum.accumulate(nxt[::-1])[::-1]
+    ends = np.minimum(nxt[ends], n)
+    return toks, starts.astype(np.int64), ends.astype(np.int64)
 
 
 # ---------------------------------------------------------------------------

@@ -903,7 +903,7 @@ class EntityMatcher:
 
     def find_in_words(self, text: str, words: list[str], starts, ends) -> list[tuple[str, str, int, int]]:
         """Mentions among the normalised ``words`` of ``text`` (with their character ``starts``),
-        as :func:`core.analysis.reuse.word_spans` gives them: (canonical, type, first word, last
+        as :func:`core.arabic.word_spans` gives them: (canonical, type, first word, last
         word + 1).  The same mentions as :meth:`find_in_text`, found without tokenising again:
         a clause ends wherever a clause boundary stands between two words.
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.analysis.quotes import extract_quotes, load_speech_lexicon
+from core.extract.quotes import extract_quotes, load_speech_lexicon
 from core.model import ResourceError
 
 ROOT = Path(__file__).resolve().parents[1]

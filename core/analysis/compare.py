@@ -389,7 +389,7 @@ def same_statements(corpus, flt: Filter | None = None, threshold: int = 70) -> p
     """The same statement across outlets, each outlet's wording side by side:
     statement_id, speaker, outlet, article_id, text.
 
-    Statements are clustered once at ingestion over the whole corpus (``quotes.same_statements``);
+    Statements are clustered once at ingestion over the whole corpus (``core.extract.quotes.cluster_statements``);
     the filter then keeps a cluster when its filtered quotes still span two outlets or more.
     (``threshold`` applies to corpora built before the clusters were stored.)
     """
@@ -415,7 +415,7 @@ def same_statements(corpus, flt: Filter | None = None, threshold: int = 70) -> p
 
 
 def _cluster_now(corpus, flt, threshold) -> pd.DataFrame:
-    from core.analysis.quotes import same_statements as cluster
+    from core.extract.quotes import cluster_statements as cluster
 
     q = quotes(corpus, flt)
     cols = ["statement_id", "speaker", "outlet", "article_id", "text"]

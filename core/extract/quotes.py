@@ -60,7 +60,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from core import arabic
-from core.analysis.reuse import word_spans
+from core.arabic import word_spans
 
 FindPeople = Callable[[str], list[tuple[str, int, int]]]
 #: People mentions given as word indices instead: ``(text, words, starts, ends)`` →
@@ -1208,7 +1208,7 @@ def _colon_statement(c: _Cue, text, s_end, words, wst, wen, n, in_quote) -> Quot
 
 # -- frames ------------------------------------------------------------------------------------
 
-QUOTE_COLUMNS = ["aid", "outlet", "date", "quote_id", "speaker", "text", "cue", "how", "start", "end", "speaker_title"]
+QUOTE_FRAME_COLUMNS = ["aid", "outlet", "date", "quote_id", "speaker", "text", "cue", "how", "start", "end", "speaker_title"]
 
 
 def quotes_frame(articles: pd.DataFrame, find_people: FindPeople | None = None,
@@ -1234,8 +1234,8 @@ def quotes_frame(articles: pd.DataFrame, find_people: FindPeople | None = None,
             rows.append({"aid": r.aid, "outlet": r.outlet, "date": getattr(r, "date", None), "quote_id": k,
                          **asdict(q)})
     if not rows:
-        return pd.DataFrame(columns=QUOTE_COLUMNS)
-    return pd.DataFrame(rows)[QUOTE_COLUMNS]
+        return pd.DataFrame(columns=QUOTE_FRAME_COLUMNS)
+    return pd.DataFrame(rows)[QUOTE_FRAME_COLUMNS]
 
 
 def speaker_counts(quotes: pd.DataFrame) -> pd.DataFrame:
@@ -1259,7 +1259,7 @@ MAX_GRAM_QUOTES = 200  # a word trigram in more quotes than this is a formula, n
 FRAGMENT_MIN_WORDS = 6  # a quote under a third of the other's length must have this many words ...
 
 
-def same_statements(quotes: pd.DataFrame, threshold: float = 70) -> pd.DataFrame:
+def cluster_statements(quotes: pd.DataFrame, threshold: float = 70) -> pd.DataFrame:
     """Clusters of the same statement as worded by different outlets.
 
     Two quotes *match* when they share a word trigram (normalised text), their
@@ -1280,7 +1280,7 @@ def same_statements(quotes: pd.DataFrame, threshold: float = 70) -> pd.DataFrame
     >>> q = pd.DataFrame({"aid": [0, 1], "quote_id": [0, 0], "outlet": ["قاسيون", "unknown"],
     ...     "speaker": ["تيلرسون", "تيلرسون"],
     ...     "text": ["علينا أن نفعل كل شيء من أجل استعادة الثقة", "علينا أن نعمل كل شيء من أجل استعادة الثقة"]})
-    >>> same_statements(q)[["statement_id", "aid", "outlet"]].values.tolist()
+    >>> cluster_statements(q)[["statement_id", "aid", "outlet"]].values.tolist()
     [[0, 0, 'قاسيون'], [0, 1, 'unknown']]
     """
     if quotes.empty:
