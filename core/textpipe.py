@@ -13,6 +13,10 @@ Each step is a plain function or a small object that can be tried on one string
     count_article(text, …)                   everything counted for one article
     topic_keys(topics, vocab)                which vocabulary keys each topic keyword matches
 
+The examples below run (tests/test_textpipe.py) with ``res = load_resources()``,
+``g = Grouper.build(norm_counts(seed texts), res)`` on the seed articles (data/sample) and
+``m = EntityMatcher(res.gazetteer, g)``.
+
 Grouping rules (ARABIC.md §1), decided once per corpus by ``Grouper.build``:
 
 1. stop words (and و/ف/ب/ل/ك + stop word, stop word + pronoun) → None;
@@ -217,7 +221,7 @@ class Grouper:
     def key(self, norm_token: str) -> str | None:
         """Grouping key of a normalised token, or None for stop words and non-words.
 
-        >>> g.key("للافروف"), g.key("سورية"), g.key("في")    # doctest: +SKIP
+        >>> g.key("للافروف"), g.key("سورية"), g.key("في")
         ('لافروف', 'سوريا', None)
         """
         a = self._cache.get(norm_token)
@@ -227,7 +231,7 @@ class Grouper:
         """Keys of every token of a text or search query (normalised here); a name written apart
         whose joined spelling the corpus attests is one key (عبد العزيز → عبدالعزيز).
 
-        >>> g.keys("سورية للافروف")    # doctest: +SKIP
+        >>> g.keys("سورية للافروف")
         ['سوريا', 'لافروف']
         """
         norms = tokenize(normalize(text))
@@ -287,7 +291,7 @@ class Grouper:
     def query_key(self, text: str) -> str:
         """A search query as a term key (keys of its words joined by a space, stop words dropped).
 
-        >>> g.query_key("الولايات المتحدة")    # doctest: +SKIP
+        >>> g.query_key("الولايات المتحدة")
         'الولايات المتحده'
         """
         return " ".join(k for k in self.keys(text) if k)
@@ -296,7 +300,7 @@ class Grouper:
         """True when token ``i`` is a name-adjective (سورية) right after an indefinite feminine
         noun, e.g. "قاعدة جوية سورية" ("a Syrian air base"), so it is not the country.
 
-        >>> g.is_adjective_use(["قاعدة", "جوية", "سورية"], ["قاعده", "جويه", "سوريا"], 2)  # doctest: +SKIP
+        >>> g.is_adjective_use(["قاعدة", "جوية", "سورية"], ["قاعده", "جويه", "سوريا"], 2)
         True
         """
         if i == 0 or norms[i] not in self.adjective_forms:
@@ -384,7 +388,7 @@ class Grouper:
         Likewise ى stays when the ي spelling is a word of its own (اليمنى "right" / اليمني
         "Yemeni"); a rare ي spelling (مصطفي for مصطفى) is folded into the same key.
 
-        >>> Grouper({"والدة": 50, "والده": 40, "والد": 30}, res).fold("والدة")    # doctest: +SKIP
+        >>> Grouper({"والدة": 50, "والده": 40, "والد": 30}, res).fold("والدة")
         'والدة'
         """
         if w.endswith("ة") and len(w) > 3 and not w.startswith("ال"):
@@ -822,7 +826,7 @@ class EntityMatcher:
         """Mentions in one clause of (surface, norm) tokens: (canonical, type, start, end),
         token indices, ``end`` exclusive.
 
-        >>> m.find([("للافروف", "للافروف")])    # doctest: +SKIP
+        >>> m.find([("للافروف", "للافروف")])
         [('لافروف', 'person', 0, 1)]
         """
         norms = [n for _, n in clause_tokens]
@@ -907,8 +911,9 @@ class EntityMatcher:
         word + 1).  The same mentions as :meth:`find_in_text`, found without tokenising again:
         a clause ends wherever a clause boundary stands between two words.
 
-        >>> w, s, e = word_spans("قال للافروف")    # doctest: +SKIP
-        >>> m.find_in_words("قال للافروف", w, s, e)    # doctest: +SKIP
+        >>> from core.arabic import word_spans
+    >>> w, s, e = word_spans("قال للافروف")
+        >>> m.find_in_words("قال للافروف", w, s, e)
         [('لافروف', 'person', 1, 2)]
         """
         n = len(words)
@@ -942,7 +947,7 @@ class EntityMatcher:
     def find_in_text(self, text: str) -> list[tuple[str, str, int, int]]:
         """Mentions in raw text: (canonical, type, start_char, end_char), offsets into ``text``.
 
-        >>> m.find_in_text("قال للافروف")    # doctest: +SKIP
+        >>> m.find_in_text("قال للافروف")
         [('لافروف', 'person', 4, 11)]
         """
         out = []
@@ -999,8 +1004,8 @@ def count_article(text: str, grouper: Grouper, entity_matcher: EntityMatcher | N
 
     If ``labeler`` is given it is fed the (key, surface) pair of every counted term.
 
-    >>> c = count_article("روسيا والولايات المتحدة", g, m)    # doctest: +SKIP
-    >>> c.words, c.terms[(2, "الولايات المتحده")], c.mentions["الولايات المتحدة"]    # doctest: +SKIP
+    >>> c = count_article("روسيا والولايات المتحدة", g, m)
+    >>> c.words, c.terms[(2, "الولايات المتحده")], c.mentions["الولايات المتحدة"]
     (3, 1, 1)
     """
     words, grams, mentions, variants = count_article_grams(text, grouper, entity_matcher, labeler, forms, outlet)
@@ -1181,7 +1186,8 @@ def topic_keys(topics: Iterable[Topic], vocab_keys: Iterable[tuple[int, str]],
     written), n, key.
 
     >>> topic_keys([Topic("cw", "كيماوي", "Chemical", ["سلاح كيماوي"])],
-    ...            [(2, "السلاح الكيماوي"), (1, "كيماويه")], grouper=None)    # doctest: +SKIP
+    ...            [(2, "السلاح الكيماوي"), (1, "كيماويه")], grouper=None).values.tolist()
+    [['cw', 'سلاح كيماوي', 2, 'السلاح الكيماوي']]
     """
     vocab = vocab_keys if isinstance(vocab_keys, (set, frozenset)) else set(vocab_keys)
     g = grouper if grouper is not None else _default_grouper()
