@@ -912,7 +912,7 @@ class EntityMatcher:
         a clause ends wherever a clause boundary stands between two words.
 
         >>> from core.arabic import word_spans
-    >>> w, s, e = word_spans("قال للافروف")
+        >>> w, s, e = word_spans("قال للافروف")
         >>> m.find_in_words("قال للافروف", w, s, e)
         [('لافروف', 'person', 1, 2)]
         """
