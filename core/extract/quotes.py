@@ -233,7 +233,7 @@ _SENT_END = re.compile(r"[.!?؟](?=\s)|\n")
 
 
 def _is_word_char(c: str) -> bool:
-    return c.isalnum() or c == "\u0640"
+    return c.isalnum() or c == arabic.TATWEEL
 
 
 def _hard_break(text: str, pos: int) -> bool:
