@@ -1,8 +1,9 @@
 """Arabic text primitives: cleaning, normalisation, clauses and word tokens.
 
 Every function here takes a string and returns a string, a list of strings or (``word_spans``)
-the words with their offsets; nothing keeps state.  The character tables are plain data at the top of the
-module so that the rules can be read (and tested) without reading code.
+the words with their offsets; nothing keeps state.  The character tables are plain data at the
+top of the module so that the rules can be read (and tested) without reading code; the
+ingestion helpers (``core.ingest``) and the library derive their character sets from them.
 
 The pipeline order used everywhere in the project (see ARABIC.md §1)::
 
