@@ -1,8 +1,9 @@
 """Arabic text primitives: cleaning, normalisation, clauses and word tokens.
 
-Every function here takes a string and returns a string or a list of strings;
-nothing keeps state.  The character tables are plain data at the top of the
-module so that the rules can be read (and tested) without reading code.
+Every function here takes a string and returns a string, a list of strings or (``word_spans``)
+the words with their offsets; nothing keeps state.  The character tables are plain data at the
+top of the module so that the rules can be read (and tested) without reading code; the
+ingestion helpers (``core.ingest``) and the library derive their character sets from them.
 
 The pipeline order used everywhere in the project::
 
@@ -21,6 +22,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+import numpy as np
 
 # ---------------------------------------------------------------------------
 # Character tables (data)
@@ -56,14 +59,29 @@ LETTER_VARIANTS = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا"}
 FOLD = {"ة": "ه", "ى": "ي"}
 
 #: Presentation forms (old web sites, PDFs): NFKC is applied only when present.
-_PRESENTATION_FORMS = re.compile("[\uFB50-\uFDFF\uFE70-\uFEFE]")
+PRESENTATION_FORMS = re.compile("[\uFB50-\uFDFF\uFE70-\uFEFE]")
 
-_CLEAN_TABLE = str.maketrans({**{c: None for c in DIACRITICS + [TATWEEL] + INVISIBLES}, **SPACES, **DIGITS})
-_LETTER_TABLE = str.maketrans({**LETTER_VARIANTS, **{chr(c): chr(c + 32) for c in range(65, 91)}})
-_NORMALIZE_TABLE = str.maketrans(
-    {**{c: None for c in DIACRITICS + [TATWEEL] + INVISIBLES}, **SPACES, **DIGITS,
-     **LETTER_VARIANTS, **{chr(c): chr(c + 32) for c in range(65, 91)}})
+#: Marks written on or between letters, never part of a word's spelling: removed by ``clean_surface``.
+MARKS = DIACRITICS + [TATWEEL]
+MARKS_RE = re.compile("[%s]" % "".join(MARKS))
+
+#: ``clean_surface`` as data: character → replacement ("" removes it).
+CLEAN_MAP = {**{c: "" for c in MARKS + INVISIBLES}, **SPACES, **DIGITS}
+_CLEAN_RE = re.compile("[%s]" % re.escape("".join(CLEAN_MAP)))
+_ASCII_UPPER = re.compile("[A-Z]+")
+#: code points ``clean_surface`` removes, and the marks among them (for ``word_spans``)
+_REMOVED_CPS = np.array(sorted(ord(c) for c, r in CLEAN_MAP.items() if not r), dtype=np.uint32)
+_MARK_CPS = np.array(sorted(ord(c) for c in MARKS), dtype=np.uint32)
 _FOLD_TABLE = str.maketrans(FOLD)
+
+
+def _clean_char(m: re.Match) -> str:
+    return CLEAN_MAP[m.group()]
+
+
+def _lower(m: re.Match) -> str:
+    return m.group().lower()
+
 
 # Letter classes used by the tokenizer.  Arabic letters U+0621–U+063A, U+0641–U+064A,
 # the extended block U+0671–U+06D3 (wasla, Persian/Urdu letters), U+06D5, U+06EE–U+06EF,
@@ -118,9 +136,10 @@ def clean_surface(text: str) -> str:
     >>> clean_surface("أمريكا\u200f")
     'أمريكا'
     """
-    if _PRESENTATION_FORMS.search(text):
+    if PRESENTATION_FORMS.search(text):
         text = unicodedata.normalize("NFKC", text)
-    return text.translate(_CLEAN_TABLE)
+    # a regex visits only the characters to change (str.translate is slow on Arabic text)
+    return _CLEAN_RE.sub(_clean_char, text)
 
 
 def normalize(text: str) -> str:
@@ -134,9 +153,7 @@ def normalize(text: str) -> str:
     >>> normalize("SHARE")
     'share'
     """
-    if _PRESENTATION_FORMS.search(text):
-        text = unicodedata.normalize("NFKC", text)
-    return text.translate(_NORMALIZE_TABLE)
+    return normalize_letters(clean_surface(text))
 
 
 def normalize_letters(clean_text: str) -> str:
@@ -147,7 +164,10 @@ def normalize_letters(clean_text: str) -> str:
     >>> normalize_letters("الأمريكي")
     'الامريكي'
     """
-    return clean_text.translate(_LETTER_TABLE)
+    for src, dst in LETTER_VARIANTS.items():
+        if src in clean_text:
+            clean_text = clean_text.replace(src, dst)
+    return _ASCII_UPPER.sub(_lower, clean_text)
 
 
 def fold(key: str) -> str:
@@ -218,6 +238,61 @@ def token_spans(text: str) -> list[tuple[str, int, int]]:
     [('بموسكو', 0, 6), ('أمس', 8, 11)]
     """
     return [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+def words(text: str) -> list[str]:
+    """The normalised words of ``text`` in order: ``tokenize(normalize(text))``.
+
+    >>> words("وقال لافروفُ: «إنَّ الأزمة»")
+    ['وقال', 'لافروف', 'ان', 'الازمة']
+    """
+    return tokenize(normalize(text or ""))
+
+
+def word_spans(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The words of :func:`words` with their character spans in the *original* ``text``.
+
+    ``normalize`` only deletes characters (diacritics, tatweel, invisibles) and maps
+    the others one to one, so each position of the normalised text is traced back
+    to the original; a word's span also covers the diacritics written after its last
+    letter.  (Texts with presentation forms, which NFKC changes, are tokenised
+    word by word on the original instead.)
+
+    >>> w, s, e = word_spans("قال: «إنَّ»")
+    >>> w, "قال: «إنَّ»"[s[1]:e[1]]
+    (['قال', 'ان'], 'إنَّ')
+    """
+    text = text or ""
+    norm = normalize(text)
+    if len(norm) == len(text) and not PRESENTATION_FORMS.search(text):  # nothing removed: same offsets
+        toks, starts, ends = [], [], []
+        for m in _TOKEN_RE.finditer(norm):
+            toks.append(m.group()), starts.append(m.start()), ends.append(m.end())
+        return toks, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    removed = np.isin(cps, _REMOVED_CPS)
+    kept = np.flatnonzero(~removed)
+    if PRESENTATION_FORMS.search(text) or len(kept) != len(norm):
+        toks, starts, ends = [], [], []
+        for tok, s, e in token_spans(text):
+            for w in tokenize(normalize(tok)):
+                toks.append(w), starts.append(s), ends.append(e)
+        return toks, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+    toks, ns, ne = [], [], []
+    for m in _TOKEN_RE.finditer(norm):
+        toks.append(m.group()), ns.append(m.start()), ne.append(m.end())
+    if not toks:
+        return [], np.empty(0, np.int64), np.empty(0, np.int64)
+    starts = kept[np.array(ns)]
+    ends = kept[np.array(ne) - 1] + 1
+    # extend each end over the diacritics/tatweel written right after the word's last letter
+    is_mark = np.isin(cps, _MARK_CPS)
+    n = len(cps)
+    pos = np.arange(n + 1)
+    nxt = np.where(np.r_[is_mark, False], n + 1, pos)          # first non-mark at or after i
+    nxt = np.minimum.accumulate(nxt[::-1])[::-1]
+    ends = np.minimum(nxt[ends], n)
+    return toks, starts.astype(np.int64), ends.astype(np.int64)
 
 
 # ---------------------------------------------------------------------------

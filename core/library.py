@@ -23,6 +23,7 @@ import unicodedata
 from pathlib import Path
 from typing import Iterable
 
+from core.arabic import DIACRITICS
 from core.fsutil import fsync_dir
 
 INDEX_EXT = ".duckdb"
@@ -34,7 +35,7 @@ MAPPING_FIELDS = ("text", "title", "outlet", "date", "url")
 MAX_NAME = 80
 
 #: Letters and digits of any script, joined by spaces, "_", "-" or "."; first and last a letter/digit.
-_MARKS = "\u0300-\u036f\u064b-\u065f\u0670"  # combining marks (harakat, shadda) may follow a letter
+_MARKS = "\u0300-\u036f" + "".join(DIACRITICS)  # combining marks (harakat, shadda) may follow a letter
 _NAME_RE = re.compile(rf"^[^\W_][{_MARKS}]*(?:[\w .\-{_MARKS}]*[^\W_][{_MARKS}]*)?$", re.UNICODE)
 
 

@@ -1,15 +1,21 @@
-"""The counting pipeline: normalise → clauses → tokens → group → label.
+"""The counting pipeline: normalise → clauses → tokens → group → label → n-grams → entities.
 
 Each step is a plain function or a small object that can be tried on one string
-(the shape of scikit-learn's text analyser):
+(the shape of scikit-learn's text analyser); ``count_article`` is their composition:
 
-    article_clauses(text)          clauses of (surface, norm) token pairs
-    Grouper.key(norm)              norm token → grouping key (stop word → None)
-    ngrams(clause_keys, n)         n-grams inside a clause, never across a removed word
-    Labeler.label(key)             key → most frequent clean surface form (hamza kept)
-    EntityMatcher.find(clause)     gazetteer mentions in a clause
-    count_article(text, …)         everything counted for one article
-    topic_keys(topics, vocab)      which vocabulary keys each topic keyword matches
+    clean_surface(text)                      (core.arabic) the display form; normalize = its letters folded
+    clause_tokens(clean)                     clauses as (clause, surfaces, norms) word lists
+    Grouper.analyse_clause(norms)            each word's grouping key (stop word → None) and span
+    Labeler.label(key)                       key → most frequent clean surface form (hamza kept)
+    ngrams(clause_keys, n, conjunctions)     n-grams inside a clause, never across a removed word
+                                             (a stop word, or a conjunction و/ف stripped by grouping)
+    EntityMatcher.find_keys(norms, keys)     gazetteer mentions in a clause
+    count_article(text, …)                   everything counted for one article
+    topic_keys(topics, vocab)                which vocabulary keys each topic keyword matches
+
+The examples below run (tests/test_textpipe.py) with ``res = load_resources()``,
+``g = Grouper.build(norm_counts(seed texts), res)`` on the seed articles (data/sample) and
+``m = EntityMatcher(res.gazetteer, g)``.
 
 Grouping rules (ARABIC.md §1), decided once per corpus by ``Grouper.build``:
 
@@ -48,9 +54,6 @@ from core.arabic import (
     tokenize,
 )
 from core.resources import NISBA_DUALS, NISBA_ENDINGS, Entity, Resources, Topic
-
-#: Bump when a grouping rule changes: keys stored with another version are stale.
-PIPELINE_VERSION = "2"
 
 # ---------------------------------------------------------------------------
 # Clitic tables (data)
@@ -98,19 +101,34 @@ _NONE = _Analysis(None)
 # Clauses
 # ---------------------------------------------------------------------------
 
+def clause_tokens(clean: str) -> list[tuple[str, list[str], list[str]]]:
+    """The clauses of a ``clean_surface`` text as (clause, surfaces, norms): its words as written
+    and normalised.  The words are found once, on the clean text; ``normalize_letters`` maps a
+    letter to a letter of the same class, so they are also the words of the normalised text.
+
+    >>> clause_tokens("وقال لافروف: الأمريكي")
+    [('وقال لافروف', ['وقال', 'لافروف'], ['وقال', 'لافروف']), (' الأمريكي', ['الأمريكي'], ['الامريكي'])]
+    """
+    clauses = []
+    findall = _TOKEN_RE.findall
+    for clause in _CLAUSE_RE.split(clean):
+        if clause:
+            toks = findall(clause)
+            if toks:
+                clauses.append((clause, toks))
+    if not clauses:
+        return []
+    norms = normalize_letters("\n".join(" ".join(toks) for _, toks in clauses)).split("\n")
+    return [(c, toks, n.split(" ")) for (c, toks), n in zip(clauses, norms)]
+
+
 def article_clauses(text: str) -> list[list[tuple[str, str]]]:
     """Clauses of (surface, norm) token pairs; surface = clean_surface, norm = normalize.
 
     >>> article_clauses("وقال لافروف: سورية")
     [[('وقال', 'وقال'), ('لافروف', 'لافروف')], [('سورية', 'سورية')]]
     """
-    clean = clean_surface(text)
-    out = []
-    for clause in _CLAUSE_RE.split(clean):
-        toks = _TOKEN_RE.findall(clause)
-        if toks:
-            out.append([(t, normalize_letters(t)) for t in toks])
-    return out
+    return [list(zip(surfaces, norms)) for _, surfaces, norms in clause_tokens(clean_surface(text))]
 
 
 # ---------------------------------------------------------------------------
@@ -203,7 +221,7 @@ class Grouper:
     def key(self, norm_token: str) -> str | None:
         """Grouping key of a normalised token, or None for stop words and non-words.
 
-        >>> g.key("للافروف"), g.key("سورية"), g.key("في")    # doctest: +SKIP
+        >>> g.key("للافروف"), g.key("سورية"), g.key("في")
         ('لافروف', 'سوريا', None)
         """
         a = self._cache.get(norm_token)
@@ -213,7 +231,7 @@ class Grouper:
         """Keys of every token of a text or search query (normalised here); a name written apart
         whose joined spelling the corpus attests is one key (عبد العزيز → عبدالعزيز).
 
-        >>> g.keys("سورية للافروف")    # doctest: +SKIP
+        >>> g.keys("سورية للافروف")
         ['سوريا', 'لافروف']
         """
         norms = tokenize(normalize(text))
@@ -273,7 +291,7 @@ class Grouper:
     def query_key(self, text: str) -> str:
         """A search query as a term key (keys of its words joined by a space, stop words dropped).
 
-        >>> g.query_key("الولايات المتحدة")    # doctest: +SKIP
+        >>> g.query_key("الولايات المتحدة")
         'الولايات المتحده'
         """
         return " ".join(k for k in self.keys(text) if k)
@@ -282,7 +300,7 @@ class Grouper:
         """True when token ``i`` is a name-adjective (سورية) right after an indefinite feminine
         noun, e.g. "قاعدة جوية سورية" ("a Syrian air base"), so it is not the country.
 
-        >>> g.is_adjective_use(["قاعدة", "جوية", "سورية"], ["قاعده", "جويه", "سوريا"], 2)  # doctest: +SKIP
+        >>> g.is_adjective_use(["قاعدة", "جوية", "سورية"], ["قاعده", "جويه", "سوريا"], 2)
         True
         """
         if i == 0 or norms[i] not in self.adjective_forms:
@@ -302,6 +320,38 @@ class Grouper:
             a = self._analyse(t)
             self._cache[t] = a
         return a
+
+    def known(self, t: str) -> _Analysis | None:
+        """The analysis of a normalised word already grouped, else None (the map does not grow)."""
+        return self._cache.get(t)
+
+    def peek_key(self, t: str) -> str:
+        """The grouping key of a word (or the word), without adding it to the grouping's map: a
+        resource word looked up here never turns up in the index's token map."""
+        cache = self._cache
+        a = cache.get(t)
+        if a is not None:
+            return a.key or t
+        n = len(cache)
+        key = self.analyse(t).key
+        extra = len(cache) - n
+        if extra > 0:
+            for k in list(itertools.islice(reversed(cache), extra)):
+                del cache[k]
+        return key or t
+
+    def analyse_clause(self, norms: list[str]) -> list[_Analysis]:
+        """The analysis of every normalised word of one clause; a name-adjective after an
+        indefinite feminine noun (قاعدة جوية سورية) keeps its own key (:meth:`is_adjective_use`)."""
+        get, analyse = self._cache.get, self.analyse
+        recs = [get(t) or analyse(t) for t in norms]
+        if not self.adjective_forms.isdisjoint(norms):
+            keys = [a.key for a in recs]
+            for i, t in enumerate(norms):
+                if t in self.adjective_forms and self.is_adjective_use(norms, keys, i):
+                    keys[i] = self.fold(t)
+                    recs[i] = _Analysis(keys[i], 0, len(t))
+        return recs
 
     def _analyse(self, t: str) -> _Analysis:
         if len(t) < 2 or t in self.stopwords:
@@ -338,7 +388,7 @@ class Grouper:
         Likewise ى stays when the ي spelling is a word of its own (اليمنى "right" / اليمني
         "Yemeni"); a rare ي spelling (مصطفي for مصطفى) is folded into the same key.
 
-        >>> Grouper({"والدة": 50, "والده": 40, "والد": 30}, res).fold("والدة")    # doctest: +SKIP
+        >>> Grouper({"والدة": 50, "والده": 40, "والد": 30}, res).fold("والدة")
         'والدة'
         """
         if w.endswith("ة") and len(w) > 3 and not w.startswith("ال"):
@@ -589,8 +639,18 @@ class Labeler:
 # N-grams
 # ---------------------------------------------------------------------------
 
-def _runs(keys: list[str | None]) -> list[tuple[int, int]]:
-    """(start, end) of the maximal runs of non-None keys."""
+_CONJUNCTIONS = frozenset("وف")
+
+
+def stripped_conjunctions(analyses: list["_Analysis"], norms: list[str]) -> list[int]:
+    """Indices of the words of a clause whose conjunction و/ف the grouping stripped
+    (والولايات → الولايات): the input ``conjunctions`` of :func:`ngrams`."""
+    return [i for i, (a, t) in enumerate(zip(analyses, norms)) if a.start and t[0] in _CONJUNCTIONS]
+
+
+def _runs(keys: list[str | None], conjunctions=()) -> list[tuple[int, int]]:
+    """(start, end) of the maximal runs of non-None keys; a word at an index of ``conjunctions``
+    starts a new run."""
     runs, start = [], None
     for i, k in enumerate(keys):
         if k is None:
@@ -599,42 +659,42 @@ def _runs(keys: list[str | None]) -> list[tuple[int, int]]:
                 start = None
         elif start is None:
             start = i
+        elif conjunctions and i in conjunctions:
+            runs.append((start, i))
+            start = i
     if start is not None:
         runs.append((start, len(keys)))
     return runs
 
 
-_CONJUNCTIONS = frozenset("وف")
+def _windows(first: list, rest: list, runs: list[tuple[int, int]], sizes=(1, 2, 3)) -> list[list[str]]:
+    """For each n of ``sizes``, every window of n words inside ``runs``, joined by a space: its
+    first word from ``first``, the others from ``rest`` (the same list for keys; for labels, the
+    words after the first keep the preposition they were written with)."""
+    join = " ".join
+    outs: list[list[str]] = []
+    for n in sizes:
+        if n == 1:
+            outs.append([w for a, b in runs for w in first[a:b]])
+        else:
+            out: list[str] = []
+            for a, b in runs:
+                if b - a >= n:
+                    out += map(join, zip(first[a:b], *[rest[a + i:b] for i in range(1, n)]))
+            outs.append(out)
+    return outs
 
 
-def _split_at_conjunctions(spans, recs, norms) -> list[tuple[int, int]]:
-    """Start a new run at a word whose conjunction و/ف was stripped.
+def ngrams(clause_keys: list[str | None], n: int, conjunctions=()) -> list[str]:
+    """N-grams of keys inside one clause, never across a removed word: a stop word (None) or a
+    conjunction و/ف the grouping stripped from the word at an index of ``conjunctions`` (see
+    :func:`stripped_conjunctions`), so "روسيا والولايات المتحدة" gives the bigram
+    "الولايات المتحده" but not "روسيا الولايات".
 
-    The conjunction is a removed function word like any stop word, so "روسيا والولايات المتحدة"
-    gives the bigram "الولايات المتحده" but not "روسيا الولايات".
+    >>> ngrams(["روسيا", "الولايات", "المتحده", None, "سوريا", "موحده"], 2, conjunctions=[1])
+    ['الولايات المتحده', 'سوريا موحده']
     """
-    out = []
-    for x, y in spans:
-        start = x
-        for i in range(x + 1, y):
-            if recs[i].start and norms[i][0] in _CONJUNCTIONS:
-                out.append((start, i))
-                start = i
-        out.append((start, y))
-    return out
-
-
-def ngrams(clause_keys: list[str | None], n: int) -> list[str]:
-    """N-grams of keys inside one clause, never across a removed word (None).
-
-    >>> ngrams(["روسيا", "الولايات", "المتحده", None, "سوريا"], 2)
-    ['روسيا الولايات', 'الولايات المتحده']
-    """
-    out = []
-    for a, b in _runs(clause_keys):
-        for i in range(a, b - n + 1):
-            out.append(" ".join(clause_keys[i:i + n]))
-    return out
+    return _windows(clause_keys, clause_keys, _runs(clause_keys, conjunctions), (n,))[0]
 
 
 # ---------------------------------------------------------------------------
@@ -658,19 +718,10 @@ _QUOTED_RE = None
 
 
 def peek_key(grouper: "Grouper", t: str) -> str:
-    """The grouping key of a word (or the word), without adding it to the grouping's map: a
-    resource word looked up here never turns up in the index's token map."""
-    cache = grouper._cache
-    a = cache.get(t)
-    if a is not None:
-        return a.key or t
-    n = len(cache)
-    key = grouper.analyse(t).key
-    extra = len(cache) - n
-    if extra > 0:
-        for k in list(itertools.islice(reversed(cache), extra)):
-            del cache[k]
-    return key or t
+    """:meth:`Grouper.peek_key` (the grouping key of a word, or the word, without growing the map)."""
+    return grouper.peek_key(t)
+
+
 _FEMININE_NOUN = __import__("re").compile(r"^(?:ال|[وفبل]ال|لل)(?:.+[ةه]|.+ات|..و.|ا..ا.|م.ا..)$")
 
 
@@ -736,10 +787,10 @@ class EntityMatcher:
     def _outlet_tuple(self, name: str) -> tuple[str, ...]:
         """Keys of a name's words, looked up without growing the grouping (its words are gazetteer
         words, keyed when the matcher was made, or it is no gazetteer form at all)."""
-        get = self.grouper._cache.get
+        known = self.grouper.known
         out = []
         for t in tokenize(normalize(name or "")):
-            a = get(t)
+            a = known(t)
             out.append(a.key or t if a is not None else fold(t))
         return tuple(out)
 
@@ -775,11 +826,11 @@ class EntityMatcher:
         """Mentions in one clause of (surface, norm) tokens: (canonical, type, start, end),
         token indices, ``end`` exclusive.
 
-        >>> m.find([("للافروف", "للافروف")])    # doctest: +SKIP
+        >>> m.find([("للافروف", "للافروف")])
         [('لافروف', 'person', 0, 1)]
         """
         norms = [n for _, n in clause_tokens]
-        return self._find(norms, [self.grouper.key(n) for n in norms], ctx)
+        return self.find_keys(norms, [self.grouper.key(n) for n in norms], ctx)
 
     def _is_outlet_use(self, ktuple, mk, i: int, L: int, n: int, ctx: _ArticleContext | None) -> bool:
         if ktuple not in self._outlet_keys:
@@ -794,8 +845,10 @@ class EntityMatcher:
                 return True
         return False
 
-    def _find(self, norms: list[str], keys: list[str | None], ctx: _ArticleContext | None = None
-              ) -> list[tuple[str, str, int, int]]:
+    def find_keys(self, norms: list[str], keys: list[str | None], ctx: _ArticleContext | None = None
+                  ) -> list[tuple[str, str, int, int]]:
+        """Mentions in one clause given as its normalised words and their grouping keys
+        (:meth:`Grouper.analyse_clause`): (canonical, type, start, end), word indices."""
         out: list[tuple[str, str, int, int]] = []
         index = self._index
         n = len(norms)
@@ -854,12 +907,13 @@ class EntityMatcher:
 
     def find_in_words(self, text: str, words: list[str], starts, ends) -> list[tuple[str, str, int, int]]:
         """Mentions among the normalised ``words`` of ``text`` (with their character ``starts``),
-        as :func:`core.analysis.reuse.word_spans` gives them: (canonical, type, first word, last
+        as :func:`core.arabic.word_spans` gives them: (canonical, type, first word, last
         word + 1).  The same mentions as :meth:`find_in_text`, found without tokenising again:
         a clause ends wherever a clause boundary stands between two words.
 
-        >>> w, s, e = word_spans("قال للافروف")    # doctest: +SKIP
-        >>> m.find_in_words("قال للافروف", w, s, e)    # doctest: +SKIP
+        >>> from core.arabic import word_spans
+        >>> w, s, e = word_spans("قال للافروف")
+        >>> m.find_in_words("قال للافروف", w, s, e)
         [('لافروف', 'person', 1, 2)]
         """
         n = len(words)
@@ -886,14 +940,14 @@ class EntityMatcher:
                 if k is seen:
                     k = seen[t] = key(t)
                 keys.append(k)
-            for name, etype, s, e in self._find(norms, keys, ctx):
+            for name, etype, s, e in self.find_keys(norms, keys, ctx):
                 out.append((name, etype, a + s, a + e))
         return out
 
     def find_in_text(self, text: str) -> list[tuple[str, str, int, int]]:
         """Mentions in raw text: (canonical, type, start_char, end_char), offsets into ``text``.
 
-        >>> m.find_in_text("قال للافروف")    # doctest: +SKIP
+        >>> m.find_in_text("قال للافروف")
         [('لافروف', 'person', 4, 11)]
         """
         out = []
@@ -915,7 +969,7 @@ class EntityMatcher:
                     nk = seen[t] = (n, key(n))
                 nks.append(nk)
             norms = [n for n, _ in nks]
-            for name, etype, s, e in self._find(norms, [k for _, k in nks], ctx):
+            for name, etype, s, e in self.find_keys(norms, [k for _, k in nks], ctx):
                 out.append((name, etype, a + spans[s][1], a + spans[e - 1][2]))
         return out
 
@@ -950,8 +1004,8 @@ def count_article(text: str, grouper: Grouper, entity_matcher: EntityMatcher | N
 
     If ``labeler`` is given it is fed the (key, surface) pair of every counted term.
 
-    >>> c = count_article("روسيا والولايات المتحدة", g, m)    # doctest: +SKIP
-    >>> c.words, c.terms[(2, "الولايات المتحده")], c.mentions["الولايات المتحدة"]    # doctest: +SKIP
+    >>> c = count_article("روسيا والولايات المتحدة", g, m)
+    >>> c.words, c.terms[(2, "الولايات المتحده")], c.mentions["الولايات المتحدة"]
     (3, 1, 1)
     """
     words, grams, mentions, variants = count_article_grams(text, grouper, entity_matcher, labeler, forms, outlet)
@@ -970,17 +1024,16 @@ def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatch
     mentions, variants)``, each n-gram Counter in first-met order, with the labels and forms
     given to the labelers in bulk.
 
+    The steps, per clause: :func:`clause_tokens` (words as written and normalised),
+    :meth:`Grouper.analyse_clause` (keys), :meth:`EntityMatcher.find_keys` (mentions), the
+    names.yaml units when a name rule applies, then the n-grams of :func:`ngrams` (inside the
+    runs of kept words, split at a stripped conjunction).
+
     ``outlet`` is the article's outlet (its own name is not a mention); ``names`` (optional, a
     :class:`core.names.CandidateFinder`) is shown every clause with its mentions, to collect
     names the gazetteer lacks."""
     clean = clean_surface(text)
-    clauses_s = _CLAUSE_RE.split(clean)
-    clauses_n = _CLAUSE_RE.split(normalize_letters(clean))
-    cache_get = grouper._cache.get
-    analyse = grouper.analyse
     groups = grouper.alias_groups
-    adjective_forms = grouper.adjective_forms
-    find = entity_matcher._find if entity_matcher is not None else None
     rules = grouper.name_rules
     special, connectors, no_start, no_end = rules.special, rules.connectors, rules.no_start, rules.no_end
     ctx = entity_matcher.context(clean, outlet) if entity_matcher is not None else None
@@ -992,79 +1045,56 @@ def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatch
     form_pairs: list[tuple[str, str]] = []
     mentions: Counter = Counter()
     variants: Counter = Counter()
-    findall = _TOKEN_RE.findall
     join = " ".join
-    for cs, cn in zip(clauses_s, clauses_n):
-        if not cs:
-            continue
-        norms = findall(cn)
-        if not norms:
-            continue
+    for clause, surfaces, norms in clause_tokens(clean):
         words += len(norms)
-        recs = [cache_get(t) or analyse(t) for t in norms]
+        recs = grouper.analyse_clause(norms)
         keys = [a.key for a in recs]
-        if not adjective_forms.isdisjoint(norms):
-            for i, t in enumerate(norms):
-                if t in adjective_forms and grouper.is_adjective_use(norms, keys, i):
-                    keys[i] = grouper.fold(t)      # the adjective سورية keeps its own key
-                    recs[i] = _Analysis(keys[i], 0, len(t))
-        if find is not None:
-            found = find(norms, keys, ctx)
+        if entity_matcher is not None:
+            found = entity_matcher.find_keys(norms, keys, ctx)
             for name, _t, _s, _e in found:
                 mentions[name] += 1
             if names is not None:
-                names.clause(cs, norms, keys, found)
-        surfaces = None
-        if labeler is not None or forms is not None or any(a.alias for a in recs):
-            surfaces = findall(cs)
-            for a, s in zip(recs, surfaces):
-                if a.alias is not None:
-                    gi, b, e = a.alias
-                    variants[(groups[gi], s[b:e])] += 1
+                names.clause(clause, norms, keys, found)
+        for a, s in zip(recs, surfaces):
+            if a.alias is not None:
+                gi, b, e = a.alias
+                variants[(groups[gi], s[b:e])] += 1
         slow = not special.isdisjoint(keys)
         if slow:
-            if surfaces is None:
-                surfaces = findall(cs)
             keys, recs, surfaces, norms, ustart, uend = _name_units(grouper, norms, list(keys), list(recs), surfaces)
         if forms is not None:
             form_pairs.extend((key, sf) for key, sf in zip(keys, surfaces) if key is not None)
-        spans = _runs(keys)
-        if any(a.start and t[0] in _CONJUNCTIONS for a, t in zip(recs, norms)):
-            spans = _split_at_conjunctions(spans, recs, norms)
-        for x, y in spans:
-            run = keys[x:y]
+        runs = _runs(keys, stripped_conjunctions(recs, norms))
+        if labeler is not None:
+            # a word inside an n-gram keeps the preposition it was written with (الوكالة
+            # الدولية للطاقة الذرية), the first word is shown as the term (الأمم, not للأمم)
+            labs = [a.surface(sf) for a, sf in zip(recs, surfaces)]
+            inner = [sf[:a.end] for a, sf in zip(recs, surfaces)] if any(a.start or a.al for a in recs) else labs
+        if not slow:
+            grams = _windows(keys, keys, runs)
+            uni += grams[0]
+            bi += grams[1]
+            tri += grams[2]
             if labeler is not None:
-                # a word inside an n-gram keeps the preposition it was written with (الوكالة
-                # الدولية للطاقة الذرية), the first word is shown as the term (الأمم, not للأمم)
-                rs, ss = recs[x:y], surfaces[x:y]
-                labs = [a.surface(sf) for a, sf in zip(rs, ss)]
-                inner = [sf[:a.end] for a, sf in zip(rs, ss)] if y - x > 1 and any(a.start or a.al for a in rs[1:]) else labs
-            if slow:
-                uni.extend(k for k in run if k not in connectors)
-                for m, out in ((2, bi), (3, tri)):
-                    for i in range(x, y - m + 1):
-                        j = i + m
-                        if keys[i] in no_start or keys[j - 1] in no_end or ustart[i] < i or uend[j - 1] > j:
-                            continue
-                        gram = join(keys[i:j])
-                        out.append(gram)
-                        if labeler is not None:
-                            lab_pairs.append((gram, join([labs[i - x], *inner[i - x + 1:j - x]])))
-                if labeler is not None:
-                    lab_pairs.extend((k, lb) for k, lb in zip(run, labs) if k not in connectors)
-                continue
-            uni.extend(run)
-            if len(run) > 1:
-                bi.extend(map(join, zip(run, run[1:])))
-                if len(run) > 2:
-                    tri.extend(map(join, zip(run, run[1:], run[2:])))
+                for g, lg in zip(grams, _windows(labs, inner, runs)):
+                    lab_pairs += zip(g, lg)
+            continue
+        # a name rule applies: a connector (بن) is no term alone, an n-gram never starts or
+        # ends with a connector or cuts a title formula
+        for x, y in runs:
+            uni.extend(k for k in keys[x:y] if k not in connectors)
             if labeler is not None:
-                lab_pairs.extend(zip(run, labs))
-                if len(run) > 1:
-                    lab_pairs.extend(zip(map(join, zip(run, run[1:])), map(join, zip(labs, inner[1:]))))
-                    if len(run) > 2:
-                        lab_pairs.extend(zip(map(join, zip(run, run[1:], run[2:])),
-                                             map(join, zip(labs, inner[1:], inner[2:]))))
+                lab_pairs.extend((k, lb) for k, lb in zip(keys[x:y], labs[x:y]) if k not in connectors)
+            for m, out in ((2, bi), (3, tri)):
+                for i in range(x, y - m + 1):
+                    j = i + m
+                    if keys[i] in no_start or keys[j - 1] in no_end or ustart[i] < i or uend[j - 1] > j:
+                        continue
+                    gram = join(keys[i:j])
+                    out.append(gram)
+                    if labeler is not None:
+                        lab_pairs.append((gram, join([labs[i], *inner[i + 1:j]])))
     if labeler is not None:
         labeler.add_pairs(lab_pairs)
     if forms is not None:
@@ -1158,7 +1188,8 @@ def topic_keys(topics: Iterable[Topic], vocab_keys: Iterable[tuple[int, str]],
     written), n, key.
 
     >>> topic_keys([Topic("cw", "كيماوي", "Chemical", ["سلاح كيماوي"])],
-    ...            [(2, "السلاح الكيماوي"), (1, "كيماويه")], grouper=None)    # doctest: +SKIP
+    ...            [(2, "السلاح الكيماوي"), (1, "كيماويه")], grouper=None).values.tolist()
+    [['cw', 'سلاح كيماوي', 2, 'السلاح الكيماوي']]
     """
     vocab = vocab_keys if isinstance(vocab_keys, (set, frozenset)) else set(vocab_keys)
     g = grouper if grouper is not None else _default_grouper()

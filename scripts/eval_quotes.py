@@ -1,4 +1,4 @@
-"""Measure the statement extractor's speakers (core.analysis.quotes) on hand-checked statements.
+"""Measure the statement extractor's speakers (core.extract.quotes) on hand-checked statements.
 
     .venv/bin/python scripts/eval_quotes.py                 # the shipped gold set (tests/data/quotes_gold)
     .venv/bin/python scripts/eval_quotes.py -v              # ... and list every miss and wrong speaker
@@ -123,7 +123,7 @@ def make_entities(texts):
 
 
 def predict(articles: dict[str, dict]) -> dict[str, list]:
-    from core.analysis.quotes import extract_quotes
+    from core.extract.quotes import extract_quotes
 
     entities, vocab = make_entities(a["text"] for a in articles.values())
     return {d: extract_quotes(a["text"], entities_in_words=entities, vocab=vocab) for d, a in articles.items()}
@@ -193,7 +193,7 @@ def _ant_rows(n: int, seed: int = 0) -> list[dict]:
 
 
 def speed(n: int) -> None:
-    from core.analysis.quotes import extract_quotes
+    from core.extract.quotes import extract_quotes
 
     rows = _ant_rows(n)
     entities, vocab = make_entities(r["text"] for r in rows)
@@ -209,8 +209,8 @@ def speed(n: int) -> None:
 
 def saudi_sample(n: int, out: Path, seed: int = 7) -> None:
     """Random sentences holding a reporting verb, with the extractor's statements in them."""
-    from core.analysis.quotes import CUE_WORDS, _sentences, extract_quotes, quote_spans
-    from core.analysis.reuse import word_spans
+    from core.extract.quotes import CUE_WORDS, _sentences, extract_quotes, quote_spans
+    from core.arabic import word_spans
 
     with gzip.open(SAUDI, "rt", encoding="utf-8") as f:
         rows = [json.loads(line) for line in f]
@@ -245,7 +245,7 @@ def saudi_rerun(rows: list[dict], seed: int = 7) -> list[dict]:
     """The judged rows with ``pred`` made again by the current extractor: each row's article is
     found by its key (outlet|url|sentence start); the corpus vocabulary is that of the judged
     articles plus the 600 articles a sample of ``seed`` draws from (as ``saudi_sample`` does)."""
-    from core.analysis.quotes import extract_quotes
+    from core.extract.quotes import extract_quotes
 
     with gzip.open(SAUDI, "rt", encoding="utf-8") as f:
         corpus = [json.loads(line) for line in f]

@@ -130,3 +130,18 @@ def test_normalize_keeps_alef_maqsura_so_ali_is_not_ala():
     assert normalize("على") != normalize("علي")
     assert normalize("عَلِيّ") == "علي" and normalize("عَلَى") == "على"
     assert fold(normalize("مصطفى")) == fold(normalize("مصطفي"))
+
+
+def test_the_normaliser_applies_exactly_its_tables_to_every_character():
+    # clean_surface and normalize_letters are regex passes: on every code point (presentation
+    # forms aside, which go through NFKC first) they do what the tables in core.arabic say
+    clean_map = arabic.CLEAN_MAP
+    letters = {**arabic.LETTER_VARIANTS, **{chr(c): chr(c + 32) for c in range(65, 91)}}
+    for c in map(chr, range(0x10000)):
+        if "\ud800" <= c <= "\udfff" or arabic.PRESENTATION_FORMS.match(c):
+            continue
+        assert clean_surface(c) == clean_map.get(c, c), hex(ord(c))
+        assert normalize_letters(c) == letters.get(c, c), hex(ord(c))
+        assert normalize(c) == letters.get(clean_map.get(c, c), clean_map.get(c, c)), hex(ord(c))
+    assert clean_surface("سُورِيَّة\u200f\u00a0٢٠") == "سورية 20"
+    assert normalize("أإآٱ BBC") == "اااا bbc"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.analysis.quotes import extract_quotes, load_speech_lexicon
+from core.extract.quotes import extract_quotes, load_speech_lexicon
 from core.model import ResourceError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -146,6 +146,7 @@ def test_one_person_one_speaker_in_an_article():
 def test_the_lexicon_file_is_validated(tmp_path):
     lex = load_speech_lexicon()
     assert "قال" in lex.verbs and "وزير" in lex.titles and "وزارة" in lex.institutions
+    assert {"ان", "بانه"} <= lex.complementizers and "ابو" in lex.linkers   # normalised on load
     bad = tmp_path / "speech.yaml"
     bad.write_text("verbs: [قال]\n", encoding="utf-8")
     with pytest.raises(ResourceError, match="missing"):

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core.analysis.quotes import QUOTE_COLUMNS, extract_quotes, quote_spans, quotes_frame, same_statements, speaker_counts
-from core.analysis.reuse import word_spans
+from core.extract.quotes import QUOTE_FRAME_COLUMNS, cluster_statements, extract_quotes, quote_spans, quotes_frame, speaker_counts
+from core.arabic import word_spans
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
@@ -72,7 +72,7 @@ def one(q: pd.DataFrame, aid: int, starts: str) -> pd.Series:
 
 def test_frame_columns_and_offsets(seeds):
     arts, q = seeds
-    assert list(q.columns) == QUOTE_COLUMNS
+    assert list(q.columns) == QUOTE_FRAME_COLUMNS
     for r in q.itertuples():
         assert arts.loc[r.aid, "text"][r.start:r.end] == r.text
     assert q.groupby("aid")["quote_id"].apply(list).map(lambda ids: ids == list(range(len(ids)))).all()
@@ -89,7 +89,7 @@ def test_tillerson_restore_trust_in_both_articles(seeds):
 
 def test_tillerson_statement_is_one_statement_across_kassioun_and_unknown_outlet(seeds):
     _, q = seeds
-    st = same_statements(q)
+    st = cluster_statements(q)
     trust = st[st.text.str.contains("استعادة الثقة بين بلدينا")]
     assert trust.statement_id.nunique() == 1
     assert sorted(trust.outlet) == sorted(["قاسيون", "unknown"]) and set(trust.speaker) == {"تيلرسون"}
@@ -217,7 +217,7 @@ def test_same_statements_respects_speakers_and_needs_two_outlets():
             "نحن واقعيون وندرك أن تجاوز هذه الحواجز صعب",
         ],
     })
-    st = same_statements(q)
+    st = cluster_statements(q)
     groups = st.groupby("statement_id")["aid"].apply(sorted).tolist()
     # Lavrov's wording and the unattributed one are one statement; Tillerson's identical words are not his;
     # 4 (Lavrov) and 5 (Putin) are both in الثورة and by different speakers: no cluster

@@ -7,7 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core.analysis.reuse import PAIR_COLUMNS, PASSAGE_COLUMNS, find_reuse, reuse_graph, reuse_matrix, word_spans, words
+from core.analysis.reuse import pairs_to_matrix, reuse_graph
+from core.arabic import word_spans, words
+from core.extract.passages import PASSAGE_COLUMNS, REUSE_PAIR_COLUMNS, find_reuse
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
@@ -40,7 +42,7 @@ INQUIRY = ("ضرورة إجراء تحقيق موضوعي في قضية الاس
 
 def test_seed_pair_kassioun_syrianews_is_the_only_pair(seeds):
     _, pairs, _ = seeds
-    assert list(pairs.columns) == PAIR_COLUMNS
+    assert list(pairs.columns) == REUSE_PAIR_COLUMNS
     assert pairs[["a", "b"]].values.tolist() == [[0, 3]]
     row = pairs.iloc[0]
     assert (row.outlet_a, row.outlet_b) == ("قاسيون", "سيريانيوز")
@@ -172,10 +174,10 @@ def test_matrix_and_graph_count_pairs_per_outlet_pair():
         "outlet_a": ["قاسيون", "سيريانيوز", "قاسيون"], "outlet_b": ["سيريانيوز", "قاسيون", "شينخوا"],
         "containment": [0.5, 0.3, 0.9], "source_outlet": ["قاسيون", "", "شينخوا"],
     })
-    m = reuse_matrix(pairs)
+    m = pairs_to_matrix(pairs)
     assert m.loc["قاسيون", "سيريانيوز"] == m.loc["سيريانيوز", "قاسيون"] == 2
     assert m.loc["شينخوا", "قاسيون"] == 1 and m.loc["قاسيون", "قاسيون"] == 0
-    c = reuse_matrix(pairs, "containment")
+    c = pairs_to_matrix(pairs, "containment")
     assert c.loc["قاسيون", "سيريانيوز"] == pytest.approx(0.4)
     nodes, edges = reuse_graph(pairs)
     e = edges.set_index(["outlet_a", "outlet_b"])

@@ -56,7 +56,7 @@ PART_COLUMNS: dict[str, list[str]] = {
     "candidates": ["aid", "name", "type", "surface", "cnt", "example"],
 }
 
-REUSE_K = 7   # words per shingle (core.analysis.reuse.find_reuse's k)
+REUSE_K = 7   # words per shingle (core.extract.passages.find_reuse's k)
 
 
 # -- prepare + stats ----------------------------------------------------------------------------
@@ -148,8 +148,8 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
     in the order they are first met (unigrams, then bigrams, then trigrams), which is how
     term ids are assigned: by first article, then this order.
     """
-    from core.analysis.quotes import quotes_frame
-    from core.analysis.reuse import article_shingles
+    from core.extract.passages import article_shingles
+    from core.extract.quotes import quotes_frame
     from core.textpipe import Labeler, count_article_grams
 
     labeler, word_forms = Labeler(), Labeler()

@@ -372,7 +372,7 @@ DRIFT_LIMIT = 0.005
 
 def _shingle_task(task):
     arts, out_dir = task
-    from core.analysis.reuse import article_shingles
+    from core.extract.passages import article_shingles
     import numpy as np
 
     aids, hs = [], []

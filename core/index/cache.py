@@ -38,7 +38,7 @@ def code_fingerprint() -> str:
     """Changes when the counting code changes, so a cached index is rebuilt."""
     h = hashlib.sha256()
     root = Path(__file__).resolve().parent.parent
-    for rel in ("arabic.py", "textpipe.py", "resources.py", "index", "ingest", "analysis/quotes.py", "analysis/reuse.py",
+    for rel in ("arabic.py", "textpipe.py", "resources.py", "index", "ingest", "extract",
                 "resources/speech.yaml", "resources/dates.yaml", "resources/furniture.yaml", "resources/columns.yaml"):
         p = root / rel
         files = [p] if p.is_file() else sorted(p.rglob("*.py")) if p.exists() else []

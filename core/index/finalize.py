@@ -458,8 +458,8 @@ def day_blocks(days: list[tuple], block: int) -> list[tuple]:
 
 
 def build_statements(con) -> None:
-    """The same statement across outlets (``quotes.same_statements``), clustered per block."""
-    from core.analysis.quotes import same_statements
+    """The same statement across outlets (``quotes.cluster_statements``), clustered per block."""
+    from core.extract.quotes import cluster_statements
 
     frames, offset = [], 0
     blocks = statement_blocks(con)
@@ -474,7 +474,7 @@ def build_statements(con) -> None:
         if q.empty:
             continue
         q["quote_id"] = q["quote_id"].astype(int)
-        st = same_statements(q)
+        st = cluster_statements(q)
         if st.empty:
             continue
         st["statement_id"] += offset
@@ -497,7 +497,7 @@ def build_statements(con) -> None:
 def append_statements(con, first: int, days: int = 3) -> None:
     """Appending: cluster the new quotes with the existing quotes of their days (± ``days``).
     A cluster holding an existing statement joins it; others get new statement ids."""
-    from core.analysis.quotes import same_statements
+    from core.extract.quotes import cluster_statements
 
     rng = con.execute(f"SELECT MIN(a.date), MAX(a.date) FROM quotes q JOIN articles a USING (aid) "
                       f"WHERE q.aid >= {int(first)}").fetchall()[0]
@@ -509,7 +509,7 @@ def append_statements(con, first: int, days: int = 3) -> None:
     q = con.execute(f"SELECT q.aid, a.outlet, a.date, q.quote_id, q.speaker, q.text FROM quotes q JOIN articles a "
                     f"USING (aid) WHERE {cond} ORDER BY q.aid, CAST(q.quote_id AS INTEGER)").df()
     q["quote_id"] = q["quote_id"].astype(int)
-    st = same_statements(q)
+    st = cluster_statements(q)
     if st.empty:
         return
     old = con.execute("SELECT aid, CAST(quote_id AS INTEGER), statement_id FROM statements").fetchall()
@@ -600,7 +600,7 @@ def _frequent() -> np.ndarray:
 
 def _align_chunk(task):
     """Worker: align a chunk of candidate pairs (texts shipped with the task)."""
-    from core.analysis.reuse import align_pair, text_shingles
+    from core.extract.passages import align_pair, text_shingles
 
     pairs, arts, k = task
     cache = {}
@@ -621,10 +621,10 @@ def _align_chunk(task):
 
 def build_reuse(con, parts: Path, workers: int = 1, progress: Progress | None = None, k: int = 7,
                 chunk: int = 400, append_from: int | None = None) -> None:
-    """``reuse_pairs`` and ``reuse_passages`` (see :mod:`core.analysis.reuse`), streamed: candidate
+    """``reuse_pairs`` and ``reuse_passages`` (see :mod:`core.extract.passages`), streamed: candidate
     pairs from SQL, aligned in chunks by the worker pool."""
     global _FREQUENT
-    from core.analysis.reuse import PAIR_COLUMNS, PASSAGE_COLUMNS
+    from core.extract.passages import PASSAGE_COLUMNS, REUSE_PAIR_COLUMNS
 
     if append_from is None:
         empty_reuse(con)
@@ -668,7 +668,7 @@ def build_reuse(con, parts: Path, workers: int = 1, progress: Progress | None = 
     if pool is not None:
         pool.close()
         pool.join()
-    pairs = pd.DataFrame(pair_rows, columns=PAIR_COLUMNS)
+    pairs = pd.DataFrame(pair_rows, columns=REUSE_PAIR_COLUMNS)
     passages = pd.DataFrame(passage_rows, columns=PASSAGE_COLUMNS)
     if not pairs.empty:
         pairs["date_a"] = pd.to_datetime(pairs["date_a"])

@@ -9,7 +9,7 @@ import html
 import re
 import unicodedata
 
-from core.arabic import INVISIBLES, SPACES, normalize
+from core.arabic import DIGITS, FOLD, INVISIBLES, LETTER_VARIANTS, SPACES, normalize
 
 #: Spaces that look like a space (NBSP, thin spaces …) → " "; zero-width and bidi marks
 #: (ZWSP, ZWNJ, ZWJ, LRM, RLM, embeddings, isolates, BOM, ALM, soft hyphen) → removed.
@@ -20,13 +20,12 @@ _LAYOUT_TABLE = str.maketrans({**{c: None for c in INVISIBLES}, **SPACES, "\u200
 _LAYOUT_ODD = re.compile("[%s]" % re.escape("".join(chr(c) for c in _LAYOUT_TABLE)))
 _SPACE_RUN = re.compile(r" {2,}")
 _NON_KEY = re.compile(r"[\W_]+")
-_DIGITS_TABLE = str.maketrans({chr(0x0660 + i): str(i) for i in range(10)}
-                              | {chr(0x06F0 + i): str(i) for i in range(10)})
+_DIGITS_TABLE = str.maketrans(DIGITS)
 #: Length-preserving letter folding used only for *matching* (months, labels):
 #: أ إ آ ٱ → ا, ى → ي, ة → ه, Arabic-Indic digits → ASCII.  (str.replace per pair is ~20×
 #: faster than str.translate with a dict on Arabic text.)
-_MATCH_FOLD_PAIRS = [("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي"), ("ة", "ه")]
-_OTHER_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
+_MATCH_FOLD_PAIRS = [*LETTER_VARIANTS.items(), *FOLD.items()]
+_OTHER_DIGIT = re.compile("[%s]" % "".join(DIGITS))
 _NOT_BLANK = re.compile("[^\\s%s]" % "".join(INVISIBLES + list(SPACES)))
 
 

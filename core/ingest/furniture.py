@@ -48,7 +48,7 @@ from ._text import match_fold, split_lines, tidy_line
 from .dates import date_line, find_dates
 from .outlets import OutletTable, load_outlets
 
-_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # harakat, dagger alef, tatweel
+from core.arabic import MARKS_RE as _MARKS  # harakat, dagger alef, tatweel
 HEAD_LINES = 3   # dateline / date lines are looked for in the first 3 non-empty lines …
 TAIL_LINES = 8   # … and signatures / footers in the last 8 (before a trailing header)
 MAX_FURNITURE_LINE = 300  # longer lines are always content (except after a trailing header)

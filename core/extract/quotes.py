@@ -60,7 +60,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from core import arabic
-from core.analysis.reuse import word_spans
+from core.arabic import word_spans
 
 FindPeople = Callable[[str], list[tuple[str, int, int]]]
 #: People mentions given as word indices instead: ``(text, words, starts, ends)`` →
@@ -87,7 +87,10 @@ class Quote:
 
 SPEECH_FILE = Path(__file__).resolve().parent.parent / "resources" / "speech.yaml"
 LEXICON_KEYS = ("verbs", "participles", "nouns", "impersonal", "titles", "institutions", "complements",
-                "takes_lam", "settings", "stop_words")
+                "takes_lam", "settings", "stop_words", "complementizers", "fa_inna", "filler_nouns",
+                "direct_fillers", "needs_name", "tail_cues", "tail_markers", "lead_markers", "negations",
+                "inner_preps", "linkers", "inner_linkers", "honorifics", "being", "left_strip", "skip_start",
+                "not_before_subject", "relatives", "naqala")
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,25 @@ class SpeechLexicon:
     takes_lam: frozenset[str]
     settings: frozenset[str]
     stop_words: frozenset[str]
+    complementizers: frozenset[str]
+    fa_inna: frozenset[str]
+    filler_nouns: frozenset[str]
+    direct_fillers: frozenset[str]
+    needs_name: frozenset[str]
+    tail_cues: frozenset[str]
+    tail_markers: frozenset[str]
+    lead_markers: frozenset[str]
+    negations: frozenset[str]
+    inner_preps: frozenset[str]
+    linkers: frozenset[str]
+    inner_linkers: frozenset[str]
+    honorifics: frozenset[str]
+    being: frozenset[str]
+    left_strip: frozenset[str]
+    skip_start: frozenset[str]
+    not_before_subject: frozenset[str]
+    relatives: frozenset[str]
+    naqala: frozenset[str]
 
 
 def load_speech_lexicon(path: str | Path | None = None) -> SpeechLexicon:
@@ -137,34 +159,28 @@ def load_speech_lexicon(path: str | Path | None = None) -> SpeechLexicon:
 LEX = load_speech_lexicon()
 
 
-def _forms(*words: str) -> frozenset[str]:
-    return frozenset(arabic.normalize(w) for w in words)
-
-
 VERBS = LEX.verbs
 PARTICIPLES = LEX.participles
-NOUNS = LEX.nouns | _forms("بالقول", "القول")
-FILLER_NOUNS = _forms("بالقول", "القول")
+FILLER_NOUNS = LEX.filler_nouns
+NOUNS = LEX.nouns | FILLER_NOUNS
 # "explained" only when a known person follows it; else "between"
-NEEDS_NAME = _forms("بين", "بينت")
-TAIL_CUES = VERBS | _forms("حسب", "بحسب", "وفق", "وفقا")
-COMPLEMENTIZERS = _forms("أن", "إن", "أنه", "إنه", "أنها", "إنها", "بأن", "بأنه", "بأنها", "أنهم", "إنهم",
-                         "أنهما", "بأنهم", "وأن", "وإن", "وأنه", "وإنه", "أنّ")
-_FA_INNA = _forms("فإن", "فان", "فإنه", "فإنها")   # وبحسب البعثة، فإن …
-LEAD_MARKERS = _forms("بحسب", "وبحسب", "حسب", "وحسب")
-DIRECT_FILLERS = COMPLEMENTIZERS | _forms("قائلا", "قائلة", "بالقول", "القول")
+NEEDS_NAME = LEX.needs_name
+TAIL_CUES = VERBS | LEX.tail_cues
+COMPLEMENTIZERS = LEX.complementizers
+_FA_INNA = LEX.fa_inna   # وبحسب البعثة، فإن …
+LEAD_MARKERS = LEX.lead_markers
+DIRECT_FILLERS = COMPLEMENTIZERS | LEX.direct_fillers | FILLER_NOUNS
 _ALL_CUES = VERBS | PARTICIPLES | NOUNS | NEEDS_NAME
 #: every written form that may be a cue (with an optional و/ف prefix), for a quick first test
 CUE_WORDS = frozenset(_ALL_CUES | {p + w for w in _ALL_CUES for p in "وف"})
 #: the part of the lexicon that is never the start of a person's name
 NOT_NAME = LEX.titles | LEX.institutions | LEX.complements | LEX.stop_words | LEX.settings | COMPLEMENTIZERS
-NEGATIONS = _forms("لا", "لم", "لن", "ولا", "ولم", "ولن", "فلا", "فلم", "فلن")
-INNER_PREPS = _forms("في", "من", "على", "لدى")        # inside a title: مصادر في الشرطة, السفير لدى
-LINKERS = _forms("بن", "ابن", "بنت", "أبو", "أبي", "عبد", "آل", "دي", "دا", "فان", "فون", "ولد")
-TAIL_MARKERS = _forms("وفق", "وفقا", "بحسب", "حسب", "على", "طبقا")   # وفق ما أعلن X, على ما قال X
-BEING = _forms("كان", "كانت", "وكان", "وكانت", "كانوا", "وكانوا", "فكان")
-LEFT_STRIP = _forms("لكن", "ولكن", "بينما", "فيما", "إذ", "حيث", "كما", "ثم", "أما", "فقد", "وقد", "قد",
-                    "لقد", "إلا", "بل", "كذلك", "وهو", "وهي", "لم", "لن", "لا", "ولم", "ولن") | BEING
+NEGATIONS = LEX.negations
+INNER_PREPS = LEX.inner_preps        # inside a title: مصادر في الشرطة, السفير لدى
+LINKERS = LEX.linkers
+TAIL_MARKERS = LEX.tail_markers   # وفق ما أعلن X, على ما قال X
+BEING = LEX.being
+LEFT_STRIP = LEX.left_strip | BEING
 CUE_WINDOW = 16        # words after a cue (and its subject) in which its إن/أن is looked for
 COLON_WINDOW = 15      # words between a cue and the colon of a colon-form statement
 MAX_SUBJECT = 12       # words in a speaker phrase
@@ -179,12 +195,12 @@ _SCAN_GAP = re.compile(r"[:.!?؟\n؛;]")
 
 
 _TITLE_WORDS = LEX.titles | LEX.complements | LEX.institutions
-_INNER_LINKERS = _forms("بن", "ابن", "بنت", "دي", "دا", "فان", "فون", "ولد")   # never the first word of a name
+_INNER_LINKERS = LEX.inner_linkers   # never the first word of a name
 _LADA = arabic.normalize("لدى")
 _PRONOUN_SUFFIXES = ("ه", "ها", "هم", "هما", "هن", "كم", "نا")
 
 
-_HONORIFICS = _forms("سمو", "معالي", "سعادة", "فخامة", "سماحة", "صاحب", "السمو", "الملكي", "دولة")
+_HONORIFICS = LEX.honorifics
 
 
 def _lam_word(w: str) -> bool:
@@ -217,7 +233,7 @@ _SENT_END = re.compile(r"[.!?؟](?=\s)|\n")
 
 
 def _is_word_char(c: str) -> bool:
-    return c.isalnum() or c == "\u0640"
+    return c.isalnum() or c == arabic.TATWEEL
 
 
 def _hard_break(text: str, pos: int) -> bool:
@@ -717,12 +733,11 @@ class _Article:
         return j, j
 
 
-_SKIP_START = _forms("في", "خلال", "عبر", "أمام", "لدى", "ل", "لـ", "أيضا", "كذلك", "بدوره", "بدورها",
-                     "بدورهم", "حينها", "اليوم", "أمس", "مساء", "صباح")
-_NOT_BEFORE_SUBJECT = _forms("مع", "عن", "إلى", "على", "من", "ل", "لـ", "ب", "مثل", "بين", "أن", "إن")
+_SKIP_START = LEX.skip_start
+_NOT_BEFORE_SUBJECT = LEX.not_before_subject
 _TAIL_OBJ = ("ه", "ته", "ها", "تها", "هم")
-_RELATIVES = _forms("الذي", "التي", "الذين", "اللذين", "اللتين", "اللذان")
-_NAQALA = _forms("نقل", "نقلت", "ينقل", "تنقل")
+_RELATIVES = LEX.relatives
+_NAQALA = LEX.naqala
 
 
 def _gender(form: str) -> str | None:
@@ -1208,7 +1223,7 @@ def _colon_statement(c: _Cue, text, s_end, words, wst, wen, n, in_quote) -> Quot
 
 # -- frames ------------------------------------------------------------------------------------
 
-QUOTE_COLUMNS = ["aid", "outlet", "date", "quote_id", "speaker", "text", "cue", "how", "start", "end", "speaker_title"]
+QUOTE_FRAME_COLUMNS = ["aid", "outlet", "date", "quote_id", "speaker", "text", "cue", "how", "start", "end", "speaker_title"]
 
 
 def quotes_frame(articles: pd.DataFrame, find_people: FindPeople | None = None,
@@ -1234,8 +1249,8 @@ def quotes_frame(articles: pd.DataFrame, find_people: FindPeople | None = None,
             rows.append({"aid": r.aid, "outlet": r.outlet, "date": getattr(r, "date", None), "quote_id": k,
                          **asdict(q)})
     if not rows:
-        return pd.DataFrame(columns=QUOTE_COLUMNS)
-    return pd.DataFrame(rows)[QUOTE_COLUMNS]
+        return pd.DataFrame(columns=QUOTE_FRAME_COLUMNS)
+    return pd.DataFrame(rows)[QUOTE_FRAME_COLUMNS]
 
 
 def speaker_counts(quotes: pd.DataFrame) -> pd.DataFrame:
@@ -1259,7 +1274,7 @@ MAX_GRAM_QUOTES = 200  # a word trigram in more quotes than this is a formula, n
 FRAGMENT_MIN_WORDS = 6  # a quote under a third of the other's length must have this many words ...
 
 
-def same_statements(quotes: pd.DataFrame, threshold: float = 70) -> pd.DataFrame:
+def cluster_statements(quotes: pd.DataFrame, threshold: float = 70) -> pd.DataFrame:
     """Clusters of the same statement as worded by different outlets.
 
     Two quotes *match* when they share a word trigram (normalised text), their
@@ -1280,7 +1295,7 @@ def same_statements(quotes: pd.DataFrame, threshold: float = 70) -> pd.DataFrame
     >>> q = pd.DataFrame({"aid": [0, 1], "quote_id": [0, 0], "outlet": ["قاسيون", "unknown"],
     ...     "speaker": ["تيلرسون", "تيلرسون"],
     ...     "text": ["علينا أن نفعل كل شيء من أجل استعادة الثقة", "علينا أن نعمل كل شيء من أجل استعادة الثقة"]})
-    >>> same_statements(q)[["statement_id", "aid", "outlet"]].values.tolist()
+    >>> cluster_statements(q)[["statement_id", "aid", "outlet"]].values.tolist()
     [[0, 0, 'قاسيون'], [0, 1, 'unknown']]
     """
     if quotes.empty:
