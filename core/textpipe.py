@@ -17,7 +17,7 @@ The examples below run (tests/test_textpipe.py) with ``res = load_resources()``,
 ``g = Grouper.build(norm_counts(seed texts), res)`` on the seed articles (data/sample) and
 ``m = EntityMatcher(res.gazetteer, g)``.
 
-Grouping rules (ARABIC.md §1), decided once per corpus by ``Grouper.build``:
+Grouping rules, decided once per corpus by ``Grouper.build``:
 
 1. stop words (and و/ف/ب/ل/ك + stop word, stop word + pronoun) → None;
    numbers, single letters and punctuation → None;
@@ -307,10 +307,6 @@ class Grouper:
             return False
         prev, pkey = norms[i - 1], keys[i - 1]
         return pkey is not None and prev.endswith("ة") and not pkey.startswith("ال")
-
-    def alias_group(self, index: int) -> str:
-        """Display canonical of alias group ``index``."""
-        return self.alias_groups[index]
 
     # -- the rules -------------------------------------------------------------------------
 

@@ -202,13 +202,6 @@ def test_validate_topics_from_the_app_editor():
         validate_topics([Topic("x", "س", "X", ["في سوريا"])], sw)
 
 
-def test_docstring_examples():
-    import doctest
-
-    import core.resources
-    assert doctest.testmod(core.resources).failed == 0
-
-
 # -- ingestion's word lists (dates.yaml, furniture.yaml, columns.yaml) and outlets.yaml ----------------
 
 def test_ingestion_reads_its_word_lists_from_the_resource_files():

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core.analysis.reuse import pairs_to_matrix, reuse_graph
+from core.analysis.reuse import reuse_graph
 from core.arabic import word_spans, words
 from core.extract.passages import PASSAGE_COLUMNS, REUSE_PAIR_COLUMNS, find_reuse
 
@@ -168,17 +168,12 @@ def test_word_spans_match_words_and_the_original_text():
     assert [text[s:e] for s, e in zip(st, en)] == ["وقال", "لافروفُ", "إنَّ", "الأزمةَ", "السورية", "٢٠١٧"]
 
 
-def test_matrix_and_graph_count_pairs_per_outlet_pair():
+def test_graph_counts_pairs_per_outlet_pair():
     pairs = pd.DataFrame({
         "a": [0, 1, 2], "b": [5, 6, 7],
         "outlet_a": ["قاسيون", "سيريانيوز", "قاسيون"], "outlet_b": ["سيريانيوز", "قاسيون", "شينخوا"],
         "containment": [0.5, 0.3, 0.9], "source_outlet": ["قاسيون", "", "شينخوا"],
     })
-    m = pairs_to_matrix(pairs)
-    assert m.loc["قاسيون", "سيريانيوز"] == m.loc["سيريانيوز", "قاسيون"] == 2
-    assert m.loc["شينخوا", "قاسيون"] == 1 and m.loc["قاسيون", "قاسيون"] == 0
-    c = pairs_to_matrix(pairs, "containment")
-    assert c.loc["قاسيون", "سيريانيوز"] == pytest.approx(0.4)
     nodes, edges = reuse_graph(pairs)
     e = edges.set_index(["outlet_a", "outlet_b"])
     assert e.loc[("سيريانيوز", "قاسيون"), ["pairs", "a_first", "b_first", "same_time"]].tolist() == [2, 0, 1, 1]

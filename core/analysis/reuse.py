@@ -1,35 +1,11 @@
 """Reuse between outlets, from the article pairs that share passages (the pairs frame of
 :func:`core.extract.passages.find_reuse`, or the stored ``reuse_pairs`` read by
-:mod:`core.analysis.compare`): an outlet × outlet table and a network.
+:mod:`core.analysis.reuse_view`): the network of outlets (the outlet × outlet matrix is
+:func:`core.analysis.reuse_view.reuse_matrix`).
 """
 from __future__ import annotations
 
 import pandas as pd
-
-
-def pairs_to_matrix(pairs: pd.DataFrame, value: str = "pairs") -> pd.DataFrame:
-    """Outlet × outlet table of reuse, symmetric.
-
-    ``value="pairs"``: number of article pairs sharing text; ``value="containment"``:
-    their mean larger containment (0 where there is no pair).
-
-    >>> p = pd.DataFrame({"outlet_a": ["قاسيون"], "outlet_b": ["سيريانيوز"], "containment": [0.5]})
-    >>> int(pairs_to_matrix(p).loc["سيريانيوز", "قاسيون"])
-    1
-    """
-    if pairs.empty:
-        return pd.DataFrame(dtype="float64")
-    fwd = pairs[["outlet_a", "outlet_b", "containment"]]
-    cross = pairs[pairs["outlet_a"] != pairs["outlet_b"]]  # a same-outlet pair is one cell, counted once
-    back = cross[["outlet_b", "outlet_a", "containment"]].set_axis(["outlet_a", "outlet_b", "containment"], axis=1)
-    both = pd.concat([fwd, back], ignore_index=True)
-    agg = "size" if value == "pairs" else "mean"
-    col = "containment"
-    table = both.pivot_table(index="outlet_a", columns="outlet_b", values=col, aggfunc=agg, fill_value=0)
-    outlets = sorted(set(table.index) | set(table.columns))
-    table = table.reindex(index=outlets, columns=outlets, fill_value=0)
-    table.index.name, table.columns.name = "outlet", None
-    return table
 
 
 def reuse_graph(pairs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

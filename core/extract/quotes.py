@@ -663,15 +663,6 @@ class _Article:
                 return None, None, self.surface(a, x)
         return None, None, whole
 
-    def speaker_of(self, a: int, b: int) -> tuple[str | None, str | None]:
-        """(speaker, title) of the phrase ``[a, b)``; the phrase itself when it names no one."""
-        if b <= a:
-            return None, None
-        name, title, whole = self.split_name(a, b)
-        if name:
-            return name, title
-        return (whole or None), None
-
     def phrase_before(self, i: int, floor: int) -> tuple[int, int]:
         """SVO: the speaker phrase ending right before the verb at word i (``لكن واشنطن بوست قالت``,
         ``وكان ترامب قد قال``, ``أن المبرمج قال``).  The phrase must start its clause (the sentence

@@ -1,4 +1,4 @@
-"""Right-to-left audit of SVG text as the browser lays it out (../shared/ARABIC.md §3).
+"""Right-to-left audit of SVG text as the browser lays it out.
 
 For every SVG ``<text>`` whose text holds Arabic:
 
