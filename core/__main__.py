@@ -50,7 +50,7 @@ def _filter_from(args):
 def cmd_summarize(args) -> int:
     from core.analysis import entities, keywords, overview, topics
     from core.export import write_csv
-    from core.store import Corpus
+    from core.index.handle import Corpus
 
     t0 = time.perf_counter()
     if args.index:

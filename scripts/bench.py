@@ -14,7 +14,7 @@
   pages split between processes; the better "how much RAM does this take" figure).
 * Append: ``python -m core add var/bench/ant-1k-s99.jsonl.gz --db COPY`` on a copy of each index
   (1,000 articles with their own URLs/texts: ``make_corpus.py --n 1000 --seed 99``).
-* Compare (on the 10k corpus): the naive baseline (``--workers 1``; ``core.store.Corpus.build``
+* Compare (on the 10k corpus): the naive baseline (``--workers 1``; ``core.index.handle.Corpus.build``
   in-process when the CLI has no ``--workers``) and ``--engine spark``, and the workers=N vs
   workers=1 ratio.
 * Writes BENCHMARKS.md (overwritten) and prints it.  Numbers, not assertions.
@@ -287,7 +287,7 @@ def cli_help(sub: str) -> str | None:
 def build_run(label: str, corpus: dict, db: Path, extra: list[str], timeout, legacy: bool = False) -> dict:
     remove_index(db)
     if legacy:   # the old in-process path, for a CLI without --workers
-        code = ("import sys; from core.store import Corpus; "
+        code = ("import sys; from core.index.handle import Corpus; "
                 f"Corpus.build([{str(corpus['path'])!r}], db_path={str(db)!r})")
         cmd = [PY, "-c", code]
     else:

@@ -10,13 +10,13 @@ EXCERPT = ROOT / "tests" / "data" / "ant_excerpt.jsonl"
 
 @pytest.fixture(scope="session")
 def sample_corpus():
-    from core.store import Corpus
+    from core.index.handle import Corpus
 
     return Corpus.build([SAMPLE])
 
 
 @pytest.fixture(scope="session")
 def excerpt_corpus():
-    from core.store import Corpus
+    from core.index.handle import Corpus
 
     return Corpus.build([EXCERPT])

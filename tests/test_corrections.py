@@ -5,7 +5,8 @@ import pandas as pd
 
 from core.analysis import keywords, overview
 from core.filter import Filter
-from core.store import load_corrections, open_or_build
+from core.index.cache import open_or_build
+from core.index.corrections import load_corrections
 
 
 def test_corrections_survive_a_rebuild(tmp_path):

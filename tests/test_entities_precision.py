@@ -117,7 +117,7 @@ def test_find_in_text_returns_the_longest_span(gm):
 def test_the_index_counts_what_count_article_counts(tmp_path):
     import json
 
-    from core.store import Corpus
+    from core.index.handle import Corpus
 
     rows = [{"outlet": "الشرق الأوسط", "date": "2015-07-21", "title": "t1",
              "text": "قال لـ«الشرق الأوسط» إن الخطوط السعودية ستسير رحلات إلى الرياض. "

@@ -70,7 +70,7 @@ def corpus_file(tmp_path_factory):
 
 
 def test_the_index_ranks_candidates_by_articles_with_an_example(corpus_file):
-    from core.store import Corpus
+    from core.index.handle import Corpus
 
     c = Corpus.build([corpus_file])
     df = entities.candidates(c)
@@ -92,7 +92,7 @@ def test_the_index_ranks_candidates_by_articles_with_an_example(corpus_file):
 
 
 def test_adding_a_candidate_to_the_analysts_gazetteer_counts_it(corpus_file, tmp_path):
-    from core.store import Corpus
+    from core.index.handle import Corpus
 
     user = tmp_path / "gazetteer.yaml"
     add_to_gazetteer(user, "نواف بن مشعل", "person", ["الأمير نواف بن مشعل"])

@@ -9,7 +9,7 @@ import pytest
 from core.analysis import topics
 from core.filter import Filter
 from core.resources import Topic
-from core.store import Corpus
+from core.index.handle import Corpus
 
 ARTICLES = [
     # أسعار النفط الخام (3 words) ⊃ أسعار النفط ⊃ النفط: every occurrence counts once

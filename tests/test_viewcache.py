@@ -13,7 +13,7 @@ from tests.conftest import SAMPLE
 
 @pytest.fixture
 def fresh_sample():
-    from core.store import Corpus
+    from core.index.handle import Corpus
 
     return Corpus.build([SAMPLE])
 

@@ -1,1 +1,3 @@
-"""Analyses of the corpus: each module takes plain pandas frames and returns plain pandas frames."""
+"""Queries on a built corpus (a :class:`core.index.handle.Corpus` and a :class:`core.filter.Filter` in, a
+pandas frame, dict or number out), each cached per filter (:mod:`core.index.viewcache`); the app, the CLI and
+the tests call the same functions. Extraction at ingestion is :mod:`core.extract`'s."""

@@ -28,6 +28,8 @@ the similarity run the same formulas inside DuckDB over integer term ids.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import dataclasses
 
 import numpy as np
@@ -37,6 +39,9 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from core.analysis.overview import forms_text
 from core.filter import Filter
 from core.index.viewcache import view
+
+if TYPE_CHECKING:  # the read handle; analysis never builds or writes one
+    from core.index.handle import Corpus
 
 COLUMNS = ["term", "count_a", "count_b", "delta", "var", "z"]
 
@@ -166,7 +171,7 @@ def tfidf_similarity(counts: pd.DataFrame) -> pd.DataFrame:
 DISTINCTIVE_COLUMNS = ["side", "term", "label", "count_a", "count_b", "delta", "z", "forms"]
 
 
-def _outlet_term_counts(corpus, flt: Filter | None, n: int) -> tuple[str, dict]:
+def _outlet_term_counts(corpus: Corpus, flt: Filter | None, n: int) -> tuple[str, dict]:
     """``(sql, params)`` of the filtered articles' non-zero counts as rows outlet, tid, count: the
     per-outlet totals from ingestion when the filter is outlets only, else summed over the articles."""
     scope = corpus.outlet_scope(flt)
@@ -180,14 +185,14 @@ def _outlet_term_counts(corpus, flt: Filter | None, n: int) -> tuple[str, dict]:
 
 
 @view
-def term_counts(corpus, flt: Filter | None = None, n: int = 1) -> pd.DataFrame:
+def term_counts(corpus: Corpus, flt: Filter | None = None, n: int = 1) -> pd.DataFrame:
     """Long frame outlet, term (grouping key), count of the filtered articles."""
     counts, params = _outlet_term_counts(corpus, flt, n)
     return corpus.sql(f"SELECT c.outlet, v.key AS term, CAST(c.count AS BIGINT) AS count FROM ({counts}) c "
                       f"JOIN vocab v USING (tid)", params)
 
 
-def _with_labels(corpus, df: pd.DataFrame, n: int) -> pd.DataFrame:
+def _with_labels(corpus: Corpus, df: pd.DataFrame, n: int) -> pd.DataFrame:
     """``df`` with each term's corpus label (the term itself when it has none) and its merged forms."""
     lab = corpus.sql("SELECT key AS term, label, forms FROM vocab WHERE n = $n AND list_contains($t, key)",
                      {"n": int(n), "t": list(df["term"])})
@@ -197,7 +202,7 @@ def _with_labels(corpus, df: pd.DataFrame, n: int) -> pd.DataFrame:
     return out
 
 
-def _labelled(corpus, df: pd.DataFrame, n: int) -> pd.DataFrame:
+def _labelled(corpus: Corpus, df: pd.DataFrame, n: int) -> pd.DataFrame:
     if df.empty:
         return pd.DataFrame(columns=[c for c in DISTINCTIVE_COLUMNS if c != "side"])
     out = _with_labels(corpus, df, n)
@@ -206,7 +211,7 @@ def _labelled(corpus, df: pd.DataFrame, n: int) -> pd.DataFrame:
     return out[["term", "label", "count_a", "count_b", "delta", "z", "forms"]]
 
 
-def _top_labelled(corpus, res: pd.DataFrame, n: int, limit: int) -> pd.DataFrame:
+def _top_labelled(corpus: Corpus, res: pd.DataFrame, n: int, limit: int) -> pd.DataFrame:
     """The ``limit`` most distinctive terms of side A (highest z) and of side B (lowest z), z rounded
     first, labelled (only the rows kept are looked up: the labels and forms of tens of thousands of
     terms were once parsed to show fifty)."""
@@ -220,7 +225,7 @@ def _top_labelled(corpus, res: pd.DataFrame, n: int, limit: int) -> pd.DataFrame
 
 
 @view
-def distinctive_outlets(corpus, flt: Filter | None = None, a: str | None = None, b: str | None = None,
+def distinctive_outlets(corpus: Corpus, flt: Filter | None = None, a: str | None = None, b: str | None = None,
                         n: int = 1, min_count: int = 5, limit: int = 25) -> pd.DataFrame:
     """Distinctive terms of outlet ``a`` against outlet ``b`` (or against every other outlet when b is None).
 
@@ -235,7 +240,7 @@ def distinctive_outlets(corpus, flt: Filter | None = None, a: str | None = None,
     return _top_labelled(corpus, res, n, limit)
 
 
-def _log_odds_sql(corpus, flt, a, b, n, min_count, limit) -> pd.DataFrame:
+def _log_odds_sql(corpus: Corpus, flt, a, b, n, min_count, limit) -> pd.DataFrame:
     """``pair`` / ``outlet_vs_rest`` computed inside DuckDB over integer term ids (the same
     formula, operation for operation), returning only the rows either side could show: the most and
     the least distinctive, with a margin for ties once z is rounded. The outlet × term counts (~1M rows
@@ -271,7 +276,7 @@ def _log_odds_sql(corpus, flt, a, b, n, min_count, limit) -> pd.DataFrame:
 
 
 @view
-def distinctive_dates(corpus, flt: Filter | None, range_a: tuple, range_b: tuple, n: int = 1,
+def distinctive_dates(corpus: Corpus, flt: Filter | None, range_a: tuple, range_b: tuple, n: int = 1,
                       min_count: int = 5, limit: int = 25) -> pd.DataFrame:
     """Distinctive terms of one date range against another (same outlets and query as ``flt``)."""
     flt = flt or Filter()
@@ -286,7 +291,7 @@ def distinctive_dates(corpus, flt: Filter | None, range_a: tuple, range_b: tuple
 
 
 @view
-def distinctive_all(corpus, flt: Filter | None = None, n: int = 1, min_count: int = 5, limit: int = 50) -> pd.DataFrame:
+def distinctive_all(corpus: Corpus, flt: Filter | None = None, n: int = 1, min_count: int = 5, limit: int = 50) -> pd.DataFrame:
     """Every outlet against the rest (the CLI's distinctive.csv): outlet, side, term, label, counts, delta, z."""
     counts = term_counts(corpus, flt, n)
     frames = []
@@ -306,7 +311,7 @@ def distinctive_all(corpus, flt: Filter | None = None, n: int = 1, min_count: in
 
 
 @view
-def similarity(corpus, flt: Filter | None = None, n: int = 1) -> pd.DataFrame:
+def similarity(corpus: Corpus, flt: Filter | None = None, n: int = 1) -> pd.DataFrame:
     """Outlet × outlet cosine similarity over TF-IDF of grouped terms, as a long frame outlet_a, outlet_b, similarity."""
     counts, params = _outlet_term_counts(corpus, flt, n)
     # scikit-learn's TfidfTransformer (smooth idf = ln((1 + N) / (1 + df)) + 1, l2 norm) over the outlets

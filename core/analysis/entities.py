@@ -1,15 +1,20 @@
 """Entity mentions (people, places, organisations from the gazetteer) under a filter."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from core.analysis.overview import as_dates, fold_days
 from core.filter import Filter
 from core.index.viewcache import view
 
+if TYPE_CHECKING:  # the read handle; analysis never builds or writes one
+    from core.index.handle import Corpus
+
 
 @view
-def article_entities(corpus, flt: Filter | None = None, types=None) -> pd.DataFrame:
+def article_entities(corpus: Corpus, flt: Filter | None = None, types=None) -> pd.DataFrame:
     """Per-article mentions (the CLI's entities.csv): article_id, outlet, date, entity, type, mentions."""
     where, params = corpus.where(flt)
     tcond, params = _types(types, params)
@@ -30,7 +35,7 @@ def _types(types, params: dict) -> tuple[str, dict]:
 
 
 @view
-def entity_totals(corpus, flt: Filter | None = None, types=None, limit: int = 30) -> pd.DataFrame:
+def entity_totals(corpus: Corpus, flt: Filter | None = None, types=None, limit: int = 30) -> pd.DataFrame:
     """The most mentioned entities: entity, type, mentions, articles, outlets (aggregated in DuckDB)."""
     where, params = corpus.where(flt)
     tcond, params = _types(types, params)
@@ -42,7 +47,7 @@ def entity_totals(corpus, flt: Filter | None = None, types=None, limit: int = 30
 
 
 @view
-def entity_by_outlet(corpus, flt: Filter | None = None, types=None, limit: int = 20) -> pd.DataFrame:
+def entity_by_outlet(corpus: Corpus, flt: Filter | None = None, types=None, limit: int = 20) -> pd.DataFrame:
     """Mentions of the top entities per outlet, raw and per 1,000 words.
 
     Columns: outlet, entity, type, mentions, words, per_1000 (every outlet × top entity, zeros included).
@@ -68,7 +73,7 @@ def entity_by_outlet(corpus, flt: Filter | None = None, types=None, limit: int =
 
 
 @view
-def entity_trend(corpus, flt: Filter | None = None, entities=None, freq: str = "W", limit: int = 8) -> pd.DataFrame:
+def entity_trend(corpus: Corpus, flt: Filter | None = None, entities=None, freq: str = "W", limit: int = 8) -> pd.DataFrame:
     """Mentions per period for the given (default: top) entities. Columns period, entity, mentions, articles.
 
     DuckDB sums per day (an article has one date, so its distinct articles per day add up to
@@ -92,7 +97,7 @@ CANDIDATE_COLUMNS = ["name", "type", "mentions", "articles", "variants", "exampl
 
 
 @view
-def candidates(corpus, flt: Filter | None = None, types=None, limit: int = 100, min_articles: int = 2) -> pd.DataFrame:
+def candidates(corpus: Corpus, flt: Filter | None = None, types=None, limit: int = 100, min_articles: int = 2) -> pd.DataFrame:
     """Names the gazetteer lacks (found at ingestion, :mod:`core.names`), in the most articles first:
     name (as the corpus writes it most), type, mentions, articles, variants (other spellings,
     " | "-separated), example (a clause it occurs in), key (the grouping form).

@@ -3,22 +3,27 @@ lost something before counting (see :mod:`core.ingest.learned` and :mod:`core.in
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from core.filter import Filter
 from core.index.viewcache import view
 from core.ingest.learned import PATTERN_COLUMNS, Decisions
 
+if TYPE_CHECKING:  # the read handle; analysis never builds or writes one
+    from core.index.handle import Corpus
+
 #: The columns of :func:`furniture_patterns`.
 COLUMNS = PATTERN_COLUMNS
 
 
-def _has_table(corpus) -> bool:
+def _has_table(corpus: Corpus) -> bool:
     return bool(corpus.rows("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'furniture'")[0][0])
 
 
 @view
-def furniture_patterns(corpus, flt: Filter | None = None) -> pd.DataFrame:
+def furniture_patterns(corpus: Corpus, flt: Filter | None = None) -> pd.DataFrame:
     """Every furniture pattern of the filtered outlets (all outlets when the filter names none):
     outlet, kind, pattern, articles (that have it), outlet_articles, share, example, source
     (learned / added), status (on / rejected).  Most frequent first within each outlet."""
@@ -32,7 +37,7 @@ def furniture_patterns(corpus, flt: Filter | None = None) -> pd.DataFrame:
 
 
 @view
-def removal_summary(corpus, flt: Filter | None = None) -> pd.DataFrame:
+def removal_summary(corpus: Corpus, flt: Filter | None = None) -> pd.DataFrame:
     """Per outlet, under the filter: articles, articles that had furniture removed (by the hand
     rules or the learned patterns), their share, and the number of learned patterns in use."""
     where, params = corpus.where(flt)

@@ -1,7 +1,8 @@
 """Top terms and n-grams under a filter, and the keyword-in-context concordance."""
 from __future__ import annotations
 
-import re
+from typing import TYPE_CHECKING
+
 
 import pandas as pd
 
@@ -9,9 +10,12 @@ from core.analysis.overview import as_dates, forms_text
 from core.filter import Filter
 from core.index.viewcache import view
 
+if TYPE_CHECKING:  # the read handle; analysis never builds or writes one
+    from core.index.handle import Corpus
+
 
 @view
-def top_terms(corpus, flt: Filter | None = None, n: int = 1, limit: int = 30) -> pd.DataFrame:
+def top_terms(corpus: Corpus, flt: Filter | None = None, n: int = 1, limit: int = 30) -> pd.DataFrame:
     """The most frequent grouped terms (n=1), bigrams (2) or trigrams (3).
 
     Columns: term (the grouping key), label (most frequent clean surface form), count,
@@ -42,7 +46,7 @@ def top_terms(corpus, flt: Filter | None = None, n: int = 1, limit: int = 30) ->
 
 
 @view
-def top_terms_by_outlet(corpus, flt: Filter | None = None, n: int = 1, limit: int = 15) -> pd.DataFrame:
+def top_terms_by_outlet(corpus: Corpus, flt: Filter | None = None, n: int = 1, limit: int = 15) -> pd.DataFrame:
     """Each outlet's own top terms. Columns outlet, rank, term, label, count, articles, per_1000 (per 1,000 words)."""
     where, params = corpus.where(flt)
     params = {**params, "n": int(n), "lim": int(limit)}
@@ -70,7 +74,7 @@ def top_terms_by_outlet(corpus, flt: Filter | None = None, n: int = 1, limit: in
 
 
 @view
-def keyword_table(corpus, flt: Filter | None = None, n: int = 1, limit: int = 50) -> pd.DataFrame:
+def keyword_table(corpus: Corpus, flt: Filter | None = None, n: int = 1, limit: int = 50) -> pd.DataFrame:
     """The CLI's keywords.csv / ngrams.csv: term, label, count, articles, then one count column per outlet."""
     top = top_terms(corpus, flt, n=n, limit=limit)
     if top.empty:
@@ -90,7 +94,7 @@ def keyword_table(corpus, flt: Filter | None = None, n: int = 1, limit: int = 50
     return out
 
 
-def _texts_in_order(corpus, aids: list[int], size: int = 64):
+def _texts_in_order(corpus: Corpus, aids: list[int], size: int = 64):
     """(id, outlet, date, text) of ``aids``, in that order, read ``size`` articles at a time."""
     for i in range(0, len(aids), size):
         page = aids[i:i + size]
@@ -101,7 +105,7 @@ def _texts_in_order(corpus, aids: list[int], size: int = 64):
 
 
 @view
-def concordance(corpus, term: str, flt: Filter | None = None, width: int = 8, limit: int = 500,
+def concordance(corpus: Corpus, term: str, flt: Filter | None = None, width: int = 8, limit: int = 500,
                 sort: str = "right") -> pd.DataFrame:
     """Keyword in context for a term (any surface form; grouped like the corpus).
 

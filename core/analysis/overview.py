@@ -1,10 +1,12 @@
 """Corpus-level numbers under a filter: totals, outlets, attention over time, the article list.
 
-Every function takes a :class:`~core.store.Corpus` and a :class:`~core.filter.Filter`
+Every function takes a :class:`~core.index.handle.Corpus` and a :class:`~core.filter.Filter`
 and returns a plain pandas DataFrame (or dict), so the app, the CLI and the tests
 share them.
 """
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import json
 
@@ -13,11 +15,14 @@ import pandas as pd
 from core.filter import Filter
 from core.index.viewcache import view
 
+if TYPE_CHECKING:  # the read handle; analysis never builds or writes one
+    from core.index.handle import Corpus
+
 ARTICLE_COLUMNS = ["id", "outlet", "date", "title", "words", "outlet_source", "date_source", "url"]
 
 
 @view
-def summary(corpus, flt: Filter | None = None) -> dict:
+def summary(corpus: Corpus, flt: Filter | None = None) -> dict:
     """Articles, outlets, words, date span and undated count of the filtered corpus."""
     where, params = corpus.where(flt)
     row = corpus.rows(
@@ -38,7 +43,7 @@ def summary(corpus, flt: Filter | None = None) -> dict:
 
 
 @view
-def outlet_totals(corpus, flt: Filter | None = None) -> pd.DataFrame:
+def outlet_totals(corpus: Corpus, flt: Filter | None = None) -> pd.DataFrame:
     """Articles and words per outlet, most articles first. Columns outlet, outlet_en, articles, words, share."""
     where, params = corpus.where(flt)
     df = corpus.sql(
@@ -53,18 +58,18 @@ def outlet_totals(corpus, flt: Filter | None = None) -> pd.DataFrame:
 
 
 @view
-def outlet_choices(corpus) -> pd.DataFrame:
+def outlet_choices(corpus: Corpus) -> pd.DataFrame:
     """Every outlet of the corpus with its article count (for the sidebar), whatever the filter."""
     return corpus.sql("SELECT outlet, COUNT(*) AS articles FROM articles GROUP BY outlet ORDER BY articles DESC, outlet")
 
 
 @view
-def date_bounds(corpus) -> tuple:
+def date_bounds(corpus: Corpus) -> tuple:
     return tuple(corpus.rows("SELECT MIN(date), MAX(date) FROM articles")[0])
 
 
 @view
-def attention(corpus, flt: Filter | None = None, freq: str = "W") -> pd.DataFrame:
+def attention(corpus: Corpus, flt: Filter | None = None, freq: str = "W") -> pd.DataFrame:
     """Articles per period and outlet, with each outlet's share of the period's coverage.
 
     ``freq`` is "D" (day), "W" (week starting Monday) or "M" (month). Columns: period, outlet,
@@ -87,7 +92,7 @@ def attention(corpus, flt: Filter | None = None, freq: str = "W") -> pd.DataFram
 
 
 @view
-def articles(corpus, flt: Filter | None = None, limit: int | None = None) -> pd.DataFrame:
+def articles(corpus: Corpus, flt: Filter | None = None, limit: int | None = None) -> pd.DataFrame:
     """The filtered articles (metadata, no text), newest first, undated last."""
     where, params = corpus.where(flt)
     lim = f" LIMIT {int(limit)}" if limit else ""
@@ -127,7 +132,7 @@ def as_dates(values: pd.Series) -> pd.Series:
     return out.where(stamps.notna(), None)
 
 
-def article(corpus, article_id: str) -> dict | None:
+def article(corpus: Corpus, article_id: str) -> dict | None:
     """One article with its texts, metadata and provenance."""
     df = corpus.sql("SELECT * FROM articles WHERE id = $id", {"id": article_id})
     if df.empty:
@@ -140,7 +145,7 @@ def article(corpus, article_id: str) -> dict | None:
 
 
 @view
-def article_terms(corpus, article_id: str, limit: int = 30) -> pd.DataFrame:
+def article_terms(corpus: Corpus, article_id: str, limit: int = 30) -> pd.DataFrame:
     """The article's own top terms (unigrams and n-grams) under their corpus labels."""
     return corpus.sql(
         "SELECT v.label AS term, v.n, t.cnt AS count FROM terms t JOIN vocab v USING (tid) "
@@ -150,7 +155,7 @@ def article_terms(corpus, article_id: str, limit: int = 30) -> pd.DataFrame:
 
 
 @view
-def entities_of_article(corpus, article_id: str) -> pd.DataFrame:
+def entities_of_article(corpus: Corpus, article_id: str) -> pd.DataFrame:
     """The entities one article mentions (the reader): entity, type, mentions."""
     return corpus.sql(
         "SELECT m.entity, m.type, m.cnt AS mentions FROM mentions m JOIN articles a USING (aid) "
@@ -159,7 +164,7 @@ def entities_of_article(corpus, article_id: str) -> pd.DataFrame:
     )
 
 
-def report(corpus) -> pd.DataFrame:
+def report(corpus: Corpus) -> pd.DataFrame:
     """The ingestion report: file, row, reason, detail."""
     return corpus.sql("SELECT file, row, reason, detail FROM report ORDER BY file, row NULLS FIRST")
 

@@ -6,6 +6,8 @@ The statements are found and clustered once at ingestion (``core.analysis.quotes
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from core.analysis.overview import as_dates
@@ -13,12 +15,15 @@ from core.analysis.reuse_view import has_table
 from core.filter import Filter
 from core.index.viewcache import view
 
+if TYPE_CHECKING:  # the read handle; analysis never builds or writes one
+    from core.index.handle import Corpus
+
 #: The columns of :func:`quotes` (the quotes as shown and downloaded, with article ids).
 SHOWN_QUOTE_COLUMNS = ["article_id", "outlet", "date", "speaker", "speaker_title", "text", "cue", "how"]
 
 
 @view
-def quote_count(corpus, flt: Filter | None = None) -> int:
+def quote_count(corpus: Corpus, flt: Filter | None = None) -> int:
     """How many rows :func:`quotes` returns under ``flt``."""
     if not has_table(corpus, "quotes"):
         return 0
@@ -27,7 +32,7 @@ def quote_count(corpus, flt: Filter | None = None) -> int:
 
 
 @view
-def quotes(corpus, flt: Filter | None = None, limit: int | None = None) -> pd.DataFrame:
+def quotes(corpus: Corpus, flt: Filter | None = None, limit: int | None = None) -> pd.DataFrame:
     """Quoted statements of the filtered articles (the CLI's quotes.csv), the first ``limit`` of them when
     given. Unattributed speaker is empty."""
     if not has_table(corpus, "quotes"):
@@ -47,13 +52,13 @@ def quotes(corpus, flt: Filter | None = None, limit: int | None = None) -> pd.Da
     return df[SHOWN_QUOTE_COLUMNS]
 
 
-def _has_column(corpus, table: str, column: str) -> bool:
+def _has_column(corpus: Corpus, table: str, column: str) -> bool:
     return bool(corpus.rows("SELECT COUNT(*) FROM information_schema.columns WHERE table_name = $t AND column_name = $c",
                             {"t": table, "c": column})[0][0])
 
 
 @view
-def quote_speakers(corpus, flt: Filter | None = None) -> pd.DataFrame:
+def quote_speakers(corpus: Corpus, flt: Filter | None = None) -> pd.DataFrame:
     """Who is quoted how often, per outlet: outlet, speaker, quotes (unattributed quotes are left out)."""
     cols = ["outlet", "speaker", "quotes"]
     if not has_table(corpus, "quotes"):
@@ -80,7 +85,7 @@ def most_quoted(speakers: pd.DataFrame, n: int = 25) -> pd.DataFrame:
 
 
 @view
-def statements_across_outlets(corpus, flt: Filter | None = None) -> pd.DataFrame:
+def statements_across_outlets(corpus: Corpus, flt: Filter | None = None) -> pd.DataFrame:
     """The same statement across outlets, each outlet's wording side by side:
     statement_id, speaker, outlet, article_id, text.
 

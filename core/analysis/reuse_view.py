@@ -7,6 +7,8 @@ the outlets and dates of the articles table, so corrections apply.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import dataclasses
 
 import pandas as pd
@@ -16,6 +18,9 @@ from core.analysis.reuse import reuse_graph
 from core.filter import Filter
 from core.index.viewcache import view
 
+if TYPE_CHECKING:  # the read handle; analysis never builds or writes one
+    from core.index.handle import Corpus
+
 #: The columns of :func:`reuse_pairs` (the pairs as shown and downloaded, with article ids and titles).
 SHOWN_PAIR_COLUMNS = ["a_id", "b_id", "outlet_a", "outlet_b", "date_a", "date_b", "title_a", "title_b", "shared",
                       "containment_a", "containment_b", "containment", "passages", "longest", "direction",
@@ -24,13 +29,13 @@ SHOWN_PAIR_COLUMNS = ["a_id", "b_id", "outlet_a", "outlet_b", "date_a", "date_b"
 MATRIX_COLUMNS = ["outlet_a", "outlet_b", "pairs", "containment", "a_first", "b_first", "same_time"]
 
 
-def has_table(corpus, name: str) -> bool:
+def has_table(corpus: Corpus, name: str) -> bool:
     """Whether the corpus's index has the table ``name``."""
     return bool(corpus.rows("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = $n", {"n": name})[0][0])
 
 
 @view
-def reuse_pairs(corpus, flt: Filter | None = None, limit: int | None = None) -> pd.DataFrame:
+def reuse_pairs(corpus: Corpus, flt: Filter | None = None, limit: int | None = None) -> pd.DataFrame:
     """Article pairs of different outlets that share passages, ranked by the larger containment.
 
     A pair is shown when both articles pass the filter's dates and query and at least one of them
@@ -72,7 +77,7 @@ def reuse_pairs(corpus, flt: Filter | None = None, limit: int | None = None) -> 
 
 
 @view
-def reuse_passages(corpus, a_id: str, b_id: str) -> pd.DataFrame:
+def reuse_passages(corpus: Corpus, a_id: str, b_id: str) -> pd.DataFrame:
     """The aligned shared passages of one pair, as each article writes them: passage_id, words, text_a, text_b."""
     if not has_table(corpus, "reuse_passages"):
         return pd.DataFrame(columns=["passage_id", "words", "text_a", "text_b"])
@@ -85,14 +90,14 @@ def reuse_passages(corpus, a_id: str, b_id: str) -> pd.DataFrame:
 
 
 @view
-def reuse_network(corpus, flt: Filter | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def reuse_network(corpus: Corpus, flt: Filter | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Nodes and edges of reuse between outlets (``reuse.reuse_graph`` over :func:`reuse_pairs`)."""
     pairs = reuse_pairs(corpus, flt)
     return reuse_graph(pairs.assign(a=pairs["a_id"], b=pairs["b_id"]))
 
 
 @view
-def reuse_matrix(corpus, flt: Filter | None = None) -> pd.DataFrame:
+def reuse_matrix(corpus: Corpus, flt: Filter | None = None) -> pd.DataFrame:
     """Outlet × outlet reuse, every cell both ways: what the Reuse page's heat map draws and its CSV holds.
 
     Columns :data:`MATRIX_COLUMNS`: pairs, containment (their mean larger containment, rounded),

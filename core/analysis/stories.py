@@ -29,6 +29,8 @@ Method
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import tempfile
 
 import duckdb
@@ -37,6 +39,9 @@ import pandas as pd
 
 from core import arabic
 from core.index.viewcache import view
+
+if TYPE_CHECKING:  # the read handle; analysis never builds or writes one
+    from core.index.handle import Corpus
 
 #: Articles at most this many days apart can be one story (± window).
 WINDOW_DAYS = 2
@@ -247,7 +252,7 @@ FIGURE_COLUMNS = ["outlet", "stories", "first_share", "large_stories", "large_mi
                   "median_lag_days"]
 
 
-def has_stories(corpus) -> bool:
+def has_stories(corpus: Corpus) -> bool:
     """An index built before stories existed has no ``stories`` table (the views are then empty)."""
     return bool(corpus.rows("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'stories'")[0][0])
 
@@ -257,7 +262,7 @@ def _empty(cols) -> pd.DataFrame:
 
 
 @view
-def story_articles(corpus, flt=None, outlets_aware: bool = True) -> pd.DataFrame:
+def story_articles(corpus: Corpus, flt=None, outlets_aware: bool = True) -> pd.DataFrame:
     """Every article of the stories in scope: a story is in scope when one of its articles passes
     the filter (with ``outlets_aware`` False, the filter's outlets are ignored) and it holds ≥ 2
     outlets.  Outlets and dates are read from ``articles``, so corrections apply."""
@@ -385,7 +390,7 @@ def timeline_figure(lst: pd.DataFrame, *, title: str, lang: str = "ar", x_title:
 
 
 @view
-def story_csvs(corpus, flt=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def story_csvs(corpus: Corpus, flt=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``stories.csv`` (story_id, article_id, outlet, date, title) and ``story_outlets.csv``
     (story_id, outlet, first_date, articles, lag_days) for ``python -m core summarize``."""
     arts = story_articles(corpus, flt)
@@ -402,7 +407,7 @@ STORY_TERM_COLUMNS = ["outlet", "term", "label", "count_outlet", "count_rest", "
 
 
 @view
-def story_texts(corpus, story_id: int) -> pd.DataFrame:
+def story_texts(corpus: Corpus, story_id: int) -> pd.DataFrame:
     """The articles of one story with their clean texts (for reading two outlets' versions side by side)."""
     if not has_stories(corpus):
         return _empty(STORY_TEXT_COLUMNS)
@@ -417,7 +422,7 @@ def story_texts(corpus, story_id: int) -> pd.DataFrame:
 
 
 @view
-def story_quotes(corpus, story_id: int) -> pd.DataFrame:
+def story_quotes(corpus: Corpus, story_id: int) -> pd.DataFrame:
     """The statements each outlet quoted in its telling of one story (speaker, text, how found)."""
     if not has_stories(corpus) or not corpus.rows(
             "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'quotes'")[0][0]:
@@ -431,7 +436,7 @@ def story_quotes(corpus, story_id: int) -> pd.DataFrame:
 
 
 @view
-def story_terms(corpus, story_id: int, limit: int = 10, min_count: int = 2) -> pd.DataFrame:
+def story_terms(corpus: Corpus, story_id: int, limit: int = 10, min_count: int = 2) -> pd.DataFrame:
     """What distinguishes each outlet's telling of one story: the weighted log-odds (the Compare
     page's measure) of each outlet's words against the other outlets' articles of the same story."""
     from core.analysis import distinctive as dist

@@ -9,11 +9,16 @@ A phrase hit is not counted again through its words: when a topic matches both Ø
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from core.analysis.overview import as_dates, fold_days
 from core.filter import Filter
 from core.index.viewcache import view
+
+if TYPE_CHECKING:  # the read handle; analysis never builds or writes one
+    from core.index.handle import Corpus
 
 
 class _Candidates(set):
@@ -29,14 +34,14 @@ class _Candidates(set):
         return True
 
 
-def topic_term_ids(corpus, topics=None) -> pd.DataFrame:
+def topic_term_ids(corpus: Corpus, topics=None) -> pd.DataFrame:
     """Which vocabulary terms each topic's keywords match. Columns topic, keyword, tid, n, key, label."""
     topics = corpus.resources.topics if topics is None else topics
     sig = ("topic_terms", tuple((t.id, tuple(t.keywords)) for t in topics))
     return corpus.memo(sig, lambda: _topic_term_ids(corpus, topics))
 
 
-def _topic_term_ids(corpus, topics) -> pd.DataFrame:
+def _topic_term_ids(corpus: Corpus, topics) -> pd.DataFrame:
     from core.textpipe import topic_keys
 
     cand = topic_keys(topics, _Candidates(), grouper=corpus.grouper)
@@ -95,13 +100,13 @@ _HITS = (
 )
 
 
-def _topic_names(corpus, topics=None) -> pd.DataFrame:
+def _topic_names(corpus: Corpus, topics=None) -> pd.DataFrame:
     topics = corpus.resources.topics if topics is None else topics
     return pd.DataFrame([{"topic": t.id, "name_ar": t.name_ar, "name_en": t.name_en} for t in topics],
                         columns=["topic", "name_ar", "name_en"])
 
 
-def _hits(corpus, flt: Filter | None, tt: pd.DataFrame, select: str, article_id: str | None = None) -> pd.DataFrame:
+def _hits(corpus: Corpus, flt: Filter | None, tt: pd.DataFrame, select: str, article_id: str | None = None) -> pd.DataFrame:
     """``WITH`` the hit CTEs (``f``, ``h``: see ``_HITS``) + ``select``, run on a cursor of its own
     (over one article only when ``article_id`` is given)."""
     where, params = corpus.where(flt)
@@ -114,7 +119,7 @@ def _hits(corpus, flt: Filter | None, tt: pd.DataFrame, select: str, article_id:
 
 
 @view
-def article_topics(corpus, flt: Filter | None = None, topics=None, article_id: str | None = None) -> pd.DataFrame:
+def article_topics(corpus: Corpus, flt: Filter | None = None, topics=None, article_id: str | None = None) -> pd.DataFrame:
     """Per-article topic hits (the CLI's topics.csv): article_id, outlet, date, topic, hits; of one article
     only when ``article_id`` is given (the reader)."""
     tt = topic_term_ids(corpus, topics)
@@ -130,7 +135,7 @@ def article_topics(corpus, flt: Filter | None = None, topics=None, article_id: s
 
 
 @view
-def keyword_hits(corpus, flt: Filter | None = None, topics=None) -> pd.DataFrame:
+def keyword_hits(corpus: Corpus, flt: Filter | None = None, topics=None) -> pd.DataFrame:
     """What each keyword contributes under the filter: topic, keyword, hits (each occurrence once,
     under its longest matched phrase), articles (with at least one such hit), terms (the matched
     term labels).  Every keyword of the lexicon has a row, zeros included."""
@@ -161,7 +166,7 @@ def keyword_hits(corpus, flt: Filter | None = None, topics=None) -> pd.DataFrame
 
 
 @view
-def topic_by_outlet(corpus, flt: Filter | None = None, topics=None) -> pd.DataFrame:
+def topic_by_outlet(corpus: Corpus, flt: Filter | None = None, topics=None) -> pd.DataFrame:
     """Topic hits per outlet, raw and per 1,000 words of that outlet's filtered articles.
 
     Columns: outlet, topic, name_ar, name_en, hits, articles (with at least one hit), words, per_1000.
@@ -190,7 +195,7 @@ def topic_by_outlet(corpus, flt: Filter | None = None, topics=None) -> pd.DataFr
 
 
 @view
-def topic_trend(corpus, flt: Filter | None = None, topics=None, freq: str = "W") -> pd.DataFrame:
+def topic_trend(corpus: Corpus, flt: Filter | None = None, topics=None, freq: str = "W") -> pd.DataFrame:
     """Topic hits per period (D/W/M). Columns period, topic, name_ar, name_en, hits, articles.
 
     DuckDB sums per day (an article has one date, so its distinct articles per day add up to the

@@ -10,10 +10,15 @@ built corpus under a filter (the Compare page and the CLI's variants.csv).
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from core.filter import Filter
 from core.index.viewcache import view
+
+if TYPE_CHECKING:  # the read handle; analysis never builds or writes one
+    from core.index.handle import Corpus
 
 SHARE_COLUMNS = ["outlet", "group", "variant", "count", "share"]
 
@@ -80,7 +85,7 @@ def preferred_variants(shares: pd.DataFrame) -> pd.DataFrame:
 
 # -- on the store -------------------------------------------------------------------------------
 @view
-def variant_counts(corpus, flt: Filter | None = None) -> pd.DataFrame:
+def variant_counts(corpus: Corpus, flt: Filter | None = None) -> pd.DataFrame:
     """The unmerged counts of the filtered articles: outlet, group, variant, count."""
     where, params = corpus.where(flt)
     return corpus.sql(
@@ -91,7 +96,7 @@ def variant_counts(corpus, flt: Filter | None = None) -> pd.DataFrame:
 
 
 @view
-def variant_table(corpus, flt: Filter | None = None) -> pd.DataFrame:
+def variant_table(corpus: Corpus, flt: Filter | None = None) -> pd.DataFrame:
     """The spelling fingerprint (the CLI's variants.csv): outlet, group, variant, count, share."""
     out = variant_shares(variant_counts(corpus, flt))
     if not out.empty:

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def sample_corpus():
-    from core.store import Corpus
+    from core.index.handle import Corpus
 
     return Corpus.build(["data/sample"])
 

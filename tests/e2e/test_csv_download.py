@@ -11,7 +11,7 @@ URL_FILTER = "from=2017-04-12&to=2017-04-13&undated=exclude"
 
 @pytest.fixture(scope="module")
 def sample_corpus():
-    from core.store import Corpus
+    from core.index.handle import Corpus
 
     return Corpus.build(["data/sample"])
 
