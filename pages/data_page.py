@@ -10,14 +10,23 @@ from core.i18n import column_label
 from core.index.corrections import edited_rows
 from core.ingest.learned import KINDS, BadDecisions, parse_decisions
 from core.resources import DEFAULT_DIR as RESOURCE_DIR
-from ui import corpora, lang, render, safe, sidebar
+from ui import corpora, render, safe, sidebar
 
-L = lang.lang()
-tr, olab = lang.translator(L), lang.outlet_labeler(L)
-flt = st.session_state["filter"]
+L, tr, olab, _, flt = render.page("nav.data", needs_articles=False, corpus=False)  # the corpus may change below
 name = corpora.current_corpus_name()
 
-st.title(tr("nav.data"))
+
+def _rebuilt(action) -> None:
+    """Run a change that rebuilds the corpus; on success seed the filter anew and show the corpus again."""
+    try:
+        action()
+    except Exception as exc:
+        st.error(f"{tr('da.failed')}: {safe.md_escape(str(exc))}", icon=":material/error:")
+    else:
+        sidebar.reseed()
+        st.session_state["_after_upload"] = True
+        st.rerun()
+
 
 # -- upload into a private corpus of this session: a new one, or appended to one of its own ------------
 st.subheader(tr("da.upload"))
@@ -100,26 +109,12 @@ with st.expander(tr("da.mapping")):
         wanted = {f: col.text_input(f, current.get(f, ""), key=f"da_map_{f}")
                   for f, col in zip(corpora.MAPPING_FIELDS, cols)}
         if st.button(tr("da.mapping.save"), key="da_map_save"):
-            try:
-                corpora.save_corpus_mapping(name, wanted)
-            except Exception as exc:
-                st.error(f"{tr('da.failed')}: {safe.md_escape(str(exc))}", icon=":material/error:")
-            else:
-                sidebar.reseed()
-                st.session_state["_after_upload"] = True
-                st.rerun()
+            _rebuilt(lambda: corpora.save_corpus_mapping(name, wanted))
     else:
         st.caption(tr("da.mapping.readonly"))
 if corpora.is_library(name):
     if st.button(tr("da.rebuild"), key="da_rebuild", type="primary" if corpora.corpus_status(name).get("stale") else "secondary"):
-        try:
-            corpora.rebuild_library_corpus(name)
-        except Exception as exc:
-            st.error(f"{tr('da.failed')}: {safe.md_escape(str(exc))}", icon=":material/error:")
-        else:
-            sidebar.reseed()
-            st.session_state["_after_upload"] = True
-            st.rerun()
+        _rebuilt(lambda: corpora.rebuild_library_corpus(name))
 
 
 def _csv_row(values: list[str]) -> str:

@@ -294,12 +294,8 @@ def build_index(sources: Sequence[str | Path] | str | Path, db_path: str | Path 
         if total:   # the corpus's own outlet names too: an outlet's name is not a mention
             matcher.add_outlets(o for (o,) in con.execute("SELECT DISTINCT outlet FROM articles0").fetchall())
         progress(0.40, "counting")
-        pool = make_pool(workers, {"grouper": grouper, "matcher": matcher, "quotes": quotes, "reuse": reuse,
-                                   "furniture": learned})
-        try:
-            count_pass(con, parts, pool, progress, total)
-        finally:
-            _close(pool)
+        count_with_pool(con, parts, workers, {"grouper": grouper, "matcher": matcher, "quotes": quotes, "reuse": reuse,
+                                              "furniture": learned}, progress, total)
         if not total:
             _empty_parts(parts)
         meta = finalize.dump_meta(
@@ -318,19 +314,35 @@ def build_index(sources: Sequence[str | Path] | str | Path, db_path: str | Path 
             corpus = Corpus(con, ":memory:", resources)
         corpus.set_grouping(grouper, matcher)
     except BaseException:
-        try:
-            con.close()
-        except duckdb.Error:
-            pass
-        if tmp_db is not None:
-            for p in (tmp_db, Path(str(tmp_db) + ".wal")):
-                if p.exists():
-                    p.unlink()
+        discard_build(con, tmp_db)
         raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
     progress(1.0, "done")
     return corpus
+
+
+def discard_build(con, tmp_db: Path | None) -> None:
+    """After a failed build: close its connection and delete the half-written index (the old one,
+    if any, was never touched: it is replaced only at the end)."""
+    if con is not None:
+        try:
+            con.close()
+        except duckdb.Error:
+            pass
+    if tmp_db is not None:
+        for p in (tmp_db, Path(str(tmp_db) + ".wal")):
+            if p.exists():
+                p.unlink()
+
+
+def count_with_pool(con, parts: Path, workers: int, state: dict, progress: Progress, total: int) -> None:
+    """The counting pass on a pool of ``workers`` processes that hold ``state`` (grouper, matcher, …)."""
+    pool = make_pool(workers, state)
+    try:
+        count_pass(con, parts, pool, progress, total)
+    finally:
+        _close(pool)
 
 
 def _close(pool) -> None:
@@ -453,12 +465,8 @@ def append_index(sources: Sequence[str | Path] | str | Path, db_path: str | Path
             # the grouping: new tokens get keys now; drift = words a rebuild would group otherwise
             drift = _grouping_drift(con, grouper, vocab, resources)
             progress(0.40, "counting")
-            pool = make_pool(workers, {"grouper": grouper, "matcher": matcher, "quotes": True, "reuse": True,
-                                       "furniture": learned})
-            try:
-                count_pass(con, parts, pool, progress, added)
-            finally:
-                _close(pool)
+            count_with_pool(con, parts, workers, {"grouper": grouper, "matcher": matcher, "quotes": True, "reuse": True,
+                                                  "furniture": learned}, progress, added)
             _append_tables(con, parts, first, progress, workers)
             progress(0.97, "grouping stories")
             finalize.build_stories(con)     # stories are regrouped whole: an appended day can join old ones

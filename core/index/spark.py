@@ -478,15 +478,7 @@ def build_index_spark(sources: Sequence[str | Path] | str | Path, db_path: str |
             corpus = Corpus(con, ":memory:", resources)
         corpus.set_grouping(grouper, matcher)
     except BaseException:
-        if con is not None:
-            try:
-                con.close()
-            except duckdb.Error:
-                pass
-        if tmp_db is not None:
-            for p in (tmp_db, Path(str(tmp_db) + ".wal")):
-                if p.exists():
-                    p.unlink()
+        build.discard_build(con, tmp_db)
         raise
     finally:
         if created and spark is not None:
