@@ -30,19 +30,17 @@ if mode in ("rest", "pair"):
         st.stop()
     res = distinctive.distinctive_outlets(corpus, flt, a, b, n=n, min_count=int(min_count))
     side_a = olab(a)
-    side_b = olab(b) if b else ("البقية" if L == "ar" else "the rest")
+    side_b = olab(b) if b else tr("cmp.rest")
     what = f"distinctive-{a}-vs-{b or 'rest'}-n{n}"
 else:
-    from core.analysis.overview import date_bounds
-
-    lo, hi = date_bounds(corpus)
+    lo, hi = overview.date_bounds(corpus)
     if lo is None:
         st.info(tr("empty"))
         st.stop()
     mid = lo + (hi - lo) / 2
     x1, x2 = st.columns(2)
-    ra = x1.date_input("A", (lo, mid), min_value=lo, max_value=hi, key="cmp_ra")
-    rb = x2.date_input("B", (mid, hi), min_value=lo, max_value=hi, key="cmp_rb")
+    ra = x1.date_input(tr("cmp.range_a"), (lo, mid), min_value=lo, max_value=hi, key="cmp_ra")
+    rb = x2.date_input(tr("cmp.range_b"), (mid, hi), min_value=lo, max_value=hi, key="cmp_rb")
     if len(ra) != 2 or len(rb) != 2:
         st.stop()
     res = distinctive.distinctive_dates(corpus, flt, tuple(ra), tuple(rb), n=n, min_count=int(min_count))

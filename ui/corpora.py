@@ -120,30 +120,35 @@ def _start_entry(taken: dict) -> tuple[str, dict] | None:
     return key, {**label, "kind": "sources", "sources": [path]}
 
 
+def _labels(key: str, **fields) -> dict[str, str]:
+    """A corpus's name in both interface languages (the selector shows the session's)."""
+    return {lang: t(key, lang).format(**fields) for lang in ("ar", "en")}
+
+
 def corpora() -> dict[str, dict]:
     """The corpora the sidebar offers: key → {ar, en, kind ("sources" | "index"), sources | db, library}.
 
     Built-in ones (the sample, the ANT excerpt/sample/full when present), every corpus of the
     library folder, and the one ``MARSAD_CORPUS`` names."""
     found = {
-        "sample": {"ar": "العينة (5 مقالات)", "en": "Sample (5 articles)", "kind": "sources",
+        "sample": {**_labels("corpus.sample"), "kind": "sources",
                    "sources": [ROOT / "data" / "sample"]},
     }
     extra = os.environ.get("MARSAD_EXTRA_CORPUS")
     if extra and Path(extra).exists():
-        found["extra"] = {"ar": f"مدونة: {Path(extra).name}", "en": f"Corpus: {Path(extra).name}", "kind": "sources",
+        found["extra"] = {**_labels("corpus.extra", name=Path(extra).name), "kind": "sources",
                           "sources": [Path(extra)]}
         if library.is_index_file(Path(extra)):  # a built index (the load test on a 100k bench index)
             found["extra"] = {**found["extra"], "kind": "index", "db": Path(extra), "library": False}
             del found["extra"]["sources"]
     if ANT_SAMPLE.exists():
-        found["ant1000"] = {"ar": "ANT متعدد المصادر (1000)", "en": "ANT multi-source (1,000)", "kind": "sources",
+        found["ant1000"] = {**_labels("corpus.ant1000"), "kind": "sources",
                             "sources": [ANT_SAMPLE]}
     if ANT_FULL.exists():
-        found["ant"] = {"ar": "ANT متعدد المصادر (31 ألفًا)", "en": "ANT multi-source (31k)", "kind": "sources",
+        found["ant"] = {**_labels("corpus.ant"), "kind": "sources",
                         "sources": [ANT_FULL]}
     if UPLOAD_DIR.exists() and any(p.is_file() for p in UPLOAD_DIR.rglob("*")):
-        found["uploads"] = {"ar": "المرفوعات (المجمّع القديم)", "en": "Uploads (old pool)", "kind": "sources",
+        found["uploads"] = {**_labels("corpus.uploads"), "kind": "sources",
                             "sources": [UPLOAD_DIR]}
     lib = library_dir()
     for name in library.names(lib, RESERVED):
@@ -152,7 +157,7 @@ def corpora() -> dict[str, dict]:
     if st.session_state.get("_private_token"):  # only this session's own private corpora
         mine = private_lib()
         for name in library.names(mine, RESERVED):
-            found[PRIVATE + name] = {"ar": f"{name} (خاصة)", "en": f"{name} (private)", "kind": "index",
+            found[PRIVATE + name] = {**_labels("corpus.private", name=name), "kind": "index",
                                      "db": library.index_path(mine, name), "library": True, "private": True,
                                      "lib": mine, "name": name}
     start = _start_entry(found)

@@ -21,7 +21,7 @@ def choose(page, key: str, option: str, wait_idle) -> None:
 
 
 def test_two_outlets_compared_and_downloaded(page, goto, wait_idle, shoot, sample_corpus):
-    from core.analysis.compare import distinctive
+    from core.analysis.distinctive import distinctive_outlets
 
     goto(page, "/compare?lang=en", shot="compare_before_pair")
     page.locator(".st-key-cmp_mode").get_by_text("two outlets", exact=True).click()
@@ -41,7 +41,7 @@ def test_two_outlets_compared_and_downloaded(page, goto, wait_idle, shoot, sampl
     assert open(path, "rb").read().startswith(b"\xef\xbb\xbf")
     got = pd.read_csv(path, encoding="utf-8-sig", dtype={"term": str, "label": str, "side": str})
 
-    expected = distinctive(sample_corpus, Filter(), "الثورة", "شينخوا", n=1, min_count=2)
+    expected = distinctive_outlets(sample_corpus, Filter(), "الثورة", "شينخوا", n=1, min_count=2)
     assert list(got["label"]) == list(expected["label"])
     assert list(got["side"]) == list(expected["side"])
     assert got["count_a"].tolist() == expected["count_a"].tolist()
