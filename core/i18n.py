@@ -282,6 +282,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rq.top_speakers": ("يعرض الرسم أكثر {shown} متحدثًا اقتباسًا من {total:,}؛ ملف CSV يضمهم جميعًا.",
                         "The chart shows the {shown} most quoted of {total:,} speakers; the CSV holds them all."),
     "rq.same": ("التصريح نفسه بصيغ المصادر", "The same statement, worded by each outlet"),
+    "rq.same.first": ("تعرض الصفحة أول {shown:,} تصريحًا من {total:,}؛ ملف CSV يضمها كلها.",
+                      "The page shows the first {shown:,} of {total:,} statements; the CSV holds all of them."),
     # stories
     "st.none": ("لا توجد قصص غطّاها مصدران أو أكثر تحت هذا الفلتر.", "No story covered by two or more outlets under this filter."),
     "st.method": ("القصة: مقالات من مصادر مختلفة عن الحدث نفسه خلال يومين، بحسب الكلمات النادرة المشتركة في العنوان والمقدمة. التأخر بالأيام (المدونة لا تحفظ الساعة).",

@@ -7,6 +7,7 @@ from ui import render
 from ui.safe import data_block
 
 L, tr, olab, corpus, flt = render.page("nav.reuse")
+SHOWN_STATEMENTS = 40  # statements drawn on the page (each is several blocks of text)
 
 st.subheader(tr("rq.pairs"))
 pairs = reuse_view.reuse_pairs(corpus, flt)
@@ -14,12 +15,14 @@ if pairs.empty:
     st.caption(tr("empty"))
 else:
     view = pairs.assign(outlet_a=pairs["outlet_a"].map(olab), outlet_b=pairs["outlet_b"].map(olab))
-    render.table(view, key="rq_pairs_table")
+    if len(view) > render.TABLE_ROWS:  # the browser gets the first rows; the CSV has every pair
+        st.caption(tr("table.first").format(shown=render.TABLE_ROWS, total=len(view)))
+    render.table(view.head(render.TABLE_ROWS), key="rq_pairs_table")
     render.download(pairs, "reuse-pairs", flt, key="dl_rq_pairs")
 
     labels = [f"{r.a_id} ↔ {r.b_id} · {olab(r.outlet_a)} / {olab(r.outlet_b)} · {r.containment:.0%}"
-              for r in pairs.itertuples()]
-    pick = st.selectbox(tr("rq.passages"), range(len(pairs)), format_func=lambda i: labels[i], key="rq_pick")
+              for r in pairs.head(render.TABLE_ROWS).itertuples()]
+    pick = st.selectbox(tr("rq.passages"), range(len(labels)), format_func=lambda i: labels[i], key="rq_pick")
     row = pairs.iloc[pick]
     psg = reuse_view.reuse_passages(corpus, row["a_id"], row["b_id"])
     ca, cb = st.columns(2)
@@ -72,7 +75,13 @@ same = quotes_view.statements_across_outlets(corpus, flt)
 if same.empty:
     st.caption(tr("empty"))
 else:
-    for sid, grp in same.groupby("statement_id", sort=False):
+    # each statement is drawn as blocks of text: the page shows the first ones (27k rows at 100k made a page
+    # the browser could not draw), the CSV holds all of them
+    ids = same["statement_id"].drop_duplicates()
+    if len(ids) > SHOWN_STATEMENTS:
+        st.caption(tr("rq.same.first").format(shown=SHOWN_STATEMENTS, total=len(ids)))
+    shown_same = same[same["statement_id"].isin(set(ids.iloc[:SHOWN_STATEMENTS]))]
+    for sid, grp in shown_same.groupby("statement_id", sort=False):
         st.markdown(data_block(grp["speaker"].iloc[0] or "—", strong=0), unsafe_allow_html=True)
         cols = st.columns(min(len(grp), 3))
         for col, r in zip(cols * 10, grp.itertuples()):

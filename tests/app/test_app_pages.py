@@ -401,19 +401,27 @@ def test_corrections_are_kept_per_library_corpus(library_dir, sample_index):
 def test_long_tables_show_their_first_rows_and_say_the_csv_holds_all(monkeypatch):
     from ui import corpora, render
 
-    monkeypatch.setattr(render, "TABLE_ROWS", 40)
+    monkeypatch.setattr(render, "TABLE_ROWS", 10)
     at = open_page("overview", corpus="extra", lang="en")
     arts = next(df.value for df in at.main.dataframe if "outlet_source" in df.value.columns)
-    assert len(arts) == 40
-    assert any("first 40 of 342 rows" in c.value for c in at.caption)
+    assert len(arts) == 10
+    assert any("first 10 of 342 rows" in c.value for c in at.caption)
     assert any(b.proto.label.endswith("(342 rows)") for b in at.get("download_button"))
     at.switch_page("pages/reuse_page.py")
     at.run()
     assert not at.exception, at.exception
     quotes = next(df.value for df in at.main.dataframe if "speaker" in df.value.columns)
-    assert len(quotes) == 40
+    assert len(quotes) == 10
     from core.analysis import quotes_view
     from core.filter import Filter
 
     total = quotes_view.quote_count(corpora.get_corpus("extra"), Filter())
-    assert total > 40 and any(f"first 40 of {total:,} rows" in c.value for c in at.caption)
+    assert total > 10 and any(f"first 10 of {total:,} rows" in c.value for c in at.caption)
+    # the reuse pairs table is bounded the same way, and its CSV keeps every pair
+    from core.analysis import reuse_view
+
+    n_pairs = len(reuse_view.reuse_pairs(corpora.get_corpus("extra"), Filter()))
+    shown_pairs = next(df.value for df in at.main.dataframe if "containment" in df.value.columns)
+    assert len(shown_pairs) == 10
+    assert any(b.proto.label.endswith(f"({n_pairs} rows)") for b in at.get("download_button"))
+    assert n_pairs > 10 and any(f"first 10 of {n_pairs:,} rows" in c.value for c in at.caption)
