@@ -286,8 +286,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "The page shows the first {shown:,} of {total:,} statements; the CSV holds all of them."),
     # stories
     "st.none": ("لا توجد قصص غطّاها مصدران أو أكثر تحت هذا الفلتر.", "No story covered by two or more outlets under this filter."),
-    "st.method": ("القصة: مقالات من مصادر مختلفة عن الحدث نفسه خلال يومين، بحسب الكلمات النادرة المشتركة في العنوان والمقدمة. التأخر بالأيام (المدونة لا تحفظ الساعة).",
-                  "A story: articles of different outlets on the same event within two days, by the rare words their headline and lead share. Lags are in days (the index keeps dates, not times)."),
+    "st.method": ("القصة: مقالات من مصادر مختلفة عن الحدث نفسه خلال يومين، بحسب الكلمات النادرة المشتركة في العنوان والمقدمة. التأخر بالساعات بين أوقات النشر حين تذكرها المصادر لكل مقالات القصة، وإلا فبالأيام.",
+                  "A story: articles of different outlets on the same event within two days, by the rare words their headline and lead share. Lags are in hours between the stated times of publication when the sources give one for every article of the story, otherwise in days."),
     "st.largest": ("أكبر القصص", "Largest stories"),
     "st.pick": ("قصة", "Story"),
     "st.per_outlet": ("كيف روى كل مصدر القصة", "How each outlet told it"),
@@ -345,6 +345,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "first_share": ("نسبة السبق", "share first"), "large_stories": ("القصص الكبيرة", "large stories"),
     "large_missed": ("الكبيرة الفائتة", "large missed"), "large_missed_share": ("نسبة الفائت", "share missed"),
     "median_lag_days": ("وسيط التأخر (أيام)", "median lag (days)"),
+    "lag_hours": ("التأخر (ساعات)", "lag (hours)"), "median_lag_hours": ("وسيط التأخر (ساعات)", "median lag (hours)"),
+    "published": ("وقت النشر (UTC)", "published (UTC)"), "first_published": ("أول نشر (UTC)", "first published (UTC)"),
 }
 
 

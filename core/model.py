@@ -39,6 +39,7 @@ class Article:
     source_file: str = ""          # file (and member inside a zip: "a.zip:dir/x.txt")
     source_row: int | None = None  # 1-based row/line inside a table file, None for a .txt
     removed: list[str] = field(default_factory=list)
+    published: dt.datetime | None = None  # the stated moment of publication (UTC), when the source gives a time
 
 
 @dataclass

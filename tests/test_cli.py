@@ -61,8 +61,9 @@ def test_documented_columns(sample_out):
     assert header("candidates.csv") == ["name", "type", "mentions", "articles", "example"]
     assert header("topics.csv") == ["article_id", "topic", "hits"]
     assert header("report.csv") == ["file", "row", "reason", "detail"]
-    assert header("stories.csv") == ["story_id", "article_id", "outlet", "date", "title"]
-    assert header("story_outlets.csv") == ["story_id", "outlet", "first_date", "articles", "lag_days"]
+    assert header("stories.csv") == ["story_id", "article_id", "outlet", "date", "title", "published"]
+    assert header("story_outlets.csv") == ["story_id", "outlet", "first_date", "articles", "lag_days", "lag_hours",
+                                           "first_published"]
 
 
 def test_articles_csv_lists_the_five_seeds_with_provenance(sample_out):

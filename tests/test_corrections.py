@@ -25,3 +25,18 @@ def test_corrections_survive_a_rebuild(tmp_path):
     # the per-outlet totals follow the correction too: 001 writes لافروف four times
     terms = keywords.top_terms(again, Filter(outlets=("روسيا اليوم",)), n=1).set_index("label")
     assert (terms.loc["لافروف", "count"], terms.loc["لافروف", "articles"]) == (4, 1)
+
+
+def test_a_corrected_date_drops_a_time_of_another_day(tmp_path):
+    from core.index.build import build_index
+
+    src = tmp_path / "t.jsonl"
+    src.write_text(
+        '{"id": "a", "outlet": "أ", "date": "2018-05-09T08:00:00Z", "text": "نص أول عن الانتخابات في العراق"}\n'
+        '{"id": "b", "outlet": "ب", "date": "2018-05-09T09:00:00Z", "text": "نص ثان عن الأسواق المالية اليوم"}\n',
+        encoding="utf-8")
+    corpus = build_index([src], tmp_path / "t.duckdb", workers=1)
+    corpus.correct(pd.DataFrame({"id": ["a", "b"], "outlet": ["", ""], "date": ["2018-05-10", "2018-05-09"]}))
+    got = dict(corpus.rows("SELECT id, published FROM articles"))
+    assert got["a"] is None                                   # 08:00 of the 9th no longer dates the 10th
+    assert got["b"] == dt.datetime(2018, 5, 9, 9, 0)          # the same day: its time stands

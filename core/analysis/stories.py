@@ -245,16 +245,23 @@ def same_story_pairs(stories: pd.DataFrame) -> set[tuple[int, int]]:
 
 # -- views on a built index ---------------------------------------------------------------------------
 
-ARTICLE_COLUMNS = ["story_id", "article_id", "outlet", "date", "title", "words"]
+ARTICLE_COLUMNS = ["story_id", "article_id", "outlet", "date", "published", "title", "words"]
 LIST_COLUMNS = ["story_id", "title", "first_date", "last_date", "outlets", "articles", "first_outlets"]
-OUTLET_COLUMNS = ["story_id", "outlet", "first_date", "articles", "lag_days", "title", "words"]
+OUTLET_COLUMNS = ["story_id", "outlet", "first_date", "first_published", "articles", "lag_days", "lag_hours",
+                  "title", "words"]
 FIGURE_COLUMNS = ["outlet", "stories", "first_share", "large_stories", "large_missed", "large_missed_share",
-                  "median_lag_days"]
+                  "median_lag_days", "median_lag_hours"]
 
 
 def has_stories(corpus: Corpus) -> bool:
     """An index built before stories existed has no ``stories`` table (the views are then empty)."""
     return bool(corpus.rows("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'stories'")[0][0])
+
+
+def _has_published(corpus: Corpus) -> bool:
+    """Indexes of schema 4 on keep the stated moment of publication (``articles.published``)."""
+    return bool(corpus.rows("SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'articles' "
+                            "AND column_name = 'published'")[0][0])
 
 
 def _empty(cols) -> pd.DataFrame:
@@ -276,14 +283,16 @@ def story_articles(corpus: Corpus, flt=None, outlets_aware: bool = True) -> pd.D
     if not outlets_aware:
         flt = dataclasses.replace(flt, outlets=())
     where, params = corpus.where(flt, "a")
+    published = "a.published" if _has_published(corpus) else "CAST(NULL AS TIMESTAMP)"
     df = corpus.sql(f"""
         WITH sel AS (SELECT DISTINCT s.story_id FROM stories s JOIN articles a USING (aid) WHERE {where}),
-             rows AS (SELECT s.story_id, a.aid, a.id AS article_id, a.outlet, a.date, a.title, a.words
+             rows AS (SELECT s.story_id, a.aid, a.id AS article_id, a.outlet, a.date, {published} AS published,
+                             a.title, a.words
                       FROM stories s JOIN sel USING (story_id) JOIN articles a USING (aid)),
              multi AS (SELECT story_id FROM rows GROUP BY story_id HAVING COUNT(DISTINCT outlet) >= 2)
-        SELECT r.story_id, r.article_id, r.outlet, r.date, r.title, r.words
+        SELECT r.story_id, r.article_id, r.outlet, r.date, r.published, r.title, r.words
         FROM rows r JOIN multi USING (story_id)
-        ORDER BY r.story_id, r.date NULLS LAST, r.aid""", params)
+        ORDER BY r.story_id, r.date NULLS LAST, r.published NULLS LAST, r.aid""", params)
     if len(df):
         from core.analysis.overview import as_dates
 
@@ -292,19 +301,37 @@ def story_articles(corpus: Corpus, flt=None, outlets_aware: bool = True) -> pd.D
 
 
 def outlets_table(arts: pd.DataFrame) -> pd.DataFrame:
-    """Per story and outlet: its first date, its number of articles, its lag in days after the
-    story's first report, and the headline and length of its first article."""
+    """Per story and outlet: its first date and moment of publication, its number of articles, its
+    lag after the story's first report, and the headline and length of its first article.
+
+    ``lag_days`` counts calendar days from the story's first date.  ``lag_hours`` is measured between
+    the stated moments of publication, so it exists only for a story whose every article states one
+    (a wire copy an hour later shows as 1.0); otherwise it is empty and ``lag_days`` alone orders the
+    outlets.  An outlet is *first* when its lag is 0 (hours when the story is timed, else days)."""
     if arts.empty:
         return _empty(OUTLET_COLUMNS)
-    a = arts.assign(date=pd.to_datetime(arts["date"]))
-    first = a.groupby("story_id")["date"].transform("min")
-    a = a.assign(lag=(a["date"] - first).dt.days)
-    g = a.sort_values(["story_id", "outlet", "date"], kind="stable").groupby(["story_id", "outlet"], sort=False)
-    out = g.agg(first_date=("date", "min"), articles=("article_id", "size"), lag_days=("lag", "min"),
-                title=("title", "first"), words=("words", "first")).reset_index()
+    a = arts.assign(date=pd.to_datetime(arts["date"]), published=pd.to_datetime(arts["published"]))
+    by_story = a.groupby("story_id")
+    timed = by_story["published"].transform(lambda p: p.notna().all())
+    first_day = by_story["date"].transform("min")
+    first_moment = by_story["published"].transform("min")
+    a = a.assign(lag=(a["date"] - first_day).dt.days,
+                 hours=((a["published"] - first_moment).dt.total_seconds() / 3600).where(timed))
+    a = a.sort_values(["story_id", "outlet", "date", "published"], kind="stable", na_position="last")
+    g = a.groupby(["story_id", "outlet"], sort=False)
+    out = g.agg(first_date=("date", "min"), first_published=("published", "min"), articles=("article_id", "size"),
+                lag_days=("lag", "min"), lag_hours=("hours", "min"), title=("title", "first"),
+                words=("words", "first")).reset_index()
     out["first_date"] = out["first_date"].dt.date
     out["articles"] = out["articles"].astype("int64")
-    return out.sort_values(["story_id", "lag_days", "outlet"], ignore_index=True)[OUTLET_COLUMNS]
+    out["lag_hours"] = out["lag_hours"].round(1)
+    out = out.sort_values(["story_id", "lag_days", "lag_hours", "outlet"], ignore_index=True, na_position="last")
+    return out[OUTLET_COLUMNS]
+
+
+def _is_first(per: pd.DataFrame) -> pd.Series:
+    """An outlet-in-story row is the first report: lag 0 in hours when timed, else in days."""
+    return per["lag_hours"].eq(0) | (per["lag_hours"].isna() & per["lag_days"].eq(0))
 
 
 def story_list(arts: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
@@ -318,7 +345,7 @@ def story_list(arts: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     out = pd.DataFrame({
         "title": g["title"].first(), "first_date": g["date"].min().dt.date, "last_date": g["date"].max().dt.date,
         "outlets": g["outlet"].nunique().astype("int64"), "articles": g.size().astype("int64"),
-        "first_outlets": per[per["lag_days"] == 0].groupby("story_id")["outlet"].agg(" · ".join),
+        "first_outlets": per[_is_first(per)].groupby("story_id")["outlet"].agg(" · ".join),
     }).reset_index()
     out = out.sort_values(["outlets", "articles", "first_date", "story_id"], ascending=[False, False, True, True],
                           ignore_index=True)
@@ -346,7 +373,8 @@ def blind_spots(arts: pd.DataFrame, outlet: str, all_outlets: list[str]) -> pd.D
 
 def outlet_figures(arts: pd.DataFrame, all_outlets: list[str]) -> pd.DataFrame:
     """Per outlet: the stories it carried, the share it reported first (ties count for each), the
-    large stories it missed and their share, and its median lag in days."""
+    large stories it missed and their share, and its median lag in days and, over the stories whose
+    articles all state a time, in hours."""
     if arts.empty or not all_outlets:
         return _empty(FIGURE_COLUMNS)
     per = outlets_table(arts)
@@ -358,10 +386,12 @@ def outlet_figures(arts: pd.DataFrame, all_outlets: list[str]) -> pd.DataFrame:
         n = len(mine)
         missed = len(big - set(mine["story_id"]))
         rows.append({"outlet": o, "stories": n,
-                     "first_share": round(float((mine["lag_days"] == 0).mean()), 3) if n else None,
+                     "first_share": round(float(_is_first(mine).mean()), 3) if n else None,
                      "large_stories": len(big), "large_missed": missed,
                      "large_missed_share": round(missed / len(big), 3) if big else None,
-                     "median_lag_days": float(mine["lag_days"].median()) if n else None})
+                     "median_lag_days": float(mine["lag_days"].median()) if n else None,
+                     "median_lag_hours": (round(float(mine["lag_hours"].median()), 1)
+                                          if mine["lag_hours"].notna().any() else None)})
     return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
 
 
@@ -391,17 +421,19 @@ def timeline_figure(lst: pd.DataFrame, *, title: str, lang: str = "ar", x_title:
 
 @view
 def story_csvs(corpus: Corpus, flt=None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``stories.csv`` (story_id, article_id, outlet, date, title) and ``story_outlets.csv``
-    (story_id, outlet, first_date, articles, lag_days) for ``python -m core summarize``."""
+    """``stories.csv`` (story_id, article_id, outlet, date, title, published) and ``story_outlets.csv``
+    (story_id, outlet, first_date, articles, lag_days, lag_hours, first_published) for
+    ``python -m core summarize``; ``lag_hours`` is empty where an article of the story states no time."""
     arts = story_articles(corpus, flt)
-    a = arts[["story_id", "article_id", "outlet", "date", "title"]]
-    o = outlets_table(arts)[["story_id", "outlet", "first_date", "articles", "lag_days"]]
+    a = arts[["story_id", "article_id", "outlet", "date", "title", "published"]]
+    o = outlets_table(arts)[["story_id", "outlet", "first_date", "articles", "lag_days", "lag_hours",
+                             "first_published"]]
     return a.reset_index(drop=True), o
 
 
 # -- one story, outlet by outlet -------------------------------------------------------------------
 
-STORY_TEXT_COLUMNS = ["article_id", "outlet", "date", "title", "words", "text"]
+STORY_TEXT_COLUMNS = ["article_id", "outlet", "date", "published", "title", "words", "text"]
 STORY_QUOTE_COLUMNS = ["outlet", "article_id", "speaker", "text", "how"]
 STORY_TERM_COLUMNS = ["outlet", "term", "label", "count_outlet", "count_rest", "z"]
 
@@ -411,9 +443,10 @@ def story_texts(corpus: Corpus, story_id: int) -> pd.DataFrame:
     """The articles of one story with their clean texts (for reading two outlets' versions side by side)."""
     if not has_stories(corpus):
         return _empty(STORY_TEXT_COLUMNS)
-    df = corpus.sql("""SELECT a.id AS article_id, a.outlet, a.date, a.title, a.words, a.text
-        FROM stories s JOIN articles a USING (aid) WHERE s.story_id = $s ORDER BY a.date NULLS LAST, a.aid""",
-                    {"s": int(story_id)})
+    published = "a.published" if _has_published(corpus) else "CAST(NULL AS TIMESTAMP)"
+    df = corpus.sql(f"""SELECT a.id AS article_id, a.outlet, a.date, {published} AS published, a.title, a.words,
+        a.text FROM stories s JOIN articles a USING (aid) WHERE s.story_id = $s
+        ORDER BY a.date NULLS LAST, published NULLS LAST, a.aid""", {"s": int(story_id)})
     if len(df):
         from core.analysis.overview import as_dates
 

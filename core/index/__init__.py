@@ -12,7 +12,8 @@ Tables (every per-article table is keyed by the integer ``aid``; articles are nu
 (date, outlet, id) order, appended articles after them):
 
 ``articles``      aid, id, outlet, outlet_en, date, title, url, category, words, outlet_source,
-                  date_source, source_file, source_row, text, text_original, removed
+                  date_source, source_file, source_row, text, text_original, removed,
+                  published (TIMESTAMP, UTC: the moment a source states, NULL when it gives only a day)
 ``article_keys``  aid, url_key, text_key, shingles   (duplicate detection when appending)
 ``vocab``         tid, n, key, label, forms (JSON list of [surface, count]), total, df
 ``terms``         aid, tid, n, cnt          (per-article unigram/bigram/trigram counts, by grouped key)

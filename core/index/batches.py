@@ -39,7 +39,8 @@ from core.model import UNKNOWN, Problem
 
 #: The columns of the staged article table (before numbering).
 ARTICLE_COLUMNS = ["seq", "id", "outlet", "outlet_en", "date", "title", "url", "category", "outlet_source",
-                   "date_source", "source_file", "source_row", "text", "text_original", "removed", "text_key"]
+                   "date_source", "source_file", "source_row", "text", "text_original", "removed", "text_key",
+                   "published"]
 
 #: The parts :func:`count_batch` returns, with their columns.
 PART_COLUMNS: dict[str, list[str]] = {
@@ -111,6 +112,7 @@ def articles_frame(prepared: list[Prepared], first_seq: int) -> pd.DataFrame:
         "text_original": [a.text_original for a in arts],
         "removed": ["\n".join(a.removed) for a in arts],
         "text_key": [p.text_key for p in prepared],
+        "published": pd.Series([a.published for a in arts], dtype="datetime64[us]"),
     }, columns=ARTICLE_COLUMNS)
 
 

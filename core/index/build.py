@@ -33,7 +33,7 @@ from core.index.corrections import apply_corrections_to_articles, load_correctio
 from core.ingest.learned import FurnitureStats, load_decisions
 
 Progress = Callable[[float, str], None]
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 BATCH_SIZE = 400
 
 
@@ -355,7 +355,7 @@ def _empty_articles0(con) -> None:
     con.execute("CREATE OR REPLACE TABLE articles0 (aid INTEGER, id VARCHAR, outlet VARCHAR, outlet_en VARCHAR, "
                 "date DATE, title VARCHAR, url VARCHAR, category VARCHAR, outlet_source VARCHAR, date_source VARCHAR, "
                 "source_file VARCHAR, source_row INTEGER, text VARCHAR, text_original VARCHAR, removed VARCHAR, "
-                "text_key BLOB)")
+                "text_key BLOB, published TIMESTAMP)")
 
 
 def _empty_parts(parts: Path) -> None:
@@ -544,7 +544,7 @@ def _append_tables(con, parts: Path, first: int, progress: Progress, workers: in
     finalize.insert_in_aid_order(con, "articles", f"""
         SELECT a.aid, a.id, a.outlet, a.outlet_en, a.date, a.title, a.url, a.category,
                CAST(COALESCE(w.words, 0) AS INTEGER), a.outlet_source, a.date_source, a.source_file,
-               a.source_row, a.text, a.text_original, a.removed
+               a.source_row, a.text, a.text_original, a.removed, a.published
         FROM articles0 a LEFT JOIN read_parquet('{words}') w USING (aid) WHERE TRUE""", "articles0")
     con.execute(f"""INSERT INTO article_keys
         SELECT a.aid, lower(rtrim(trim(a.url), '/')), a.text_key, CAST(COALESCE(w.shingles, 0) AS INTEGER)

@@ -57,6 +57,8 @@ def apply_corrections_to_articles(articles: list[Article], corrections: pd.DataF
             art.outlet, art.outlet_source = str(r.outlet).strip(), SOURCE_CORRECTED
         d = to_date(r.date)
         if d:
+            if art.published is not None and art.published.date() != d:
+                art.published = None   # a time of another day no longer dates it
             art.date, art.date_source = d, SOURCE_CORRECTED
 
 
@@ -64,6 +66,8 @@ def apply_corrections(con, edits: pd.DataFrame) -> set[str]:
     """Apply corrections (columns id, outlet, date; blank = unchanged) to an open index; returns
     the ids changed.  Per-outlet totals are recomputed when anything changed."""
     changed = set()
+    has_published = bool(con.execute("SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'articles' "
+                                     "AND column_name = 'published'").fetchall()[0][0])
     for row in edits.itertuples(index=False):
         rid = str(row.id)
         outlet = getattr(row, "outlet", "") or ""
@@ -74,6 +78,9 @@ def apply_corrections(con, edits: pd.DataFrame) -> set[str]:
             changed.add(rid)
         if date:
             con.execute("UPDATE articles SET date = $d, date_source = 'corrected' WHERE id = $id", {"d": date, "id": rid})
+            if has_published:   # a time of another day no longer dates it
+                con.execute("UPDATE articles SET published = NULL WHERE id = $id AND CAST(published AS DATE) <> $d",
+                            {"d": date, "id": rid})
             changed.add(rid)
     if changed:
         from core.index.finalize import build_outlet_terms

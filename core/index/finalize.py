@@ -50,7 +50,7 @@ def configure(con, tmp_dir: Path, memory_limit: str = "1500MB", threads: int | N
 ARTICLE_BUCKET = 40_000
 
 _ARTICLES0 = ("aid", "id", "outlet", "outlet_en", "date", "title", "url", "category", "outlet_source",
-              "date_source", "source_file", "source_row", "text", "text_original", "removed", "text_key")
+              "date_source", "source_file", "source_row", "text", "text_original", "removed", "text_key", "published")
 
 
 def number_articles(con, parts: Path, bucket: int = ARTICLE_BUCKET) -> int:
@@ -67,7 +67,8 @@ def number_articles(con, parts: Path, bucket: int = ARTICLE_BUCKET) -> int:
         FROM (SELECT seq, date, outlet, id FROM read_parquet('{src}'))""")
     rows = f"""SELECT m.aid, p.id, p.outlet, p.outlet_en, CAST(p.date AS DATE) AS date, p.title, p.url,
                p.category, p.outlet_source, p.date_source, p.source_file,
-               CAST(p.source_row AS INTEGER) AS source_row, p.text, p.text_original, p.removed, p.text_key
+               CAST(p.source_row AS INTEGER) AS source_row, p.text, p.text_original, p.removed, p.text_key,
+               CAST(p.published AS TIMESTAMP) AS published
         FROM read_parquet('{src}') p JOIN aid_map m USING (seq)"""
     con.execute(f"CREATE OR REPLACE TABLE articles0 AS {rows} LIMIT 0")
     out = Path(parts) / "numbered_articles"
@@ -116,7 +117,7 @@ def finalize(con, parts: Path, *, grouper, resources, problems: pd.DataFrame, me
     insert_in_aid_order(con, "articles", f"""
         SELECT a.aid, a.id, a.outlet, a.outlet_en, a.date, a.title, a.url, a.category,
                CAST(COALESCE(w.words, 0) AS INTEGER) AS words, a.outlet_source, a.date_source, a.source_file,
-               a.source_row, a.text, a.text_original, a.removed
+               a.source_row, a.text, a.text_original, a.removed, a.published
         FROM articles0 a LEFT JOIN read_parquet('{words}') w USING (aid) WHERE TRUE""", "articles0", create=True)
     con.execute(f"""CREATE OR REPLACE TABLE article_keys AS
         SELECT a.aid, lower(rtrim(trim(a.url), '/')) AS url_key, a.text_key,
@@ -700,7 +701,8 @@ def story_blocks(con, window: int, block: int = STORY_BLOCK) -> list[tuple]:
 def build_stories(con) -> None:
     """The ``stories`` table (story_id, aid): articles of several outlets reporting the same event
     (see :mod:`core.analysis.stories`), from every dated article's title and lead.  Rebuilt whole
-    (an append calls it again)."""
+    (an append calls it again); a story's id is the aid of its first article, so it stays the same
+    across appends that do not change the story's first article."""
     from core.analysis import stories as S
 
     con.execute("CREATE OR REPLACE TABLE stories (story_id INTEGER, aid INTEGER)")
@@ -723,6 +725,9 @@ def build_stories(con) -> None:
     st = S.cluster(pairs, arts)
     if st.empty:
         return
+    # a story's id is the aid of its first article: an append numbers its articles after the old ones,
+    # so a story it does not touch keeps its id (and one it joins keeps it too)
+    st["story_id"] = st.groupby("story_id")["aid"].transform("min")
     con.register("story_df", st)
     con.execute("INSERT INTO stories SELECT CAST(story_id AS INTEGER), CAST(aid AS INTEGER) FROM story_df "
                 "ORDER BY story_id, aid")

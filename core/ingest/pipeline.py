@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from core.model import SOURCE_INFERRED, SOURCE_SIDECAR, SOURCE_UNKNOWN, UNKNOWN, Article, Problem
 
 from ._text import clean_name, decode_entities, is_blank
-from .dates import is_empty_value, parse_date_value
+from .dates import is_empty_value, parse_date_value, parse_time_value
 from .furniture import clean
 from .learned import article_keys
 from .metadata import Inferred, infer, split_headline
@@ -261,6 +261,7 @@ def _set_date(art: Article, stated: dict, inferred: "_Lazy", where: tuple) -> li
         date = parse_date_value(value)
         if date is not None:
             art.date, art.date_source = date, SOURCE_SIDECAR
+            art.published = parse_time_value(value)
             return problems
         where_from, from_sidecar = stated.get("_sidecar", ("", set()))
         origin = f" (from {where_from})" if "date" in from_sidecar else ""
