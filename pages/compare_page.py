@@ -100,12 +100,10 @@ else:
 
 st.subheader(tr("st.compare"))
 
-story_arts = stories.story_articles(corpus, flt, outlets_aware=False)
-if story_arts.empty:
+figs = stories.story_outlet_figures(corpus, flt, overview.outlet_choices(corpus)["outlet"].tolist())
+if figs.empty:
     st.caption(tr("st.none"))
 else:
-    every = overview.outlet_choices(corpus)["outlet"].tolist()
-    figs = stories.outlet_figures(story_arts, every)
     figs = figs[figs["outlet"].isin(outlets)].reset_index(drop=True)
     render.table(figs.assign(outlet=figs["outlet"].map(olab)), key="cmp_story_figures")
     render.download(figs, "story-outlet-figures", flt, key="dl_cmp_story_figures")

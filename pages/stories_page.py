@@ -11,8 +11,8 @@ st.caption(tr("st.method"))
 
 every = overview.outlet_choices(corpus)["outlet"].tolist()
 chosen = list(flt.outlets) if flt.outlets else every
-arts = S.story_articles(corpus, flt)                          # stories touching the filter's outlets
-arts_all = S.story_articles(corpus, flt, outlets_aware=False)  # every story of the filter's dates and query
+arts, _per, lst = S.story_tables(corpus, flt)                       # stories touching the filter's outlets
+arts_all, _per_all, lst_all = S.story_tables(corpus, flt, outlets_aware=False)  # every story of the dates and query
 if arts_all.empty:
     st.info(tr("st.none"), icon=":material/hub:")
     st.stop()
@@ -23,7 +23,6 @@ def labelled(df, cols=("outlet",)):
 
 
 st.subheader(tr("st.largest"))
-lst = S.story_list(arts)
 if lst.empty:
     st.caption(tr("st.none"))
 else:
@@ -73,7 +72,7 @@ else:
 
 st.subheader(tr("st.blind"))
 target = st.selectbox(tr("st.blind.outlet"), chosen, format_func=olab, key="st_blind_outlet")
-blind = S.blind_spots(arts_all, target, every)
+blind = S.story_blind_spots(corpus, flt, target, every)
 if blind.empty:
     st.caption(tr("st.blind.none"))
 else:
@@ -82,11 +81,11 @@ else:
 render.download(blind, f"blind-spots-{target}", flt, key="dl_st_blind")
 
 st.subheader(tr("st.timeline"))
-render.plot(S.timeline_figure(S.story_list(arts_all), title=tr("st.timeline"), lang=L, x_title=tr("col.date"),
+render.plot(S.timeline_figure(lst_all, title=tr("st.timeline"), lang=L, x_title=tr("col.date"),
                              y_title=tr("st.outlets")), key="st_timeline")
 
 st.subheader(tr("st.figures"))
-figs = S.outlet_figures(arts_all, every)
+figs = S.story_outlet_figures(corpus, flt, every)
 figs = figs[figs["outlet"].isin(chosen)].reset_index(drop=True)
 render.table(labelled(figs), key="st_figures")
 render.download(figs, "story-outlet-figures", flt, key="dl_st_figures")

@@ -33,7 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.analysis import distinctive, entities, keywords, overview, quotes_view, reuse_view, topics, variants  # noqa: E402
+from core.analysis import (distinctive, entities, keywords, overview, quotes_view, reuse_view, stories,  # noqa: E402
+                           topics, variants)
 from core.filter import Filter  # noqa: E402
 from core.index.handle import Corpus  # noqa: E402
 
@@ -59,7 +60,25 @@ def page_calls(c: Corpus, flt: Filter, outlets: list[str], term: str) -> dict:
                           quotes_view.quote_count(c, flt),
                           quotes_view.statements_across_outlets(c, flt)),
         "articles": lambda: _reader(c, flt, lex),
+        "stories": lambda: _stories(c, flt),
     }
+
+
+def _stories(c: Corpus, flt: Filter):
+    """The Stories page with its default picks: the list, the largest story's outlets, terms, quotes and
+    texts, the first outlet's blind spots, the timeline and the per-outlet figures."""
+    every = overview.outlet_choices(c)["outlet"].tolist()
+    arts, _per, lst = stories.story_tables(c, flt)
+    _arts_all, _per_all, lst_all = stories.story_tables(c, flt, outlets_aware=False)
+    out = [lst]
+    if not lst.empty:
+        pick = int(lst["story_id"].iloc[0])
+        out += [stories.outlets_table(arts[arts["story_id"] == pick]), stories.story_terms(c, pick),
+                stories.story_quotes(c, pick), stories.story_texts(c, pick)]
+    target = (list(flt.outlets) or every)[0]
+    out += [stories.story_blind_spots(c, flt, target, every), stories.timeline_figure(lst_all, title=""),
+            stories.story_outlet_figures(c, flt, every)]
+    return out
 
 
 def _reader(c: Corpus, flt: Filter, lex):

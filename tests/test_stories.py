@@ -142,6 +142,13 @@ def test_views_first_report_lags_blind_spots_and_figures(crafted):
     figs = S.outlet_figures(arts, every).set_index("outlet")
     assert figs.loc["ج", "first_share"] == 0.5 and figs.loc["ج", "median_lag_days"] == 0.5
     assert figs.loc["ب", "large_missed"] == 1 and figs.loc["ب", "large_missed_share"] == 0.5
+    # the page's once-per-filter views give the same tables as the functions they wrap
+    t_arts, t_per, t_lst = S.story_tables(crafted, Filter(outlets=("ب",)), outlets_aware=False)
+    pd.testing.assert_frame_equal(t_arts, arts)
+    pd.testing.assert_frame_equal(t_per, per)
+    pd.testing.assert_frame_equal(t_lst, lst)
+    pd.testing.assert_frame_equal(S.story_blind_spots(crafted, Filter(outlets=("ب",)), "ب", every), blind)
+    pd.testing.assert_frame_equal(S.story_outlet_figures(crafted, Filter(), every).set_index("outlet"), figs)
     # the filter: a story is in scope when one of its articles passes it
     only_c = S.story_articles(crafted, Filter(outlets=("ج",)))
     assert set(only_c["outlet"]) == {"أ", "ب", "ج"}

@@ -312,7 +312,7 @@ def outlets_table(arts: pd.DataFrame) -> pd.DataFrame:
         return _empty(OUTLET_COLUMNS)
     a = arts.assign(date=pd.to_datetime(arts["date"]), published=pd.to_datetime(arts["published"]))
     by_story = a.groupby("story_id")
-    timed = by_story["published"].transform(lambda p: p.notna().all())
+    timed = a["published"].notna().groupby(a["story_id"]).transform("all")
     first_day = by_story["date"].transform("min")
     first_moment = by_story["published"].transform("min")
     a = a.assign(lag=(a["date"] - first_day).dt.days,
@@ -334,18 +334,29 @@ def _is_first(per: pd.DataFrame) -> pd.Series:
     return per["lag_hours"].eq(0) | (per["lag_hours"].isna() & per["lag_days"].eq(0))
 
 
-def story_list(arts: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+def _joined(df: pd.DataFrame, by: str, col: str, sep: str = " · ") -> pd.Series:
+    """``df[col]`` joined with ``sep`` per ``by`` value, in row order (a grouped string sum).
+
+    >>> _joined(pd.DataFrame({"s": [1, 1, 2], "o": ["a", "b", "c"]}), "s", "o").tolist()
+    ['a · b', 'c']
+    """
+    return (df[col].astype(str) + sep).groupby(df[by], sort=True).sum().str[:-len(sep)]
+
+
+def story_list(arts: pd.DataFrame, limit: int | None = None, per: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per story, largest first (outlets, then articles): its first headline, dates,
-    number of outlets and articles, and the outlet(s) that reported it first."""
+    number of outlets and articles, and the outlet(s) that reported it first (``per``: the
+    :func:`outlets_table` of ``arts`` when the caller has it already)."""
     if arts.empty:
         return _empty(LIST_COLUMNS)
-    per = outlets_table(arts)
+    per = outlets_table(arts) if per is None else per
     a = arts.assign(date=pd.to_datetime(arts["date"]))
     g = a.groupby("story_id")
     out = pd.DataFrame({
         "title": g["title"].first(), "first_date": g["date"].min().dt.date, "last_date": g["date"].max().dt.date,
         "outlets": g["outlet"].nunique().astype("int64"), "articles": g.size().astype("int64"),
-        "first_outlets": per[_is_first(per)].groupby("story_id")["outlet"].agg(" · ".join),
+        # " · ".join per story, without a Python call per group: a grouped sum of "outlet · " strings
+        "first_outlets": _joined(per[_is_first(per)], "story_id", "outlet"),
     }).reset_index()
     out = out.sort_values(["outlets", "articles", "first_date", "story_id"], ascending=[False, False, True, True],
                           ignore_index=True)
@@ -361,9 +372,10 @@ def large_min(n_outlets: int) -> int:
     return max(2, n_outlets // 2 + 1)
 
 
-def blind_spots(arts: pd.DataFrame, outlet: str, all_outlets: list[str]) -> pd.DataFrame:
-    """The large stories ``outlet`` did not carry, most outlets first."""
-    lst = story_list(arts)
+def blind_spots(arts: pd.DataFrame, outlet: str, all_outlets: list[str], lst: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The large stories ``outlet`` did not carry, most outlets first (``lst``: the
+    :func:`story_list` of ``arts`` when the caller has it already)."""
+    lst = story_list(arts) if lst is None else lst
     if lst.empty:
         return _empty(LIST_COLUMNS)
     have = set(arts.loc[arts["outlet"] == outlet, "story_id"])
@@ -371,14 +383,16 @@ def blind_spots(arts: pd.DataFrame, outlet: str, all_outlets: list[str]) -> pd.D
     return big.reset_index(drop=True)
 
 
-def outlet_figures(arts: pd.DataFrame, all_outlets: list[str]) -> pd.DataFrame:
+def outlet_figures(arts: pd.DataFrame, all_outlets: list[str], per: pd.DataFrame | None = None,
+                   lst: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per outlet: the stories it carried, the share it reported first (ties count for each), the
     large stories it missed and their share, and its median lag in days and, over the stories whose
-    articles all state a time, in hours."""
+    articles all state a time, in hours (``per``, ``lst``: the :func:`outlets_table` and
+    :func:`story_list` of ``arts`` when the caller has them already)."""
     if arts.empty or not all_outlets:
         return _empty(FIGURE_COLUMNS)
-    per = outlets_table(arts)
-    lst = story_list(arts)
+    per = outlets_table(arts) if per is None else per
+    lst = story_list(arts, per=per) if lst is None else lst
     big = set(lst.loc[lst["outlets"] >= large_min(len(all_outlets)), "story_id"])
     rows = []
     for o in all_outlets:
@@ -393,6 +407,30 @@ def outlet_figures(arts: pd.DataFrame, all_outlets: list[str]) -> pd.DataFrame:
                      "median_lag_hours": (round(float(mine["lag_hours"].median()), 1)
                                           if mine["lag_hours"].notna().any() else None)})
     return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
+
+
+@view
+def story_tables(corpus: Corpus, flt=None, outlets_aware: bool = True) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(articles, outlets_table, story_list)`` of the stories in scope (see :func:`story_articles`),
+    computed once per filter: the page's list, blind spots, timeline and figures all read them."""
+    arts = story_articles(corpus, flt, outlets_aware)
+    per = outlets_table(arts)
+    return arts, per, story_list(arts, per=per)
+
+
+@view
+def story_blind_spots(corpus: Corpus, flt, outlet: str, all_outlets: list[str]) -> pd.DataFrame:
+    """:func:`blind_spots` of ``outlet`` over every story of the filter's dates and query."""
+    arts, _per, lst = story_tables(corpus, flt, outlets_aware=False)
+    return blind_spots(arts, outlet, all_outlets, lst=lst)
+
+
+@view
+def story_outlet_figures(corpus: Corpus, flt, all_outlets: list[str]) -> pd.DataFrame:
+    """:func:`outlet_figures` over every story of the filter's dates and query (the filter's outlets
+    are ignored: an outlet's share first is measured against every outlet)."""
+    arts, per, lst = story_tables(corpus, flt, outlets_aware=False)
+    return outlet_figures(arts, all_outlets, per=per, lst=lst)
 
 
 def timeline_figure(lst: pd.DataFrame, *, title: str, lang: str = "ar", x_title: str = "", y_title: str = ""):
