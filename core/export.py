@@ -29,7 +29,19 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
         s = out[col]
         if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
             continue
-        out[col] = s.map(_neutralise)
+        # vectorised: only the cells that start like a formula are rewritten (a Python call per cell
+        # took half the time of a 400k-row CSV)
+        risky = None
+        if s.dtype == object or (pd.api.types.is_string_dtype(s) and not isinstance(s.dtype, pd.CategoricalDtype)):
+            try:
+                risky = s.str.startswith(_FORMULA_START, na=False)
+            except AttributeError:      # no text at all (a column of dates): nothing can be a formula
+                continue
+        if risky is not None and risky.dtype == bool:
+            if risky.any():
+                out[col] = s.where(~risky, "'" + s[risky].astype(str))
+        else:
+            out[col] = s.map(_neutralise)
     out.columns = [_neutralise(str(c)) for c in out.columns]
     return out
 

@@ -96,6 +96,26 @@ def test_chaining_guards_size_span_and_weak_joins():
     st = S.cluster(two, arts, window=10, join_threshold=0.4)
     assert st["story_id"].nunique() == 2
     assert S.cluster(two, arts, window=10, join_threshold=0.2)["story_id"].nunique() == 1
+    # ... but two halves of one event, close on average (every cross pair 0.25), join
+    halves = pd.DataFrame({"a": [0, 2, 0, 0, 1, 1], "b": [1, 3, 2, 3, 2, 3], "shared": 5,
+                           "sim": [0.9, 0.9, 0.25, 0.25, 0.25, 0.25]})
+    assert S.cluster(halves, arts, window=10)["story_id"].nunique() == 1
+    assert S.cluster(halves, arts, window=10, avg_join=None)["story_id"].nunique() == 2
+    assert S.cluster(halves, arts, window=10, avg_join=0.3)["story_id"].nunique() == 2
+
+
+def test_pairs_whose_salient_places_disagree_are_dropped():
+    pairs = pd.DataFrame({"a": [0, 2, 4, 6], "b": [1, 3, 5, 7], "shared": 5, "sim": 0.5})
+    places = pd.DataFrame({
+        "aid":    [0, 0, 1, 1, 2, 3, 3, 4, 6, 7, 8, 9],
+        "entity": ["بوليفيا", "الرياض", "ساحل العاج", "الرياض", "غزة", "غزة", "القدس", "عدن", "عدن", "لحج", "الرياض", "الرياض"],
+        "cnt":    [2, 1, 2, 1, 3, 1, 2, 1, 1, 1, 1, 1]})
+    kept = S.drop_place_conflicts(pairs, places)
+    # 0/1: each congratulates its own country (the shared capital is common): dropped; 2/3: 3 names Gaza, 2's
+    # place: kept; 4/5: 5 names no place: kept; 6/7: Aden vs Lahj, neither names the other's: dropped
+    assert kept[["a", "b"]].values.tolist() == [[2, 3], [4, 5]]
+    assert S.drop_place_conflicts(pairs, None).equals(pairs)
+    assert S.drop_place_conflicts(pairs, places.iloc[:0]).equals(pairs)
 
 
 def test_empty_inputs_give_empty_frames():

@@ -24,8 +24,16 @@ Method
    ``max_size`` articles or span more than ``window`` days from its first report to its last
    (a chain of daily follow-ups, or the same formula — a royal telegram to another head of
    state — on successive days, stays apart), and, when both sides already
-   hold several articles, when the joining pair is weaker than ``join_threshold``.
+   hold several articles, when the joining pair is weaker than ``join_threshold`` — unless the two
+   stories are close on average (the mean sim over every pair across them, a pair not scored counting
+   0, reaches ``avg_join``): two halves of one event, each a cluster of wire copies, join; a chain
+   through one shared phrase does not.
    A story therefore always holds at least two outlets.
+6. **Places that disagree.**  Before clustering, a pair is dropped when each article's most salient
+   place (the gazetteer place it names most, weighted by the place's rarity over the leads' articles)
+   is absent from the other article: a royal cable congratulating Bolivia and one congratulating
+   Côte d'Ivoire share their whole formula but not their country.  Articles that name no place are
+   not judged by it.
 """
 from __future__ import annotations
 
@@ -55,6 +63,11 @@ MAX_DF_CAP = 2000
 MIN_SHARED = 3
 THRESHOLD = 0.2
 JOIN_THRESHOLD = 0.4
+#: Two stories of several articles each also join when their mean cross-pair sim reaches this
+#: (chosen on 123 judged saudinewsnet pairs, with the place check: recall 0.80 -> 0.85, precision 0.89 -> 0.90;
+#: on 125 held-out judged pairs both together move precision 0.72 -> 0.78, recall 0.77 -> 0.78; the ANT gold
+#: pairs and groups are unchanged).
+AVG_JOIN = 0.2
 MAX_SIZE = 60
 #: A headline key weighs this many times a key of the text (on the gold pairs 1.5 gains one pair of 39,
 #: 2 and more lose precision: left at 1).
@@ -170,16 +183,20 @@ def candidate_pairs(arts: pd.DataFrame, post: pd.DataFrame, *, window: int = WIN
 
 
 def cluster(pairs: pd.DataFrame, arts: pd.DataFrame, *, window: int = WINDOW_DAYS, max_size: int = MAX_SIZE,
-            join_threshold: float = JOIN_THRESHOLD, max_span: int | None = None) -> pd.DataFrame:
+            join_threshold: float = JOIN_THRESHOLD, max_span: int | None = None,
+            avg_join: float | None = AVG_JOIN) -> pd.DataFrame:
     """Stories ``(story_id, aid)`` from scored pairs (strongest first, single link with guards:
     at most ``max_size`` articles, at most ``max_span`` days (default ``window``) from first to last, and two
-    clusters of several articles join only through a pair of sim ≥ ``join_threshold``).
+    clusters of several articles join only through a pair of sim ≥ ``join_threshold`` or when their mean
+    cross-pair sim (pairs not scored count 0) reaches ``avg_join``; None turns that off).
     Story ids number the stories by their first article (aid order), from 0."""
     if pairs.empty:
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in STORY_COLUMNS})
     day = dict(zip(arts["aid"].tolist(), pd.to_datetime(arts["date"], errors="coerce").tolist()))
+    sim = ({(a, b): s for a, b, s in zip(pairs["a"].tolist(), pairs["b"].tolist(), pairs["sim"].tolist())}
+           if avg_join is not None else {})
     parent: dict[int, int] = {}
-    size: dict[int, int] = {}
+    members: dict[int, list[int]] = {}
     lo: dict[int, pd.Timestamp] = {}
     hi: dict[int, pd.Timestamp] = {}
     span = pd.Timedelta(days=window if max_span is None else max_span)
@@ -194,8 +211,12 @@ def cluster(pairs: pd.DataFrame, arts: pd.DataFrame, *, window: int = WINDOW_DAY
 
     def add(x: int) -> None:
         if x not in parent:
-            parent[x], size[x] = x, 1
+            parent[x], members[x] = x, [x]
             lo[x] = hi[x] = day[x]
+
+    def mean_sim(xs: list[int], ys: list[int]) -> float:
+        total = sum(sim.get((x, y) if x < y else (y, x), 0.0) for x in xs for y in ys)
+        return total / (len(xs) * len(ys))
 
     order = pairs.sort_values(["sim", "a", "b"], ascending=[False, True, True])
     for a, b, s in zip(order["a"].tolist(), order["b"].tolist(), order["sim"].tolist()):
@@ -203,35 +224,73 @@ def cluster(pairs: pd.DataFrame, arts: pd.DataFrame, *, window: int = WINDOW_DAY
         ra, rb = find(a), find(b)
         if ra == rb:
             continue
-        if size[ra] + size[rb] > max_size:
+        ma, mb = members[ra], members[rb]
+        if len(ma) + len(mb) > max_size:
             continue
         if max(hi[ra], hi[rb]) - min(lo[ra], lo[rb]) > span:
             continue
-        if size[ra] > 1 and size[rb] > 1 and s < join_threshold:
+        if len(ma) > 1 and len(mb) > 1 and s < join_threshold and (avg_join is None or mean_sim(ma, mb) < avg_join):
             continue
-        if size[ra] < size[rb]:
+        if len(ma) < len(mb):
             ra, rb = rb, ra
         parent[rb] = ra
-        size[ra] += size[rb]
+        members[ra].extend(members.pop(rb))
         lo[ra], hi[ra] = min(lo[ra], lo[rb]), max(hi[ra], hi[rb])
-    aids = np.array(sorted(x for x in parent if size[find(x)] > 1), dtype=np.int64)   # merges refused leave singletons
-    if not len(aids):
+    roots = sorted((min(m), r) for r, m in members.items() if len(m) > 1)   # refused merges leave singletons
+    if not roots:
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in STORY_COLUMNS})
-    roots = np.array([find(int(x)) for x in aids], dtype=np.int64)
-    first = pd.Series(aids).groupby(roots).min()            # root -> its first aid
-    rank = {r: i for i, r in enumerate(first.sort_values().index.tolist())}
-    out = pd.DataFrame({"story_id": [rank[r] for r in roots.tolist()], "aid": aids})
+    sid, aids = [], []
+    for rank, (_first, r) in enumerate(roots):
+        sid.extend([rank] * len(members[r]))
+        aids.extend(members[r])
+    out = pd.DataFrame({"story_id": sid, "aid": aids})
     return out.sort_values(["story_id", "aid"], ignore_index=True).astype("int64")
+
+
+def drop_place_conflicts(pairs: pd.DataFrame, places: pd.DataFrame | None) -> pd.DataFrame:
+    """``pairs`` without those whose articles' most salient places disagree (method, step 6).
+
+    ``places`` (aid, entity, cnt): the place mentions of the articles; an article's salient place is
+    the one with the largest ``cnt × log(N / df)`` (N articles with a place, df those naming it; ties
+    by name).  A pair is kept when either article names no place, or either's salient place is named
+    by the other."""
+    if pairs.empty or places is None or places.empty:
+        return pairs
+    con = duckdb.connect(config={"memory_limit": "1GB"})
+    try:
+        con.register("pairs_df", pairs)
+        con.register("places_df", places[["aid", "entity", "cnt"]])
+        keep = con.execute("""
+            WITH m AS (SELECT CAST(aid AS BIGINT) AS aid, entity, SUM(cnt) AS cnt FROM places_df GROUP BY 1, 2),
+                 n AS (SELECT COUNT(DISTINCT aid) AS n FROM m),
+                 df AS (SELECT entity, COUNT(*) AS df FROM m GROUP BY entity),
+                 w AS (SELECT m.aid, m.entity, m.cnt * ln(n.n / df.df) AS w FROM m JOIN df USING (entity), n),
+                 top AS (SELECT aid, entity FROM (SELECT aid, entity, row_number() OVER (
+                             PARTITION BY aid ORDER BY w DESC, entity) AS r FROM w) WHERE r = 1)
+            SELECT p.a, p.b FROM pairs_df p
+            LEFT JOIN top ta ON ta.aid = p.a LEFT JOIN top tb ON tb.aid = p.b
+            LEFT JOIN m ma ON ma.aid = p.a AND ma.entity = tb.entity
+            LEFT JOIN m mb ON mb.aid = p.b AND mb.entity = ta.entity
+            WHERE ta.entity IS NULL OR tb.entity IS NULL OR ma.aid IS NOT NULL OR mb.aid IS NOT NULL""").df()
+    finally:
+        con.close()
+    kept = set(zip(keep["a"].tolist(), keep["b"].tolist()))
+    mask = [(a, b) in kept for a, b in zip(pairs["a"].tolist(), pairs["b"].tolist())]
+    return pairs[np.array(mask, dtype=bool)].reset_index(drop=True)
 
 
 def find_stories(arts: pd.DataFrame, keymap, *, window: int = WINDOW_DAYS, words: int = LEAD_WORDS,
                  threshold: float = THRESHOLD, min_shared: int = MIN_SHARED, max_df: int | None = None,
                  join_threshold: float = JOIN_THRESHOLD, max_size: int = MAX_SIZE,
-                 title_weight: float = TITLE_WEIGHT) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``(stories, pairs)`` for articles ``arts`` (columns aid, outlet, date, title, text)."""
+                 title_weight: float = TITLE_WEIGHT, places: pd.DataFrame | None = None,
+                 avg_join: float | None = AVG_JOIN) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(stories, pairs)`` for articles ``arts`` (columns aid, outlet, date, title, text); ``places``
+    (aid, entity, cnt), their place mentions, drops the pairs whose places disagree."""
     post = postings(arts, keymap, words, title_weight)
     pairs = candidate_pairs(arts, post, window=window, max_df=max_df, min_shared=min_shared, threshold=threshold)
-    return cluster(pairs, arts, window=window, max_size=max_size, join_threshold=join_threshold), pairs
+    pairs = drop_place_conflicts(pairs, places)
+    return cluster(pairs, arts, window=window, max_size=max_size, join_threshold=join_threshold,
+                   avg_join=avg_join), pairs
 
 
 def same_story_pairs(stories: pd.DataFrame) -> set[tuple[int, int]]:

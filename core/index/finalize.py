@@ -716,7 +716,10 @@ def build_stories(con) -> None:
         arts = con.execute(f"SELECT aid, outlet, date, title, substr(text, 1, {chars}) AS text FROM articles "
                            f"WHERE date BETWEEN DATE '{lo}' - {S.WINDOW_DAYS} AND DATE '{hi}' ORDER BY aid").df()
         post = S.postings(arts, keymap)
-        frames.append(S.candidate_pairs(arts, post))
+        places = con.execute(f"""SELECT m.aid, m.entity, m.cnt FROM mentions m JOIN articles a USING (aid)
+            WHERE m.type = 'place' AND a.date BETWEEN DATE '{lo}' - {S.WINDOW_DAYS} AND DATE '{hi}'""").df() \
+            if "mentions" in have else None
+        frames.append(S.drop_place_conflicts(S.candidate_pairs(arts, post), places))
         arts_all.append(arts[["aid", "date"]])
     if not frames:
         return
