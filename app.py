@@ -13,6 +13,9 @@ from contextlib import contextmanager
 import streamlit as st
 
 from ui import corpora, lang, render, sidebar
+from ui.downloads import keep_deferred_downloads
+
+keep_deferred_downloads()   # once per process; also under `streamlit run app.py` (ui/downloads.py)
 
 st.set_page_config(page_title="Marsad · مرصد", page_icon=":material/newspaper:", layout="wide")
 

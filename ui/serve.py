@@ -40,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
         print(problem, file=sys.stderr)
         return 2
     PagesManager.uses_pages_directory = False
+    from ui.downloads import keep_deferred_downloads
+
+    keep_deferred_downloads()   # a clicked CSV is not swept away by other sessions' runs (ui/downloads.py)
     app = str(Path(__file__).resolve().parent.parent / "app.py")
     args = ["run", app, *(sys.argv[1:] if argv is None else argv)]
     return cli.main(args, standalone_mode=False) or 0
