@@ -4,6 +4,7 @@ ant excerpt, per-outlet counts follow an edited lexicon and equal the sum of the
 import dataclasses
 import json
 
+import pandas as pd
 import pytest
 
 from core.analysis import topics
@@ -99,3 +100,24 @@ def test_topic_totals_per_outlet_equal_the_sum_of_per_article_hits(excerpt_corpu
     got = per_outlet.loc[expected.index]
     assert (got["hits"] == expected["hits"]).all() and (got["articles"] == expected["articles"]).all()
     assert per_outlet["hits"].sum() == expected["hits"].sum() > 0
+
+
+def test_the_stored_hits_give_what_the_term_scan_gives(excerpt_corpus, monkeypatch):
+    """The build keeps the hits of its lexicon (topic_hits); every view reading them must equal the scan
+    of the terms an edited lexicon takes, under filters with dates, outlets and a text query."""
+    c = excerpt_corpus
+    assert topics._rollup(c) and c.rows("SELECT COUNT(*) FROM topic_hits")[0][0] > 100
+    edited = [dataclasses.replace(t, keywords=list(t.keywords) + ["الكلور"]) if i == 0 else t
+              for i, t in enumerate(c.resources.topics)]
+    assert not topics._rollup(c, edited)                      # another lexicon: the scan
+    flts = [Filter(), Filter(date_from="2018-03-16", outlets=("العربية", "فرانس 24")), Filter(query="سوريا")]
+    calls = [lambda f: topics.topic_by_outlet(c, f), lambda f: topics.topic_trend(c, f, freq="W"),
+             lambda f: topics.article_topics(c, f)]
+    stored = [[call(f) for f in flts] for call in calls]
+    monkeypatch.setattr(topics, "_rollup", lambda corpus, topics=None: False)
+    c.views.clear()
+    for row, call in zip(stored, calls):
+        for got, f in zip(row, flts):
+            scanned = call(f)
+            assert len(scanned) and scanned["hits"].sum() > 0
+            pd.testing.assert_frame_equal(got.reset_index(drop=True), scanned.reset_index(drop=True), check_dtype=False)

@@ -164,9 +164,20 @@ def finalize(con, parts: Path, *, grouper, resources, problems: pd.DataFrame, me
 
     progress(0.97, "grouping stories")
     build_stories(con)
+    write_topic_hits(con, resources)
 
     con.execute("CREATE OR REPLACE TABLE meta (key VARCHAR, value VARCHAR)")
     con.executemany("INSERT INTO meta VALUES (?, ?)", [(k, str(v)) for k, v in meta.items()])
+
+
+def write_topic_hits(con, resources) -> None:
+    """``topic_hits`` for the lexicon of ``resources``, matched with the grouping the index keeps
+    (its ``token_map``, as a read handle rebuilds it): see :func:`core.analysis.topics.write_topic_hits`."""
+    from core.analysis import topics
+    from core.textpipe import Grouper
+
+    grouper = Grouper.from_frame(con.execute("SELECT norm, key FROM token_map").df(), resources)
+    topics.write_topic_hits(con, resources.topics, grouper)
 
 
 def apply_cleaned(con, parts: Path) -> None:
