@@ -104,6 +104,19 @@ def test_appending_counts_entities_quotes_and_passages_like_a_full_build(appende
     for q in ("SELECT SUM(cnt) FROM mentions", "SELECT COUNT(*) FROM quotes", "SELECT COUNT(*) FROM reuse_pairs",
               "SELECT COUNT(*) FROM statements"):
         assert c.rows(q)[0][0] == one_process.rows(q)[0][0], q
+    # one mentions row per (article, entity), built or appended: the entity views count articles as rows
+    for corpus in (c, one_process):
+        assert corpus.rows("SELECT COUNT(*) = COUNT(DISTINCT (aid, entity)) FROM mentions")[0][0]
+    # the stored topic hits follow the appended terms (the appended grouping may differ from a full build's
+    # by its drift, so they are checked against the scan of this index's own terms)
+    from core.analysis import topics
+    stored = topics.article_topics(c)
+    scanned = topics._hits(c, None, topics.topic_term_ids(c),
+                           "SELECT f.id AS article_id, h.topic, CAST(SUM(h.cnt) AS BIGINT) AS hits FROM h JOIN f USING (aid) "
+                           "GROUP BY f.id, h.topic HAVING SUM(h.cnt) > 0")
+    assert len(stored) == len(scanned) > 100
+    assert stored["hits"].sum() == scanned["hits"].sum()
+    assert c.rows("SELECT MAX(aid) FROM topic_hits")[0][0] >= 287                  # appended articles have hits
     # per-outlet totals follow the appended terms
     assert c.rows("SELECT SUM(count) FROM outlet_terms")[0][0] == c.rows("SELECT SUM(cnt) FROM terms")[0][0]
     assert c.rows("SELECT SUM(total) FROM vocab")[0][0] == c.rows("SELECT SUM(cnt) FROM terms")[0][0]

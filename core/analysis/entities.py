@@ -36,12 +36,15 @@ def _types(types, params: dict) -> tuple[str, dict]:
 
 @view
 def entity_totals(corpus: Corpus, flt: Filter | None = None, types=None, limit: int = 30) -> pd.DataFrame:
-    """The most mentioned entities: entity, type, mentions, articles, outlets (aggregated in DuckDB)."""
+    """The most mentioned entities: entity, type, mentions, articles, outlets (aggregated in DuckDB).
+
+    ``mentions`` holds one row per (article, entity) (the build sums an article's mentions), so the
+    articles are counted as rows: a distinct count took three times as long at 100k."""
     where, params = corpus.where(flt)
     tcond, params = _types(types, params)
     return corpus.sql(
         f"SELECT m.entity, m.type, CAST(SUM(m.cnt) AS BIGINT) AS mentions, "
-        f"CAST(COUNT(DISTINCT m.aid) AS BIGINT) AS articles, CAST(COUNT(DISTINCT a.outlet) AS BIGINT) AS outlets "
+        f"CAST(COUNT(*) AS BIGINT) AS articles, CAST(COUNT(DISTINCT a.outlet) AS BIGINT) AS outlets "
         f"FROM mentions m JOIN articles a USING (aid) WHERE {where}{tcond} GROUP BY m.entity, m.type "
         f"ORDER BY mentions DESC, articles DESC, m.entity LIMIT {int(limit)}", params)
 
@@ -85,7 +88,7 @@ def entity_trend(corpus: Corpus, flt: Filter | None = None, entities=None, freq:
         return pd.DataFrame(columns=cols)
     where, params = corpus.where(flt)
     daily = corpus.sql(
-        f"SELECT a.date, m.entity, CAST(SUM(m.cnt) AS BIGINT) AS mentions, CAST(COUNT(DISTINCT m.aid) AS BIGINT) AS articles "
+        f"SELECT a.date, m.entity, CAST(SUM(m.cnt) AS BIGINT) AS mentions, CAST(COUNT(*) AS BIGINT) AS articles "
         f"FROM mentions m JOIN articles a USING (aid) WHERE {where} AND a.date IS NOT NULL "
         f"AND list_contains($ents, m.entity) GROUP BY a.date, m.entity", {**params, "ents": list(entities)})
     if daily.empty:
