@@ -468,10 +468,17 @@ def outlet_figures(arts: pd.DataFrame, all_outlets: list[str], per: pd.DataFrame
     return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
 
 
-@view
 def story_tables(corpus: Corpus, flt=None, outlets_aware: bool = True) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """``(articles, outlets_table, story_list)`` of the stories in scope (see :func:`story_articles`),
-    computed once per filter: the page's list, blind spots, timeline and figures all read them."""
+    computed once per filter: the page's list, blind spots, timeline and figures all read them.  A
+    filter without outlets gives the same tables either way, so they are computed once for both."""
+    if flt is None or not flt.outlets:
+        outlets_aware = False
+    return _story_tables(corpus, flt, outlets_aware)
+
+
+@view
+def _story_tables(corpus: Corpus, flt, outlets_aware: bool) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     arts = story_articles(corpus, flt, outlets_aware)
     per = outlets_table(arts)
     return arts, per, story_list(arts, per=per)
