@@ -300,6 +300,17 @@ def test_one_story_outlet_by_outlet_texts_quotes_and_distinctive_words(tmp_path)
         terms = S.story_terms(c, sid, limit=5)
         # each outlet's top words are its own: counted more in its articles than in the rest of the story
         assert (terms["count_outlet"] > 0).all() and (terms.groupby("outlet").size() <= 5).all()
+        # the Compare page's measure: each outlet against the rest of the story, as distinctive.outlet_vs_rest gives it
+        from core.analysis import distinctive as dist
+        counts = c.sql("SELECT a.outlet, v.key AS term, CAST(SUM(t.cnt) AS BIGINT) AS count FROM stories s "
+                       "JOIN articles a USING (aid) JOIN terms t USING (aid) JOIN vocab v USING (tid) "
+                       "WHERE s.story_id = $s AND t.n = 1 GROUP BY 1, 2", {"s": sid})
+        for outlet, got in terms.groupby("outlet"):
+            ref = dist.outlet_vs_rest(counts, outlet, min_count=2)
+            ref = ref[ref["z"] > 0].nlargest(5, "z")
+            assert got["term"].tolist() == ref["term"].tolist()
+            assert got["z"].tolist() == ref["z"].round(3).tolist()
+            assert got["count_rest"].tolist() == ref["count_b"].tolist()
         quotes = S.story_quotes(c, sid)
         assert set(quotes["outlet"]) <= set(texts["outlet"])
         assert S.story_terms(c, 10 ** 9).empty and S.story_texts(c, 10 ** 9).empty
