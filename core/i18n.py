@@ -295,6 +295,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "st.blind.outlet": ("المصدر", "Outlet"),
     "st.blind.none": ("لم يفُت هذا المصدرَ أيُّ قصة كبيرة.", "This outlet missed no large story."),
     "st.timeline": ("القصص عبر الزمن", "Stories over time"),
+    "st.timeline.first": ("يرسم المخطط أكبر {shown:,} قصة من {total:,}.",
+                          "The chart draws the {shown:,} largest of {total:,} stories."),
     "st.figures": ("أرقام كل مصدر", "Per-outlet figures"),
     "st.outlets": ("عدد المصادر", "outlets"),
     "st.terms": ("ما يميّز رواية كل مصدر (لوغاريتم الأرجحية على مقالات القصة)",

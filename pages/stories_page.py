@@ -81,7 +81,10 @@ else:
 render.download(blind, f"blind-spots-{target}", flt, key="dl_st_blind")
 
 st.subheader(tr("st.timeline"))
-render.plot(S.timeline_figure(lst_all, title=tr("st.timeline"), lang=L, x_title=tr("col.date"),
+drawn = lst_all.head(S.TIMELINE_STORIES)   # largest first: a bounded chart payload (≈40k stories at 1M)
+if len(lst_all) > len(drawn):
+    st.caption(tr("st.timeline.first").format(shown=len(drawn), total=len(lst_all)))
+render.plot(S.timeline_figure(drawn, title=tr("st.timeline"), lang=L, x_title=tr("col.date"),
                              y_title=tr("st.outlets")), key="st_timeline")
 
 st.subheader(tr("st.figures"))

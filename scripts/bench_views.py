@@ -76,7 +76,7 @@ def _stories(c: Corpus, flt: Filter):
         out += [stories.outlets_table(arts[arts["story_id"] == pick]), stories.story_terms(c, pick),
                 stories.story_quotes(c, pick), stories.story_texts(c, pick)]
     target = (list(flt.outlets) or every)[0]
-    out += [stories.story_blind_spots(c, flt, target, every), stories.timeline_figure(lst_all, title=""),
+    out += [stories.story_blind_spots(c, flt, target, every), stories.timeline_figure(lst_all.head(stories.TIMELINE_STORIES), title=""),
             stories.story_outlet_figures(c, flt, every)]
     return out
 

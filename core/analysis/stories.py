@@ -73,6 +73,9 @@ MAX_SIZE = 60
 #: 2 and more lose precision: left at 1).
 TITLE_WEIGHT = 1.0
 
+#: The Stories page's timeline draws at most this many stories, the largest (the list's order).
+TIMELINE_STORIES = 1500
+
 STORY_COLUMNS = ["story_id", "aid"]
 PAIR_COLUMNS = ["a", "b", "shared", "sim"]
 

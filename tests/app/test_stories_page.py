@@ -116,3 +116,19 @@ def test_the_compare_page_shows_the_story_figures_per_outlet(library_dir, monkey
     assert "Stories: first reports, lag and blind spots (the Stories page)" in [s.value for s in at.subheader]
     figs = next(d.value for d in at.dataframe if "first_share" in d.value.columns)
     assert len(figs) == 5 and figs["first_share"].between(0, 1).all()
+
+
+def test_the_timeline_draws_the_largest_stories_and_says_so(library_dir, monkeypatch, tmp_path):
+    import json
+
+    from core.analysis import stories as S
+    from ui import corpora
+
+    monkeypatch.setattr(S, "TIMELINE_STORIES", 3)
+    at = _open(monkeypatch, tmp_path)
+    total = len(S.story_list(S.story_articles(corpora.get_corpus(), None, outlets_aware=False)))
+    assert total > 3
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert len(spec["data"][0]["x"]) == 3
+    assert any(c.value == f"The chart draws the 3 largest of {total:,} stories."
+               for c in at.caption)
