@@ -169,6 +169,12 @@ def test_views_first_report_lags_blind_spots_and_figures(crafted):
     pd.testing.assert_frame_equal(t_lst, lst)
     pd.testing.assert_frame_equal(S.story_blind_spots(crafted, Filter(outlets=("ب",)), "ب", every), blind)
     pd.testing.assert_frame_equal(S.story_outlet_figures(crafted, Filter(), every).set_index("outlet"), figs)
+    # a story is in scope through an article that passes the whole filter: ج's blast report is of 10 May, so
+    # "ج, up to 9 May" holds only the border story, though the blast story has ج and articles of 9 May
+    early_c = S.story_articles(crafted, Filter(outlets=("ج",), date_to="2018-05-09"))
+    assert early_c["story_id"].nunique() == 1 and len(early_c) == 2
+    assert S.story_articles(crafted, Filter(outlets=("ج",), date_to="2018-05-09"),
+                            outlets_aware=False)["story_id"].nunique() == 2
     # the filter: a story is in scope when one of its articles passes it
     only_c = S.story_articles(crafted, Filter(outlets=("ج",)))
     assert set(only_c["outlet"]) == {"أ", "ب", "ج"}

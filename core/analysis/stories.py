@@ -334,32 +334,45 @@ def _empty(cols) -> pd.DataFrame:
 def story_articles(corpus: Corpus, flt=None, outlets_aware: bool = True) -> pd.DataFrame:
     """Every article of the stories in scope: a story is in scope when one of its articles passes
     the filter (with ``outlets_aware`` False, the filter's outlets are ignored) and it holds ≥ 2
-    outlets.  Outlets and dates are read from ``articles``, so corrections apply."""
+    outlets.  Outlets and dates are read from ``articles``, so corrections apply.  Both scopes are
+    cut from one query (:func:`_story_rows`): passing the filter is passing it without its outlets
+    and being of one of them."""
     import dataclasses
 
     from core.filter import Filter
 
-    if not has_stories(corpus):
-        return _empty(ARTICLE_COLUMNS)
     flt = flt or Filter()
-    if not outlets_aware:
-        flt = dataclasses.replace(flt, outlets=())
+    rows = _story_rows(corpus, dataclasses.replace(flt, outlets=()))
+    if outlets_aware and flt.outlets and len(rows):
+        keep = rows.loc[rows["hit"] & rows["outlet"].isin(list(flt.outlets)), "story_id"].unique()
+        rows = rows[rows["story_id"].isin(keep)]
+    return rows[ARTICLE_COLUMNS].reset_index(drop=True) if len(rows) else _empty(ARTICLE_COLUMNS)
+
+
+@view
+def _story_rows(corpus: Corpus, flt) -> pd.DataFrame:
+    """The articles of every story with an article passing ``flt`` (which has no outlets) and ≥ 2
+    outlets, with ``hit``: this article passes ``flt``."""
+    if not has_stories(corpus):
+        return _empty(ARTICLE_COLUMNS + ["hit"])
     where, params = corpus.where(flt, "a")
     published = "a.published" if _has_published(corpus) else "CAST(NULL AS TIMESTAMP)"
     df = corpus.sql(f"""
-        WITH sel AS (SELECT DISTINCT s.story_id FROM stories s JOIN articles a USING (aid) WHERE {where}),
+        WITH h AS (SELECT s.story_id, s.aid FROM stories s JOIN articles a USING (aid) WHERE {where}),
+             sel AS (SELECT DISTINCT story_id FROM h),
              rows AS (SELECT s.story_id, a.aid, a.id AS article_id, a.outlet, a.date, {published} AS published,
-                             a.title, a.words
-                      FROM stories s JOIN sel USING (story_id) JOIN articles a USING (aid)),
+                             a.title, a.words, h.aid IS NOT NULL AS hit
+                      FROM stories s JOIN sel USING (story_id) JOIN articles a USING (aid)
+                      LEFT JOIN h ON h.aid = s.aid),
              multi AS (SELECT story_id FROM rows GROUP BY story_id HAVING COUNT(DISTINCT outlet) >= 2)
-        SELECT r.story_id, r.article_id, r.outlet, r.date, r.published, r.title, r.words
+        SELECT r.story_id, r.article_id, r.outlet, r.date, r.published, r.title, r.words, r.hit
         FROM rows r JOIN multi USING (story_id)
         ORDER BY r.story_id, r.date NULLS LAST, r.published NULLS LAST, r.aid""", params)
     if len(df):
         from core.analysis.overview import as_dates
 
         df["date"] = as_dates(df["date"])
-    return df[ARTICLE_COLUMNS] if len(df) else _empty(ARTICLE_COLUMNS)
+    return df[ARTICLE_COLUMNS + ["hit"]] if len(df) else _empty(ARTICLE_COLUMNS + ["hit"])
 
 
 def outlets_table(arts: pd.DataFrame) -> pd.DataFrame:
