@@ -175,6 +175,16 @@ def _rolled(corpus: Corpus, flt: Filter | None, select: str, article_id: str | N
                       params)
 
 
+def _hit_query(corpus: Corpus, flt: Filter | None, topics, select: str, article_id: str | None = None) -> pd.DataFrame | None:
+    """``select`` over the hit CTEs ``f`` and ``h``: from the stored hits while ``topics`` is the
+    lexicon the index was built with, else from the scan of the terms; None when no keyword of
+    ``topics`` is in the vocabulary."""
+    if _rollup(corpus, topics):
+        return _rolled(corpus, flt, select, article_id=article_id)
+    tt = topic_term_ids(corpus, topics)
+    return None if tt.empty else _hits(corpus, flt, tt, select, article_id=article_id)
+
+
 def _topic_names(corpus: Corpus, topics=None) -> pd.DataFrame:
     topics = corpus.resources.topics if topics is None else topics
     return pd.DataFrame([{"topic": t.id, "name_ar": t.name_ar, "name_en": t.name_en} for t in topics],
@@ -201,13 +211,9 @@ def article_topics(corpus: Corpus, flt: Filter | None = None, topics=None, artic
     select = ("SELECT f.id AS article_id, f.outlet, f.date, h.topic, CAST(SUM(h.cnt) AS BIGINT) AS hits "
               "FROM h JOIN f USING (aid) GROUP BY f.id, f.outlet, f.date, h.topic HAVING SUM(h.cnt) > 0 "
               "ORDER BY f.date NULLS LAST, f.id, hits DESC, h.topic")
-    if _rollup(corpus, topics):
-        df = _rolled(corpus, flt, select, article_id=article_id)
-    else:
-        tt = topic_term_ids(corpus, topics)
-        if tt.empty:
-            return pd.DataFrame(columns=cols)
-        df = _hits(corpus, flt, tt, select, article_id=article_id)
+    df = _hit_query(corpus, flt, topics, select, article_id=article_id)
+    if df is None:
+        return pd.DataFrame(columns=cols)
     df["date"] = as_dates(df["date"])
     return df[cols]
 
@@ -258,11 +264,9 @@ def topic_by_outlet(corpus: Corpus, flt: Filter | None = None, topics=None) -> p
               "GROUP BY f.outlet, h.topic, h.aid HAVING SUM(h.cnt) > 0) "
               "SELECT outlet, topic, CAST(SUM(hits) AS BIGINT) AS hits, CAST(COUNT(*) AS BIGINT) AS articles "
               "FROM pa GROUP BY outlet, topic")
-    if _rollup(corpus, topics):
-        agg = _rolled(corpus, flt, select)
-    else:
-        tt = topic_term_ids(corpus, topics)
-        agg = _hits(corpus, flt, tt, select) if not tt.empty else pd.DataFrame(columns=["outlet", "topic", "hits", "articles"])
+    agg = _hit_query(corpus, flt, topics, select)
+    if agg is None:
+        agg = pd.DataFrame(columns=["outlet", "topic", "hits", "articles"])
     grid = words.merge(names, how="cross")
     out = grid.merge(agg, on=["outlet", "topic"], how="left")
     out["hits"] = out["hits"].fillna(0).astype("int64")
@@ -283,14 +287,8 @@ def topic_trend(corpus: Corpus, flt: Filter | None = None, topics=None, freq: st
     select = ("SELECT f.date, h.topic, CAST(SUM(h.cnt) AS BIGINT) AS hits, "
               "CAST(COUNT(DISTINCT h.aid) FILTER (WHERE h.cnt > 0) AS BIGINT) AS articles FROM h JOIN f USING (aid) "
               "WHERE f.date IS NOT NULL GROUP BY f.date, h.topic HAVING SUM(h.cnt) > 0")
-    if _rollup(corpus, topics):
-        daily = _rolled(corpus, flt, select)
-    else:
-        tt = topic_term_ids(corpus, topics)
-        if tt.empty:
-            return pd.DataFrame(columns=cols)
-        daily = _hits(corpus, flt, tt, select)
-    if daily.empty:
+    daily = _hit_query(corpus, flt, topics, select)
+    if daily is None or daily.empty:
         return pd.DataFrame(columns=cols)
     out = fold_days(daily, "topic", ["hits", "articles"], freq)
     out = out.merge(_topic_names(corpus, topics), on="topic", how="left")
