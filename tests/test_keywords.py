@@ -30,6 +30,12 @@ def test_top_terms_follow_the_filter_and_agree_across_code_paths(sample_corpus):
     whole = keywords.top_terms(sample_corpus, None, n=2, limit=20)
     via_terms = keywords.top_terms(sample_corpus, Filter(date_from="2000-01-01"), n=2, limit=20)
     pd.testing.assert_frame_equal(whole, via_terms)
+    # each outlet's own top terms: the same from the ingestion totals and from the per-article terms
+    for n in (1, 2):
+        rolled = keywords.top_terms_by_outlet(sample_corpus, None, n=n, limit=5)
+        scanned = keywords.top_terms_by_outlet(sample_corpus, Filter(date_from="2000-01-01"), n=n, limit=5)
+        assert len(rolled) > 5
+        pd.testing.assert_frame_equal(rolled, scanned, check_dtype=False)
 
 
 def test_concordance_finds_clitic_forms_with_context(sample_corpus):

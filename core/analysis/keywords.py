@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from core.analysis.distinctive import counts_cursor
 from core.analysis.overview import as_dates, forms_text
 from core.filter import Filter
 from core.index.viewcache import view
@@ -32,15 +33,15 @@ def top_terms(corpus: Corpus, flt: Filter | None = None, n: int = 1, limit: int 
         counts = ("SELECT tid, SUM(count) AS count, SUM(articles) AS articles FROM outlet_terms "
                   "WHERE n = $n AND list_contains($outlets, outlet) GROUP BY tid "
                   "ORDER BY count DESC, articles DESC, tid LIMIT $lim")
-    else:  # aggregate by integer term id first; strings are joined for the top rows only
-        counts = (f"SELECT t.tid, SUM(t.cnt) AS count, COUNT(*) AS articles FROM terms t "
-                  f"WHERE t.n = $n AND t.aid IN (SELECT aid FROM articles a WHERE {where}) "
-                  f"GROUP BY t.tid ORDER BY count DESC, articles DESC, t.tid LIMIT $lim")
-    df = corpus.sql(
-        f"SELECT v.key AS term, v.label, CAST(c.count AS BIGINT) AS count, CAST(c.articles AS BIGINT) AS articles, v.forms "
-        f"FROM ({counts}) c JOIN vocab v USING (tid) ORDER BY count DESC, articles DESC, v.label, v.key",
-        params,
-    )
+    else:  # the filter's outlet x term counts, summed once per filter (shared with the Compare page)
+        counts = ("SELECT tid, SUM(count) AS count, SUM(articles) AS articles FROM counts_df GROUP BY tid "
+                  "ORDER BY count DESC, articles DESC, tid LIMIT $lim")
+    sql = (f"SELECT v.key AS term, v.label, CAST(c.count AS BIGINT) AS count, CAST(c.articles AS BIGINT) AS articles, v.forms "
+           f"FROM ({counts}) c JOIN vocab v USING (tid) ORDER BY count DESC, articles DESC, v.label, v.key")
+    if scope is None:
+        df = counts_cursor(corpus, flt, n).execute(sql, {"lim": int(limit)}).df()
+    else:
+        df = corpus.sql(sql, params)
     df["forms"] = df["forms"].map(forms_text)
     return df
 
@@ -50,12 +51,13 @@ def top_terms_by_outlet(corpus: Corpus, flt: Filter | None = None, n: int = 1, l
     """Each outlet's own top terms. Columns outlet, rank, term, label, count, articles, per_1000 (per 1,000 words)."""
     where, params = corpus.where(flt)
     params = {**params, "n": int(n), "lim": int(limit)}
-    if corpus.outlet_scope(flt) is not None:  # outlets only: per-outlet totals from ingestion
+    rolled = corpus.outlet_scope(flt) is not None
+    if rolled:  # outlets only: per-outlet totals from ingestion
         counts = "SELECT outlet, tid, count, articles FROM outlet_terms WHERE n = $n AND outlet IN (SELECT outlet FROM w)"
-    else:
-        counts = ("SELECT f.outlet, t.tid, SUM(t.cnt) AS count, COUNT(*) AS articles "
-                  "FROM terms t JOIN f USING (aid) WHERE t.n = $n GROUP BY f.outlet, t.tid")
-    df = corpus.sql(
+    else:  # the filter's outlet x term counts, summed once per filter (shared with the Compare page)
+        counts = "SELECT CAST(outlet AS VARCHAR) AS outlet, tid, count, articles FROM counts_df"
+    run = corpus.sql if rolled else (lambda q, p: counts_cursor(corpus, flt, n).execute(q, p).df())
+    df = run(
         f"""
         WITH f AS (SELECT aid, outlet, words FROM articles a WHERE {where}),
         w AS (SELECT outlet, CAST(SUM(words) AS BIGINT) AS words FROM f GROUP BY outlet),
@@ -67,7 +69,7 @@ def top_terms_by_outlet(corpus: Corpus, flt: Filter | None = None, n: int = 1, l
         FROM r JOIN vocab v USING (tid) JOIN w USING (outlet)
         WHERE r.rank <= $lim ORDER BY r.outlet, r.rank
         """,
-        params,
+        params if rolled else {k: v for k, v in params.items() if k != "n"},
     )
     df["forms"] = df["forms"].map(forms_text)
     return df
