@@ -588,53 +588,26 @@ def story_quotes(corpus: Corpus, story_id: int) -> pd.DataFrame:
     return df[STORY_QUOTE_COLUMNS] if len(df) else _empty(STORY_QUOTE_COLUMNS)
 
 
-def _each_outlet_vs_rest(counts: pd.DataFrame, min_count: int, limit: int) -> pd.DataFrame:
-    """:func:`core.analysis.distinctive.outlet_vs_rest` of every outlet of ``counts`` (outlet, term,
-    count), its ``limit`` most distinctive terms (z > 0, ties by term), in one pass over a term ×
-    outlet matrix instead of a pandas pipeline per outlet: the same formula, operation for operation.
-    Columns outlet, term, count_a, count_b, z."""
-    cols = ["outlet", "term", "count_a", "count_b", "z"]
-    if counts.empty or counts["outlet"].nunique() < 2:
-        return pd.DataFrame(columns=cols)
-    terms, ti = np.unique(counts["term"].to_numpy(dtype=object), return_inverse=True)   # sorted, as log_odds
-    outlets, oi = np.unique(counts["outlet"].to_numpy(dtype=object), return_inverse=True)
-    m = np.zeros((len(terms), len(outlets)))
-    np.add.at(m, (ti, oi), counts["count"].to_numpy(dtype="float64"))
-    p = m.sum(axis=1)
-    p_total = float(p.sum())
-    frames = []
-    for j, outlet in enumerate(outlets):
-        a = m[:, j]
-        b = p - a
-        n_a, n_b = float(a.sum()), float(b.sum())
-        if n_a <= 0 or n_b <= 0:
-            continue
-        alpha_0 = min(n_a, n_b)
-        alpha = alpha_0 * p / p_total
-        keep = (a + b >= min_count) & (alpha > 0)
-        ak, bk, al = a[keep], b[keep], alpha[keep]
-        delta = np.log((ak + al) / (n_a + alpha_0 - ak - al)) - np.log((bk + al) / (n_b + alpha_0 - bk - al))
-        z = delta / np.sqrt(1.0 / (ak + al) + 1.0 / (bk + al))
-        res = pd.DataFrame({"term": terms[keep], "count_a": ak.astype("int64"), "count_b": bk.astype("int64"), "z": z})
-        res = res[res["z"] > 0].sort_values(["z", "term"], ascending=[False, True], kind="mergesort").head(limit)
-        frames.append(res.assign(outlet=outlet))
-    if not frames:
-        return pd.DataFrame(columns=cols)
-    return pd.concat(frames, ignore_index=True)[cols]
-
-
 @view
 def story_terms(corpus: Corpus, story_id: int, limit: int = 10, min_count: int = 2) -> pd.DataFrame:
     """What distinguishes each outlet's telling of one story: the weighted log-odds (the Compare
     page's measure) of each outlet's words against the other outlets' articles of the same story."""
+    from core.analysis import distinctive as dist
+
     if not has_stories(corpus):
         return _empty(STORY_TERM_COLUMNS)
     counts = corpus.sql("""SELECT a.outlet, v.key AS term, v.label, CAST(SUM(t.cnt) AS BIGINT) AS count
         FROM stories s JOIN articles a USING (aid) JOIN terms t USING (aid) JOIN vocab v USING (tid)
         WHERE s.story_id = $s AND t.n = 1 GROUP BY 1, 2, 3""", {"s": int(story_id)})
-    out = _each_outlet_vs_rest(counts, min_count, limit)
-    if out.empty:
+    frames = []
+    for outlet in sorted(counts["outlet"].unique()) if counts["outlet"].nunique() >= 2 else []:
+        res = dist.outlet_vs_rest(counts, outlet, min_count=min_count)
+        if res.empty:
+            continue
+        frames.append(res[res["z"] > 0].nlargest(limit, "z").assign(outlet=outlet))
+    if not frames:
         return _empty(STORY_TERM_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)
     label = dict(zip(counts["term"], counts["label"]))     # the labels came with the counts (no vocab scan)
     out["label"] = out["term"].map(label).fillna(out["term"])
     out["z"] = out["z"].round(3)
