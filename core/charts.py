@@ -19,8 +19,15 @@ import re
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from core.markup import plotly_escape
+
+TEMPLATE = "plotly_white"
+# Every figure of the product uses this template.  Made the default, plotly applies it when a figure is
+# created from its own copy (0.4 ms); passed to each ``update_layout`` it is validated and deep-copied
+# every time (about 10 ms a chart, the largest part of drawing a small one).
+pio.templates.default = TEMPLATE
 
 RLI, PDI = "\u2067", "\u2069"
 FONT = "Noto Sans Arabic, Noto Naskh Arabic, Amiri, DejaVu Sans, Arial, sans-serif"
@@ -83,12 +90,13 @@ def hover_line(caption: str, value: str, lang: str) -> str:
 
 def _layout(fig: go.Figure, title: str, lang: str, height: int | None = None, legend_title: str | None = None) -> go.Figure:
     ar = lang == "ar"
+    if pio.templates.default != TEMPLATE:   # somebody changed the default after import: set it explicitly
+        fig.update_layout(template=TEMPLATE)
     fig.update_layout(
         title={"text": plot_label(title), "x": 0.98 if ar else 0.02, "xanchor": "right" if ar else "left"},
         font={"family": FONT, "size": 13},
         hoverlabel={"font": {"family": FONT}},
         margin={"l": 30, "r": 30, "t": 60, "b": 40},
-        template="plotly_white",
         colorway=PALETTE,
         legend={"title": {"text": plot_label(legend_title or "")}, "orientation": "h", "yanchor": "bottom", "y": 1.02,
                 "xanchor": "left" if ar else "right", "x": 0.0 if ar else 1.0},

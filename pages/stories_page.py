@@ -11,7 +11,7 @@ st.caption(tr("st.method"))
 
 every = overview.outlet_choices(corpus)["outlet"].tolist()
 chosen = list(flt.outlets) if flt.outlets else every
-arts, _per, lst = S.story_tables(corpus, flt)                       # stories touching the filter's outlets
+arts, per_all, lst = S.story_tables(corpus, flt)                    # stories touching the filter's outlets
 arts_all, _per_all, lst_all = S.story_tables(corpus, flt, outlets_aware=False)  # every story of the dates and query
 if arts_all.empty:
     st.info(tr("st.none"), icon=":material/hub:")
@@ -37,7 +37,7 @@ else:
     pick = st.selectbox(tr("st.pick"), ids, key="st_pick",
                         format_func=lambda i: f"{names[i]} · {sizes[i]} {tr('st.outlets')}")
     st.subheader(tr("st.per_outlet"))
-    per = S.outlets_table(arts[arts["story_id"] == pick])
+    per = per_all[per_all["story_id"] == pick].reset_index(drop=True)   # its rows of the outlets table
     render.table(labelled(per), key="st_per_outlet")
     render.download(per, f"story-{pick}-outlets", flt, key="dl_st_per")
     one = arts[arts["story_id"] == pick]

@@ -68,12 +68,12 @@ def _stories(c: Corpus, flt: Filter):
     """The Stories page with its default picks: the list, the largest story's outlets, terms, quotes and
     texts, the first outlet's blind spots, the timeline and the per-outlet figures."""
     every = overview.outlet_choices(c)["outlet"].tolist()
-    arts, _per, lst = stories.story_tables(c, flt)
+    arts, per, lst = stories.story_tables(c, flt)
     _arts_all, _per_all, lst_all = stories.story_tables(c, flt, outlets_aware=False)
     out = [lst]
     if not lst.empty:
         pick = int(lst["story_id"].iloc[0])
-        out += [stories.outlets_table(arts[arts["story_id"] == pick]), stories.story_terms(c, pick),
+        out += [per[per["story_id"] == pick].reset_index(drop=True), arts[arts["story_id"] == pick], stories.story_terms(c, pick),
                 stories.story_quotes(c, pick), stories.story_texts(c, pick)]
     target = (list(flt.outlets) or every)[0]
     out += [stories.story_blind_spots(c, flt, target, every), stories.timeline_figure(lst_all.head(stories.TIMELINE_STORIES), title=""),

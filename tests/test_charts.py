@@ -92,6 +92,21 @@ def test_no_figure_holds_presentation_forms(name):
     assert not PRESENTATION.search(text), PRESENTATION.findall(text)
 
 
+@pytest.mark.parametrize("name", ["hbar", "lines", "heatmap", "diverging", "network", "empty"])
+def test_every_figure_carries_the_white_template(name):
+    """The template is plotly's default (set by core.charts), so each figure's JSON carries it whole."""
+    layout = json.loads(arabic_figures()[name].to_json())["layout"]
+    assert layout["template"]["layout"]["plot_bgcolor"] == "white"
+
+
+def test_the_template_is_set_explicitly_when_the_default_was_changed(monkeypatch):
+    import plotly.io as pio
+
+    monkeypatch.setattr(pio.templates, "default", "plotly")
+    layout = json.loads(charts.hbar(TERMS, "label", "count", title="t").to_json())["layout"]
+    assert layout["template"]["layout"]["plot_bgcolor"] == "white"
+
+
 def test_hbar_in_arabic_reads_right_to_left():
     fig = charts.hbar(TERMS, "label", "count", title="أكثر الكلمات", lang="ar")
     assert fig.layout.yaxis.side == "right"

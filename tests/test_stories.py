@@ -168,6 +168,17 @@ def test_views_first_report_lags_blind_spots_and_figures(crafted):
     pd.testing.assert_frame_equal(t_per, per)
     pd.testing.assert_frame_equal(t_lst, lst)
     pd.testing.assert_frame_equal(S.story_blind_spots(crafted, Filter(outlets=("ب",)), "ب", every), blind)
+    # the outlet-aware tables are cut from the tables of every outlet: the same as making them afresh
+    for flt in (Filter(outlets=("ب",)), Filter(outlets=("ج",), date_to="2018-05-09"), Filter(outlets=("أ", "ج"))):
+        want = S.story_articles(crafted, flt)
+        got_arts, got_per, got_lst = S.story_tables(crafted, flt)
+        pd.testing.assert_frame_equal(got_arts, want)
+        pd.testing.assert_frame_equal(got_per, S.outlets_table(want))
+        pd.testing.assert_frame_equal(got_lst, S.story_list(want))
+    # and one story's rows of the outlets table are that story's own outlets table (the page slices it)
+    for sid in per["story_id"].unique():
+        pd.testing.assert_frame_equal(per[per["story_id"] == sid].reset_index(drop=True),
+                                      S.outlets_table(arts[arts["story_id"] == sid]))
     pd.testing.assert_frame_equal(S.story_outlet_figures(crafted, Filter(), every).set_index("outlet"), figs)
     # a story is in scope through an article that passes the whole filter: ج's blast report is of 10 May, so
     # "ج, up to 9 May" holds only the border story, though the blast story has ج and articles of 9 May

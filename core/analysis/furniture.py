@@ -19,7 +19,7 @@ COLUMNS = PATTERN_COLUMNS
 
 
 def _has_table(corpus: Corpus) -> bool:
-    return bool(corpus.rows("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'furniture'")[0][0])
+    return corpus.has_table("furniture")
 
 
 @view

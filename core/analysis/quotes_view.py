@@ -53,8 +53,7 @@ def quotes(corpus: Corpus, flt: Filter | None = None, limit: int | None = None) 
 
 
 def _has_column(corpus: Corpus, table: str, column: str) -> bool:
-    return bool(corpus.rows("SELECT COUNT(*) FROM information_schema.columns WHERE table_name = $t AND column_name = $c",
-                            {"t": table, "c": column})[0][0])
+    return corpus.has_column(table, column)
 
 
 @view

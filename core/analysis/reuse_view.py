@@ -31,7 +31,7 @@ MATRIX_COLUMNS = ["outlet_a", "outlet_b", "pairs", "containment", "a_first", "b_
 
 def has_table(corpus: Corpus, name: str) -> bool:
     """Whether the corpus's index has the table ``name``."""
-    return bool(corpus.rows("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = $n", {"n": name})[0][0])
+    return corpus.has_table(name)
 
 
 @view

@@ -317,62 +317,59 @@ FIGURE_COLUMNS = ["outlet", "stories", "first_share", "large_stories", "large_mi
 
 def has_stories(corpus: Corpus) -> bool:
     """An index built before stories existed has no ``stories`` table (the views are then empty)."""
-    return bool(corpus.rows("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'stories'")[0][0])
+    return corpus.has_table("stories")
 
 
 def _has_published(corpus: Corpus) -> bool:
     """Indexes of schema 4 on keep the stated moment of publication (``articles.published``)."""
-    return bool(corpus.rows("SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'articles' "
-                            "AND column_name = 'published'")[0][0])
+    return corpus.has_column("articles", "published")
 
 
 def _empty(cols) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
 
 
-@view
 def story_articles(corpus: Corpus, flt=None, outlets_aware: bool = True) -> pd.DataFrame:
     """Every article of the stories in scope: a story is in scope when one of its articles passes
     the filter (with ``outlets_aware`` False, the filter's outlets are ignored) and it holds ≥ 2
-    outlets.  Outlets and dates are read from ``articles``, so corrections apply.  Both scopes are
-    cut from one query (:func:`_story_rows`): passing the filter is passing it without its outlets
-    and being of one of them."""
-    import dataclasses
-
-    from core.filter import Filter
-
-    flt = flt or Filter()
-    rows = _story_rows(corpus, dataclasses.replace(flt, outlets=()))
-    if outlets_aware and flt.outlets and len(rows):
-        keep = rows.loc[rows["hit"] & rows["outlet"].isin(list(flt.outlets)), "story_id"].unique()
-        rows = rows[rows["story_id"].isin(keep)]
-    return rows[ARTICLE_COLUMNS].reset_index(drop=True) if len(rows) else _empty(ARTICLE_COLUMNS)
+    outlets.  Outlets and dates are read from ``articles``, so corrections apply."""
+    return story_tables(corpus, flt, outlets_aware)[0]
 
 
-@view
-def _story_rows(corpus: Corpus, flt) -> pd.DataFrame:
-    """The articles of every story with an article passing ``flt`` (which has no outlets) and ≥ 2
-    outlets, with ``hit``: this article passes ``flt``."""
-    if not has_stories(corpus):
-        return _empty(ARTICLE_COLUMNS + ["hit"])
-    where, params = corpus.where(flt, "a")
-    published = "a.published" if _has_published(corpus) else "CAST(NULL AS TIMESTAMP)"
-    df = corpus.sql(f"""
-        WITH h AS (SELECT s.story_id, s.aid FROM stories s JOIN articles a USING (aid) WHERE {where}),
-             sel AS (SELECT DISTINCT story_id FROM h),
-             rows AS (SELECT s.story_id, a.aid, a.id AS article_id, a.outlet, a.date, {published} AS published,
-                             a.title, a.words, h.aid IS NOT NULL AS hit
-                      FROM stories s JOIN sel USING (story_id) JOIN articles a USING (aid)
-                      LEFT JOIN h ON h.aid = s.aid),
-             multi AS (SELECT story_id FROM rows GROUP BY story_id HAVING COUNT(DISTINCT outlet) >= 2)
-        SELECT r.story_id, r.article_id, r.outlet, r.date, r.published, r.title, r.words, r.hit
-        FROM rows r JOIN multi USING (story_id)
-        ORDER BY r.story_id, r.date NULLS LAST, r.published NULLS LAST, r.aid""", params)
-    if len(df):
+def _all_tables(corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(articles, outlets_table, story_list)`` of every story with ≥ 2 outlets.  Each row is a
+    function of its story's own articles alone, so a filter only chooses stories: the tables are made
+    once per handle (a correction of outlets or dates clears the handle's memos) and each filter
+    cuts its rows from them."""
+    def make():
+        if not has_stories(corpus):
+            return _empty(ARTICLE_COLUMNS), _empty(OUTLET_COLUMNS), _empty(LIST_COLUMNS)
+        published = "a.published" if _has_published(corpus) else "CAST(NULL AS TIMESTAMP)"
+        arts = corpus.sql(f"""
+            WITH rows AS (SELECT s.story_id, a.aid, a.id AS article_id, a.outlet, a.date, {published} AS published,
+                                 a.title, a.words
+                          FROM stories s JOIN articles a USING (aid)),
+                 multi AS (SELECT story_id FROM rows GROUP BY story_id HAVING COUNT(DISTINCT outlet) >= 2)
+            SELECT r.story_id, r.article_id, r.outlet, r.date, r.published, r.title, r.words
+            FROM rows r JOIN multi USING (story_id)
+            ORDER BY r.story_id, r.date NULLS LAST, r.published NULLS LAST, r.aid""")
+        if not len(arts):
+            return _empty(ARTICLE_COLUMNS), _empty(OUTLET_COLUMNS), _empty(LIST_COLUMNS)
         from core.analysis.overview import as_dates
 
-        df["date"] = as_dates(df["date"])
-    return df[ARTICLE_COLUMNS + ["hit"]] if len(df) else _empty(ARTICLE_COLUMNS + ["hit"])
+        arts["date"] = as_dates(arts["date"])
+        arts = arts[ARTICLE_COLUMNS]
+        per = outlets_table(arts)
+        return arts, per, story_list(arts, per=per)
+
+    return corpus.memo(("story_tables",), make)
+
+
+def _in_scope(corpus: Corpus, flt) -> np.ndarray:
+    """The ids of the stories with an article that passes ``flt``."""
+    where, params = corpus.where(flt, "a")
+    return np.array([r[0] for r in corpus.rows(
+        f"SELECT DISTINCT s.story_id FROM stories s JOIN articles a USING (aid) WHERE {where}", params)], dtype="int64")
 
 
 def outlets_table(arts: pd.DataFrame) -> pd.DataFrame:
@@ -488,16 +485,27 @@ def story_tables(corpus: Corpus, flt=None, outlets_aware: bool = True) -> tuple[
     """``(articles, outlets_table, story_list)`` of the stories in scope (see :func:`story_articles`),
     computed once per filter: the page's list, blind spots, timeline and figures all read them.  A
     filter without outlets gives the same tables either way, so they are computed once for both."""
-    if flt is None or not flt.outlets:
+    from core.filter import Filter
+
+    flt = flt or Filter()
+    if not flt.outlets:
         outlets_aware = False
     return _story_tables(corpus, flt, outlets_aware)
 
 
 @view
 def _story_tables(corpus: Corpus, flt, outlets_aware: bool) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    arts = story_articles(corpus, flt, outlets_aware)
-    per = outlets_table(arts)
-    return arts, per, story_list(arts, per=per)
+    import dataclasses
+
+    tables = _all_tables(corpus)
+    if not len(tables[0]):
+        return tables
+    # aware: an article of the story passes the whole filter (its dates and query, and is of one of its
+    # outlets); otherwise an article passes the filter without its outlets
+    keep = _in_scope(corpus, flt if outlets_aware else dataclasses.replace(flt, outlets=()))
+    if not len(keep):
+        return _empty(ARTICLE_COLUMNS), _empty(OUTLET_COLUMNS), _empty(LIST_COLUMNS)
+    return tuple(t[t["story_id"].isin(keep)].reset_index(drop=True) for t in tables)
 
 
 @view
@@ -577,8 +585,7 @@ def story_texts(corpus: Corpus, story_id: int) -> pd.DataFrame:
 @view
 def story_quotes(corpus: Corpus, story_id: int) -> pd.DataFrame:
     """The statements each outlet quoted in its telling of one story (speaker, text, how found)."""
-    if not has_stories(corpus) or not corpus.rows(
-            "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'quotes'")[0][0]:
+    if not has_stories(corpus) or not corpus.has_table("quotes"):
         return _empty(STORY_QUOTE_COLUMNS)
     df = corpus.sql("""SELECT a.outlet, a.id AS article_id, COALESCE(q.speaker, '') AS speaker, q.text, q.how
         FROM stories s JOIN articles a USING (aid) JOIN quotes q USING (aid) WHERE s.story_id = $s
@@ -599,16 +606,24 @@ def story_terms(corpus: Corpus, story_id: int, limit: int = 10, min_count: int =
     counts = corpus.sql("""SELECT a.outlet, v.key AS term, v.label, CAST(SUM(t.cnt) AS BIGINT) AS count
         FROM stories s JOIN articles a USING (aid) JOIN terms t USING (aid) JOIN vocab v USING (tid)
         WHERE s.story_id = $s AND t.n = 1 GROUP BY 1, 2, 3""", {"s": int(story_id)})
+    if counts["outlet"].nunique() < 2:
+        return _empty(STORY_TERM_COLUMNS)
+    # dist.outlet_vs_rest of every outlet in one pass (one pivot, the same formula)
+    terms, outlets, count_a, count_b, z = dist.each_outlet_vs_rest(counts, min_count=min_count)
+    label = dict(zip(counts["term"], counts["label"]))     # the labels came with the counts (no vocab scan)
+    names = terms.to_numpy()
     frames = []
-    for outlet in sorted(counts["outlet"].unique()) if counts["outlet"].nunique() >= 2 else []:
-        res = dist.outlet_vs_rest(counts, outlet, min_count=min_count)
-        if res.empty:
+    for j, outlet in enumerate(outlets):
+        zj = z[:, j]
+        rows = np.flatnonzero(zj > 0)
+        if not len(rows):
             continue
-        frames.append(res[res["z"] > 0].nlargest(limit, "z").assign(outlet=outlet))
+        rows = rows[np.lexsort((rows, -zj[rows]))][:limit]   # z descending, then the term (terms are sorted)
+        frames.append(pd.DataFrame({"outlet": outlet, "term": names[rows], "count_outlet": count_a[rows, j],
+                                    "count_rest": count_b[rows, j], "z": zj[rows]}))
     if not frames:
         return _empty(STORY_TERM_COLUMNS)
     out = pd.concat(frames, ignore_index=True)
-    label = dict(zip(counts["term"], counts["label"]))     # the labels came with the counts (no vocab scan)
     out["label"] = out["term"].map(label).fillna(out["term"])
     out["z"] = out["z"].round(3)
-    return out.rename(columns={"count_a": "count_outlet", "count_b": "count_rest"})[STORY_TERM_COLUMNS]
+    return out[STORY_TERM_COLUMNS]

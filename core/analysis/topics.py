@@ -158,8 +158,7 @@ def _rollup(corpus: Corpus, topics=None) -> bool:
     topics = corpus.resources.topics if topics is None else topics
 
     def stored():
-        have = corpus.rows("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'topic_hits_lexicon'")
-        rows = corpus.rows("SELECT signature FROM topic_hits_lexicon") if have[0][0] else []
+        rows = corpus.rows("SELECT signature FROM topic_hits_lexicon") if corpus.has_table("topic_hits_lexicon") else []
         return rows[0][0] if rows else None
 
     return corpus.memo(("topic_hits_lexicon",), stored) == lexicon_signature(topics)

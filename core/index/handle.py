@@ -31,7 +31,7 @@ class Corpus:
         self._matcher = None
         self._memo: dict = {}
         self._recent: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()   # re-entrant: a memo may ask another (e.g. has_table)
         self.corrections_applied = False
         self.views = ViewCache()  # results per (view, filter); see core.index.viewcache
 
@@ -57,6 +57,18 @@ class Corpus:
             if key not in self._memo:
                 self._memo[key] = compute()
             return self._memo[key]
+
+    def has_table(self, name: str) -> bool:
+        """Whether the index has the table ``name`` (older indexes lack the newer tables); asked of
+        the catalogue once per handle (each ask costs 1–2 ms, and a page asks several times)."""
+        return self.memo(("has_table", name), lambda: bool(self.rows(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = $n", {"n": name})[0][0]))
+
+    def has_column(self, table: str, column: str) -> bool:
+        """Whether ``table`` has ``column`` (e.g. ``articles.published`` from schema 4 on), once per handle."""
+        return self.memo(("has_column", table, column), lambda: bool(self.rows(
+            "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = $t AND column_name = $c",
+            {"t": table, "c": column})[0][0]))
 
     # -- shared helpers ---------------------------------------------------------------------
     @property
@@ -126,8 +138,7 @@ class Corpus:
     def postings(self) -> str:
         """The table to find a term's articles in: ``postings`` (sorted by term id), or ``terms`` in an
         index built before it existed."""
-        return self.memo("postings", lambda: "postings" if self.rows(
-            "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'postings'")[0][0] else "terms")
+        return "postings" if self.has_table("postings") else "terms"
 
     def _bounded(self, key, compute, limit: int = 64):
         """Like :meth:`memo`, for per-query values: only the ``limit`` most recently used are kept."""
