@@ -525,8 +525,8 @@ def main() -> int:
 
 def views_run(db: Path, timeout: float | None) -> list[str]:
     """Every page's computations under five filters with the naive baselines (scripts/bench_views.py), then the
-    app in Debian's Chromium (scripts/load_test.py): one session for 60 s (what one analyst feels: open a page,
-    pick an outlet, search, until idle) and ten sessions for 120 s, on the index just built."""
+    app in Debian's Chromium: every page opened, an outlet picked and a search typed (scripts/felt.py), then
+    one session for 60 s and ten sessions for 120 s of random steps (scripts/load_test.py), on the index just built."""
     print(f"== views on {rel(db)}", flush=True)
     out = BENCH / f"{db.stem}-views.md"
     lines = []
@@ -534,6 +534,12 @@ def views_run(db: Path, timeout: float | None) -> list[str]:
                        capture_output=True, text=True, timeout=timeout, cwd=ROOT)
     lines += (out.read_text(encoding="utf-8").splitlines() if r.returncode == 0 and out.exists()
               else [f"## Views on `{rel(db)}`", "", f"- failed (rc {r.returncode}): {r.stderr[-400:]}"])
+    print("== felt in Chromium, page by page", flush=True)
+    felt = BENCH / f"{db.stem}-felt.md"
+    r = subprocess.run([str(PY), str(ROOT / "scripts" / "felt.py"), "--corpus-file", str(db), "--out", str(felt)],
+                       capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    lines += [""] + (felt.read_text(encoding="utf-8").splitlines() if felt.exists()
+                     else [f"## Felt in Chromium on `{rel(db)}`", "", f"- failed (rc {r.returncode}): {r.stderr[-400:]}"])
     for sessions, seconds in ((1, 60), (10, 120)):
         print(f"== browser load: {sessions} session(s) × {seconds} s", flush=True)
         cmd = [str(PY), str(ROOT / "scripts" / "load_test.py"), "--corpus-file", str(db), "--sessions", str(sessions),

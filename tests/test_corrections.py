@@ -3,7 +3,7 @@ import datetime as dt
 
 import pandas as pd
 
-from core.analysis import keywords, overview
+from core.analysis import entities, keywords, overview, topics
 from core.filter import Filter
 from core.index.cache import open_or_build
 from core.index.corrections import load_corrections
@@ -14,6 +14,16 @@ def test_corrections_survive_a_rebuild(tmp_path):
     corpus = open_or_build(["data/sample"], cache, name="t", corrections=fix)
     corpus.correct(pd.DataFrame({"id": ["001_1fb983bfe6a1107a"], "outlet": ["روسيا اليوم"], "date": ["2017-04-14"]}), fix)
     assert load_corrections(fix).iloc[0]["outlet"] == "روسيا اليوم"
+    # the per-day rollups follow the correction at once: the corrected article's entities and topics
+    # are under its new outlet and day
+    moved = Filter(outlets=("روسيا اليوم",), date_from="2017-04-14", date_to="2017-04-14")
+    mentions = corpus.sql("SELECT entity, SUM(cnt) AS n FROM mentions m JOIN articles a USING (aid) "
+                          "WHERE a.id = '001_1fb983bfe6a1107a' GROUP BY entity")
+    assert len(mentions) and entities.entity_totals(corpus, moved, limit=1000).set_index("entity")["mentions"].to_dict() \
+        == dict(zip(mentions["entity"], mentions["n"]))
+    hits = topics.article_topics(corpus, None, article_id="001_1fb983bfe6a1107a")
+    assert topics._use_days(corpus, moved, None) and \
+        topics.topic_by_outlet(corpus, moved)["hits"].sum() == hits["hits"].sum() > 0
     corpus.con.close()
     for db in cache.glob("*.duckdb"):  # force a real rebuild: the fix comes from the file
         db.unlink()

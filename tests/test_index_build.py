@@ -119,6 +119,11 @@ def test_appending_counts_entities_quotes_and_passages_like_a_full_build(appende
     assert c.rows("SELECT MAX(aid) FROM topic_hits")[0][0] >= 287                  # appended articles have hits
     # per-outlet totals follow the appended terms
     assert c.rows("SELECT SUM(count) FROM outlet_terms")[0][0] == c.rows("SELECT SUM(cnt) FROM terms")[0][0]
+    # and the per-day rollups the appended mentions and hits
+    assert c.rows("SELECT SUM(mentions), SUM(articles) FROM entity_days")[0] == c.rows(
+        "SELECT SUM(cnt), COUNT(*) FROM mentions")[0]
+    assert c.rows("SELECT SUM(hits), SUM(articles) FROM topic_days")[0] == c.rows(
+        "SELECT SUM(hits), COUNT(*) FROM topic_hits")[0]
     assert c.rows("SELECT SUM(total) FROM vocab")[0][0] == c.rows("SELECT SUM(cnt) FROM terms")[0][0]
 
 

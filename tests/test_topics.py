@@ -107,10 +107,12 @@ def test_the_stored_hits_give_what_the_term_scan_gives(excerpt_corpus, monkeypat
     of the terms an edited lexicon takes, under filters with dates, outlets and a text query."""
     c = excerpt_corpus
     assert topics._rollup(c) and c.rows("SELECT COUNT(*) FROM topic_hits")[0][0] > 100
+    assert topics._use_days(c, Filter(), None) and not topics._use_days(c, Filter(query="سوريا"), None)
     edited = [dataclasses.replace(t, keywords=list(t.keywords) + ["الكلور"]) if i == 0 else t
               for i, t in enumerate(c.resources.topics)]
     assert not topics._rollup(c, edited)                      # another lexicon: the scan
-    flts = [Filter(), Filter(date_from="2018-03-16", outlets=("العربية", "فرانس 24")), Filter(query="سوريا")]
+    flts = [Filter(), Filter(date_from="2018-03-16", outlets=("العربية", "فرانس 24")), Filter(query="سوريا"),
+            Filter(date_to="2018-03-20", undated="exclude")]
     calls = [lambda f: topics.topic_by_outlet(c, f), lambda f: topics.topic_trend(c, f, freq="W"),
              lambda f: topics.article_topics(c, f)]
     stored = [[call(f) for f in flts] for call in calls]

@@ -28,6 +28,24 @@ def article_entities(corpus: Corpus, flt: Filter | None = None, types=None) -> p
     return df
 
 
+def _use_days(corpus: Corpus, flt: Filter | None) -> bool:
+    """A filter without a text query is answered from the per-day rollup ``entity_days`` (when the
+    index has it): the same sums over far fewer rows."""
+    return not (flt and flt.query) and corpus.has_table("entity_days")
+
+
+def _mention_rows(corpus: Corpus, flt: Filter | None) -> tuple[str, dict, str, str, str]:
+    """``(source, params, mentions, articles, o)``: ``FROM`` + ``WHERE`` over the filtered mentions
+    (alias ``m``: entity, type), the expressions summing their mentions and counting their articles,
+    and the alias whose ``outlet`` and ``date`` to read: ``entity_days`` when :func:`_use_days`, else
+    the per-article ``mentions`` joined to ``articles``."""
+    if _use_days(corpus, flt):
+        where, params = corpus.where(flt, "m")
+        return f"entity_days m WHERE {where}", params, "SUM(m.mentions)", "SUM(m.articles)", "m"
+    where, params = corpus.where(flt)
+    return f"mentions m JOIN articles a USING (aid) WHERE {where}", params, "SUM(m.cnt)", "COUNT(*)", "a"
+
+
 def _types(types, params: dict) -> tuple[str, dict]:
     if not types:
         return "", params
@@ -40,12 +58,12 @@ def entity_totals(corpus: Corpus, flt: Filter | None = None, types=None, limit: 
 
     ``mentions`` holds one row per (article, entity) (the build sums an article's mentions), so the
     articles are counted as rows: a distinct count took three times as long at 100k."""
-    where, params = corpus.where(flt)
+    src, params, mentions, articles, o = _mention_rows(corpus, flt)
     tcond, params = _types(types, params)
     return corpus.sql(
-        f"SELECT m.entity, m.type, CAST(SUM(m.cnt) AS BIGINT) AS mentions, "
-        f"CAST(COUNT(*) AS BIGINT) AS articles, CAST(COUNT(DISTINCT a.outlet) AS BIGINT) AS outlets "
-        f"FROM mentions m JOIN articles a USING (aid) WHERE {where}{tcond} GROUP BY m.entity, m.type "
+        f"SELECT m.entity, m.type, CAST({mentions} AS BIGINT) AS mentions, "
+        f"CAST({articles} AS BIGINT) AS articles, CAST(COUNT(DISTINCT {o}.outlet) AS BIGINT) AS outlets "
+        f"FROM {src}{tcond} GROUP BY m.entity, m.type "
         f"ORDER BY mentions DESC, articles DESC, m.entity LIMIT {int(limit)}", params)
 
 
@@ -61,10 +79,11 @@ def entity_by_outlet(corpus: Corpus, flt: Filter | None = None, types=None, limi
     cols = ["outlet", "entity", "type", "mentions", "words", "per_1000"]
     if top.empty:
         return pd.DataFrame(columns=cols)
-    tcond, tparams = _types(types, {**params, "top": top["entity"].tolist()})
+    src, mparams, mentions, _articles, o = _mention_rows(corpus, flt)
+    tcond, tparams = _types(types, {**mparams, "top": top["entity"].tolist()})
     agg = corpus.sql(
-        f"SELECT a.outlet, m.entity, CAST(SUM(m.cnt) AS BIGINT) AS mentions FROM mentions m JOIN articles a USING (aid) "
-        f"WHERE {where}{tcond} AND list_contains($top, m.entity) GROUP BY a.outlet, m.entity", tparams)
+        f"SELECT {o}.outlet, m.entity, CAST({mentions} AS BIGINT) AS mentions FROM {src}{tcond} "
+        f"AND list_contains($top, m.entity) GROUP BY {o}.outlet, m.entity", tparams)
     grid = words.merge(top[["entity", "type"]], how="cross")
     out = grid.merge(agg, on=["outlet", "entity"], how="left")
     out["mentions"] = out["mentions"].fillna(0).astype("int64")
@@ -86,11 +105,11 @@ def entity_trend(corpus: Corpus, flt: Filter | None = None, entities=None, freq:
         entities = list(entity_totals(corpus, flt, limit=limit)["entity"])
     if not len(entities):
         return pd.DataFrame(columns=cols)
-    where, params = corpus.where(flt)
+    src, params, mentions, articles, o = _mention_rows(corpus, flt)
     daily = corpus.sql(
-        f"SELECT a.date, m.entity, CAST(SUM(m.cnt) AS BIGINT) AS mentions, CAST(COUNT(*) AS BIGINT) AS articles "
-        f"FROM mentions m JOIN articles a USING (aid) WHERE {where} AND a.date IS NOT NULL "
-        f"AND list_contains($ents, m.entity) GROUP BY a.date, m.entity", {**params, "ents": list(entities)})
+        f"SELECT {o}.date, m.entity, CAST({mentions} AS BIGINT) AS mentions, CAST({articles} AS BIGINT) AS articles "
+        f"FROM {src} AND {o}.date IS NOT NULL "
+        f"AND list_contains($ents, m.entity) GROUP BY {o}.date, m.entity", {**params, "ents": list(entities)})
     if daily.empty:
         return pd.DataFrame(columns=cols)
     return fold_days(daily, "entity", ["mentions", "articles"], freq)[cols]

@@ -471,6 +471,7 @@ def append_index(sources: Sequence[str | Path] | str | Path, db_path: str | Path
             progress(0.97, "grouping stories")
             finalize.build_stories(con)     # stories are regrouped whole: an appended day can join old ones
             finalize.write_topic_hits(con, resources)   # and the topic hits (new words may match the lexicon)
+            finalize.write_day_rollups(con)
         total = con.execute("SELECT COUNT(*) FROM articles").fetchall()[0][0]
         appended = int(meta.get("appended") or 0) + added
         words_before = float(meta.get("appended_words") or 0)

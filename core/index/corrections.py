@@ -64,7 +64,7 @@ def apply_corrections_to_articles(articles: list[Article], corrections: pd.DataF
 
 def apply_corrections(con, edits: pd.DataFrame) -> set[str]:
     """Apply corrections (columns id, outlet, date; blank = unchanged) to an open index; returns
-    the ids changed.  Per-outlet totals are recomputed when anything changed."""
+    the ids changed.  Per-outlet totals and the per-day rollups are recomputed when anything changed."""
     changed = set()
     has_published = bool(con.execute("SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'articles' "
                                      "AND column_name = 'published'").fetchall()[0][0])
@@ -83,9 +83,10 @@ def apply_corrections(con, edits: pd.DataFrame) -> set[str]:
                             {"d": date, "id": rid})
             changed.add(rid)
     if changed:
-        from core.index.finalize import build_outlet_terms
+        from core.index.finalize import build_outlet_terms, write_day_rollups
 
         build_outlet_terms(con)
+        write_day_rollups(con)
     return changed
 
 
