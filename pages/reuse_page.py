@@ -71,16 +71,15 @@ if not quotes.empty:
                      key="rq_quotes_table", dl_key="dl_rq_quotes")
 
 st.subheader(tr("rq.same"))
-same = quotes_view.statements_across_outlets(corpus, flt)
-if same.empty:
+n_same, rows_same = quotes_view.statement_count(corpus, flt)
+if not n_same:
     st.caption(tr("empty"))
 else:
     # each statement is drawn as blocks of text: the page shows the first ones (27k rows at 100k made a page
-    # the browser could not draw), the CSV holds all of them
-    ids = same["statement_id"].drop_duplicates()
-    if len(ids) > SHOWN_STATEMENTS:
-        st.caption(tr("rq.same.first").format(shown=SHOWN_STATEMENTS, total=len(ids)))
-    shown_same = same[same["statement_id"].isin(set(ids.iloc[:SHOWN_STATEMENTS]))]
+    # the browser could not draw; 324k at 1M), and only their texts are read; the CSV holds all of them
+    if n_same > SHOWN_STATEMENTS:
+        st.caption(tr("rq.same.first").format(shown=SHOWN_STATEMENTS, total=n_same))
+    shown_same = quotes_view.statements_across_outlets(corpus, flt, limit=SHOWN_STATEMENTS)
     for sid, grp in shown_same.groupby("statement_id", sort=False):
         st.markdown(data_block(grp["speaker"].iloc[0] or "—", strong=0), unsafe_allow_html=True)
         cols = st.columns(min(len(grp), 3))
@@ -88,4 +87,5 @@ else:
             with col:
                 st.caption(data_block(olab(r.outlet), r.article_id), unsafe_allow_html=True)
                 render.rtl_text(r.text, extra_style="border-inline-start:3px solid #0f6e6e;padding:4px 8px")
-    render.download(same, "same-statements", flt, key="dl_rq_same")
+    render.download(shown_same if n_same <= SHOWN_STATEMENTS else (lambda: quotes_view.statements_across_outlets(corpus, flt)),
+                    "same-statements", flt, key="dl_rq_same", rows=rows_same)

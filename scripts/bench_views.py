@@ -57,8 +57,8 @@ def page_calls(c: Corpus, flt: Filter, outlets: list[str], term: str) -> dict:
                             distinctive.similarity(c, flt), variants.variant_table(c, flt)),
         "reuse": lambda: (overview.summary(c, flt), reuse_view.reuse_pairs(c, flt), reuse_view.reuse_matrix(c, flt),
                           reuse_view.reuse_network(c, flt), quotes_view.quote_speakers(c, flt), quotes_view.quotes(c, flt, limit=2000),
-                          quotes_view.quote_count(c, flt),
-                          quotes_view.statements_across_outlets(c, flt)),
+                          quotes_view.quote_count(c, flt), quotes_view.statement_count(c, flt),
+                          quotes_view.statements_across_outlets(c, flt, limit=40)),
         "articles": lambda: _reader(c, flt, lex),
         "stories": lambda: _stories(c, flt),
     }

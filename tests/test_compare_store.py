@@ -314,6 +314,18 @@ def test_tillerson_restore_trust_is_one_statement_across_two_outlets(sample_corp
     assert set(cluster["speaker"]) == {"تيلرسون"}
     # restricted to one outlet there is nothing to compare
     assert quotes_view.statements_across_outlets(sample_corpus, Filter(outlets=("قاسيون",))).empty
+    assert quotes_view.statement_count(sample_corpus, Filter(outlets=("قاسيون",))) == (0, 0)
+
+
+def test_the_first_statements_and_the_count_agree_with_every_statement(excerpt_corpus):
+    """The Reuse page reads the first statements and the count (its CSV takes them all, on click)."""
+    for flt in (Filter(), Filter(date_from="2018-03-16"), Filter(query="ترامب")):
+        every = quotes_view.statements_across_outlets(excerpt_corpus, flt)
+        ids = every["statement_id"].drop_duplicates()
+        assert quotes_view.statement_count(excerpt_corpus, flt) == (len(ids), len(every))
+        first = quotes_view.statements_across_outlets(excerpt_corpus, flt, limit=3)
+        pd.testing.assert_frame_equal(first, every[every["statement_id"].isin(ids.iloc[:3])].reset_index(drop=True))
+    assert len(ids) > 3
 
 
 @pytest.mark.parametrize("n", [1, 2])
@@ -361,3 +373,19 @@ def test_the_speaker_chart_keeps_the_most_quoted_speakers_whole(excerpt_corpus):
     # a kept speaker keeps every outlet's row
     for sp in top["speaker"].unique():
         assert len(top[top["speaker"] == sp]) == len(every[every["speaker"] == sp])
+
+
+def test_quote_counts_from_the_per_day_rollup_equal_the_quotes(excerpt_corpus, monkeypatch):
+    """Filters without a text query count quotes from ``quote_days``; the speakers table and the count
+    must equal the same counted over the quotes themselves."""
+    c = excerpt_corpus
+    assert quotes_view._use_days(c, Filter()) and not quotes_view._use_days(c, Filter(query="ترامب"))
+    flts = [Filter(), Filter(date_from="2018-03-16", outlets=("العربية", "فرانس 24")),
+            Filter(date_to="2018-03-20", undated="exclude"), Filter(outlets=("العربية",))]
+    rolled = [(quotes_view.quote_speakers(c, f), quotes_view.quote_count(c, f)) for f in flts]
+    monkeypatch.setattr(quotes_view, "_use_days", lambda corpus, flt: False)
+    c.views.clear()
+    for (speakers, count), f in zip(rolled, flts):
+        want = quotes_view.quote_speakers(c, f)
+        assert len(want) and count == quotes_view.quote_count(c, f) == len(quotes_view.quotes(c, f)) > 0
+        pd.testing.assert_frame_equal(speakers, want)

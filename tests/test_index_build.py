@@ -124,6 +124,7 @@ def test_appending_counts_entities_quotes_and_passages_like_a_full_build(appende
         "SELECT SUM(cnt), COUNT(*) FROM mentions")[0]
     assert c.rows("SELECT SUM(hits), SUM(articles) FROM topic_days")[0] == c.rows(
         "SELECT SUM(hits), COUNT(*) FROM topic_hits")[0]
+    assert c.rows("SELECT SUM(quotes) FROM quote_days")[0][0] == c.rows("SELECT COUNT(*) FROM quotes")[0][0]
     assert c.rows("SELECT SUM(total) FROM vocab")[0][0] == c.rows("SELECT SUM(cnt) FROM terms")[0][0]
 
 

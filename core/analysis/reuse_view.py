@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import dataclasses
 
+import numpy as np
 import pandas as pd
 
 from core.analysis.overview import as_dates
@@ -66,10 +67,10 @@ def reuse_pairs(corpus: Corpus, flt: Filter | None = None, limit: int | None = N
         """,
         params,
     )
-    df["source_outlet"] = [oa if d == "a→b" else ob if d == "b→a" else "" for d, oa, ob in
-                           zip(df["direction"], df["outlet_a"], df["outlet_b"])]
-    df["target_outlet"] = [ob if d == "a→b" else oa if d == "b→a" else "" for d, oa, ob in
-                           zip(df["direction"], df["outlet_a"], df["outlet_b"])]
+    ab, ba = (df["direction"] == "a→b").to_numpy(), (df["direction"] == "b→a").to_numpy()
+    oa, ob = df["outlet_a"].to_numpy(dtype=object), df["outlet_b"].to_numpy(dtype=object)
+    df["source_outlet"] = np.where(ab, oa, np.where(ba, ob, ""))   # vectorised: iterating arrow strings took 38 ms
+    df["target_outlet"] = np.where(ab, ob, np.where(ba, oa, ""))
     for c in ("containment_a", "containment_b", "containment"):
         df[c] = df[c].astype(float).round(4)
     df["date_a"], df["date_b"] = as_dates(df["date_a"]), as_dates(df["date_b"])
