@@ -188,3 +188,28 @@ def test_postings_hold_every_term_row_sorted_by_term_id(small_buckets, appended)
         pd.testing.assert_frame_equal(post.sort_values(["tid", "aid"]).reset_index(drop=True), terms)
     built = small_buckets.sql("SELECT tid FROM postings")["tid"].tolist()
     assert built == sorted(built)
+
+
+def test_statement_blocks_on_two_workers_give_the_one_process_statements(excerpt_corpus, monkeypatch):
+    """The blocks of days are clustered on a worker pool and taken in order: the statements table is
+    the one a single process writes, block offsets included."""
+    import duckdb
+
+    from core.index import finalize as F
+
+    src = excerpt_corpus.con
+    total = src.execute("SELECT COUNT(*) FROM quotes").fetchall()[0][0]
+    monkeypatch.setattr(F, "STATEMENT_BLOCK", 10)   # whole days: four blocks on the excerpt
+    assert total > 1000
+    con = duckdb.connect()
+    con.register("qdf", src.execute("SELECT * FROM quotes").df())
+    con.register("adf", src.execute("SELECT aid, outlet, date FROM articles").df())
+    con.execute("CREATE TABLE quotes AS SELECT * FROM qdf")
+    con.execute("CREATE TABLE articles AS SELECT * FROM adf")
+    assert len(F.statement_blocks(con)) >= 4
+    F.build_statements(con, workers=1)
+    one = con.execute("SELECT * FROM statements ORDER BY statement_id, aid, quote_id").df()
+    F.build_statements(con, workers=2)
+    two = con.execute("SELECT * FROM statements ORDER BY statement_id, aid, quote_id").df()
+    assert one["statement_id"].nunique() > 10
+    pd.testing.assert_frame_equal(one, two)

@@ -155,7 +155,7 @@ def finalize(con, parts: Path, *, grouper, resources, problems: pd.DataFrame, me
     progress(0.86, "writing quotes")
     write_quotes(con, parts, quotes)
     progress(0.88, "clustering statements")
-    build_statements(con)
+    build_statements(con, workers=workers)
     progress(0.90, "finding shared passages")
     if reuse:
         build_reuse(con, parts, workers=workers, progress=progress)
@@ -466,9 +466,10 @@ def write_quotes(con, parts: Path, enabled: bool = True) -> None:
                     "cue VARCHAR, how VARCHAR, start_ INTEGER, end_ INTEGER, speaker_title VARCHAR)")
 
 
-def statement_blocks(con, block: int = STATEMENT_BLOCK) -> list[tuple]:
+def statement_blocks(con, block: int | None = None) -> list[tuple]:
     """Date ranges ``(first, last)`` holding about ``block`` quotes each (whole days); the first
     block also takes the undated quotes.  One block ``(None, None)`` when the corpus is small."""
+    block = block or STATEMENT_BLOCK
     total = con.execute("SELECT COUNT(*) FROM quotes").fetchall()[0][0]
     if total <= block:
         return [(None, None)]
@@ -496,29 +497,46 @@ def day_blocks(days: list[tuple], block: int) -> list[tuple]:
     return out
 
 
-def build_statements(con) -> None:
-    """The same statement across outlets (``quotes.cluster_statements``), clustered per block."""
+def _cluster_block(q: pd.DataFrame) -> pd.DataFrame:
+    """One block's statements (a worker's task)."""
     from core.extract.quotes import cluster_statements
 
-    frames, offset = [], 0
+    return cluster_statements(q) if len(q) else pd.DataFrame()
+
+
+def build_statements(con, workers: int = 1) -> None:
+    """The same statement across outlets (``quotes.cluster_statements``), clustered per block of
+    days, the blocks on ``workers`` processes (at most ``workers`` blocks in flight, taken in order,
+    so the statement ids are those of a one-process run)."""
+    from core.index.build import make_pool, ordered_map
+
     blocks = statement_blocks(con)
-    for i, (lo, hi) in enumerate(blocks):
-        if lo is None:
-            where, params = "TRUE", {}
-        else:
-            where = "(a.date BETWEEN $lo AND $hi)" + (" OR a.date IS NULL" if i == 0 else "")
-            params = {"lo": lo, "hi": hi}
-        q = con.execute(f"SELECT q.aid, a.outlet, a.date, q.quote_id, q.speaker, q.text FROM quotes q JOIN articles a "
-                        f"USING (aid) WHERE {where} ORDER BY q.aid, CAST(q.quote_id AS INTEGER)", params).df()
-        if q.empty:
-            continue
-        q["quote_id"] = q["quote_id"].astype(int)
-        st = cluster_statements(q)
-        if st.empty:
-            continue
-        st["statement_id"] += offset
-        offset = int(st["statement_id"].max()) + 1
-        frames.append(st)
+
+    def block_quotes():
+        for i, (lo, hi) in enumerate(blocks):
+            if lo is None:
+                where, params = "TRUE", {}
+            else:
+                where = "(a.date BETWEEN $lo AND $hi)" + (" OR a.date IS NULL" if i == 0 else "")
+                params = {"lo": lo, "hi": hi}
+            q = con.execute(f"SELECT q.aid, a.outlet, a.date, q.quote_id, q.speaker, q.text FROM quotes q JOIN articles a "
+                            f"USING (aid) WHERE {where} ORDER BY q.aid, CAST(q.quote_id AS INTEGER)", params).df()
+            q["quote_id"] = q["quote_id"].astype(int)
+            yield q
+
+    pool = make_pool(min(workers, len(blocks))) if len(blocks) > 1 else None
+    frames, offset = [], 0
+    try:
+        for st in ordered_map(pool, _cluster_block, block_quotes(), inflight=max(1, min(workers, len(blocks)))):
+            if st.empty:
+                continue
+            st["statement_id"] += offset
+            offset = int(st["statement_id"].max()) + 1
+            frames.append(st)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
     st = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     st = pd.DataFrame({
         "statement_id": pd.array(st.get("statement_id", []), dtype="int64"),
