@@ -1292,11 +1292,22 @@ def cluster_statements(quotes: pd.DataFrame, threshold: float = 70) -> pd.DataFr
     if quotes.empty:
         return pd.DataFrame(columns=STATEMENT_COLUMNS)
     q = quotes.reset_index(drop=True)
-    toks = [arabic.tokenize(arabic.normalize(t or "")) for t in q["text"]]
-    norm = [" ".join(t) for t in toks]
+    # Lean on memory (two blocks of 150k quotes cluster at once on a 2-core build): each word becomes
+    # an integer, each trigram one integer, and only the words' count is kept of each wording.
+    ids: dict[str, int] = {}
+    norm, n_words, words = [], [], []
+    for text in q["text"]:
+        t = arabic.tokenize(arabic.normalize(text or ""))
+        norm.append(" ".join(t))
+        n_words.append(len(t))
+        words.append([ids.setdefault(x, len(ids)) for x in t])
+    b = max(len(ids), 1)   # a trigram (x, y, z) of word numbers below b is exactly (x·b + y)·b + z
+    del ids
+    grams = [{(w[k] * b + w[k + 1]) * b + w[k + 2] for k in range(len(w) - 2)} for w in words]
+    del words
+    toks = n_words   # below, len(toks[i]) is the number of words
     speakers = [s if isinstance(s, str) and s else None for s in q["speaker"]]
-    grams = [{tuple(t[k:k + 3]) for k in range(len(t) - 2)} for t in toks]
-    index: dict[tuple, list[int]] = defaultdict(list)
+    index: dict = defaultdict(list)
     for i, gs in enumerate(grams):
         for g in gs:
             index[g].append(i)
@@ -1311,13 +1322,13 @@ def cluster_statements(quotes: pd.DataFrame, threshold: float = 70) -> pd.DataFr
         sx, sy = speakers[x], speakers[y]
         if sx and sy and sx != sy:
             continue
-        short, long_ = sorted((x, y), key=lambda i: len(toks[i]))
+        short, long_ = sorted((x, y), key=lambda i: toks[i])
         shared = len(grams[short] & grams[long_])
         if shared < 2 and shared * 2 <= len(grams[short]):
             continue  # one common phrase ("في نفس الوقت") is not the same statement
-        if len(toks[short]) * 3 < len(toks[long_]):
+        if toks[short] * 3 < toks[long_]:
             # a fragment of a much longer quote: only a long, mostly shared one is the same statement
-            if len(toks[short]) < FRAGMENT_MIN_WORDS or shared * 2 < len(grams[short]):
+            if toks[short] < FRAGMENT_MIN_WORDS or shared * 2 < len(grams[short]):
                 continue
         score = fuzz.token_set_ratio(norm[x], norm[y])
         if score >= threshold:
@@ -1326,7 +1337,7 @@ def cluster_statements(quotes: pd.DataFrame, threshold: float = 70) -> pd.DataFr
     # Leader clustering (no chaining): the longest wording leads, its direct matches join it.
     roots = list(range(len(q)))
     assigned = [False] * len(q)
-    for lead in sorted(neighbours, key=lambda i: (-len(toks[i]), i)):
+    for lead in sorted(neighbours, key=lambda i: (-toks[i], i)):
         if assigned[lead]:
             continue
         assigned[lead] = True

@@ -497,6 +497,18 @@ def day_blocks(days: list[tuple], block: int) -> list[tuple]:
     return out
 
 
+def _squeeze(con, to: str = "400MB") -> str | None:
+    """Lower DuckDB's memory limit to ``to`` while worker processes hold the memory, so that its
+    buffers of the earlier stages are given back; returns the limit to restore (None for an in-memory
+    database, whose tables cannot leave memory)."""
+    path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    if not path or not path[0][0]:
+        return None
+    limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    con.execute(f"SET memory_limit = '{to}'")
+    return limit
+
+
 def _cluster_block(q: pd.DataFrame) -> pd.DataFrame:
     """One block's statements (a worker's task)."""
     from core.extract.quotes import cluster_statements
@@ -526,6 +538,7 @@ def build_statements(con, workers: int = 1) -> None:
 
     pool = make_pool(min(workers, len(blocks))) if len(blocks) > 1 else None
     frames, offset = [], 0
+    limit = _squeeze(con) if pool is not None else None   # the workers need the memory now
     try:
         for st in ordered_map(pool, _cluster_block, block_quotes(), inflight=max(1, min(workers, len(blocks)))):
             if st.empty:
@@ -537,6 +550,8 @@ def build_statements(con, workers: int = 1) -> None:
         if pool is not None:
             pool.close()
             pool.join()
+        if limit:
+            con.execute(f"SET memory_limit = '{limit}'")
     st = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     st = pd.DataFrame({
         "statement_id": pd.array(st.get("statement_id", []), dtype="int64"),
