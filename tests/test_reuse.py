@@ -179,3 +179,27 @@ def test_graph_counts_pairs_per_outlet_pair():
     assert e.loc[("سيريانيوز", "قاسيون"), ["pairs", "a_first", "b_first", "same_time"]].tolist() == [2, 0, 1, 1]
     assert e.loc[("شينخوا", "قاسيون"), ["pairs", "a_first", "b_first"]].tolist() == [1, 1, 0]
     assert nodes.set_index("outlet").loc["قاسيون"].tolist() == [3, 3]  # articles 0, 6, 2; three pairs
+
+
+def test_frequent_shingle_lookup_is_set_membership():
+    """The boilerplate check of an aligned run (is each shingle one of the corpus's frequent ones)
+    answers exactly what ``np.isin`` answers, for hashes across the whole uint64 range (those above
+    2**63 included), repeated values, and empty sides."""
+    import numpy as np
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from core.extract.passages import in_sorted
+
+    u64 = st.integers(min_value=0, max_value=2**64 - 1)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(u64, max_size=40), st.lists(u64, max_size=40), st.data())
+    def check(values, pool, data):
+        # values drawn partly from the set itself, so members occur
+        values = values + data.draw(st.lists(st.sampled_from(pool), max_size=10)) if pool else values
+        v = np.array(values, dtype=np.uint64)
+        s = np.unique(np.array(pool, dtype=np.uint64))
+        assert in_sorted(v, s).tolist() == np.isin(v, s).tolist()
+
+    check()
