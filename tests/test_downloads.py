@@ -81,3 +81,35 @@ def test_a_button_between_two_runs_still_answers_a_click(unpatched, monkeypatch)
     mgr.remove_orphaned_files()              # no run referenced it for longer than the grace time
     with pytest.raises(Exception, match="not found"):
         mgr.execute_deferred(placeholder)
+
+
+def _download_protos(script) -> list:
+    """The download buttons an AppTest run of ``script`` renders, as protos."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(script).run(timeout=60)
+    assert not at.exception, at.exception
+    return [el.proto for el in at.get("download_button")]
+
+
+def _render_two_tables():
+    import pandas as pd
+
+    from ui import render
+
+    small = pd.DataFrame({"x": range(render.STATIC_CSV_ROWS)})
+    big = pd.DataFrame({"x": range(render.STATIC_CSV_ROWS + 1)})
+    render.download(small, "small", None, key="dl_small")
+    render.download(lambda: big, "big", None, key="dl_big", rows=len(big))
+    render.download(lambda: small, "small-later", None, key="dl_small_later", rows=len(small))
+
+
+def test_a_page_sized_csv_is_a_plain_link_and_a_longer_one_is_made_on_click():
+    """A table the page shows whole gets its CSV with the page: the browser follows a plain link on
+    the click itself. A deferred CSV reaches the browser after a round trip to the server, outside
+    the click's user gesture, where Chromium's multiple-downloads guard blocks it (a browser test
+    states that). Only longer tables, too slow to write on every rerun, keep the deferred path."""
+    small, big, small_later = _download_protos(_render_two_tables)
+    assert small.url and not small.deferred_file_id
+    assert small_later.url and not small_later.deferred_file_id   # a callable of few rows is run with the page
+    assert big.deferred_file_id and not big.url
