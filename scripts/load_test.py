@@ -101,27 +101,46 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait(timeout=15)
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of ``pid`` and all its descendants, from /proc."""
+def _tree_stat(pid: int, field: int, scale: float) -> float:
+    """The sum of one /proc/PID/stat field (0 = the state, after the command) over ``pid`` and all
+    its descendants, times ``scale``."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
+    value: dict[int, float] = {}
     for d in os.listdir("/proc"):
         if not d.isdigit():
             continue
         try:
             with open(f"/proc/{d}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
-            ppid, pages = int(fields[1]), int(fields[21])
+            ppid = int(fields[1])
+            v = sum(int(fields[i]) for i in ((field,) if isinstance(field, int) else field))
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(ppid, []).append(int(d))
-        rss[int(d)] = pages * os.sysconf("SC_PAGE_SIZE")
-    total, todo = 0, [pid]
+        value[int(d)] = v * scale
+    total, todo = 0.0, [pid]
     while todo:
         p = todo.pop()
-        total += rss.get(p, 0)
+        total += value.get(p, 0)
         todo.extend(children.get(p, []))
     return total
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory (bytes) of ``pid`` and all its descendants, from /proc."""
+    return int(_tree_stat(pid, 21, os.sysconf("SC_PAGE_SIZE")))
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by ``pid`` and its live descendants, from /proc."""
+    return _tree_stat(pid, (11, 12), 1 / os.sysconf("SC_CLK_TCK"))
+
+
+def machine_cpu() -> float:
+    """CPU seconds every process of the machine has used since boot (busy time of all cores)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return (sum(v) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")   # all but idle and iowait
 
 
 async def sample_memory(pid: int, stop: asyncio.Event, out: list[tuple[float, int]]) -> None:
@@ -382,10 +401,12 @@ async def run(args) -> dict:
             contexts = [await browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True,
                                                   base_url=base) for _ in range(args.sessions)]
             t0 = time.monotonic()
+            cpu0 = (tree_cpu(pid) if pid else None, tree_cpu(os.getpid()), machine_cpu())
             deadline = t0 + args.seconds
             await asyncio.gather(*(Session(i, c, base, args.corpus, truth, results).run(deadline)
                                    for i, c in enumerate(contexts)))
             wall = time.monotonic() - t0
+            cpu1 = (tree_cpu(pid) if pid else None, tree_cpu(os.getpid()), machine_cpu())
             await asyncio.sleep(2)  # memory after the sessions' last step
             stop.set()
             if sampler:
@@ -406,6 +427,12 @@ async def run(args) -> dict:
     for s in results["steps"]:
         by_kind.setdefault(s["step"].split(" ")[0], []).append(s["seconds"])
     mb = [m for _, m in memory]
+    cpu = None
+    if cpu0[0] is not None:
+        server = cpu1[0] - cpu0[0]
+        own = cpu1[1] - cpu0[1]       # this script's tree: the browser, its driver and (when started here) the server
+        cpu = {"server_s": round(server, 1), "machine_s": round(cpu1[2] - cpu0[2], 1), "wall_s": round(wall, 1),
+               "browser_s": round(own - (server if proc else 0), 1), "cores": os.cpu_count()}
     return {
         "sessions": args.sessions, "seconds": args.seconds, "wall_seconds": round(wall, 1), "url": base,
         "corpus": str(args.corpus_file), "steps": len(secs),
@@ -418,6 +445,7 @@ async def run(args) -> dict:
         "crosstalk_list": results["crosstalk"][:50],
         "memory_mb": {"start": round(mb[0] / 2**20, 1), "peak": round(max(mb) / 2**20, 1),
                       "end": round(mb[-1] / 2**20, 1), "samples": len(mb)} if mb else None,
+        "cpu": cpu,
         "server_log": str(home / "streamlit.log") if proc else None,
     }
 
@@ -446,6 +474,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"errors: {report['errors']}; cross-talk: {report['crosstalk']} of {report['crosstalk_checks']} checks")
     if mem:
         print(f"server memory (RSS, process tree): start {mem['start']} MB, peak {mem['peak']} MB, end {mem['end']} MB")
+    if report.get("cpu"):
+        c = report["cpu"]
+        print(f"CPU seconds over the {c['wall_s']} s of steps ({c['cores']} cores): server {c['server_s']}, "
+              f"browser {c['browser_s']}, whole machine {c['machine_s']}")
     for e in report["error_list"][:5]:
         print("  error:", e)
     for c in report["crosstalk_list"][:5]:
