@@ -94,3 +94,15 @@ def test_csv_neutralises_pandas_str_dtype_columns():
 def test_csv_name_carries_the_filter_summary():
     assert csv_name("keywords", Filter()) == "marsad_keywords_all.csv"
     assert csv_name("topics", Filter(outlets=("شينخوا",))) == "marsad_topics_شينخوا.csv"
+
+
+def test_a_remembered_word_cloud_is_the_cloud_drawn_again():
+    """The Keywords page's cloud is remembered per set of words: that is only right because the
+    same words always give the same picture (the layout is seeded)."""
+    from core.export import _wordcloud_png
+
+    first = wordcloud_png(FREQS, width=320, height=160)
+    assert wordcloud_png(dict(reversed(list(FREQS.items()))), width=320, height=160) is not None
+    _wordcloud_png.cache_clear()
+    assert wordcloud_png(FREQS, width=320, height=160) == first
+    assert wordcloud_png(FREQS, width=320, height=160) is wordcloud_png(FREQS, width=320, height=160)
