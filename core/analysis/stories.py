@@ -528,13 +528,13 @@ def timeline_figure(lst: pd.DataFrame, *, title: str, lang: str = "ar", x_title:
     outlets, as large as its number of articles; the headline in the hover."""
     import plotly.graph_objects as go
 
-    from core.charts import _layout, hover_line, plot_label
+    from core.charts import figure, hover_line, plot_label
 
-    fig = go.Figure()
+    traces = []
     if len(lst):
         rng = np.random.default_rng(0)
         jitter = rng.uniform(-0.25, 0.25, len(lst))
-        fig.add_trace(go.Scatter(
+        traces.append(go.Scatter(
             x=pd.to_datetime(lst["first_date"]), y=lst["outlets"].astype(float) + jitter, mode="markers",
             marker={"size": (6 + 3 * np.sqrt(lst["articles"].astype(float))).tolist(), "color": "#0f6e6e",
                     "opacity": 0.6},
@@ -542,9 +542,9 @@ def timeline_figure(lst: pd.DataFrame, *, title: str, lang: str = "ar", x_title:
             hovertemplate="%{customdata[0]}<br>%{x|%Y-%m-%d}<br>" + hover_line(y_title or "outlets", "%{customdata[1]}", lang)
             + "<extra></extra>",
         ))
-    fig.update_xaxes(title={"text": plot_label(x_title)}, autorange="reversed" if lang == "ar" else True)
-    fig.update_yaxes(title={"text": plot_label(y_title)}, side="right" if lang == "ar" else "left", dtick=1)
-    return _layout(fig, title, lang)
+    return figure(traces, title=title, lang=lang,
+                  xaxis={"title": {"text": plot_label(x_title)}, "autorange": "reversed" if lang == "ar" else True},
+                  yaxis={"title": {"text": plot_label(y_title)}, "side": "right" if lang == "ar" else "left", "dtick": 1})
 
 
 @view
