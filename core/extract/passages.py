@@ -82,28 +82,31 @@ def _shingle_hashes(ids: np.ndarray, k: int) -> np.ndarray:
     return _mix(h)
 
 
-_WORD_IDS: dict[str, int] = {}
+class _WordIds(dict):
+    """word → id, filled on first look-up (a per-process cache of the vocabulary, bounded)."""
+
+    def __missing__(self, w: str) -> int:
+        i = int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+        if len(self) > 4_000_000:
+            self.clear()
+        self[w] = i
+        return i
 
 
-def _word_id(w: str) -> int:
-    i = int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
-    if len(_WORD_IDS) > 4_000_000:   # a per-process cache of the vocabulary, bounded
-        _WORD_IDS.clear()
-    _WORD_IDS[w] = i
-    return i
+_WORD_IDS = _WordIds()
 
 
 def _word_ids(ws: list[str]) -> np.ndarray:
     """One 64-bit id per word: a hash of its UTF-8 bytes, the same in every process and every
     run (so shingles computed by different workers, or when articles are appended, match),
-    cached per distinct word."""
-    get = _WORD_IDS.get
-    return np.fromiter((get(w) or _word_id(w) for w in ws), dtype=np.int64, count=len(ws))
+    cached per distinct word (looked up in C: no Python call per word)."""
+    return np.fromiter(map(_WORD_IDS.__getitem__, ws), dtype=np.int64, count=len(ws))
 
 
-def article_shingles(text: str, k: int = 7) -> np.ndarray:
-    """The distinct shingle hashes of one article (sorted, uint64)."""
-    return np.unique(_shingle_hashes(_word_ids(arabic.words(text)), k))
+def article_shingles(text: str, k: int = 7, words: list[str] | None = None) -> np.ndarray:
+    """The distinct shingle hashes of one article (sorted, uint64); ``words``, when given, are
+    the article's words already found (``arabic.words(text)``, e.g. :func:`core.arabic.word_spans`')."""
+    return np.unique(_shingle_hashes(_word_ids(arabic.words(text) if words is None else words), k))
 
 
 # -- candidate pairs --------------------------------------------------------------------------

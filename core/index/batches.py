@@ -150,6 +150,7 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
     in the order they are first met (unigrams, then bigrams, then trigrams), which is how
     term ids are assigned: by first article, then this order.
     """
+    from core.arabic import word_spans
     from core.extract.passages import article_shingles
     from core.extract.quotes import quotes_frame
     from core.textpipe import Labeler, count_article_grams
@@ -177,7 +178,10 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
     t_key, t_cnt = [], []
     t_lens = []          # per article: how many unigram, bigram and trigram terms
     m_rows, v_rows, sh_aid, sh_h = [], [], [], []
+    spans = []           # per article: its words with their offsets, for the shingles and the quotes
     for ai, (aid, text) in enumerate(zip(aids.tolist(), texts)):
+        if reuse or quotes:
+            spans.append(word_spans(text))
         words, grams, mentions, variants = count_article_grams(
             text, grouper, matcher, labeler, word_forms, outlet=outlets[ai] if outlets else None, names=names)
         if names is not None:
@@ -192,7 +196,7 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
         for (grp, variant), cnt in variants.items():
             v_rows.append((aid, grp, variant, cnt))
         if reuse:
-            h = article_shingles(text, k)
+            h = article_shingles(text, k, words=spans[-1][0])
             w_sh.append(len(h))
             sh_aid.append(np.full(len(h), aid, dtype=np.int32))
             sh_h.append(h.view(np.int64))
@@ -219,7 +223,7 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
     if quotes:
         frame = arts[["aid", "text"]].assign(outlet=arts["outlet"] if "outlet" in arts else "",
                                              date=arts["date"] if "date" in arts else None)
-        q = quotes_frame(frame, entities_in_words=matcher.find_in_words, vocab=matcher.grouper.counts)
+        q = quotes_frame(frame, entities_in_words=matcher.find_in_words, vocab=matcher.grouper.counts, spans=spans)
         q = q.rename(columns={"start": "start_", "end": "end_"})
         out["quotes"] = pd.DataFrame({
             "aid": pd.array(q["aid"], dtype="int32"), "quote_id": q["quote_id"].astype(str),
