@@ -133,6 +133,10 @@ class CandidateFinder:
         self._shown: set[tuple[str, str]] = set()
 
     # -- per clause -------------------------------------------------------------------------
+    def may_apply(self, norms: list[str], keys: list[str | None]) -> bool:
+        """Can a name start among these words?  When not, :meth:`clause` takes nothing from them."""
+        return not (self._triggers.isdisjoint(keys) and self.verb_norms.isdisjoint(norms))
+
     def clause(self, surface_clause: str, norms: list[str], keys: list[str | None], found) -> None:
         n = len(norms)
         if n < 2 or (self._triggers.isdisjoint(keys) and self.verb_norms.isdisjoint(norms)):
