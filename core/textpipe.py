@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
@@ -873,6 +874,14 @@ class EntityMatcher:
                 return True
         return False
 
+    def form_starts(self, norms: list[str], keys: list[str | None]) -> list[int]:
+        """The indices of the words that may start a gazetteer form (:meth:`find_keys` finds
+        nothing in a clause without one)."""
+        index = self._index
+        if not self.may_match(norms, keys):
+            return []
+        return [i for i, (k, t) in enumerate(zip(keys, norms)) if k in index or t in index]
+
     def may_match(self, norms: list[str], keys: list[str | None]) -> bool:
         """Can any of these words start a gazetteer form?  (A word's match key is its grouping key,
         or its norm when it has none.)  When not, :meth:`find_keys` finds nothing in them."""
@@ -955,13 +964,6 @@ class EntityMatcher:
         n = len(words)
         if not n:
             return []
-        parts = _CLAUSE_SPLIT_RE.split(text)    # text, boundary, text, …: a boundary starts where a text ends
-        cuts = [0]
-        if len(parts) > 1:
-            bounds = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))[0:-1:2]
-            clause = np.searchsorted(bounds, np.asarray(starts), "right")
-            cuts += (np.flatnonzero(clause[1:] != clause[:-1]) + 1).tolist()
-        cuts.append(n)
         seen = self._keys
         if len(seen) > 2_000_000:
             seen.clear()
@@ -973,9 +975,20 @@ class EntityMatcher:
                 if t not in seen:
                     seen[t] = key(t)
             all_keys = list(map(seen.__getitem__, words))
+        hits = self.form_starts(words, all_keys)
+        if not hits:
+            return []
+        parts = _CLAUSE_SPLIT_RE.split(text)    # text, boundary, text, …: a boundary starts where a text ends
+        cuts = [0]
+        if len(parts) > 1:
+            bounds = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))[0:-1:2]
+            clause = np.searchsorted(bounds, np.asarray(starts), "right")
+            cuts += (np.flatnonzero(clause[1:] != clause[:-1]) + 1).tolist()
+        cuts.append(n)
         ctx = self.context(text)
         out = []
-        for a, b in zip(cuts, cuts[1:]):
+        for c in _clauses_of(hits, cuts):
+            a, b = cuts[c], cuts[c + 1]
             for name, etype, s, e in self.find_keys(words[a:b], all_keys[a:b], ctx):
                 out.append((name, etype, a + s, a + e))
         return out
@@ -1081,16 +1094,17 @@ def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatch
     mentions: Counter = Counter()
     variants: Counter = Counter()
     if entity_matcher is not None:
-        # clause by clause (the article's context carries over); none when no word can start a form
-        matching = entity_matcher.may_match(norms, keys)
+        # clause by clause (the article's context carries over), only the clauses where a word
+        # may start a gazetteer form (or, for the names, a name rule)
+        matching = set(_clauses_of(entity_matcher.form_starts(norms, keys), cuts))
         naming = names is not None and names.may_apply(norms, keys)
-        if matching or naming:
-            for clause, (a, b) in zip(texts, clauses):
-                found = entity_matcher.find_keys(norms[a:b], keys[a:b], ctx) if matching else []
-                for name, _t, _s, _e in found:
-                    mentions[name] += 1
-                if naming:
-                    names.clause(clause, norms[a:b], keys[a:b], found)
+        for c in (range(len(clauses)) if naming else sorted(matching)):
+            a, b = clauses[c]
+            found = entity_matcher.find_keys(norms[a:b], keys[a:b], ctx) if c in matching else []
+            for name, _t, _s, _e in found:
+                mentions[name] += 1
+            if naming:
+                names.clause(texts[c], norms[a:b], keys[a:b], found)
     for a, sf in zip(recs, surfaces):
         if a.alias is not None:
             gi, b, e = a.alias
@@ -1118,6 +1132,16 @@ def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatch
     if forms is not None:
         forms.add_pairs(out.forms)
     return len(norms), (Counter(out.uni), Counter(out.bi), Counter(out.tri)), mentions, variants
+
+
+def _clauses_of(words: list[int], cuts: list[int]) -> list[int]:
+    """The clauses (``cuts[c] <= word < cuts[c + 1]``) holding the given words (in order), once each."""
+    out: list[int] = []
+    for i in words:
+        c = bisect_right(cuts, i) - 1
+        if not out or out[-1] != c:
+            out.append(c)
+    return out
 
 
 class _Grams:
