@@ -1095,15 +1095,15 @@ def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatch
     variants: Counter = Counter()
     if entity_matcher is not None:
         # clause by clause (the article's context carries over), only the clauses where a word
-        # may start a gazetteer form (or, for the names, a name rule)
+        # may start a gazetteer form (or, for the names, lead to a name)
         matching = set(_clauses_of(entity_matcher.form_starts(norms, keys), cuts))
-        naming = names is not None and names.may_apply(norms, keys)
-        for c in (range(len(clauses)) if naming else sorted(matching)):
+        naming = set(_clauses_of(names.trigger_words(norms, keys), cuts)) if names is not None else set()
+        for c in sorted(matching | naming):
             a, b = clauses[c]
             found = entity_matcher.find_keys(norms[a:b], keys[a:b], ctx) if c in matching else []
             for name, _t, _s, _e in found:
                 mentions[name] += 1
-            if naming:
+            if c in naming:
                 names.clause(texts[c], norms[a:b], keys[a:b], found)
     for a, sf in zip(recs, surfaces):
         if a.alias is not None:
