@@ -806,9 +806,11 @@ class EntityMatcher:
             table = load_outlets()
             outlets = [s for o in table.outlets for s in (o.name, *o.aliases)]
         self._outlet_keys: frozenset[tuple[str, ...]] = frozenset()
+        self._outlet_tuples: dict[str, tuple[str, ...]] = {}   # a quoted name → its keys (once all are known)
         self.add_outlets(outlets)
         self._tokens: dict[str, tuple[str, str | None]] = {}   # token as written → (norm, key)
         self._keys: dict[str, str | None] = {}                  # norm token → key
+        self._starts: dict[str, bool] = {}                      # norm token → may it start a form?
 
     def _mkey(self, norm: str) -> str:
         return self.grouper.key(norm) or norm
@@ -816,11 +818,20 @@ class EntityMatcher:
     def _outlet_tuple(self, name: str) -> tuple[str, ...]:
         """Keys of a name's words, looked up without growing the grouping (its words are gazetteer
         words, keyed when the matcher was made, or it is no gazetteer form at all)."""
+        cache = self._outlet_tuples
+        hit = cache.get(name)
+        if hit is not None:
+            return hit
         known = self.grouper.known
-        out = []
+        out, settled = [], True
         for t in tokenize(normalize(name or "")):
             a = known(t)
+            settled = settled and a is not None
             out.append(a.key or t if a is not None else fold(t))
+        if settled:   # a word grouped stays grouped the same way: the answer is final
+            if len(cache) > 200_000:
+                cache.clear()
+            cache[name] = tuple(out)
         return tuple(out)
 
     def add_outlets(self, outlets: Iterable[str]) -> None:
@@ -874,13 +885,37 @@ class EntityMatcher:
                 return True
         return False
 
-    def form_starts(self, norms: list[str], keys: list[str | None]) -> list[int]:
-        """The indices of the words that may start a gazetteer form (:meth:`find_keys` finds
-        nothing in a clause without one)."""
-        index = self._index
-        if not self.may_match(norms, keys):
+    def form_starts(self, norms: list[str], keys: list[str | None] | None = None) -> list[int]:
+        """The indices of the words that may start a gazetteer form, by their grouping key or
+        their norm (:meth:`find_keys` finds nothing in a clause without one).  ``keys``, when
+        given, are the words' keys: nothing may start when none of them or of the norms does."""
+        if keys is not None and not self.may_match(norms, keys):
             return []
-        return [i for i, (k, t) in enumerate(zip(keys, norms)) if k in index or t in index]
+        flags = self._starts
+        try:
+            return list(itertools.compress(range(len(norms)), map(flags.__getitem__, norms)))
+        except KeyError:
+            if len(flags) > 2_000_000:
+                flags.clear()
+            index, key = self._index, self.grouper.key
+            for t in norms:
+                if t not in flags:
+                    flags[t] = key(t) in index or t in index
+            return list(itertools.compress(range(len(norms)), map(flags.__getitem__, norms)))
+
+    def _norm_keys(self, norms: list[str]) -> list[str | None]:
+        """:meth:`Grouper.key` of each word, from a cache of the words seen."""
+        seen = self._keys
+        try:
+            return list(map(seen.__getitem__, norms))
+        except KeyError:
+            if len(seen) > 2_000_000:
+                seen.clear()
+            key = self.grouper.key
+            for t in norms:
+                if t not in seen:
+                    seen[t] = key(t)
+            return list(map(seen.__getitem__, norms))
 
     def may_match(self, norms: list[str], keys: list[str | None]) -> bool:
         """Can any of these words start a gazetteer form?  (A word's match key is its grouping key,
@@ -964,18 +999,7 @@ class EntityMatcher:
         n = len(words)
         if not n:
             return []
-        seen = self._keys
-        if len(seen) > 2_000_000:
-            seen.clear()
-        try:
-            all_keys = list(map(seen.__getitem__, words))
-        except KeyError:
-            key = self.grouper.key
-            for t in words:
-                if t not in seen:
-                    seen[t] = key(t)
-            all_keys = list(map(seen.__getitem__, words))
-        hits = self.form_starts(words, all_keys)
+        hits = self.form_starts(words)
         if not hits:
             return []
         parts = _CLAUSE_SPLIT_RE.split(text)    # text, boundary, text, …: a boundary starts where a text ends
@@ -989,7 +1013,7 @@ class EntityMatcher:
         out = []
         for c in _clauses_of(hits, cuts):
             a, b = cuts[c], cuts[c + 1]
-            for name, etype, s, e in self.find_keys(words[a:b], all_keys[a:b], ctx):
+            for name, etype, s, e in self.find_keys(words[a:b], self._norm_keys(words[a:b]), ctx):
                 out.append((name, etype, a + s, a + e))
         return out
 
