@@ -650,10 +650,13 @@ class Labeler:
 
     def to_frame(self) -> pd.DataFrame:
         """Columns key, surface, count (one row per form)."""
-        if not self._once and not self._forms:   # only bulk pairs: straight from the Counter
+        if not self._once and not self._forms and self._pairs:   # only bulk pairs: straight from the Counter
             pairs = self._pairs
-            return pd.DataFrame({"key": [k for k, _ in pairs], "surface": [s for _, s in pairs],
-                                 "count": list(pairs.values())}, columns=["key", "surface", "count"])
+            # typed columns: letting the DataFrame infer that a column is text costs ~3x more
+            return pd.DataFrame({"key": pd.Series([k for k, _ in pairs], dtype="str"),
+                                 "surface": pd.Series([s for _, s in pairs], dtype="str"),
+                                 "count": np.fromiter(pairs.values(), dtype=np.int64, count=len(pairs))},
+                                columns=["key", "surface", "count"])
         rows = [(k, s, n) for k, d in self._items() for s, n in d.items()]
         return pd.DataFrame(rows, columns=["key", "surface", "count"])
 
