@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
@@ -97,6 +98,7 @@ class _Analysis:
 
 
 _NONE = _Analysis(None)
+_KEY, _ALIAS = operator.attrgetter("key"), operator.attrgetter("alias")
 
 
 # ---------------------------------------------------------------------------
@@ -367,8 +369,11 @@ class Grouper:
     def analyse_words(self, norms: list[str], cuts: list[int]) -> list[_Analysis]:
         """:meth:`analyse_clause` on the words of several clauses laid end to end, clause ``c``
         being ``norms[cuts[c]:cuts[c + 1]]``."""
-        get, analyse = self._cache.get, self.analyse
-        recs = [get(t) or analyse(t) for t in norms]
+        try:   # every word already grouped (the usual case): the look-ups run in C
+            recs = list(map(self._cache.__getitem__, norms))
+        except KeyError:
+            get, analyse = self._cache.get, self.analyse
+            recs = [get(t) or analyse(t) for t in norms]
         adjectives = self.adjective_forms
         if not adjectives.isdisjoint(norms):
             for a, b in zip(cuts, cuts[1:]):
@@ -1116,7 +1121,7 @@ def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatch
     ctx = entity_matcher.context(clean, outlet) if entity_matcher is not None else None
     texts, cuts, surfaces, norms = article_tokens(clean)
     recs = grouper.analyse_words(norms, cuts)
-    keys = [a.key for a in recs]
+    keys = list(map(_KEY, recs))
     clauses = list(zip(cuts, cuts[1:]))
     mentions: Counter = Counter()
     variants: Counter = Counter()
@@ -1132,10 +1137,9 @@ def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatch
                 mentions[name] += 1
             if c in naming:
                 names.clause(texts[c], norms[a:b], keys[a:b], found)
-    for a, sf in zip(recs, surfaces):
-        if a.alias is not None:
-            gi, b, e = a.alias
-            variants[(groups[gi], sf[b:e])] += 1
+    for a, sf in itertools.compress(zip(recs, surfaces), map(_ALIAS, recs)):   # the words with an alias
+        gi, b, e = a.alias
+        variants[(groups[gi], sf[b:e])] += 1
     out = _Grams(labeler is not None, forms is not None)
     # the n-grams: runs of clauses without a name rule at once, a clause with one (rare) alone
     slow = [] if special.isdisjoint(keys) else [not special.isdisjoint(keys[a:b]) for a, b in clauses]
