@@ -72,6 +72,11 @@ _ASCII_UPPER = re.compile("[A-Z]+")
 #: code points ``clean_surface`` removes, and the marks among them (for ``word_spans``)
 _REMOVED_CPS = np.array(sorted(ord(c) for c, r in CLEAN_MAP.items() if not r), dtype=np.uint32)
 _MARK_CPS = np.array(sorted(ord(c) for c in MARKS), dtype=np.uint32)
+#: the same two sets as look-up tables over every code point (one indexing instead of ``np.isin``)
+_IS_REMOVED = np.zeros(0x110000, dtype=bool)
+_IS_REMOVED[_REMOVED_CPS] = True
+_IS_MARK = np.zeros(0x110000, dtype=bool)
+_IS_MARK[_MARK_CPS] = True
 _FOLD_TABLE = str.maketrans(FOLD)
 
 
@@ -100,6 +105,8 @@ TOKEN_PATTERN = (
     f"|[{_DIGIT}]+(?:[.,٫٬][{_DIGIT}]+)*"
 )
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
+#: the same, captured: ``split`` then gives separators and tokens alternately (their offsets in C)
+_TOKEN_SPLIT_RE = re.compile(f"({TOKEN_PATTERN})")
 
 #: Clause boundaries: sentence punctuation, commas, semicolons, colons, quotes, brackets,
 #: dashes, newlines and ellipses.  "." and "," between two digits are not boundaries (3.5, 1,000);
@@ -114,6 +121,8 @@ CLAUSE_BOUNDARY_PATTERN = (
     r"|\s-+(?=\s|$)|^-+\s"                         # a spaced hyphen: "موسكو - واشنطن"
 )
 _CLAUSE_RE = re.compile(CLAUSE_BOUNDARY_PATTERN, re.MULTILINE)
+#: the same, captured (``split`` gives the texts and the boundaries alternately)
+_CLAUSE_SPLIT_RE = re.compile(f"({CLAUSE_BOUNDARY_PATTERN})", re.MULTILINE)
 
 _ARABIC_WORD_RE = re.compile(f"[{_AR_LETTER}]+")
 _NUMBER_RE = re.compile(f"[{_DIGIT}]+(?:[.,٫٬][{_DIGIT}]+)*")
@@ -265,12 +274,9 @@ def word_spans(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
     text = text or ""
     norm = normalize(text)
     if len(norm) == len(text) and not PRESENTATION_FORMS.search(text):  # nothing removed: same offsets
-        toks, starts, ends = [], [], []
-        for m in _TOKEN_RE.finditer(norm):
-            toks.append(m.group()), starts.append(m.start()), ends.append(m.end())
-        return toks, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+        return token_offsets(norm)
     cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    removed = np.isin(cps, _REMOVED_CPS)
+    removed = _IS_REMOVED[cps]
     kept = np.flatnonzero(~removed)
     if PRESENTATION_FORMS.search(text) or len(kept) != len(norm):
         toks, starts, ends = [], [], []
@@ -278,21 +284,34 @@ def word_spans(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
             for w in tokenize(normalize(tok)):
                 toks.append(w), starts.append(s), ends.append(e)
         return toks, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
-    toks, ns, ne = [], [], []
-    for m in _TOKEN_RE.finditer(norm):
-        toks.append(m.group()), ns.append(m.start()), ne.append(m.end())
+    toks, ns, ne = token_offsets(norm)
     if not toks:
         return [], np.empty(0, np.int64), np.empty(0, np.int64)
-    starts = kept[np.array(ns)]
-    ends = kept[np.array(ne) - 1] + 1
+    starts = kept[ns]
+    ends = kept[ne - 1] + 1
     # extend each end over the diacritics/tatweel written right after the word's last letter
-    is_mark = np.isin(cps, _MARK_CPS)
+    is_mark = _IS_MARK[cps]
     n = len(cps)
     pos = np.arange(n + 1)
     nxt = np.where(np.r_[is_mark, False], n + 1, pos)          # first non-mark at or after i
     nxt = np.minimum.accumulate(nxt[::-1])[::-1]
     ends = np.minimum(nxt[ends], n)
     return toks, starts.astype(np.int64), ends.astype(np.int64)
+
+
+def token_offsets(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The tokens of ``text`` (:func:`tokenize`) with their start and end offsets in ``text``.
+
+    >>> w, s, e = token_offsets("قال: «ان»")
+    >>> w, s.tolist(), e.tolist()
+    (['قال', 'ان'], [0, 6], [3, 8])
+    """
+    parts = _TOKEN_SPLIT_RE.split(text)        # separator, token, separator, …, separator
+    toks = parts[1::2]
+    if not toks:
+        return [], np.empty(0, np.int64), np.empty(0, np.int64)
+    bounds = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))
+    return toks, bounds[0:-1:2], bounds[1::2]
 
 
 # ---------------------------------------------------------------------------

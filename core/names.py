@@ -133,6 +133,14 @@ class CandidateFinder:
         self._shown: set[tuple[str, str]] = set()
 
     # -- per clause -------------------------------------------------------------------------
+    def trigger_words(self, norms: list[str], keys: list[str | None]) -> list[int]:
+        """The indices of the words that may lead to a name (a title, a role, a speech verb …): a
+        clause without one is left alone by :meth:`clause`."""
+        if self._triggers.isdisjoint(keys) and self.verb_norms.isdisjoint(norms):
+            return []
+        triggers, verbs = self._triggers, self.verb_norms
+        return [i for i, (k, t) in enumerate(zip(keys, norms)) if k in triggers or t in verbs]
+
     def clause(self, surface_clause: str, norms: list[str], keys: list[str | None], found) -> None:
         n = len(norms)
         if n < 2 or (self._triggers.isdisjoint(keys) and self.verb_norms.isdisjoint(norms)):

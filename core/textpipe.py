@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
@@ -42,6 +44,7 @@ import pandas as pd
 
 from core.arabic import (
     _CLAUSE_RE,
+    _CLAUSE_SPLIT_RE,
     _TOKEN_RE,
     clause_spans,
     clean_surface,
@@ -95,6 +98,7 @@ class _Analysis:
 
 
 _NONE = _Analysis(None)
+_KEY, _ALIAS = operator.attrgetter("key"), operator.attrgetter("alias")
 
 
 # ---------------------------------------------------------------------------
@@ -120,6 +124,27 @@ def clause_tokens(clean: str) -> list[tuple[str, list[str], list[str]]]:
         return []
     norms = normalize_letters("\n".join(" ".join(toks) for _, toks in clauses)).split("\n")
     return [(c, toks, n.split(" ")) for (c, toks), n in zip(clauses, norms)]
+
+
+def article_tokens(clean: str) -> tuple[list[str], list[int], list[str], list[str]]:
+    """:func:`clause_tokens` laid end to end: the clauses' texts, where each clause's words start
+    (then the number of words), and every word as written and normalised.
+
+    >>> article_tokens("وقال لافروف: الأمريكي")
+    (['وقال لافروف', ' الأمريكي'], [0, 2, 3], ['وقال', 'لافروف', 'الأمريكي'], ['وقال', 'لافروف', 'الامريكي'])
+    """
+    texts, cuts, surfaces = [], [0], []
+    findall = _TOKEN_RE.findall
+    for clause in _CLAUSE_RE.split(clean):
+        if clause:
+            toks = findall(clause)
+            if toks:
+                texts.append(clause)
+                surfaces += toks
+                cuts.append(len(surfaces))
+    # a word holds no space, and normalize_letters maps a letter to one letter
+    norms = normalize_letters(" ".join(surfaces)).split(" ") if surfaces else []
+    return texts, cuts, surfaces, norms
 
 
 def article_clauses(text: str) -> list[list[tuple[str, str]]]:
@@ -339,14 +364,27 @@ class Grouper:
     def analyse_clause(self, norms: list[str]) -> list[_Analysis]:
         """The analysis of every normalised word of one clause; a name-adjective after an
         indefinite feminine noun (قاعدة جوية سورية) keeps its own key (:meth:`is_adjective_use`)."""
-        get, analyse = self._cache.get, self.analyse
-        recs = [get(t) or analyse(t) for t in norms]
-        if not self.adjective_forms.isdisjoint(norms):
-            keys = [a.key for a in recs]
-            for i, t in enumerate(norms):
-                if t in self.adjective_forms and self.is_adjective_use(norms, keys, i):
-                    keys[i] = self.fold(t)
-                    recs[i] = _Analysis(keys[i], 0, len(t))
+        return self.analyse_words(norms, [0, len(norms)])
+
+    def analyse_words(self, norms: list[str], cuts: list[int]) -> list[_Analysis]:
+        """:meth:`analyse_clause` on the words of several clauses laid end to end, clause ``c``
+        being ``norms[cuts[c]:cuts[c + 1]]``."""
+        try:   # every word already grouped (the usual case): the look-ups run in C
+            recs = list(map(self._cache.__getitem__, norms))
+        except KeyError:
+            get, analyse = self._cache.get, self.analyse
+            recs = [get(t) or analyse(t) for t in norms]
+        adjectives = self.adjective_forms
+        if not adjectives.isdisjoint(norms):
+            for a, b in zip(cuts, cuts[1:]):
+                clause = norms[a:b]
+                if adjectives.isdisjoint(clause):
+                    continue
+                keys = [r.key for r in recs[a:b]]
+                for i, t in enumerate(clause):
+                    if t in adjectives and self.is_adjective_use(clause, keys, i):
+                        keys[i] = self.fold(t)
+                        recs[a + i] = _Analysis(keys[i], 0, len(t))
         return recs
 
     def _analyse(self, t: str) -> _Analysis:
@@ -617,10 +655,13 @@ class Labeler:
 
     def to_frame(self) -> pd.DataFrame:
         """Columns key, surface, count (one row per form)."""
-        if not self._once and not self._forms:   # only bulk pairs: straight from the Counter
+        if not self._once and not self._forms and self._pairs:   # only bulk pairs: straight from the Counter
             pairs = self._pairs
-            return pd.DataFrame({"key": [k for k, _ in pairs], "surface": [s for _, s in pairs],
-                                 "count": list(pairs.values())}, columns=["key", "surface", "count"])
+            # typed columns: letting the DataFrame infer that a column is text costs ~3x more
+            return pd.DataFrame({"key": pd.Series([k for k, _ in pairs], dtype="str"),
+                                 "surface": pd.Series([s for _, s in pairs], dtype="str"),
+                                 "count": np.fromiter(pairs.values(), dtype=np.int64, count=len(pairs))},
+                                columns=["key", "surface", "count"])
         rows = [(k, s, n) for k, d in self._items() for s, n in d.items()]
         return pd.DataFrame(rows, columns=["key", "surface", "count"])
 
@@ -773,9 +814,11 @@ class EntityMatcher:
             table = load_outlets()
             outlets = [s for o in table.outlets for s in (o.name, *o.aliases)]
         self._outlet_keys: frozenset[tuple[str, ...]] = frozenset()
+        self._outlet_tuples: dict[str, tuple[str, ...]] = {}   # a quoted name → its keys (once all are known)
         self.add_outlets(outlets)
         self._tokens: dict[str, tuple[str, str | None]] = {}   # token as written → (norm, key)
         self._keys: dict[str, str | None] = {}                  # norm token → key
+        self._starts: dict[str, bool] = {}                      # norm token → may it start a form?
 
     def _mkey(self, norm: str) -> str:
         return self.grouper.key(norm) or norm
@@ -783,11 +826,20 @@ class EntityMatcher:
     def _outlet_tuple(self, name: str) -> tuple[str, ...]:
         """Keys of a name's words, looked up without growing the grouping (its words are gazetteer
         words, keyed when the matcher was made, or it is no gazetteer form at all)."""
+        cache = self._outlet_tuples
+        hit = cache.get(name)
+        if hit is not None:
+            return hit
         known = self.grouper.known
-        out = []
+        out, settled = [], True
         for t in tokenize(normalize(name or "")):
             a = known(t)
+            settled = settled and a is not None
             out.append(a.key or t if a is not None else fold(t))
+        if settled:   # a word grouped stays grouped the same way: the answer is final
+            if len(cache) > 200_000:
+                cache.clear()
+            cache[name] = tuple(out)
         return tuple(out)
 
     def add_outlets(self, outlets: Iterable[str]) -> None:
@@ -841,12 +893,52 @@ class EntityMatcher:
                 return True
         return False
 
+    def form_starts(self, norms: list[str], keys: list[str | None] | None = None) -> list[int]:
+        """The indices of the words that may start a gazetteer form, by their grouping key or
+        their norm (:meth:`find_keys` finds nothing in a clause without one).  ``keys``, when
+        given, are the words' keys: nothing may start when none of them or of the norms does."""
+        if keys is not None and not self.may_match(norms, keys):
+            return []
+        flags = self._starts
+        try:
+            return list(itertools.compress(range(len(norms)), map(flags.__getitem__, norms)))
+        except KeyError:
+            if len(flags) > 2_000_000:
+                flags.clear()
+            index, key = self._index, self.grouper.key
+            for t in norms:
+                if t not in flags:
+                    flags[t] = key(t) in index or t in index
+            return list(itertools.compress(range(len(norms)), map(flags.__getitem__, norms)))
+
+    def _norm_keys(self, norms: list[str]) -> list[str | None]:
+        """:meth:`Grouper.key` of each word, from a cache of the words seen."""
+        seen = self._keys
+        try:
+            return list(map(seen.__getitem__, norms))
+        except KeyError:
+            if len(seen) > 2_000_000:
+                seen.clear()
+            key = self.grouper.key
+            for t in norms:
+                if t not in seen:
+                    seen[t] = key(t)
+            return list(map(seen.__getitem__, norms))
+
+    def may_match(self, norms: list[str], keys: list[str | None]) -> bool:
+        """Can any of these words start a gazetteer form?  (A word's match key is its grouping key,
+        or its norm when it has none.)  When not, :meth:`find_keys` finds nothing in them."""
+        starts = self._index.keys()
+        return not (starts.isdisjoint(keys) and starts.isdisjoint(norms))
+
     def find_keys(self, norms: list[str], keys: list[str | None], ctx: _ArticleContext | None = None
                   ) -> list[tuple[str, str, int, int]]:
         """Mentions in one clause given as its normalised words and their grouping keys
         (:meth:`Grouper.analyse_clause`): (canonical, type, start, end), word indices."""
-        out: list[tuple[str, str, int, int]] = []
+        if not self.may_match(norms, keys):
+            return []
         index = self._index
+        out: list[tuple[str, str, int, int]] = []
         n = len(norms)
         i = 0
         mk = [k if k is not None else t for k, t in zip(keys, norms)]
@@ -915,28 +1007,21 @@ class EntityMatcher:
         n = len(words)
         if not n:
             return []
-        bounds = [mt.start() for mt in _CLAUSE_RE.finditer(text)]
+        hits = self.form_starts(words)
+        if not hits:
+            return []
+        parts = _CLAUSE_SPLIT_RE.split(text)    # text, boundary, text, …: a boundary starts where a text ends
         cuts = [0]
-        if bounds:
-            clause = np.searchsorted(np.array(bounds, dtype=np.int64), np.asarray(starts), "right")
+        if len(parts) > 1:
+            bounds = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))[0:-1:2]
+            clause = np.searchsorted(bounds, np.asarray(starts), "right")
             cuts += (np.flatnonzero(clause[1:] != clause[:-1]) + 1).tolist()
         cuts.append(n)
-        seen = self._keys
-        if len(seen) > 2_000_000:
-            seen.clear()
-        get = seen.get
-        key = self.grouper.key
         ctx = self.context(text)
         out = []
-        for a, b in zip(cuts, cuts[1:]):
-            norms = words[a:b]
-            keys = []
-            for t in norms:
-                k = get(t, seen)
-                if k is seen:
-                    k = seen[t] = key(t)
-                keys.append(k)
-            for name, etype, s, e in self.find_keys(norms, keys, ctx):
+        for c in _clauses_of(hits, cuts):
+            a, b = cuts[c], cuts[c + 1]
+            for name, etype, s, e in self.find_keys(words[a:b], self._norm_keys(words[a:b]), ctx):
                 out.append((name, etype, a + s, a + e))
         return out
 
@@ -1020,10 +1105,11 @@ def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatch
     mentions, variants)``, each n-gram Counter in first-met order, with the labels and forms
     given to the labelers in bulk.
 
-    The steps, per clause: :func:`clause_tokens` (words as written and normalised),
-    :meth:`Grouper.analyse_clause` (keys), :meth:`EntityMatcher.find_keys` (mentions), the
-    names.yaml units when a name rule applies, then the n-grams of :func:`ngrams` (inside the
-    runs of kept words, split at a stripped conjunction).
+    The steps run on the article's words laid end to end, the clauses marked by where each
+    starts: :func:`article_tokens` (words as written and normalised), :meth:`Grouper.analyse_words`
+    (keys), :meth:`EntityMatcher.find_keys` per clause (mentions), the names.yaml units in the
+    clauses where a name rule applies, then the n-grams of :func:`ngrams` (inside the runs of kept
+    words, split at a clause start and at a stripped conjunction).
 
     ``outlet`` is the article's outlet (its own name is not a mention); ``names`` (optional, a
     :class:`core.names.CandidateFinder`) is shown every clause with its mentions, to collect
@@ -1031,71 +1117,125 @@ def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatch
     clean = clean_surface(text)
     groups = grouper.alias_groups
     rules = grouper.name_rules
-    special, connectors, no_start, no_end = rules.special, rules.connectors, rules.no_start, rules.no_end
+    special = rules.special
     ctx = entity_matcher.context(clean, outlet) if entity_matcher is not None else None
-    words = 0
-    uni: list[str] = []
-    bi: list[str] = []
-    tri: list[str] = []
-    lab_pairs: list[tuple[str, str]] = []
-    form_pairs: list[tuple[str, str]] = []
+    texts, cuts, surfaces, norms = article_tokens(clean)
+    recs = grouper.analyse_words(norms, cuts)
+    keys = list(map(_KEY, recs))
+    clauses = list(zip(cuts, cuts[1:]))
     mentions: Counter = Counter()
     variants: Counter = Counter()
-    join = " ".join
-    for clause, surfaces, norms in clause_tokens(clean):
-        words += len(norms)
-        recs = grouper.analyse_clause(norms)
-        keys = [a.key for a in recs]
-        if entity_matcher is not None:
-            found = entity_matcher.find_keys(norms, keys, ctx)
+    if entity_matcher is not None:
+        # clause by clause (the article's context carries over), only the clauses where a word
+        # may start a gazetteer form (or, for the names, lead to a name)
+        matching = set(_clauses_of(entity_matcher.form_starts(norms, keys), cuts))
+        naming = set(_clauses_of(names.trigger_words(norms, keys), cuts)) if names is not None else set()
+        for c in sorted(matching | naming):
+            a, b = clauses[c]
+            found = entity_matcher.find_keys(norms[a:b], keys[a:b], ctx) if c in matching else []
             for name, _t, _s, _e in found:
                 mentions[name] += 1
-            if names is not None:
-                names.clause(clause, norms, keys, found)
-        for a, s in zip(recs, surfaces):
-            if a.alias is not None:
-                gi, b, e = a.alias
-                variants[(groups[gi], s[b:e])] += 1
-        slow = not special.isdisjoint(keys)
-        if slow:
-            keys, recs, surfaces, norms, ustart, uend = _name_units(grouper, norms, list(keys), list(recs), surfaces)
-        if forms is not None:
-            form_pairs.extend((key, sf) for key, sf in zip(keys, surfaces) if key is not None)
-        runs = _runs(keys, stripped_conjunctions(recs, norms))
-        if labeler is not None:
-            # a word inside an n-gram keeps the preposition it was written with (الوكالة
-            # الدولية للطاقة الذرية), the first word is shown as the term (الأمم, not للأمم)
-            labs = [a.surface(sf) for a, sf in zip(recs, surfaces)]
-            inner = [sf[:a.end] for a, sf in zip(recs, surfaces)] if any(a.start or a.al for a in recs) else labs
-        if not slow:
-            grams = _windows(keys, keys, runs)
-            uni += grams[0]
-            bi += grams[1]
-            tri += grams[2]
-            if labeler is not None:
-                for g, lg in zip(grams, _windows(labs, inner, runs)):
-                    lab_pairs += zip(g, lg)
+            if c in naming:
+                names.clause(texts[c], norms[a:b], keys[a:b], found)
+    for a, sf in itertools.compress(zip(recs, surfaces), map(_ALIAS, recs)):   # the words with an alias
+        gi, b, e = a.alias
+        variants[(groups[gi], sf[b:e])] += 1
+    out = _Grams(labeler is not None, forms is not None)
+    # the n-grams: runs of clauses without a name rule at once, a clause with one (rare) alone
+    slow = [] if special.isdisjoint(keys) else [not special.isdisjoint(keys[a:b]) for a, b in clauses]
+    conj = {i for i, (a, t) in enumerate(zip(recs, norms)) if a.start and t[0] in _CONJUNCTIONS}
+    c = 0
+    while c < len(clauses):
+        if slow and slow[c]:
+            a, b = clauses[c]
+            out.name_clause(grouper, keys[a:b], recs[a:b], surfaces[a:b], norms[a:b])
+            c += 1
             continue
-        # a name rule applies: a connector (بن) is no term alone, an n-gram never starts or
-        # ends with a connector or cuts a title formula
+        d = c + 1
+        while d < len(clauses) and not (slow and slow[d]):
+            d += 1
+        a, b = cuts[c], cuts[d]
+        breaks = {i - a for i in conj if a <= i < b} | {cuts[x] - a for x in range(c + 1, d)}
+        out.plain(keys[a:b], recs[a:b], surfaces[a:b], breaks)
+        c = d
+    if labeler is not None:
+        labeler.add_pairs(out.labels)
+    if forms is not None:
+        forms.add_pairs(out.forms)
+    return len(norms), (Counter(out.uni), Counter(out.bi), Counter(out.tri)), mentions, variants
+
+
+def _clauses_of(words: list[int], cuts: list[int]) -> list[int]:
+    """The clauses (``cuts[c] <= word < cuts[c + 1]``) holding the given words (in order), once each."""
+    out: list[int] = []
+    for i in words:
+        c = bisect_right(cuts, i) - 1
+        if not out or out[-1] != c:
+            out.append(c)
+    return out
+
+
+class _Grams:
+    """The n-grams of one article as :func:`count_article_grams` collects them, in first-met order,
+    with the (key, label) pairs for the labels and the (key, word) pairs for the forms."""
+
+    def __init__(self, labels: bool, forms: bool):
+        self.uni: list[str] = []
+        self.bi: list[str] = []
+        self.tri: list[str] = []
+        self.labels: list[tuple[str, str]] | None = [] if labels else None
+        self.forms: list[tuple[str, str]] | None = [] if forms else None
+
+    def plain(self, keys, recs, surfaces, breaks) -> None:
+        """Words without a name rule: every window of 1–3 kept words inside a run (a run ends at a
+        removed word and at an index of ``breaks``: a clause start, a stripped conjunction)."""
+        if self.forms is not None:
+            self.forms += [(key, sf) for key, sf in zip(keys, surfaces) if key is not None]
+        runs = _runs(keys, breaks)
+        grams = _windows(keys, keys, runs)
+        self.uni += grams[0]
+        self.bi += grams[1]
+        self.tri += grams[2]
+        if self.labels is not None:
+            labs, inner = _labels(recs, surfaces)
+            for g, lg in zip(grams, _windows(labs, inner, runs)):
+                self.labels += zip(g, lg)
+
+    def name_clause(self, grouper: Grouper, keys, recs, surfaces, norms) -> None:
+        """One clause where a name rule applies: a connector (بن) is no term alone, an n-gram
+        never starts or ends with a connector or cuts a title formula."""
+        rules = grouper.name_rules
+        connectors, no_start, no_end = rules.connectors, rules.no_start, rules.no_end
+        keys, recs, surfaces, norms, ustart, uend = _name_units(grouper, norms, keys, recs, surfaces)
+        if self.forms is not None:
+            self.forms += [(key, sf) for key, sf in zip(keys, surfaces) if key is not None]
+        runs = _runs(keys, stripped_conjunctions(recs, norms))
+        labels = self.labels
+        if labels is not None:
+            labs, inner = _labels(recs, surfaces)
+        join = " ".join
         for x, y in runs:
-            uni.extend(k for k in keys[x:y] if k not in connectors)
-            if labeler is not None:
-                lab_pairs.extend((k, lb) for k, lb in zip(keys[x:y], labs[x:y]) if k not in connectors)
-            for m, out in ((2, bi), (3, tri)):
+            self.uni.extend(k for k in keys[x:y] if k not in connectors)
+            if labels is not None:
+                labels.extend((k, lb) for k, lb in zip(keys[x:y], labs[x:y]) if k not in connectors)
+            for m, out in ((2, self.bi), (3, self.tri)):
                 for i in range(x, y - m + 1):
                     j = i + m
                     if keys[i] in no_start or keys[j - 1] in no_end or ustart[i] < i or uend[j - 1] > j:
                         continue
                     gram = join(keys[i:j])
                     out.append(gram)
-                    if labeler is not None:
-                        lab_pairs.append((gram, join([labs[i], *inner[i + 1:j]])))
-    if labeler is not None:
-        labeler.add_pairs(lab_pairs)
-    if forms is not None:
-        forms.add_pairs(form_pairs)
-    return words, (Counter(uni), Counter(bi), Counter(tri)), mentions, variants
+                    if labels is not None:
+                        labels.append((gram, join([labs[i], *inner[i + 1:j]])))
+
+
+def _labels(recs, surfaces) -> tuple[list[str], list[str]]:
+    """Each word's label (the grouped word as written: الأمم, not للأمم) and its form inside an
+    n-gram (a word after the first keeps the preposition it was written with: الوكالة الدولية
+    للطاقة الذرية)."""
+    labs = [a.surface(sf) for a, sf in zip(recs, surfaces)]
+    inner = [sf[:a.end] for a, sf in zip(recs, surfaces)] if any(a.start or a.al for a in recs) else labs
+    return labs, inner
 
 
 # ---------------------------------------------------------------------------

@@ -35,6 +35,7 @@ Method
 from __future__ import annotations
 
 import hashlib
+import itertools
 
 import numpy as np
 import pandas as pd
@@ -82,28 +83,62 @@ def _shingle_hashes(ids: np.ndarray, k: int) -> np.ndarray:
     return _mix(h)
 
 
-_WORD_IDS: dict[str, int] = {}
+class _WordIds(dict):
+    """word → id, filled on first look-up (a per-process cache of the vocabulary, bounded)."""
+
+    def __missing__(self, w: str) -> int:
+        i = int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+        if len(self) > 4_000_000:
+            self.clear()
+        self[w] = i
+        return i
 
 
-def _word_id(w: str) -> int:
-    i = int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
-    if len(_WORD_IDS) > 4_000_000:   # a per-process cache of the vocabulary, bounded
-        _WORD_IDS.clear()
-    _WORD_IDS[w] = i
-    return i
+_WORD_IDS = _WordIds()
 
 
 def _word_ids(ws: list[str]) -> np.ndarray:
     """One 64-bit id per word: a hash of its UTF-8 bytes, the same in every process and every
     run (so shingles computed by different workers, or when articles are appended, match),
-    cached per distinct word."""
-    get = _WORD_IDS.get
-    return np.fromiter((get(w) or _word_id(w) for w in ws), dtype=np.int64, count=len(ws))
+    cached per distinct word (looked up in C: no Python call per word)."""
+    return np.fromiter(map(_WORD_IDS.__getitem__, ws), dtype=np.int64, count=len(ws))
 
 
-def article_shingles(text: str, k: int = 7) -> np.ndarray:
-    """The distinct shingle hashes of one article (sorted, uint64)."""
-    return np.unique(_shingle_hashes(_word_ids(arabic.words(text)), k))
+def article_shingles(text: str, k: int = 7, words: list[str] | None = None) -> np.ndarray:
+    """The distinct shingle hashes of one article (sorted, uint64); ``words``, when given, are
+    the article's words already found (``arabic.words(text)``, e.g. :func:`core.arabic.word_spans`')."""
+    return np.unique(_shingle_hashes(_word_ids(arabic.words(text) if words is None else words), k))
+
+
+def batch_shingles(word_lists: list[list[str]], k: int = 7) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`article_shingles` of several articles' words at once (numpy calls per batch, not per
+    article): ``(counts, article, hashes)``, each article's distinct hashes sorted, the articles in
+    order, ``article[i]`` the index of the article of ``hashes[i]`` and ``counts`` their number per
+    article.  A window's hash depends only on its words, so the windows are hashed along the
+    articles laid end to end and those that cross from one article into the next are dropped.
+
+    >>> ws = [["a", "b", "c"], ["b", "c", "a"], []]
+    >>> c, a, h = batch_shingles(ws, k=2)
+    >>> c.tolist(), a.tolist()
+    ([2, 2, 0], [0, 0, 1, 1])
+    >>> all((h[a == i] == article_shingles("", 2, w)).all() for i, w in enumerate(ws))
+    True
+    """
+    n_art = len(word_lists)
+    lens = np.fromiter(map(len, word_lists), dtype=np.int64, count=n_art)
+    wins = np.maximum(lens - k + 1, 0)                  # windows inside each article
+    if not wins.sum():
+        return np.zeros(n_art, dtype=np.int64), np.empty(0, np.int64), np.empty(0, np.uint64)
+    h = _shingle_hashes(_word_ids(list(itertools.chain.from_iterable(word_lists))), k)
+    first_word = np.cumsum(lens) - lens
+    first_win = np.cumsum(wins) - wins
+    art = np.repeat(np.arange(n_art, dtype=np.int64), wins)
+    h = h[np.repeat(first_word - first_win, wins) + np.arange(len(art))]
+    order = np.lexsort((h, art))                         # by article, then hash (as uint64)
+    h, art = h[order], art[order]
+    keep = np.r_[True, (h[1:] != h[:-1]) | (art[1:] != art[:-1])]
+    h, art = h[keep], art[keep]
+    return np.bincount(art, minlength=n_art), art, h
 
 
 # -- candidate pairs --------------------------------------------------------------------------

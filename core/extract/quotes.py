@@ -50,8 +50,9 @@ for people only, ``people_in_words`` / ``find_people(text) -> [(name, start, end
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -336,7 +337,8 @@ class _Article:
             if 0 <= i0 < i1 <= self.n and not in_quote[i0]:
                 self.mention_at.setdefault(i0, (name, typ, i1))
         self.qspans = qspans
-        self.quote_words = [(int(np.searchsorted(wst, s)), int(np.searchsorted(wst, e))) for s, e in qspans]
+        self.starts = wst.tolist()     # the word starts as a list: bisect on it beats a numpy call per look-up
+        self.quote_words = [(bisect_left(self.starts, s), bisect_left(self.starts, e)) for s, e in qspans]
 
     # -- small tests on words --------------------------------------------------------------------
 
@@ -729,6 +731,8 @@ _NOT_BEFORE_SUBJECT = LEX.not_before_subject
 _TAIL_OBJ = ("ه", "ته", "ها", "تها", "هم")
 _RELATIVES = LEX.relatives
 _NAQALA = LEX.naqala
+#: the words where extract_quotes' scan of a sentence can find something: a cue or a tail marker
+_HOT_WORDS = CUE_WORDS | TAIL_MARKERS
 
 
 def _gender(form: str) -> str | None:
@@ -767,11 +771,12 @@ def _mentions(text, words, wst, wen, find_people, people_in_words, entities_in_w
 def extract_quotes(text: str, find_people: FindPeople | None = None,
                    people_in_words: PeopleInWords | None = None,
                    entities_in_words: EntitiesInWords | None = None,
-                   vocab: Mapping[str, int] | None = None) -> list[Quote]:
+                   vocab: Mapping[str, int] | None = None, spans=None) -> list[Quote]:
     """Statements of one article with their speakers.
 
     ``vocab`` (normalised-token counts of the corpus, e.g. the grouper's) tells adjectives from
-    names: عسكري is written العسكري too, كونتي never.
+    names: عسكري is written العسكري too, كونتي never.  ``spans`` is ``word_spans(text)`` when the
+    caller has it already (the counting pass tokenises each article once).
 
     >>> t = 'وقال وزير الخارجية عادل الجبير إن المحادثات كانت مثمرة.\\nوأضاف: "نحن واقعيون، وندرك أن التجاوز صعب".'
     >>> [(q.text, q.speaker, q.speaker_title, q.how) for q in extract_quotes(t)]
@@ -780,16 +785,20 @@ def extract_quotes(text: str, find_people: FindPeople | None = None,
     if not text:
         return []
     qspans = quote_spans(text)
-    words, wst, wen = word_spans(text)
+    words, wst, wen = word_spans(text) if spans is None else spans
     n = len(words)
     if n == 0:
         return []
     sentences = _sentences(text, qspans)
+    starts = wst.tolist()   # bisect on a list beats a numpy call per look-up
     in_quote = np.zeros(n, dtype=bool)
     for s, e in qspans:
-        in_quote[np.searchsorted(wst, s):np.searchsorted(wst, e)] = True
+        in_quote[bisect_left(starts, s):bisect_left(starts, e)] = True
     A = _Article(text, _mentions(text, words, wst, wen, find_people, people_in_words, entities_in_words),
                  words, wst, wen, in_quote, qspans, vocab)
+    # the only words where a statement can start: a cue, or a tail marker (وفق ما أعلن)
+    hot_words = _HOT_WORDS.intersection(words)
+    hot = [i for i, w in enumerate(words) if w in hot_words] if hot_words else []
     mention_people = {i: (m[0], m[2] - 1) for i, m in A.mention_at.items() if m[1] == "person"}
     names: dict[str, bool] = {}          # names found in speaker phrases → from the gazetteer?
     state = {"last": (None, None), "gender": None}
@@ -933,8 +942,8 @@ def extract_quotes(text: str, find_people: FindPeople | None = None,
 
     out: list[Quote] = []
     for s_start, s_end in sentences:
-        w0 = int(np.searchsorted(wst, s_start))
-        w1 = int(np.searchsorted(wst, s_end))
+        w0 = bisect_left(starts, s_start)
+        w1 = bisect_left(starts, s_end)
         if w1 == w0:
             continue  # punctuation or a line break only: not a sentence
         cues: list[_Cue] = []
@@ -951,6 +960,10 @@ def extract_quotes(text: str, find_people: FindPeople | None = None,
                 cues.append(c)
         i = w0
         while i < w1:
+            h = bisect_left(hot, i)   # every other word is neither a tail marker nor a cue: skip to the next one
+            if h == len(hot) or hot[h] >= w1:
+                break
+            i = hot[h]
             # وفق ما أعلن X / على ما قال X / وفقا لما ذكره X: the sentence before it is X's
             if (not in_quote[i] and i + 2 < w1 and words[i] in TAIL_MARKERS and words[i + 1] in ("ما", "لما")
                     and _tail_verb(words[i + 2])):
@@ -979,7 +992,7 @@ def extract_quotes(text: str, find_people: FindPeople | None = None,
             colon.speaker, colon.speaker_title = c.speaker, c.title
             colon.how = "carried" if c.subject == "carried" else "colon"
             found.append(colon)
-            i = int(np.searchsorted(wst, colon.end))   # no cue inside the statement itself
+            i = bisect_left(starts, colon.end)   # no cue inside the statement itself
         # quoted statements of this sentence (not those inside a colon-form statement)
         speech = [c for c in cues if c.kind != "tail"]
         for (qs, qe), (qi0, qi1) in zip(qspans, A.quote_words):
@@ -1220,12 +1233,13 @@ QUOTE_FRAME_COLUMNS = ["aid", "outlet", "date", "quote_id", "speaker", "text", "
 def quotes_frame(articles: pd.DataFrame, find_people: FindPeople | None = None,
                  people_in_words: PeopleInWords | None = None,
                  entities_in_words: EntitiesInWords | None = None,
-                 vocab: Mapping[str, int] | None = None) -> pd.DataFrame:
+                 vocab: Mapping[str, int] | None = None, spans: list | None = None) -> pd.DataFrame:
     """All quoted statements of ``articles`` ``[aid, outlet, date, text]``.
 
     Returns ``[aid, outlet, date, quote_id, speaker, text, cue, how, start, end, speaker_title]``;
     ``quote_id`` numbers the quotes of each article from 0 in text order and
-    ``start``/``end`` are offsets into that article's text.
+    ``start``/``end`` are offsets into that article's text.  ``spans`` (optional) holds each
+    article's ``word_spans(text)``, in row order.
 
     >>> arts = pd.DataFrame({"aid": [7], "outlet": ["قاسيون"], "date": [None],
     ...                      "text": ['قال لافروف: "نحن واقعيون ونعرف حجم المشاكل".']})
@@ -1234,14 +1248,15 @@ def quotes_frame(articles: pd.DataFrame, find_people: FindPeople | None = None,
     [[7, 0, 'لافروف', 'direct']]
     """
     rows = []
-    for r in articles.itertuples(index=False):
-        for k, q in enumerate(extract_quotes(getattr(r, "text") or "", find_people, people_in_words,
-                                                entities_in_words, vocab)):
-            rows.append({"aid": r.aid, "outlet": r.outlet, "date": getattr(r, "date", None), "quote_id": k,
-                         **asdict(q)})
+    for i, r in enumerate(articles.itertuples(index=False)):
+        found = extract_quotes(getattr(r, "text") or "", find_people, people_in_words, entities_in_words, vocab,
+                               spans[i] if spans is not None else None)
+        date = getattr(r, "date", None)
+        for k, q in enumerate(found):
+            rows.append((r.aid, r.outlet, date, k, q.speaker, q.text, q.cue, q.how, q.start, q.end, q.speaker_title))
     if not rows:
         return pd.DataFrame(columns=QUOTE_FRAME_COLUMNS)
-    return pd.DataFrame(rows)[QUOTE_FRAME_COLUMNS]
+    return pd.DataFrame(rows, columns=QUOTE_FRAME_COLUMNS)
 
 
 def speaker_counts(quotes: pd.DataFrame) -> pd.DataFrame:

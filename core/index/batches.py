@@ -150,7 +150,8 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
     in the order they are first met (unigrams, then bigrams, then trigrams), which is how
     term ids are assigned: by first article, then this order.
     """
-    from core.extract.passages import article_shingles
+    from core.arabic import word_spans
+    from core.extract.passages import batch_shingles
     from core.extract.quotes import quotes_frame
     from core.textpipe import Labeler, count_article_grams
 
@@ -173,11 +174,14 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
         if c_aid:
             arts = arts.copy()
             arts["text"] = texts
-    w_words, w_sh = [], []
+    w_words = []
     t_key, t_cnt = [], []
     t_lens = []          # per article: how many unigram, bigram and trigram terms
-    m_rows, v_rows, sh_aid, sh_h = [], [], [], []
+    m_rows, v_rows = [], []
+    spans = []           # per article: its words with their offsets, for the shingles and the quotes
     for ai, (aid, text) in enumerate(zip(aids.tolist(), texts)):
+        if reuse or quotes:
+            spans.append(word_spans(text))
         words, grams, mentions, variants = count_article_grams(
             text, grouper, matcher, labeler, word_forms, outlet=outlets[ai] if outlets else None, names=names)
         if names is not None:
@@ -191,16 +195,14 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
             m_rows.append((aid, ent, cnt))
         for (grp, variant), cnt in variants.items():
             v_rows.append((aid, grp, variant, cnt))
-        if reuse:
-            h = article_shingles(text, k)
-            w_sh.append(len(h))
-            sh_aid.append(np.full(len(h), aid, dtype=np.int32))
-            sh_h.append(h.view(np.int64))
-        else:
-            w_sh.append(0)
+    if reuse:   # the shingles of the whole batch at once
+        w_sh, sh_art, sh_h = batch_shingles([w for w, _s, _e in spans], k)
+        sh_aid, sh_h = aids[sh_art].astype(np.int32), sh_h.view(np.int64)
+    else:
+        w_sh, sh_aid, sh_h = np.zeros(len(aids)), np.empty(0, np.int32), np.empty(0, np.int64)
     out = {
         "words": pd.DataFrame({"aid": aids.astype("int32"), "words": np.array(w_words, dtype="int32"),
-                               "shingles": np.array(w_sh, dtype="int32")}),
+                               "shingles": np.asarray(w_sh).astype("int32")}),
         "terms": _terms_frame(aids, t_lens, t_key, t_cnt),
         "mentions": pd.DataFrame(m_rows, columns=PART_COLUMNS["mentions"]).astype(
             {"aid": "int32", "entity": "str", "cnt": "int32"}),
@@ -208,9 +210,7 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
             {"aid": "int32", "grp": "str", "variant": "str", "cnt": "int32"}),
         "labels": labeler.to_frame().rename(columns={"count": "cnt"}).astype({"key": "str", "surface": "str", "cnt": "int64"}),
         "forms": word_forms.to_frame().rename(columns={"count": "cnt"}).astype({"key": "str", "surface": "str", "cnt": "int64"}),
-        "shingles": pd.DataFrame({
-            "aid": np.concatenate(sh_aid) if sh_aid else np.empty(0, np.int32),
-            "h": np.concatenate(sh_h) if sh_h else np.empty(0, np.int64)}),
+        "shingles": pd.DataFrame({"aid": sh_aid, "h": sh_h}),
         "cleaned": pd.DataFrame({"aid": np.array(c_aid, dtype=np.int32), "text": pd.Series(c_text, dtype="str"),
                                  "removed": pd.Series(c_removed, dtype="str")}),
     }
@@ -219,7 +219,7 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
     if quotes:
         frame = arts[["aid", "text"]].assign(outlet=arts["outlet"] if "outlet" in arts else "",
                                              date=arts["date"] if "date" in arts else None)
-        q = quotes_frame(frame, entities_in_words=matcher.find_in_words, vocab=matcher.grouper.counts)
+        q = quotes_frame(frame, entities_in_words=matcher.find_in_words, vocab=matcher.grouper.counts, spans=spans)
         q = q.rename(columns={"start": "start_", "end": "end_"})
         out["quotes"] = pd.DataFrame({
             "aid": pd.array(q["aid"], dtype="int32"), "quote_id": q["quote_id"].astype(str),
