@@ -58,8 +58,7 @@ speakers = quotes_view.quote_speakers(corpus, flt)
 if speakers.empty:
     st.caption(tr("empty"))
 else:
-    top = quotes_view.most_quoted(speakers, CHART_SPEAKERS)
-    n_speakers = speakers["speaker"].nunique()
+    top, n_speakers = quotes_view.top_speakers(corpus, flt, CHART_SPEAKERS)
     if n_speakers > CHART_SPEAKERS:
         st.caption(tr("rq.top_speakers").format(shown=CHART_SPEAKERS, total=n_speakers))
     render.plot(charts.hbar(top.assign(outlet=top["outlet"].map(olab)), "speaker", "quotes",

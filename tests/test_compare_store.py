@@ -373,6 +373,10 @@ def test_the_speaker_chart_keeps_the_most_quoted_speakers_whole(excerpt_corpus):
     # a kept speaker keeps every outlet's row
     for sp in top["speaker"].unique():
         assert len(top[top["speaker"] == sp]) == len(every[every["speaker"] == sp])
+    # the page reads them, with the number of speakers its caption gives, from the per-filter view
+    chart, n_speakers = quotes_view.top_speakers(excerpt_corpus, None, 3)
+    pd.testing.assert_frame_equal(chart, top)
+    assert n_speakers == every["speaker"].nunique()
 
 
 def test_quote_counts_from_the_per_day_rollup_equal_the_quotes(excerpt_corpus, monkeypatch):
