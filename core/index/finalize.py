@@ -783,14 +783,20 @@ def build_stories(con) -> None:
     keymap = dict(con.execute("SELECT norm, key FROM token_map").fetchall())
     chars = S.LEAD_WORDS * 14
     frames, arts_all = [], []
-    for lo, hi in story_blocks(con, S.WINDOW_DAYS):
+    w, sd = S.WINDOW_DAYS, S.STATS_DAYS
+    for lo, hi in story_blocks(con, w):
+        # pairs among the articles of [lo - w, hi] (the w days before: a story across the block boundary);
+        # their key statistics count the articles of the sd days on either side, so the block reads
+        # [lo - w - sd, hi + sd] and every pair is scored exactly as in a single pass
+        first, last = f"DATE '{lo}' - {w + sd}", f"DATE '{hi}' + {sd}"
         arts = con.execute(f"SELECT aid, outlet, date, title, substr(text, 1, {chars}) AS text FROM articles "
-                           f"WHERE date BETWEEN DATE '{lo}' - {S.WINDOW_DAYS} AND DATE '{hi}' ORDER BY aid").df()
+                           f"WHERE date BETWEEN {first} AND {last} ORDER BY aid").df()
         post = S.postings(arts, keymap)
         places = con.execute(f"""SELECT m.aid, m.entity, m.cnt FROM mentions m JOIN articles a USING (aid)
-            WHERE m.type = 'place' AND a.date BETWEEN DATE '{lo}' - {S.WINDOW_DAYS} AND DATE '{hi}'""").df() \
+            WHERE m.type = 'place' AND a.date BETWEEN {first} AND {last}""").df() \
             if "mentions" in have else None
-        frames.append(S.drop_place_conflicts(S.candidate_pairs(arts, post), places))
+        span = (pd.Timestamp(lo) - pd.Timedelta(days=w), pd.Timestamp(hi))
+        frames.append(S.drop_place_conflicts(S.candidate_pairs(arts, post, only=span), places, arts))
         arts_all.append(arts[["aid", "date"]])
     if not frames:
         return

@@ -102,8 +102,10 @@ def test_one_story_shows_each_outlets_terms_quotes_and_two_versions_side_by_side
     texts = S.story_texts(corpus, pick)
     versions = [m.value for m in at.markdown if 'data-testid="marsad-story-version"' in m.value]
     assert len(versions) == 2                        # the first two articles of the story, escaped
+    from core.markup import html_text
+
     for html, (_i, row) in zip(versions, texts.head(2).iterrows()):
-        assert row["text"].split("\n")[0][:30].replace("<", "&#60;") in html
+        assert html_text(row["text"].split("\n")[0][:30]) in html      # escaped as the page escapes it
     terms = S.story_terms(corpus, pick)
     assert set(terms["outlet"]) <= set(texts["outlet"]) and (terms["z"] > 0).all()
     assert len(set(terms["outlet"])) >= 2           # each outlet's telling has words of its own
