@@ -127,12 +127,18 @@ class Corpus:
         keys = self.query_keys(flt.query) if flt.query else []
         return scope.where(flt, alias, keys, self._tids, self._query_aids)
 
-    def _query_aids(self, tids: list[int]) -> list[int]:
-        """The articles holding every one of ``tids``, remembered per corpus (cleared on corrections)."""
+    def _query_aids(self, tids: list[int]) -> str:
+        """The articles holding every one of ``tids``, as a bit string over aids (see
+        :func:`core.index.scope.aid_bits`), remembered per corpus (cleared on corrections)."""
         def compute():
-            return [r[0] for r in self.rows(scope.QUERY_AIDS_SQL.format(table=self.postings, n=len(tids))
-                                            + " ORDER BY aid", {"qtids": list(tids)})]
+            aids = [r[0] for r in self.rows(scope.QUERY_AIDS_SQL.format(table=self.postings, n=len(tids)),
+                                            {"qtids": list(tids)})]
+            return scope.aid_bits(aids, self.aid_bound())
         return self._bounded(("query_aids", tuple(sorted(tids))), compute)
+
+    def aid_bound(self) -> int:
+        """One more than the largest article id (the length of a query's bit string), once per handle."""
+        return self.memo(("aid_bound",), lambda: int(self.rows("SELECT COALESCE(MAX(aid) + 1, 0) FROM articles")[0][0]))
 
     @property
     def postings(self) -> str:
