@@ -266,10 +266,18 @@ def term_counts(corpus: Corpus, flt: Filter | None = None, n: int = 1) -> pd.Dat
 
 
 def _with_labels(corpus: Corpus, df: pd.DataFrame, n: int) -> pd.DataFrame:
-    """``df`` with each term's corpus label (the term itself when it has none) and its merged forms."""
-    lab = corpus.sql("SELECT key AS term, label, forms FROM vocab WHERE n = $n AND list_contains($t, key)",
-                     {"n": int(n), "t": list(df["term"])})
-    out = df.reset_index(drop=True).merge(lab, on="term", how="left")
+    """``df`` with each term's corpus label (the term itself when it has none) and its merged forms.
+
+    Looked up by term id when ``df`` has a ``tid`` column (dropped then): a semi-join on the ids reads
+    a few row groups of ``vocab`` (2 ms at 100k), where testing every key of it took 39 ms."""
+    if "tid" in df.columns:
+        lab = corpus.sql("SELECT tid, label, forms FROM vocab WHERE tid IN (SELECT unnest($t))",
+                         {"t": [int(t) for t in df["tid"]]})
+        out = df.reset_index(drop=True).merge(lab, on="tid", how="left").drop(columns="tid")
+    else:
+        lab = corpus.sql("SELECT key AS term, label, forms FROM vocab WHERE n = $n AND list_contains($t, key)",
+                         {"n": int(n), "t": list(df["term"])})
+        out = df.reset_index(drop=True).merge(lab, on="term", how="left")
     out["label"] = out["label"].fillna(out["term"])
     out["forms"] = out["forms"].map(forms_text)
     return out
@@ -335,15 +343,16 @@ def _log_odds_sql(corpus: Corpus, flt, a, b, n, min_count, limit) -> pd.DataFram
         d AS (SELECT tid, ya, yb, LN((ya + alpha) / (na + a0 - ya - alpha)) - LN((yb + alpha) / (nb + a0 - yb - alpha)) AS delta,
                      1.0 / (ya + alpha) + 1.0 / (yb + alpha) AS var FROM s WHERE alpha > 0),
         z AS (SELECT d.*, d.delta / SQRT(d.var) AS z, v.key AS term FROM d JOIN vocab v USING (tid))
-        (SELECT term, ya, yb, delta, var, z FROM z WHERE z > 0 ORDER BY z DESC, term LIMIT $lim)
+        (SELECT term, tid, ya, yb, delta, var, z FROM z WHERE z > 0 ORDER BY z DESC, term LIMIT $lim)
         UNION ALL
-        (SELECT term, ya, yb, delta, var, z FROM z WHERE z < 0 ORDER BY z ASC, term LIMIT $lim)
+        (SELECT term, tid, ya, yb, delta, var, z FROM z WHERE z < 0 ORDER BY z ASC, term LIMIT $lim)
         """,
         params,
     )
     if df.empty:
         return pd.DataFrame(columns=COLUMNS)
-    df = df.assign(count_a=df["ya"].astype("int64"), count_b=df["yb"].astype("int64"))[COLUMNS]
+    # the term ids ride along, so the rows kept are labelled by id (see _with_labels)
+    df = df.assign(count_a=df["ya"].astype("int64"), count_b=df["yb"].astype("int64"))[COLUMNS + ["tid"]]
     return df.sort_values(["z", "term"], ascending=[False, True], kind="mergesort")
 
 
