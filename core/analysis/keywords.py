@@ -129,14 +129,12 @@ def concordance(corpus: Corpus, term: str, flt: Filter | None = None, width: int
     phrase = " ".join(keys)
     flt = flt or Filter()
     where, params = corpus.where(flt)
-    params = {**params, "key": phrase, "n": n}
     # the matching articles in order (a narrow sort), then their texts a page at a time until ``limit`` lines
-    tid = corpus.rows("SELECT tid FROM vocab WHERE key = $key AND n = $n", {"key": phrase, "n": n})
-    params = {k: v for k, v in params.items() if k not in ("key", "n")}
+    tid = corpus.term_ids([(n, phrase)]).get((n, phrase))
     order = [r[0] for r in corpus.rows(
         f"SELECT a.aid FROM articles a WHERE {where} AND a.aid IN "
         f"(SELECT aid FROM {corpus.postings} WHERE tid = $tid) ORDER BY a.date NULLS LAST, a.id",
-        {**params, "tid": tid[0][0]})] if tid else []
+        {**params, "tid": tid})] if tid is not None else []
     rows = []
     grouper = corpus.grouper
     seen: dict[str, str | None] = {}   # word as written -> its grouping key, over every article read

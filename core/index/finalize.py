@@ -127,6 +127,7 @@ def finalize(con, parts: Path, *, grouper, resources, problems: pd.DataFrame, me
 
     progress(0.79, "writing terms")
     _vocab_and_terms(con, parts)
+    write_vocab_keys(con)
     build_outlet_terms(con)
     build_postings(con, parts)
 
@@ -399,6 +400,19 @@ def append_vocab_and_terms(con, parts: Path) -> None:
         SELECT CAST(t.aid AS INTEGER) AS aid, v.tid, v.n, CAST(t.cnt AS INTEGER) AS cnt
         FROM {src} t JOIN vocab v ON v.n = CAST(t.n AS TINYINT) AND v.key = t.key
         ORDER BY aid, tid""")
+
+
+def write_vocab_keys(con, first_tid: int | None = None) -> None:
+    """``vocab_keys (key, n, tid)``: the vocabulary sorted by key, the index from a key to its term id.
+    ``vocab`` is stored in term-id order, so finding a key there tests every row (61 ms for 2.1M keys
+    at 100k articles); here the zone maps leave one row group to read (2 ms).  Appending
+    (``first_tid``: the first new id) adds the new keys after the old ones, sorted among themselves
+    (the old row groups keep their narrow key ranges; lookups stay exact either way)."""
+    if first_tid is None:
+        con.execute("CREATE OR REPLACE TABLE vocab_keys AS SELECT key, n, tid FROM vocab ORDER BY key, n")
+        return
+    con.execute("CREATE TABLE IF NOT EXISTS vocab_keys AS SELECT key, n, tid FROM vocab WHERE FALSE")
+    con.execute(f"INSERT INTO vocab_keys SELECT key, n, tid FROM vocab WHERE tid >= {int(first_tid)} ORDER BY key, n")
 
 
 #: Term-id buckets of the postings table (each sorted alone, so memory holds one bucket).
