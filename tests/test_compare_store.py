@@ -389,3 +389,30 @@ def test_quote_counts_from_the_per_day_rollup_equal_the_quotes(excerpt_corpus, m
         want = quotes_view.quote_speakers(c, f)
         assert len(want) and count == quotes_view.quote_count(c, f) == len(quotes_view.quotes(c, f)) > 0
         pd.testing.assert_frame_equal(speakers, want)
+
+
+def test_the_first_quotes_are_the_first_rows_of_every_quote(excerpt_corpus, monkeypatch):
+    """quotes(limit=k) reads only the articles up to the day its first k quotes reach: under every kind
+    of filter and limit (from the rollup and from the per-article quotes) they are the first k rows of
+    the whole list, and the bound did cut the articles read."""
+    c = excerpt_corpus
+    outs = [r[0] for r in c.rows("SELECT outlet FROM articles GROUP BY outlet ORDER BY COUNT(*) DESC")]
+    d0, d1 = c.rows("SELECT MIN(date), MAX(date) FROM articles")[0]
+    mid = d0 + (d1 - d0) / 2
+    bounded = 0
+    for days in (True, False):
+        if not days:
+            monkeypatch.setattr(quotes_view, "_use_days", lambda corpus, flt: False)
+        for flt in (Filter(), Filter(outlets=(outs[0],)), Filter(outlets=tuple(outs[1:3]), date_from=mid),
+                    Filter(query="روسيا"), Filter(undated="exclude", date_to=mid), Filter(undated="only")):
+            every = quotes_view.quotes.uncached(c, flt)
+            for k in (1, 3, 40, len(every), len(every) + 5):
+                got = quotes_view.quotes.uncached(c, flt, limit=k)
+                with monkeypatch.context() as m:   # the query as it was: every quote sorted, the first k kept
+                    m.setattr(quotes_view, "_first_quotes_bound", lambda *a: None)
+                    want = quotes_view.quotes.uncached(c, flt, limit=k)
+                pd.testing.assert_frame_equal(got, want)
+                assert got["text"].tolist() == every["text"].head(k).tolist()
+                hi = quotes_view._first_quotes_bound(c, flt, k)
+                bounded += hi is not None and hi < c.aid_bound() - 1
+    assert bounded > 10
