@@ -416,3 +416,25 @@ def test_the_first_quotes_are_the_first_rows_of_every_quote(excerpt_corpus, monk
                 hi = quotes_view._first_quotes_bound(c, flt, k)
                 bounded += hi is not None and hi < c.aid_bound() - 1
     assert bounded > 10
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_the_filtered_outlet_term_counts_equal_the_plain_sum(excerpt_corpus, n):
+    """outlet_term_frame (grouped by an outlet code, named after) holds exactly the rows of the plain
+    sum grouped by outlet name, under dates, outlets, a word and a phrase."""
+    c = excerpt_corpus
+    outs = [r[0] for r in c.rows("SELECT outlet FROM articles GROUP BY outlet ORDER BY COUNT(*) DESC")]
+    d0, d1 = c.rows("SELECT MIN(date), MAX(date) FROM articles")[0]
+    for flt in (Filter(date_from=d0 + (d1 - d0) / 2), Filter(outlets=tuple(outs[:2]), date_from=d1),
+                Filter(query="روسيا"), Filter(query='"الولايات المتحدة"'), Filter(query="kalimazz")):
+        got = distinctive.outlet_term_frame.uncached(c, flt, n)
+        where, params = c.where(flt)
+        want = c.sql(f"SELECT a.outlet, t.tid, SUM(t.cnt) AS count, COUNT(*) AS articles FROM terms t "
+                     f"JOIN articles a USING (aid) WHERE t.n = $n AND {where} GROUP BY 1, 2 HAVING SUM(t.cnt) > 0",
+                     {**params, "n": n})
+        want["outlet"] = want["outlet"].astype("category")
+        key = ["outlet", "tid"]
+        got, want = (x.sort_values(key).reset_index(drop=True) for x in (got, want))
+        assert got["outlet"].astype(str).tolist() == want["outlet"].astype(str).tolist()
+        pd.testing.assert_frame_equal(got.drop(columns="outlet"), want.drop(columns="outlet"))
+        assert flt.query == "kalimazz" or len(got) > 50

@@ -233,9 +233,16 @@ def outlet_term_frame(corpus: Corpus, flt: Filter | None, n: int = 1) -> pd.Data
     when the filter needs the per-article terms (dates or a text query).  At 100k under a quoted phrase, summing took
     ~230 ms a view; reading this frame takes ~5 ms."""
     where, params = corpus.where(flt)
-    df = corpus.sql(f"SELECT a.outlet, t.tid, SUM(t.cnt) AS count, COUNT(*) AS articles FROM terms t "
-                    f"JOIN articles a USING (aid) WHERE t.n = $n AND {where} GROUP BY 1, 2 HAVING SUM(t.cnt) > 0",
-                    {**params, "n": int(n)})
+    # grouped by a small integer per outlet (its place in the sorted outlet list), not by the outlet's
+    # name: hashing 2M (name, tid) keys under a word query at 100k cost ~25 % more CPU than (code, tid)
+    outs = corpus.memo(("outlet_list",), lambda: [r[0] for r in corpus.rows(
+        "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet")])
+    code = "USMALLINT" if len(outs) < 65535 else "INTEGER"
+    df = corpus.sql(f"""WITH f AS (SELECT a.aid, CAST(list_position($outs, a.outlet) AS {code}) AS oc FROM articles a WHERE {where}),
+                             g AS (SELECT f.oc, t.tid, SUM(t.cnt) AS count, COUNT(*) AS articles FROM terms t JOIN f USING (aid)
+                                   WHERE t.n = $n GROUP BY 1, 2 HAVING SUM(t.cnt) > 0)
+                        SELECT $outs[g.oc] AS outlet, g.tid, g.count, g.articles FROM g""",
+                    {**params, "n": int(n), "outs": outs})
     df["outlet"] = df["outlet"].astype("category")
     return df
 
