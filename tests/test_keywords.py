@@ -105,3 +105,38 @@ def test_concordance_equals_the_plain_scan_on_real_articles(excerpt_corpus):
                 pd.testing.assert_frame_equal(got, want)
                 cases += len(got) > 0
     assert cases > 40
+
+
+def test_each_outlets_top_terms_equal_the_ranking_of_every_term(excerpt_corpus):
+    """top_terms_by_outlet ranks only the terms that reach an outlet's limit-th largest count: the same
+    rows as ranking every term of every outlet, from the ingestion totals and from the filtered sums,
+    for limits that cut through ties (1, 3, 10) and one beyond the terms of a small filter."""
+    from core.analysis.distinctive import counts_cursor
+
+    c = excerpt_corpus
+    outs = [r[0] for r in c.rows("SELECT outlet FROM articles GROUP BY outlet ORDER BY COUNT(*) DESC")]
+    d1 = c.rows("SELECT MAX(date) FROM articles")[0][0]
+    rows = 0
+    for flt in (None, Filter(outlets=tuple(outs[1:3])), Filter(date_from=d1), Filter(query="روسيا"),
+                Filter(query='"الولايات المتحدة"', outlets=(outs[-1],))):
+        for n in (1, 2):
+            for limit in (1, 3, 10, 5000):
+                got = keywords.top_terms_by_outlet.uncached(c, flt, n=n, limit=limit)
+                where, params = c.where(flt)
+                rolled = c.outlet_scope(flt) is not None
+                counts = ("SELECT outlet, tid, count, articles FROM outlet_terms WHERE n = $n AND outlet IN (SELECT outlet FROM w)"
+                          if rolled else "SELECT CAST(outlet AS VARCHAR) AS outlet, tid, count, articles FROM counts_df")
+                sql = f"""
+                    WITH f AS (SELECT aid, outlet, words FROM articles a WHERE {where}),
+                    w AS (SELECT outlet, CAST(SUM(words) AS BIGINT) AS words FROM f GROUP BY outlet),
+                    c AS ({counts}),
+                    r AS (SELECT *, row_number() OVER (PARTITION BY outlet ORDER BY count DESC, articles DESC, tid) AS rank FROM c)
+                    SELECT r.outlet, r.rank, v.key AS term, v.label, CAST(r.count AS BIGINT) AS count, r.articles,
+                           ROUND(1000.0 * r.count / NULLIF(w.words, 0), 3) AS per_1000, v.forms
+                    FROM r JOIN vocab v USING (tid) JOIN w USING (outlet) WHERE r.rank <= $lim ORDER BY r.outlet, r.rank"""
+                p = {**params, "lim": limit, **({"n": n} if rolled else {})}
+                want = c.sql(sql, p) if rolled else counts_cursor(c, flt, n).execute(sql, p).df()
+                want["forms"] = want["forms"].map(keywords.forms_text)
+                pd.testing.assert_frame_equal(got, want)
+                rows += len(got)
+    assert rows > 1000

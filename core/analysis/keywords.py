@@ -48,7 +48,11 @@ def top_terms(corpus: Corpus, flt: Filter | None = None, n: int = 1, limit: int 
 
 @view
 def top_terms_by_outlet(corpus: Corpus, flt: Filter | None = None, n: int = 1, limit: int = 15) -> pd.DataFrame:
-    """Each outlet's own top terms. Columns outlet, rank, term, label, count, articles, per_1000 (per 1,000 words)."""
+    """Each outlet's own top terms. Columns outlet, rank, term, label, count, articles, per_1000 (per 1,000 words).
+
+    Only the terms counted at least as often as an outlet's ``limit``-th largest count can rank in its top
+    ``limit``, so those are found first (a top-``limit`` of the counts per outlet, one pass) and only they
+    are ranked: sorting all 274k unigram rows of outlet_terms by outlet took ~100 ms of CPU at 100k."""
     where, params = corpus.where(flt)
     params = {**params, "n": int(n), "lim": int(limit)}
     rolled = corpus.outlet_scope(flt) is not None
@@ -61,7 +65,10 @@ def top_terms_by_outlet(corpus: Corpus, flt: Filter | None = None, n: int = 1, l
         f"""
         WITH f AS (SELECT aid, outlet, words FROM articles a WHERE {where}),
         w AS (SELECT outlet, CAST(SUM(words) AS BIGINT) AS words FROM f GROUP BY outlet),
-        c AS ({counts}),
+        c0 AS ({counts}),
+        thr AS (SELECT outlet, MIN(x) AS thr FROM (SELECT outlet, unnest(max(count, $lim)) AS x FROM c0 GROUP BY outlet)
+                GROUP BY outlet),
+        c AS (SELECT c0.* FROM c0 JOIN thr USING (outlet) WHERE c0.count >= thr.thr),
         r AS (SELECT *, row_number() OVER (PARTITION BY outlet ORDER BY count DESC, articles DESC, tid) AS rank FROM c
               QUALIFY rank <= $lim)
         SELECT r.outlet, r.rank, v.key AS term, v.label, CAST(r.count AS BIGINT) AS count, r.articles,
