@@ -1,6 +1,8 @@
 """Facts about the outlet comparison on the built corpus (the store queries of core.analysis's
 distinctive, variants, reuse_view and quotes_view), checked by hand
 against the seed articles in data/sample and the ANT excerpt in tests/data."""
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -438,3 +440,23 @@ def test_the_filtered_outlet_term_counts_equal_the_plain_sum(excerpt_corpus, n):
         assert got["outlet"].astype(str).tolist() == want["outlet"].astype(str).tolist()
         pd.testing.assert_frame_equal(got.drop(columns="outlet"), want.drop(columns="outlet"))
         assert flt.query == "kalimazz" or len(got) > 50
+
+
+def test_the_stored_whole_corpus_similarity_equals_computing_it(excerpt_corpus, tmp_path):
+    """outlet_similarity (written with the day rollups) gives the similarity the outlet x term totals give,
+    on the built excerpt and after an append; other filters and n are still computed."""
+    from core.index import build as B
+    from core.index.handle import Corpus
+
+    root = Path(__file__).resolve().parent / "data" / "split"
+    db = tmp_path / "x.duckdb"
+    B.build_index([root / "part1.jsonl"], db, workers=1).con.close()
+    B.append_index([root / "part2.jsonl"], db, workers=1)
+    for c in (excerpt_corpus, Corpus.open(db)):
+        assert c.has_table("outlet_similarity")
+        stored = distinctive.similarity.uncached(c, None)
+        old = Corpus(c.con, c.path, c.resources)
+        old._memo[("has_table", "outlet_similarity")] = False     # an index built before the table
+        computed = distinctive.similarity.uncached(old, None)
+        assert len(stored) == c.rows("SELECT COUNT(DISTINCT outlet) FROM articles")[0][0] ** 2
+        pd.testing.assert_frame_equal(stored, computed)

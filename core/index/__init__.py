@@ -20,6 +20,7 @@ Tables (every per-article table is keyed by the integer ``aid``; articles are nu
 ``terms``         aid, tid, n, cnt          (per-article unigram/bigram/trigram counts, by grouped key)
 ``postings``      tid, aid                  (``terms`` by term id: a search key's articles)
 ``outlet_terms``  outlet, n, tid, count, articles   (per-outlet totals)
+``outlet_similarity`` outlet_a, outlet_b, similarity (the whole corpus's, over unigrams; with the day rollups)
 ``mentions``      aid, entity, type, cnt    (gazetteer entity mentions)
 ``candidate_mentions`` / ``candidate_examples`` / ``candidates``   names outside the gazetteer
                   (per article, an example sentence each, and the corpus totals the Entities page lists)
