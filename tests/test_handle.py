@@ -38,9 +38,20 @@ def test_the_query_bit_string_selects_what_the_subquery_selects_on_real_articles
         direct = c.sql(f"SELECT aid FROM articles a WHERE {sub} ORDER BY aid", sub_params)["aid"].tolist()
         got = c.sql(f"SELECT aid FROM articles a WHERE {where} ORDER BY aid", params)["aid"].tolist()
         assert got == direct
-        assert len(params.get("qbits", "")) in (0, c.aid_bound())
+        assert len(params.get("qbits", "")) in (0, c.aid_bound() + 1)
         joined = ("SELECT a.outlet, t.tid, SUM(t.cnt) AS c FROM terms t JOIN articles a USING (aid) WHERE {w} "
                   "GROUP BY 1, 2 ORDER BY 1, 2")
         assert c.sql(joined.format(w=where), params).equals(c.sql(joined.format(w=sub), sub_params))
         seen.add(len(direct) > 0)
     assert seen == {True, False}   # queries that select articles and one that selects none
+
+
+def test_an_article_numbered_after_the_bit_string_is_not_selected(excerpt_corpus):
+    """The bit string ends with a "0" past every aid it was made for: an aid beyond it (an article appended
+    under an open handle) is simply not selected, never out of the string's range."""
+    c = excerpt_corpus
+    where, params = c.where(Filter(query="روسيا"))
+    n = len(params["qbits"])
+    got = c.sql(f"SELECT a.aid FROM (SELECT aid, words FROM articles UNION ALL SELECT {n + 5}, 10) a WHERE {where} "
+                "ORDER BY a.aid", params)["aid"].tolist()
+    assert got and got == [i for i, b in enumerate(params["qbits"]) if b == "1"] and max(got) < n

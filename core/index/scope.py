@@ -58,19 +58,22 @@ QUERY_AIDS_SQL = ("SELECT aid FROM {table} WHERE list_contains($qtids, tid) GROU
 #: aids and semi-joining it cost ~10 ms per query at 100k articles (13k aids), the bit test ~1 ms, and
 #: a page runs ten such queries.  ``0 * words`` makes the test read a second column of the articles
 #: table, so DuckDB does not carry it across a join on ``aid`` to the other side (it would then test
-#: every row of ``terms`` instead of probing the join: 180 against 64 ms at 100k).
-QUERY_BITS_COND = "get_bit($qbits::BIT, {p}aid) = 1 + 0 * {p}words"
+#: every row of ``terms`` instead of probing the join: 180 against 64 ms at 100k).  ``{last}`` is the
+#: string's last position, a "0" past every aid it was made for: an article numbered later (an index
+#: appended to under an open handle) is not selected rather than out of the string's range.
+QUERY_BITS_COND = "get_bit($qbits::BIT, LEAST({p}aid, {last})) = 1 + 0 * COALESCE({p}words, 0)"
 
 
 def aid_bits(aids, size: int) -> str:
-    """The bit string of ``aids`` (sorted or not) over ``size`` article ids: "1" at each of them.
+    """The bit string of ``aids`` (sorted or not) over ``size`` article ids: "1" at each of them, and
+    one "0" after the last.
 
     >>> aid_bits([0, 3], 5)
-    '10010'
+    '100100'
     """
     import numpy as np
 
-    bits = np.zeros(max(int(size), 1), dtype=bool)
+    bits = np.zeros(max(int(size), 0) + 1, dtype=bool)
     bits[np.asarray(list(aids), dtype=np.int64)] = True
     return np.where(bits, b"1", b"0").tobytes().decode("ascii")
 
@@ -117,7 +120,7 @@ def where(flt: Filter | None, alias: str, keys: list[tuple[int, str]], tids: Cal
             else:
                 if aids is not None:
                     params["qbits"] = aids(ids)
-                    conds.append(QUERY_BITS_COND.format(p=p))
+                    conds.append(QUERY_BITS_COND.format(p=p, last=len(params["qbits"]) - 1))
                 else:
                     params["qtids"] = ids
                     conds.append(f"{p}aid IN ({QUERY_AIDS_SQL.format(table='terms', n=len(ids))})")
