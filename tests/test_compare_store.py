@@ -385,12 +385,19 @@ def test_quote_counts_from_the_per_day_rollup_equal_the_quotes(excerpt_corpus, m
     flts = [Filter(), Filter(date_from="2018-03-16", outlets=("العربية", "فرانس 24")),
             Filter(date_to="2018-03-20", undated="exclude"), Filter(outlets=("العربية",))]
     rolled = [(quotes_view.quote_speakers(c, f), quotes_view.quote_count(c, f)) for f in flts]
+    # and filters of outlets only read the per-outlet rollup quote_outlets: also compared with the quotes
+    from core.index.handle import Corpus
+    assert c.has_table("quote_outlets")
+    days = Corpus(c.con, c.path, c.resources)
+    days._memo[("has_table", "quote_outlets")] = False
+    by_day = [quotes_view.quote_speakers.uncached(days, f) for f in flts]
     monkeypatch.setattr(quotes_view, "_use_days", lambda corpus, flt: False)
-    c.views.clear()
-    for (speakers, count), f in zip(rolled, flts):
-        want = quotes_view.quote_speakers(c, f)
-        assert len(want) and count == quotes_view.quote_count(c, f) == len(quotes_view.quotes(c, f)) > 0
+    days.views.clear()
+    for (speakers, count), day, f in zip(rolled, by_day, flts):
+        want = quotes_view.quote_speakers(days, f)
+        assert len(want) and count == quotes_view.quote_count(days, f) == len(quotes_view.quotes(days, f)) > 0
         pd.testing.assert_frame_equal(speakers, want)
+        pd.testing.assert_frame_equal(day, want)
 
 
 def test_the_first_quotes_are_the_first_rows_of_every_quote(excerpt_corpus, monkeypatch):
