@@ -249,6 +249,16 @@ def token_spans(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
 
 
+def token_matches(text: str) -> list[re.Match]:
+    """The match of every token of ``text`` (the tokens of :func:`tokenize`, in order), for their
+    offsets: made in C, where :func:`token_spans` builds a tuple per token in Python.
+
+    >>> [m.span() for m in token_matches("بموسكو، أمس")]
+    [(0, 6), (8, 11)]
+    """
+    return list(_TOKEN_RE.finditer(text))
+
+
 def words(text: str) -> list[str]:
     """The normalised words of ``text`` in order: ``tokenize(normalize(text))``.
 

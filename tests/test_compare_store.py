@@ -1,6 +1,8 @@
 """Facts about the outlet comparison on the built corpus (the store queries of core.analysis's
 distinctive, variants, reuse_view and quotes_view), checked by hand
 against the seed articles in data/sample and the ANT excerpt in tests/data."""
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -387,9 +389,85 @@ def test_quote_counts_from_the_per_day_rollup_equal_the_quotes(excerpt_corpus, m
     flts = [Filter(), Filter(date_from="2018-03-16", outlets=("العربية", "فرانس 24")),
             Filter(date_to="2018-03-20", undated="exclude"), Filter(outlets=("العربية",))]
     rolled = [(quotes_view.quote_speakers(c, f), quotes_view.quote_count(c, f)) for f in flts]
+    # and filters of outlets only read the per-outlet rollup quote_outlets: also compared with the quotes
+    from core.index.handle import Corpus
+    assert c.has_table("quote_outlets")
+    days = Corpus(c.con, c.path, c.resources)
+    days._memo[("has_table", "quote_outlets")] = False
+    by_day = [quotes_view.quote_speakers.uncached(days, f) for f in flts]
     monkeypatch.setattr(quotes_view, "_use_days", lambda corpus, flt: False)
-    c.views.clear()
-    for (speakers, count), f in zip(rolled, flts):
-        want = quotes_view.quote_speakers(c, f)
-        assert len(want) and count == quotes_view.quote_count(c, f) == len(quotes_view.quotes(c, f)) > 0
+    days.views.clear()
+    for (speakers, count), day, f in zip(rolled, by_day, flts):
+        want = quotes_view.quote_speakers(days, f)
+        assert len(want) and count == quotes_view.quote_count(days, f) == len(quotes_view.quotes(days, f)) > 0
         pd.testing.assert_frame_equal(speakers, want)
+        pd.testing.assert_frame_equal(day, want)
+
+
+def test_the_first_quotes_are_the_first_rows_of_every_quote(excerpt_corpus, monkeypatch):
+    """quotes(limit=k) reads only the articles up to the day its first k quotes reach: under every kind
+    of filter and limit (from the rollup and from the per-article quotes) they are the first k rows of
+    the whole list, and the bound did cut the articles read."""
+    c = excerpt_corpus
+    outs = [r[0] for r in c.rows("SELECT outlet FROM articles GROUP BY outlet ORDER BY COUNT(*) DESC")]
+    d0, d1 = c.rows("SELECT MIN(date), MAX(date) FROM articles")[0]
+    mid = d0 + (d1 - d0) / 2
+    bounded = 0
+    for days in (True, False):
+        if not days:
+            monkeypatch.setattr(quotes_view, "_use_days", lambda corpus, flt: False)
+        for flt in (Filter(), Filter(outlets=(outs[0],)), Filter(outlets=tuple(outs[1:3]), date_from=mid),
+                    Filter(query="روسيا"), Filter(undated="exclude", date_to=mid), Filter(undated="only")):
+            every = quotes_view.quotes.uncached(c, flt)
+            for k in (1, 3, 40, len(every), len(every) + 5):
+                got = quotes_view.quotes.uncached(c, flt, limit=k)
+                with monkeypatch.context() as m:   # the query as it was: every quote sorted, the first k kept
+                    m.setattr(quotes_view, "_first_quotes_bound", lambda *a: None)
+                    want = quotes_view.quotes.uncached(c, flt, limit=k)
+                pd.testing.assert_frame_equal(got, want)
+                assert got["text"].tolist() == every["text"].head(k).tolist()
+                hi = quotes_view._first_quotes_bound(c, flt, k)
+                bounded += hi is not None and hi < c.aid_bound() - 1
+    assert bounded > 10
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_the_filtered_outlet_term_counts_equal_the_plain_sum(excerpt_corpus, n):
+    """outlet_term_frame (grouped by an outlet code, named after) holds exactly the rows of the plain
+    sum grouped by outlet name, under dates, outlets, a word and a phrase."""
+    c = excerpt_corpus
+    outs = [r[0] for r in c.rows("SELECT outlet FROM articles GROUP BY outlet ORDER BY COUNT(*) DESC")]
+    d0, d1 = c.rows("SELECT MIN(date), MAX(date) FROM articles")[0]
+    for flt in (Filter(date_from=d0 + (d1 - d0) / 2), Filter(outlets=tuple(outs[:2]), date_from=d1),
+                Filter(query="روسيا"), Filter(query='"الولايات المتحدة"'), Filter(query="kalimazz")):
+        got = distinctive.outlet_term_frame.uncached(c, flt, n)
+        where, params = c.where(flt)
+        want = c.sql(f"SELECT a.outlet, t.tid, SUM(t.cnt) AS count, COUNT(*) AS articles FROM terms t "
+                     f"JOIN articles a USING (aid) WHERE t.n = $n AND {where} GROUP BY 1, 2 HAVING SUM(t.cnt) > 0",
+                     {**params, "n": n})
+        want["outlet"] = want["outlet"].astype("category")
+        key = ["outlet", "tid"]
+        got, want = (x.sort_values(key).reset_index(drop=True) for x in (got, want))
+        assert got["outlet"].astype(str).tolist() == want["outlet"].astype(str).tolist()
+        pd.testing.assert_frame_equal(got.drop(columns="outlet"), want.drop(columns="outlet"))
+        assert flt.query == "kalimazz" or len(got) > 50
+
+
+def test_the_stored_whole_corpus_similarity_equals_computing_it(excerpt_corpus, tmp_path):
+    """outlet_similarity (written with the day rollups) gives the similarity the outlet x term totals give,
+    on the built excerpt and after an append; other filters and n are still computed."""
+    from core.index import build as B
+    from core.index.handle import Corpus
+
+    root = Path(__file__).resolve().parent / "data" / "split"
+    db = tmp_path / "x.duckdb"
+    B.build_index([root / "part1.jsonl"], db, workers=1).con.close()
+    B.append_index([root / "part2.jsonl"], db, workers=1)
+    for c in (excerpt_corpus, Corpus.open(db)):
+        assert c.has_table("outlet_similarity")
+        stored = distinctive.similarity.uncached(c, None)
+        old = Corpus(c.con, c.path, c.resources)
+        old._memo[("has_table", "outlet_similarity")] = False     # an index built before the table
+        computed = distinctive.similarity.uncached(old, None)
+        assert len(stored) == c.rows("SELECT COUNT(DISTINCT outlet) FROM articles")[0][0] ** 2
+        pd.testing.assert_frame_equal(stored, computed)

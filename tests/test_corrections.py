@@ -24,6 +24,11 @@ def test_corrections_survive_a_rebuild(tmp_path):
     hits = topics.article_topics(corpus, None, article_id="001_1fb983bfe6a1107a")
     assert topics._use_days(corpus, moved, None) and \
         topics.topic_by_outlet(corpus, moved)["hits"].sum() == hits["hits"].sum() > 0
+    # and the stored whole-corpus similarity has the new outlet, as computing it afresh does
+    from core.analysis import distinctive
+    stored = distinctive.similarity.uncached(corpus, None)
+    assert "روسيا اليوم" in set(stored["outlet_a"])
+    pd.testing.assert_frame_equal(stored, distinctive.similarity.uncached(corpus, Filter(date_from="1900-01-01")))
     corpus.con.close()
     for db in cache.glob("*.duckdb"):  # force a real rebuild: the fix comes from the file
         db.unlink()

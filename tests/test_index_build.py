@@ -25,6 +25,7 @@ TABLES = {
     "reuse": "SELECT a, b, shared, containment, passages, longest FROM reuse_pairs ORDER BY a, b",
     "passages": "SELECT a, b, passage_id, text_a, text_b FROM reuse_passages ORDER BY passage_id",
     "postings": "SELECT tid, aid FROM postings ORDER BY tid, aid",
+    "vocab_keys": "SELECT key, n, tid FROM vocab_keys ORDER BY key, n",
 }
 
 
@@ -187,6 +188,29 @@ def test_postings_hold_every_term_row_sorted_by_term_id(small_buckets, appended)
         assert len(post) > 1000
         pd.testing.assert_frame_equal(post.sort_values(["tid", "aid"]).reset_index(drop=True), terms)
     built = small_buckets.sql("SELECT tid FROM postings")["tid"].tolist()
+    assert built == sorted(built)
+
+
+def test_vocab_keys_hold_the_vocabulary_sorted_by_key_and_find_every_term(small_buckets, appended):
+    """The key → term id index: exactly vocab's (key, n, tid), stored by key (a lookup reads one row
+    group); an append adds the new keys. term_ids finds through it what a scan of vocab finds, for
+    keys of every length, keys of another n and keys the corpus lacks, few or many at once."""
+    from core.index.handle import Corpus
+
+    for c in (small_buckets, appended[0]):
+        keys = c.sql("SELECT key, n, tid FROM vocab_keys")
+        voc = c.sql("SELECT key, n, tid FROM vocab ORDER BY key, n")
+        assert len(keys) > 1000
+        pd.testing.assert_frame_equal(keys.sort_values(["key", "n"]).reset_index(drop=True), voc)
+        old = Corpus(c.con, c.path, c.resources)
+        old._memo[("has_table", "vocab_keys")] = False        # an index built before the table
+        sample = c.sql("SELECT n, key FROM vocab USING SAMPLE 12 ROWS (reservoir, 7) ORDER BY n, key")
+        asked = [(int(n), k) for n, k in zip(sample["n"], sample["key"])]
+        asked += [(3 - n if n != 2 else 1, k) for n, k in asked[:3]] + [(1, "kalimazz"), (2, "kalima zz")]
+        for ks in (asked[:3], asked[:8], asked):
+            got, want = c.term_ids(ks), old.term_ids(ks)
+            assert got == want and len(got) >= min(len(ks), 12) - 3
+    built = small_buckets.sql("SELECT key FROM vocab_keys")["key"].tolist()
     assert built == sorted(built)
 
 

@@ -85,6 +85,7 @@ TABLE_SQL = {
     "article_keys": "SELECT * FROM article_keys ORDER BY aid",
     "vocab": "SELECT n, key, label, total, df FROM vocab ORDER BY n, key",
     "vocab_ids": "SELECT tid, n, key, forms FROM vocab ORDER BY tid",
+    "vocab_keys": "SELECT key, n, tid FROM vocab_keys ORDER BY key, n",
     "terms": "SELECT t.aid, t.n, v.key, t.cnt FROM terms t JOIN vocab v USING (tid) ORDER BY t.aid, t.n, v.key",
     "outlet_terms": "SELECT o.outlet, o.n, v.key, o.count, o.articles FROM outlet_terms o JOIN vocab v USING (tid) "
                     "ORDER BY o.outlet, o.n, v.key",

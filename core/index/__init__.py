@@ -16,9 +16,13 @@ Tables (every per-article table is keyed by the integer ``aid``; articles are nu
                   published (TIMESTAMP, UTC: the moment a source states, NULL when it gives only a day)
 ``article_keys``  aid, url_key, text_key, shingles   (duplicate detection when appending)
 ``vocab``         tid, n, key, label, forms (JSON list of [surface, count]), total, df
+``vocab_keys``    key, n, tid               (``vocab`` by key: a search key's or a concordance term's id)
 ``terms``         aid, tid, n, cnt          (per-article unigram/bigram/trigram counts, by grouped key)
 ``postings``      tid, aid                  (``terms`` by term id: a search key's articles)
 ``outlet_terms``  outlet, n, tid, count, articles   (per-outlet totals)
+``outlet_similarity`` outlet_a, outlet_b, similarity (the whole corpus's, over unigrams; with the day rollups)
+``entity_days`` / ``topic_days`` / ``quote_days`` / ``quote_outlets``   per outlet and day (and quotes per
+                  outlet and speaker): the views of filters without a text query
 ``mentions``      aid, entity, type, cnt    (gazetteer entity mentions)
 ``candidate_mentions`` / ``candidate_examples`` / ``candidates``   names outside the gazetteer
                   (per article, an example sentence each, and the corpus totals the Entities page lists)

@@ -552,7 +552,12 @@ def _append_tables(con, parts: Path, first: int, progress: Progress, workers: in
         SELECT a.aid, lower(rtrim(trim(a.url), '/')), a.text_key, CAST(COALESCE(w.shingles, 0) AS INTEGER)
         FROM articles0 a LEFT JOIN read_parquet('{words}') w USING (aid) ORDER BY a.aid""")
     progress(0.80, "writing terms")
+    first_tid = con.execute("SELECT COALESCE(MAX(tid) + 1, 0) FROM vocab").fetchall()[0][0]
     finalize.append_vocab_and_terms(con, parts)
+    if con.execute("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'vocab_keys'").fetchall()[0][0]:
+        finalize.write_vocab_keys(con, first_tid)   # the new keys after the old
+    else:
+        finalize.write_vocab_keys(con)              # an index built before the table: made whole
     finalize.append_outlet_terms(con, first)
     finalize.append_postings(con, first)
     con.execute(f"""INSERT INTO mentions

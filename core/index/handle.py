@@ -127,12 +127,18 @@ class Corpus:
         keys = self.query_keys(flt.query) if flt.query else []
         return scope.where(flt, alias, keys, self._tids, self._query_aids)
 
-    def _query_aids(self, tids: list[int]) -> list[int]:
-        """The articles holding every one of ``tids``, remembered per corpus (cleared on corrections)."""
+    def _query_aids(self, tids: list[int]) -> str:
+        """The articles holding every one of ``tids``, as a bit string over aids (see
+        :func:`core.index.scope.aid_bits`), remembered per corpus (cleared on corrections)."""
         def compute():
-            return [r[0] for r in self.rows(scope.QUERY_AIDS_SQL.format(table=self.postings, n=len(tids))
-                                            + " ORDER BY aid", {"qtids": list(tids)})]
+            aids = [r[0] for r in self.rows(scope.QUERY_AIDS_SQL.format(table=self.postings, n=len(tids)),
+                                            {"qtids": list(tids)})]
+            return scope.aid_bits(aids, self.aid_bound())
         return self._bounded(("query_aids", tuple(sorted(tids))), compute)
+
+    def aid_bound(self) -> int:
+        """One more than the largest article id (the length of a query's bit string), once per handle."""
+        return self.memo(("aid_bound",), lambda: int(self.rows("SELECT COALESCE(MAX(aid) + 1, 0) FROM articles")[0][0]))
 
     @property
     def postings(self) -> str:
@@ -156,11 +162,29 @@ class Corpus:
     def _tids(self, keys: list[tuple[int, str]]) -> list[int]:
         """Term ids of ``(n, key)`` pairs (those in the vocabulary), remembered per handle."""
         def compute():
-            wanted = set(keys)
-            rows = self.rows("SELECT tid, n, key FROM vocab v WHERE list_contains($keys, v.key)",
-                             {"keys": sorted({k for _, k in keys})})
-            return [tid for tid, n, key in rows if (int(n), key) in wanted]
+            ids = self.term_ids(keys)
+            return [ids[k] for k in keys if k in ids]
         return self._bounded(("tids", tuple(keys)), compute)
+
+    def term_ids(self, keys) -> dict[tuple[int, str], int]:
+        """``{(n, key): tid}`` for the ``(n, key)`` pairs the vocabulary has: one equality per key on
+        ``vocab_keys`` (sorted by key, so each reads one row group: 2 ms where a scan of the 2.1M
+        ``vocab`` rows at 100k took 61 ms), or that scan in an index built before the table."""
+        keys = list(dict.fromkeys((int(n), str(k)) for n, k in keys))
+        if not keys:
+            return {}
+        if self.has_table("vocab_keys") and len(keys) <= 8:
+            parts = [f"SELECT key, n, tid FROM vocab_keys WHERE key = $k{i} AND n = $n{i}" for i in range(len(keys))]
+            params = {**{f"k{i}": k for i, (_n, k) in enumerate(keys)}, **{f"n{i}": n for i, (n, _k) in enumerate(keys)}}
+            rows = self.rows(" UNION ALL ".join(parts), params)
+        elif self.has_table("vocab_keys"):   # a long query: one pass over the keys (9 ms at 100k)
+            rows = self.rows("SELECT key, n, tid FROM vocab_keys WHERE list_contains($keys, key)",
+                             {"keys": sorted({k for _, k in keys})})
+        else:
+            rows = self.rows("SELECT key, n, tid FROM vocab v WHERE list_contains($keys, v.key)",
+                             {"keys": sorted({k for _, k in keys})})
+        wanted = set(keys)
+        return {(int(n), key): int(tid) for key, n, tid in rows if (int(n), key) in wanted}
 
     # -- corrections ------------------------------------------------------------------------
     def correct(self, edits: pd.DataFrame, corrections_file: str | Path | None = None) -> int:

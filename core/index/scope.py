@@ -53,6 +53,30 @@ def query_keys(query: str, key: Callable[[str], str | None]) -> list[tuple[int, 
 QUERY_AIDS_SQL = ("SELECT aid FROM {table} WHERE list_contains($qtids, tid) GROUP BY aid "
                   "HAVING COUNT(DISTINCT tid) = {n}")
 
+#: A text query's articles, given as a bit string over article ids (``$qbits``: "1" at position aid,
+#: see :func:`aid_bits`), tested row by row on the articles table.  Binding the same set as a list of
+#: aids and semi-joining it cost ~10 ms per query at 100k articles (13k aids), the bit test ~1 ms, and
+#: a page runs ten such queries.  ``0 * words`` makes the test read a second column of the articles
+#: table, so DuckDB does not carry it across a join on ``aid`` to the other side (it would then test
+#: every row of ``terms`` instead of probing the join: 180 against 64 ms at 100k).  ``{last}`` is the
+#: string's last position, a "0" past every aid it was made for: an article numbered later (an index
+#: appended to under an open handle) is not selected rather than out of the string's range.
+QUERY_BITS_COND = "get_bit($qbits::BIT, LEAST({p}aid, {last})) = 1 + 0 * COALESCE({p}words, 0)"
+
+
+def aid_bits(aids, size: int) -> str:
+    """The bit string of ``aids`` (sorted or not) over ``size`` article ids: "1" at each of them, and
+    one "0" after the last.
+
+    >>> aid_bits([0, 3], 5)
+    '100100'
+    """
+    import numpy as np
+
+    bits = np.zeros(max(int(size), 0) + 1, dtype=bool)
+    bits[np.asarray(list(aids), dtype=np.int64)] = True
+    return np.where(bits, b"1", b"0").tobytes().decode("ascii")
+
 
 def where(flt: Filter | None, alias: str, keys: list[tuple[int, str]], tids: Callable,
           aids: Callable | None = None) -> tuple[str, dict]:
@@ -60,8 +84,10 @@ def where(flt: Filter | None, alias: str, keys: list[tuple[int, str]], tids: Cal
 
     ``keys`` are the filter's query keys; ``tids(keys)`` returns their term ids (a key missing
     from the vocabulary selects nothing).  ``aids(tids)``, when given, returns the articles holding
-    every one of those terms (resolved once and remembered by the caller, so a page's several
-    computations do not each scan the terms table); otherwise the condition holds the subquery.
+    every one of those terms as an :func:`aid_bits` string (resolved once and remembered by the
+    caller, so a page's several computations do not each scan the terms table; tested with
+    :data:`QUERY_BITS_COND`, so ``alias`` must be the articles table); otherwise the condition holds
+    the subquery.
     """
     flt = flt or Filter()
     conds, params = [], {}
@@ -93,8 +119,8 @@ def where(flt: Filter | None, alias: str, keys: list[tuple[int, str]], tids: Cal
                 conds.append("FALSE")
             else:
                 if aids is not None:
-                    params["qaids"] = aids(ids)
-                    conds.append(f"{p}aid IN (SELECT unnest($qaids))")
+                    params["qbits"] = aids(ids)
+                    conds.append(QUERY_BITS_COND.format(p=p, last=len(params["qbits"]) - 1))
                 else:
                     params["qtids"] = ids
                     conds.append(f"{p}aid IN ({QUERY_AIDS_SQL.format(table='terms', n=len(ids))})")
