@@ -70,15 +70,18 @@ def stats_path(path: Path) -> Path:
     return Path(str(path) + ".stats.json")
 
 
-def make_corpus(label: str, n: int, seed: int = 0, path: Path | None = None) -> dict:
-    """The cached corpus of ``n`` rows (generated with make_corpus.py when missing)."""
+def make_corpus(label: str, n: int, seed: int = 0, path: Path | None = None, day: str | None = None) -> dict:
+    """The cached corpus of ``n`` rows (generated with make_corpus.py when missing); ``day``: every
+    row dated that day (a day of news to append)."""
     path = path or BENCH / f"ant-{label}.jsonl.gz"
     sp = stats_path(path)
     if path.exists() and sp.exists():
         st = json.loads(sp.read_text(encoding="utf-8"))
-        if st.get("rows") == n and st.get("seed") == seed:
+        if st.get("rows") == n and st.get("seed") == seed and st.get("day") == day:
             return {**st, "path": path}
     cmd = [PY, "scripts/make_corpus.py", "--n", str(n), "--seed", str(seed), "--out", rel(path)]
+    if day:
+        cmd += ["--day", day]
     print(f"generating {rel(path)}: {shlex.join(cmd)}", flush=True)
     subprocess.run(cmd, cwd=ROOT, check=True)
     return {**json.loads(sp.read_text(encoding="utf-8")), "path": path}
@@ -300,17 +303,29 @@ def build_run(label: str, corpus: dict, db: Path, extra: list[str], timeout, leg
     return r
 
 
-def append_run(built: Path, add_corpus: dict, timeout) -> dict:
+def next_day(db: Path) -> str | None:
+    """The day after the index's last dated article (None when nothing is dated)."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        (d,), = con.execute("SELECT MAX(date) + 1 FROM articles").fetchall()
+    finally:
+        con.close()
+    return str(d)[:10] if d is not None else None
+
+
+def append_run(built: Path, add_corpus: dict, timeout, label: str = "add 1k") -> dict:
     copy = built.with_name(built.stem + "-append.duckdb")
     need, free = disk_size(built), shutil.disk_usage(built.parent).free
     if free < 1.5 * need + 2e9:
-        return {"label": "add 1k", "rc": None,
+        return {"label": label, "rc": None,
                 "why": f"skipped: copying the {need / 1e9:.1f} GB index needs more than the {free / 1e9:.1f} GB free"}
     copy_index(built, copy)
     before = count_articles(copy)
     cmd = [PY, "-m", "core", "add", rel(add_corpus["path"]), "--db", rel(copy)]
     r = run(cmd, BENCH / "logs" / f"{copy.stem}.log", timeout)
-    r.update(label="add 1k", rows_in=add_corpus.get("rows"), text_mb=add_corpus.get("text_mb"))
+    r.update(label=label, rows_in=add_corpus.get("rows"), text_mb=add_corpus.get("text_mb"))
     if r["rc"] == 0:
         after = count_articles(copy)
         r["articles"] = after - before if after is not None and before is not None else None
@@ -453,7 +468,13 @@ def main() -> int:
         elif b["rc"] != 0:
             rows.append({"label": "add 1k", "rc": None, "why": "the build failed"})
         else:
-            rows.append(append_run(db, add_corpus, args.timeout))
+            # 1,000 resampled articles spread over the corpus's six years (every window of the index is
+            # touched: the worst case), then 1,000 dated the day after the corpus's last (a day of news)
+            rows.append(append_run(db, add_corpus, args.timeout, "add 1k, over six years"))
+            day = next_day(db)
+            if day:
+                day_corpus = make_corpus("1k-day", APPEND_ROWS, APPEND_SEED - 1, BENCH / "ant-1k-day.jsonl.gz", day=day)
+                rows.append(append_run(db, day_corpus, args.timeout, f"add 1k, one day ({day})"))
         sections.append((f"{name} ({fmt(corpus.get('rows'), ',')} rows, {fmt(corpus.get('text_mb'))} MB of text)", rows))
         if not args.no_views and b["rc"] == 0:
             view_sections.append(views_run(db, args.timeout))

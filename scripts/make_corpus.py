@@ -25,6 +25,9 @@ Output row k (k = 0 … N-1) is a copy of source row ``rng.randrange(len(source)
   by those 3-5 words (~1-2 %); the text by ~20 bytes.
 * everything else (outlet, title, category, abstract, author, source_path) is kept as is.
 
+With ``--day YYYY-MM-DD`` every row is then dated that day (its time of day kept): a day of news to
+append, where the default rows spread over six years touch every window of the corpus.
+
 Duplicates present in the source itself (1,481 repeated texts) become distinct articles too.
 Copies of one source article share their passages with each other; they are in the same outlet,
 so the reuse index (cross-outlet pairs) does not pair them, but a shingle held by more than
@@ -159,6 +162,18 @@ def shift_date_raw(s, years: int):
         return s
 
 
+def set_day(r: dict, day: dt.date) -> None:
+    """Move a row to ``day``, keeping its time of day (``date`` and ``date_raw``)."""
+    if isinstance(r.get("date"), str) and re.match(r"\d{4}-\d{2}-\d{2}", r["date"]):
+        r["date"] = day.isoformat() + r["date"][10:]
+    if r.get("date_raw"):
+        try:
+            t = email.utils.parsedate_to_datetime(r["date_raw"])
+            r["date_raw"] = email.utils.format_datetime(t.replace(year=day.year, month=day.month, day=day.day))
+        except (TypeError, ValueError):
+            pass
+
+
 def load_source(path: Path) -> list[dict]:
     op = gzip.open if str(path).endswith(".gz") else open
     with op(path, "rt", encoding="utf-8") as f:
@@ -223,6 +238,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--source", default=str(DEFAULT_SOURCE))
     ap.add_argument("--check", action="store_true", help="also verify the marker on a sample (slow-ish)")
+    ap.add_argument("--day", help="date every row on this day, YYYY-MM-DD (a day of news to append), keeping its time")
     args = ap.parse_args(argv)
     if not 0 < args.n <= KEY_SPAN or args.seed < 0:
         ap.error(f"--n must be in 1 … {KEY_SPAN}, --seed ≥ 0")
@@ -239,6 +255,8 @@ def main(argv=None) -> int:
         for k in range(args.n):
             src = rng.randrange(len(rows))
             r = resample(rows, k, src, args.seed)
+            if args.day:
+                set_day(r, dt.date.fromisoformat(args.day))
             text_bytes += len(r["text"].encode("utf-8"))
             unmarked += _PLANS[src] is None
             f.write(json.dumps(r, ensure_ascii=False))
@@ -246,7 +264,7 @@ def main(argv=None) -> int:
     os.replace(part, out)
     secs = time.perf_counter() - t0
     stats = {
-        "file": out.name, "rows": args.n, "text_bytes": text_bytes, "text_mb": round(text_bytes / 1e6, 2),
+        "file": out.name, "rows": args.n, "day": args.day, "text_bytes": text_bytes, "text_mb": round(text_bytes / 1e6, 2),
         "file_bytes": out.stat().st_size, "seed": args.seed, "source": str(Path(args.source).resolve()),
         "source_rows": len(rows), "unmarked_rows": unmarked,
         "unmarked_sources": sum(p is None for p in _PLANS.values()), "generated_seconds": round(secs, 1),
