@@ -45,7 +45,7 @@ if not top.empty:
     png = wordcloud_png(dict(zip(top["label"], top["count"])))
     st.image(png, width="stretch")
     st.download_button(tr("kw.download_png"), png, file_name=f"marsad_wordcloud_{flt.slug()}.png", mime="image/png",
-                       key="dl_cloud")
+                       key="dl_cloud", on_click="ignore")
 
 st.subheader(tr("kw.kwic"))
 c1, c2 = st.columns([2, 1])

@@ -113,3 +113,5 @@ def test_a_page_sized_csv_is_a_plain_link_and_a_longer_one_is_made_on_click():
     assert small.url and not small.deferred_file_id
     assert small_later.url and not small_later.deferred_file_id   # a callable of few rows is run with the page
     assert big.deferred_file_id and not big.url
+    # and a click only downloads: the page is not run again for it (its rerun raced the file's fetch)
+    assert small.ignore_rerun and big.ignore_rerun and small_later.ignore_rerun

@@ -69,6 +69,9 @@ def download(df, what: str, flt: Filter | None, key: str | None = None, rows: in
     st.download_button(
         f"⬇ {tr('download')} ({n} {tr('rows')})", data=data, file_name=csv_name(what, flt),
         mime="text/csv", key=key or f"dl_{what}",
+        # a download changes nothing the page shows: no rerun of the whole page per click (which, under
+        # load, also raced the browser's fetch of the file)
+        on_click="ignore",
     )
 
 
