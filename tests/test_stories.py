@@ -301,6 +301,24 @@ def test_appending_regroups_the_stories_like_a_full_build(tmp_path):
     # on this excerpt 193 of 17,800 tokens are keyed otherwise, which moves one story of 38)
     assert len(got & want) >= 0.9 * len(want) and abs(len(got) - len(want)) <= 2
     assert any(g & before and g - before for g in got)      # a story joins old and appended articles
+    # the append reused the old articles' stored lead keys: they are what the grown index's own grouping
+    # gives every dated article now, in the same order, and regrouping from fresh keys changes nothing
+    from core.index import finalize
+
+    keymap = dict(grown.con.execute("SELECT norm, key FROM token_map").fetchall())
+    arts = grown.sql(f"SELECT aid, title, substr(text, 1, {S.LEAD_WORDS * 14}) AS text FROM articles "
+                     "WHERE date IS NOT NULL ORDER BY aid")   # the lead finalize.build_stories reads
+    fresh = S.postings(arts, keymap)
+    stored = grown.sql("SELECT aid, key, boost FROM story_leads ORDER BY aid, pos")
+    assert len(stored) > 1000
+    pd.testing.assert_frame_equal(stored.astype({"aid": "int64", "key": "object"}).reset_index(drop=True),
+                                  fresh.astype({"aid": "int64", "key": "object"}).reset_index(drop=True))
+    grown.con.close()
+    con = duckdb.connect(str(tmp_path / "grown.duckdb"))
+    appended = con.execute("SELECT story_id, aid FROM stories ORDER BY aid").fetchall()
+    finalize.build_stories(con)        # every lead found anew
+    assert con.execute("SELECT story_id, aid FROM stories ORDER BY aid").fetchall() == appended
+    con.close()
 
 
 def test_one_story_outlet_by_outlet_texts_quotes_and_distinctive_words(tmp_path):

@@ -469,7 +469,7 @@ def append_index(sources: Sequence[str | Path] | str | Path, db_path: str | Path
                                                   "furniture": learned}, progress, added)
             _append_tables(con, parts, first, progress, workers)
             progress(0.97, "grouping stories")
-            finalize.build_stories(con)     # stories are regrouped whole: an appended day can join old ones
+            finalize.build_stories(con, keep_leads=True)   # regrouped whole (an appended day can join old ones), old leads' keys kept
             finalize.write_topic_hits(con, resources)   # and the topic hits (new words may match the lexicon)
             finalize.write_day_rollups(con)
         total = con.execute("SELECT COUNT(*) FROM articles").fetchall()[0][0]
