@@ -32,6 +32,7 @@ Tables (every per-article table is keyed by the integer ``aid``; articles are nu
 ``statements``    statement_id, aid, quote_id, speaker   (the same statement across outlets)
 ``reuse_pairs`` / ``reuse_passages`` / ``reuse_frequent``   cross-outlet shared passages
 ``stories``       story_id, aid             (reports of one event across outlets)
+``story_leads``   aid, pos, key, boost      (each dated article's lead keys, in order: an append reuses them)
 ``furniture``     outlet, kind, pattern, articles, outlet_articles, share, example, source, status
                   (page furniture learned per outlet or added by the analyst, and its decision)
 ``report``        file, row, reason, detail (the ingestion report)
