@@ -128,8 +128,8 @@ def wordcloud_png(frequencies: dict[str, float], width: int = 900, height: int =
 @functools.lru_cache(maxsize=64)
 def _wordcloud_png(items: tuple, width: int, height: int, shaping: bool) -> bytes:
     """The cloud is the same image for the same words (its layout is seeded), and laying it out
-    costs about 0.45 s: the Keywords page asks again on every rerun and every visit with a filter
-    already seen, so the last 64 clouds (~140 KB each) are kept."""
+    costs about 0.1 s (1 s for a process's first): the Keywords page asks again on every rerun and
+    every visit with a filter already seen, so the last 64 clouds (~140 KB each) are kept."""
     frequencies = dict(items)
     if not shaping:
         return _wordcloud_basic_layout(frequencies, width, height)
