@@ -4,10 +4,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from core.extract.quotes import QUOTE_FRAME_COLUMNS, cluster_statements, extract_quotes, quote_spans, quotes_frame, speaker_counts
+from core.extract.quotes import QUOTE_FRAME_COLUMNS, cluster_statements, join_statements, extract_quotes, quote_spans, quotes_frame, speaker_counts
 from core.arabic import word_spans
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -223,3 +224,29 @@ def test_same_statements_respects_speakers_and_needs_two_outlets():
     # 4 (Lavrov) and 5 (Putin) are both in الثورة and by different speakers: no cluster
     assert groups == [[1, 2]]
     assert set(st.speaker) == {"لافروف"}
+
+
+
+def test_joining_statements_with_nothing_stored_is_the_full_clustering(excerpt_corpus):
+    """An append's clustering (``join_statements``) with no stored statement and every quote new is
+    ``cluster_statements``: the same clusters, numbered -1, -2, …"""
+    q = excerpt_corpus.sql("SELECT q.aid, a.outlet, CAST(q.quote_id AS INTEGER) AS quote_id, q.speaker, q.text "
+                           "FROM quotes q JOIN articles a USING (aid) ORDER BY q.aid, CAST(q.quote_id AS INTEGER)")
+    full = cluster_statements(q)
+    assert full.statement_id.nunique() >= 5
+    joined = join_statements(q, np.ones(len(q), dtype=bool), np.full(len(q), -1), [None] * len(q))
+    pd.testing.assert_frame_equal(joined.assign(statement_id=-1 - joined.statement_id).sort_values(
+        ["statement_id", "aid", "quote_id"]).reset_index(drop=True), full.assign(statement_id=full.statement_id.astype(int)),
+        check_dtype=False)
+
+
+def test_a_new_quote_joins_the_stored_statement_it_matches_unless_the_speakers_differ():
+    q = pd.DataFrame({"aid": [0, 1, 2, 3], "quote_id": [0, 0, 0, 0],
+                      "outlet": ["قاسيون", "الثورة", "قاسيون", "شينخوا"],
+                      "speaker": [None, None, None, "لافروف"],
+                      "text": ["روسيا تصر على إجراء تحقيق موضوعي في حادثة إدلب"] * 2
+                              + ["إن روسيا تصر على إجراء تحقيق موضوعي في حادثة إدلب"] * 2})
+    st = join_statements(q, [False, False, True, True], [4, 4, -1, -1], ["بوتين", "بوتين", None, None])
+    # 2 joins Putin's stored statement 4 (one outlet is enough: the statement spans two); 3 is Lavrov's,
+    # so it does not, and alone it is no statement
+    assert st[["statement_id", "aid", "speaker"]].values.tolist() == [[4, 2, "بوتين"]]

@@ -1307,6 +1307,65 @@ def cluster_statements(quotes: pd.DataFrame, threshold: float = 70) -> pd.DataFr
     if quotes.empty:
         return pd.DataFrame(columns=STATEMENT_COLUMNS)
     q = quotes.reset_index(drop=True)
+    neighbours, toks, speakers = _statement_matches(q, threshold)
+    roots = list(range(len(q)))
+    _lead(neighbours, toks, speakers, [False] * len(q), roots)
+    return _statement_frame(q, roots, speakers)
+
+
+def join_statements(quotes: pd.DataFrame, new, stored, stored_speaker, threshold: float = 70) -> pd.DataFrame:
+    """Appending: the new quotes (``new``, a boolean per quote) joined to the statements already
+    stored (``stored``: each quote's statement id, -1 for none; ``stored_speaker``: that
+    statement's speaker), or clustered anew.
+
+    Only the pairs that hold a new quote are scored, with :func:`cluster_statements`' rule (a
+    trigram's count of quotes is taken over all of them).  The longest new wording first, each new
+    quote that matches a quote of a stored statement joins the statement of its best such match
+    (if its own speaker does not contradict the statement's); the others, with the stored quotes
+    that belong to no statement, are clustered as :func:`cluster_statements` does.  Returns
+    ``[statement_id, speaker, outlet, aid, quote_id, text]`` for the new quotes that join a stored
+    statement (its id and speaker) and the members of each new cluster that spans two outlets
+    (ids -1, -2, … in the order of their first quote).
+
+    >>> q = pd.DataFrame({"aid": [0, 1, 2], "quote_id": [0, 0, 0], "outlet": ["قاسيون", "الثورة", "قاسيون"],
+    ...     "speaker": ["تيلرسون", None, None],
+    ...     "text": ["علينا أن نفعل كل شيء من أجل استعادة الثقة", "علينا أن نعمل كل شيء من أجل استعادة الثقة",
+    ...              "علينا أن نفعل كل شيء من أجل استعادة الثقة بين بلدينا"]})
+    >>> join_statements(q, [False, False, True], [7, 7, -1], ["تيلرسون", "تيلرسون", None])[["statement_id", "aid"]].values.tolist()
+    [[7, 2]]
+    """
+    if quotes.empty:
+        return pd.DataFrame(columns=STATEMENT_COLUMNS)
+    q = quotes.reset_index(drop=True)
+    new = np.asarray(new, dtype=bool)
+    stored = np.asarray(stored, dtype=np.int64)
+    neighbours, toks, speakers = _statement_matches(q, threshold, focus=new)
+    joined: dict[int, int] = {}
+    for i in sorted(np.flatnonzero(new).tolist(), key=lambda i: (-toks[i], i)):
+        for _score, j in sorted(neighbours.get(i, ()), key=lambda t: (-t[0], t[1])):
+            sid = int(stored[j])
+            theirs = stored_speaker[j] if isinstance(stored_speaker[j], str) and stored_speaker[j] else None
+            if sid >= 0 and not (speakers[i] and theirs and speakers[i] != theirs):
+                joined[i] = sid
+                break
+    # the rest clusters among itself: quotes in a stored statement or just joined to one stay out
+    taken = [bool(stored[i] >= 0) or i in joined for i in range(len(q))]
+    rest = {i: [(s, j) for s, j in nb if not taken[j]] for i, nb in neighbours.items() if not taken[i]}
+    roots = list(range(len(q)))
+    _lead(rest, toks, speakers, list(taken), roots)
+    fresh = _statement_frame(q, roots, speakers)
+    fresh = fresh.assign(statement_id=-1 - fresh["statement_id"].astype(int))
+    speaker_of = {int(sid): sp for sid, sp in zip(stored.tolist(), stored_speaker) if sid >= 0}
+    order = sorted(joined)
+    old = q.loc[order].assign(statement_id=[joined[i] for i in order], speaker=[speaker_of[joined[i]] for i in order])
+    out = pd.concat([old[STATEMENT_COLUMNS], fresh[STATEMENT_COLUMNS]], ignore_index=True)
+    out["statement_id"] = out["statement_id"].astype(int)
+    return out.sort_values(["statement_id", "aid", "quote_id"]).reset_index(drop=True)
+
+
+def _statement_matches(q: pd.DataFrame, threshold: float, focus=None):
+    """The match graph of :func:`cluster_statements` (``neighbours``: quote → [(score, quote)]), each
+    quote's number of words and its speaker; with ``focus``, only the pairs holding a focused quote."""
     # Lean on memory (two blocks of 150k quotes cluster at once on a 2-core build): each word becomes
     # an integer, each trigram one integer, and only the words' count is kept of each wording.
     ids: dict[str, int] = {}
@@ -1322,16 +1381,37 @@ def cluster_statements(quotes: pd.DataFrame, threshold: float = 70) -> pd.DataFr
     del words
     toks = n_words   # below, len(toks[i]) is the number of words
     speakers = [s if isinstance(s, str) and s else None for s in q["speaker"]]
-    index: dict = defaultdict(list)
-    for i, gs in enumerate(grams):
-        for g in gs:
-            index[g].append(i)
     cand = set()
-    for ids in index.values():
-        if 1 < len(ids) <= MAX_GRAM_QUOTES:
-            for x in range(len(ids)):
-                for y in range(x + 1, len(ids)):
-                    cand.add((ids[x], ids[y]))
+    if focus is None:
+        index: dict = defaultdict(list)
+        for i, gs in enumerate(grams):
+            for g in gs:
+                index[g].append(i)
+        for ids in index.values():
+            if 1 < len(ids) <= MAX_GRAM_QUOTES:
+                for x in range(len(ids)):
+                    for y in range(x + 1, len(ids)):
+                        cand.add((ids[x], ids[y]))
+    else:
+        # the focused quotes' trigrams, then the other quotes that hold one of them
+        focused = np.asarray(focus, dtype=bool)
+        mine: dict = defaultdict(list)
+        for i in np.flatnonzero(focused).tolist():
+            for g in grams[i]:
+                mine[g].append(i)
+        others: dict = defaultdict(list)
+        for i in np.flatnonzero(~focused).tolist():
+            for g in grams[i]:
+                if g in mine:
+                    others[g].append(i)
+        for g, ids in mine.items():
+            rest = others.get(g, ())
+            if 1 < len(ids) + len(rest) <= MAX_GRAM_QUOTES:
+                for x in range(len(ids)):
+                    for y in range(x + 1, len(ids)):
+                        cand.add((ids[x], ids[y]))
+                    for y in rest:
+                        cand.add((ids[x], y))
     neighbours: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for x, y in cand:
         sx, sy = speakers[x], speakers[y]
@@ -1349,9 +1429,12 @@ def cluster_statements(quotes: pd.DataFrame, threshold: float = 70) -> pd.DataFr
         if score >= threshold:
             neighbours[x].append((score, y))
             neighbours[y].append((score, x))
-    # Leader clustering (no chaining): the longest wording leads, its direct matches join it.
-    roots = list(range(len(q)))
-    assigned = [False] * len(q)
+    return neighbours, toks, speakers
+
+
+def _lead(neighbours: dict, toks: list, speakers: list, assigned: list, roots: list) -> None:
+    """Leader clustering (no chaining), in place: the longest wording not yet assigned leads, its
+    direct matches join it."""
     for lead in sorted(neighbours, key=lambda i: (-toks[i], i)):
         if assigned[lead]:
             continue
@@ -1363,6 +1446,11 @@ def cluster_statements(quotes: pd.DataFrame, threshold: float = 70) -> pd.DataFr
             assigned[other] = True
             roots[other] = lead
             speaker = speaker or speakers[other]
+
+
+def _statement_frame(q: pd.DataFrame, roots: list, speakers: list) -> pd.DataFrame:
+    """The clusters (``roots``: each quote's leader) that span two outlets, numbered in the order of
+    their first quote, with their most frequent known speaker."""
     out = q.assign(_root=roots, speaker=speakers)
     n_outlets = out.groupby("_root")["outlet"].transform("nunique")
     out = out[n_outlets >= 2].copy()

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from core.fsutil import replace_index
@@ -384,16 +385,11 @@ DRIFT_LIMIT = 0.005
 
 def _shingle_task(task):
     arts, out_dir = task
-    from core.extract.passages import article_shingles
-    import numpy as np
+    from core import arabic
+    from core.extract.passages import batch_shingles
 
-    aids, hs = [], []
-    for aid, text in zip(arts["aid"].tolist(), arts["text"].fillna("").tolist()):
-        h = article_shingles(text)
-        aids.append(np.full(len(h), aid, dtype=np.int32))
-        hs.append(h.view(np.int64))
-    frame = pd.DataFrame({"aid": np.concatenate(aids) if aids else np.empty(0, np.int32),
-                          "h": np.concatenate(hs) if hs else np.empty(0, np.int64)})
+    counts, art, h = batch_shingles([arabic.words(t) for t in arts["text"].fillna("").tolist()])
+    frame = pd.DataFrame({"aid": arts["aid"].to_numpy(dtype=np.int32)[art], "h": h.view(np.int64)})
     write_parts({"shingles": frame}, Path(out_dir), f"old-{int(arts['aid'].iloc[0]):010d}")
     return len(arts)
 
