@@ -129,6 +129,28 @@ def test_appending_counts_entities_quotes_and_passages_like_a_full_build(appende
     assert c.rows("SELECT SUM(total) FROM vocab")[0][0] == c.rows("SELECT SUM(cnt) FROM terms")[0][0]
 
 
+def test_an_append_reads_the_stored_shingles_and_stores_the_new_ones(appended, one_process, tmp_path):
+    """The build keeps every article's shingle hashes; an append finds its shared passages from them
+    (no old text re-shingled) and adds its own, so the table is the full build's, and an index built
+    before the table (none stored) still gets the same passages by re-shingling."""
+    c = appended[0]
+    by_id = ("SELECT a.id, COUNT(*) AS n, SUM(s.h) AS total FROM shingles s JOIN articles a USING (aid) "
+             "GROUP BY a.id ORDER BY a.id")
+    stored = c.sql(by_id)
+    assert len(stored) > 300 and stored.equals(one_process.sql(by_id))
+    db = tmp_path / "old.duckdb"
+    B.build_index([PART1], db, workers=1).con.close()
+    import duckdb
+    con = duckdb.connect(str(db))
+    con.execute("DROP TABLE shingles")
+    con.close()
+    B.append_index([PART2], db, workers=1)
+    old = Corpus.open(db, read_only=True)
+    pairs = "SELECT COUNT(*), SUM(shared) FROM reuse_pairs"
+    assert old.rows(pairs)[0] == one_process.rows(pairs)[0] == c.rows(pairs)[0]
+    assert not old.has_table("shingles")
+
+
 def test_the_index_records_how_far_its_grouping_drifted(appended):
     c, first, _ = appended
     meta = c.meta()

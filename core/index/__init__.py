@@ -31,6 +31,7 @@ Tables (every per-article table is keyed by the integer ``aid``; articles are nu
 ``quotes``        aid, quote_id, speaker, text, cue, how, start_, end_, speaker_title
 ``statements``    statement_id, aid, quote_id, speaker   (the same statement across outlets)
 ``reuse_pairs`` / ``reuse_passages`` / ``reuse_frequent``   cross-outlet shared passages
+``shingles``      aid, h                    (each article's 7-word shingle hashes: an append's passages)
 ``stories``       story_id, aid             (reports of one event across outlets)
 ``story_leads``   aid, pos, key, boost      (each dated article's lead keys, in order: an append reuses them)
 ``furniture``     outlet, kind, pattern, articles, outlet_articles, share, example, source, status

@@ -582,22 +582,28 @@ def _append_tables(con, parts: Path, first: int, progress: Progress, workers: in
         cond = f"aid < {int(first)} AND (date IS NULL OR date BETWEEN DATE '{lo}' - {w} AND DATE '{hi}' + {w})"
     else:
         cond = f"aid < {int(first)}"
-    n_old = con.execute(f"SELECT COUNT(*) FROM articles WHERE {cond}").fetchall()[0][0]
     con.execute("DROP TABLE articles0")
-    pool = make_pool(workers)
-    try:
-        res = con.execute(f"SELECT aid, text FROM articles WHERE {cond} ORDER BY aid")
+    stored = con.execute("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'shingles'").fetchall()[0][0]
+    if stored:   # the build kept them: the old articles of the window are read, not re-shingled
+        (parts / "shingles").mkdir(parents=True, exist_ok=True)
+        con.execute(f"COPY (SELECT s.aid, s.h FROM shingles s JOIN articles USING (aid) WHERE {cond} ORDER BY s.aid) "
+                    f"TO '{parts / 'shingles' / 'old-stored.parquet'}' (FORMAT PARQUET)")
+    else:        # an index built before the table: the old articles' texts are shingled again
+        pool = make_pool(workers)
+        try:
+            res = con.execute(f"SELECT aid, text FROM articles WHERE {cond} ORDER BY aid")
 
-        def tasks():
-            while True:
-                rows = res.fetchmany(BATCH_SIZE)
-                if not rows:
-                    return
-                yield pd.DataFrame(rows, columns=["aid", "text"]), str(parts)
+            def tasks():
+                while True:
+                    rows = res.fetchmany(BATCH_SIZE)
+                    if not rows:
+                        return
+                    yield pd.DataFrame(rows, columns=["aid", "text"]), str(parts)
 
-        for _ in ordered_map(pool, _shingle_task, tasks()):
-            pass
-    finally:
-        _close(pool)
-    del n_old
+            for _ in ordered_map(pool, _shingle_task, tasks()):
+                pass
+        finally:
+            _close(pool)
     finalize.build_reuse(con, parts, workers=workers, progress=progress, append_from=first)
+    if stored:
+        finalize.store_shingles(con, parts, append=True)

@@ -160,6 +160,7 @@ def finalize(con, parts: Path, *, grouper, resources, problems: pd.DataFrame, me
     progress(0.90, "finding shared passages")
     if reuse:
         build_reuse(con, parts, workers=workers, progress=progress)
+        store_shingles(con, parts)
     else:
         empty_reuse(con)
 
@@ -628,6 +629,21 @@ def append_statements(con, first: int, days: int = 3) -> None:
 
 
 # -- shared passages ----------------------------------------------------------------------------------
+
+def store_shingles(con, parts: Path, append: bool = False) -> None:
+    """Keep the articles' shingle hashes (``shingles``: aid, h; in aid order) so an append finds
+    the passages its articles share with the stored ones without re-reading and re-shingling their
+    texts (1,000 articles spread over the six years of a 100k index re-shingled all 100k: 32 s).
+    About 260 distinct shingles an ANT article, 12 bytes each before compression."""
+    if not has_parts(parts, "shingles"):
+        if not append:
+            con.execute("CREATE OR REPLACE TABLE shingles (aid INTEGER, h BIGINT)")
+        return
+    select = "SELECT CAST(aid AS INTEGER) AS aid, CAST(h AS BIGINT) AS h FROM {src} ORDER BY aid"
+    if append:
+        select = select.replace("ORDER BY", "WHERE aid >= (SELECT COALESCE(MAX(aid) + 1, 0) FROM shingles) ORDER BY")
+    insert_parts_in_order(con, "shingles", parts, "shingles", select, create=not append)
+
 
 def empty_reuse(con) -> None:
     con.execute("CREATE OR REPLACE TABLE reuse_pairs (a BIGINT, b BIGINT, outlet_a VARCHAR, outlet_b VARCHAR, "
