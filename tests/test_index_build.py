@@ -213,6 +213,13 @@ def test_postings_hold_every_term_row_sorted_by_term_id(small_buckets, appended)
     assert built == sorted(built)
 
 
+def test_every_term_row_counts_its_term_at_least_once(one_process, appended):
+    """The filtered outlet x term counts sum term rows without dropping zero sums: none can occur."""
+    for c in (one_process, appended[0]):
+        assert c.rows("SELECT COUNT(*) FILTER (WHERE cnt < 1), COUNT(*) FROM terms")[0][0] == 0
+        assert c.rows("SELECT COUNT(*) FROM terms")[0][0] > 10_000
+
+
 def test_vocab_keys_hold_the_vocabulary_sorted_by_key_and_find_every_term(small_buckets, appended):
     """The key → term id index: exactly vocab's (key, n, tid), stored by key (a lookup reads one row
     group); an append adds the new keys. term_ids finds through it what a scan of vocab finds, for

@@ -231,7 +231,9 @@ def outlet_term_frame(corpus: Corpus, flt: Filter | None, n: int = 1) -> pd.Data
     once per filter and kept: the Keywords page's top terms (overall and per outlet) and the Compare
     page's outlet comparisons (distinctive terms for any pair, the similarity matrix) all read them
     when the filter needs the per-article terms (dates or a text query).  At 100k under a quoted phrase, summing took
-    ~230 ms a view; reading this frame takes ~5 ms."""
+    ~230 ms a view; reading this frame takes ~5 ms.  Every ``terms`` row counts its term at least once,
+    so no group sums to zero: a ``HAVING SUM(cnt) > 0`` cost ~30 % of the summing (143 → 99 ms under a
+    word query at 100k) for nothing."""
     where, params = corpus.where(flt)
     # grouped by a small integer per outlet (its place in the sorted outlet list), not by the outlet's
     # name: hashing 2M (name, tid) keys under a word query at 100k cost ~25 % more CPU than (code, tid)
@@ -240,7 +242,7 @@ def outlet_term_frame(corpus: Corpus, flt: Filter | None, n: int = 1) -> pd.Data
     code = "USMALLINT" if len(outs) < 65535 else "INTEGER"
     df = corpus.sql(f"""WITH f AS (SELECT a.aid, CAST(list_position($outs, a.outlet) AS {code}) AS oc FROM articles a WHERE {where}),
                              g AS (SELECT f.oc, t.tid, SUM(t.cnt) AS count, COUNT(*) AS articles FROM terms t JOIN f USING (aid)
-                                   WHERE t.n = $n GROUP BY 1, 2 HAVING SUM(t.cnt) > 0)
+                                   WHERE t.n = $n GROUP BY 1, 2)
                         SELECT $outs[g.oc] AS outlet, g.tid, g.count, g.articles FROM g""",
                     {**params, "n": int(n), "outs": outs})
     df["outlet"] = df["outlet"].astype("category")
