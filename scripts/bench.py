@@ -9,7 +9,7 @@
   from ant_multisource; ``--file PATH`` benchmarks that file instead of the sizes.  Each corpus has
   ``<file>.stats.json`` beside it (rows, UTF-8 bytes of the ``text`` fields).
 * Every size: ``python -m core build FILE --db var/bench/<name>.duckdb --workers N`` in a subprocess.
-  Peak memory is sampled from /proc every 0.2 s over the whole process tree (the CLI and its
+  Peak memory is sampled from /proc every 0.2 s (every 1 s after the first minute) over the whole process tree (the CLI and its
   worker processes): RSS summed (shared pages counted once per process) and PSS summed (shared
   pages split between processes; the better "how much RAM does this take" figure).
 * Append: ``python -m core add var/bench/ant-1k-s99.jsonl.gz --db COPY`` on a copy of each index
@@ -200,9 +200,12 @@ class TreeMonitor(threading.Thread):
         self.peak_procs = max(self.peak_procs, len(pids))
 
     def run(self) -> None:
+        # every 0.2 s for the first minute, then every second: reading smaps_rollup walks the page tables
+        # of every process of the tree, and at 0.2 s it took ~14 % of a core beside the 1M build
+        start = time.monotonic()
         while not self._halt.is_set():
             self.sample()
-            self._halt.wait(self.interval)
+            self._halt.wait(self.interval if time.monotonic() - start < 60 else max(self.interval, 1.0))
 
     def stop(self) -> None:
         self._halt.set()
@@ -346,7 +349,7 @@ nothing is deduplicated away; see its docstring).
 Columns:
 - **wall s**: wall-clock time of the whole command (interpreter start-up, reading, counting, finalize, writing).
 - **peak RSS MB**: the highest sum, over the CLI process and all its descendants (workers, Spark's JVM), of
-  resident memory, sampled from /proc every 0.2 s; pages shared between processes are counted in each.
+  resident memory, sampled from /proc every 0.2 s (every second after the first minute); pages shared between processes are counted in each.
 - **peak PSS MB**: the same with shared pages divided between the processes that share them (closer to the RAM
   actually used).
 - **text MB**: UTF-8 size of the input rows' `text` fields (10^6 bytes); **MB/s** = text MB / wall s.
