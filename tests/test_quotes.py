@@ -250,3 +250,22 @@ def test_a_new_quote_joins_the_stored_statement_it_matches_unless_the_speakers_d
     # 2 joins Putin's stored statement 4 (one outlet is enough: the statement spans two); 3 is Lavrov's,
     # so it does not, and alone it is no statement
     assert st[["statement_id", "aid", "speaker"]].values.tolist() == [[4, 2, "بوتين"]]
+
+
+def test_repeated_wordings_are_matched_once_and_give_every_copy_the_same_matches(excerpt_corpus):
+    """The build matches each (wording, speaker) once and hands the matches to every copy: the same
+    match graph as scoring every pair of quotes, on quotes repeated as agency copy is (and as the
+    benchmark's resampled corpora are), some copies by another speaker."""
+    from core.extract.quotes import _statement_matches
+
+    q = excerpt_corpus.sql("SELECT q.aid, a.outlet, CAST(q.quote_id AS INTEGER) AS quote_id, q.speaker, q.text "
+                           "FROM quotes q JOIN articles a USING (aid) ORDER BY q.aid, CAST(q.quote_id AS INTEGER)")
+    copies = q.sample(frac=0.5, random_state=1).assign(aid=lambda f: f.aid + 10_000)
+    other = q.sample(frac=0.2, random_state=2).assign(aid=lambda f: f.aid + 20_000, speaker="متحدث آخر")
+    many = pd.concat([q, copies, copies.assign(aid=lambda f: f.aid + 30_000), other], ignore_index=True)
+    grouped, toks, speakers = _statement_matches(many, 70)
+    every, toks2, speakers2 = _statement_matches(many, 70, focus=np.ones(len(many), dtype=bool))
+    as_sets = lambda nb: {i: sorted(v) for i, v in nb.items() if v}
+    assert as_sets(grouped) == as_sets(every)
+    assert sum(map(len, grouped.values())) > 2 * len(q)        # the copies do match each other
+    assert (toks, speakers) == (toks2, speakers2)
