@@ -38,6 +38,24 @@ def test_top_terms_follow_the_filter_and_agree_across_code_paths(sample_corpus):
         pd.testing.assert_frame_equal(rolled, scanned, check_dtype=False)
 
 
+def test_top_terms_are_the_same_summed_alone_or_from_the_pages_outlet_counts(excerpt_corpus):
+    """Under a date range or a query, top terms are summed by term alone, or read from the outlet x term
+    counts when another view of the page summed them already: the same table either way."""
+    from core.analysis.distinctive import outlet_term_frame
+
+    word = keywords.top_terms(excerpt_corpus, None, n=1, limit=1)["label"].iloc[0]
+    for flt in (Filter(date_from="2018-03-01"), Filter(query=word), Filter(query=word, outlets=("العربية",))):
+        for n in (1, 2):
+            excerpt_corpus.views.clear()
+            alone = keywords.top_terms(excerpt_corpus, flt, n=n, limit=25)
+            assert not outlet_term_frame.is_cached(excerpt_corpus, flt, n)
+            outlet_term_frame(excerpt_corpus, flt, n)
+            assert outlet_term_frame.is_cached(excerpt_corpus, flt, n)
+            shared = keywords.top_terms.uncached(excerpt_corpus, flt, n=n, limit=25)
+            assert len(alone) == 25
+            pd.testing.assert_frame_equal(alone, shared)
+
+
 def test_concordance_finds_clitic_forms_with_context(sample_corpus):
     kwic = keywords.concordance(sample_corpus, "لافروف", Filter(outlets=("شينخوا",)))
     assert "للافروف" in set(kwic["match"])

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from core.analysis.distinctive import counts_cursor
+from core.analysis.distinctive import counts_cursor, outlet_term_frame
 from core.analysis.overview import as_dates, forms_text
 from core.filter import Filter
 from core.index.viewcache import view
@@ -33,12 +33,17 @@ def top_terms(corpus: Corpus, flt: Filter | None = None, n: int = 1, limit: int 
         counts = ("SELECT tid, SUM(count) AS count, SUM(articles) AS articles FROM outlet_terms "
                   "WHERE n = $n AND list_contains($outlets, outlet) GROUP BY tid "
                   "ORDER BY count DESC, articles DESC, tid LIMIT $lim")
-    else:  # the filter's outlet x term counts, summed once per filter (shared with the Compare page)
+    elif outlet_term_frame.is_cached(corpus, flt, n):
+        # the filter's outlet x term counts, already summed by another view of the page (per outlet, Compare)
         counts = ("SELECT tid, SUM(count) AS count, SUM(articles) AS articles FROM counts_df GROUP BY tid "
                   "ORDER BY count DESC, articles DESC, tid LIMIT $lim")
+    else:  # summed here by term alone: fewer groups than per outlet and term (100k, a word query: 95 -> 48 ms)
+        counts = (f"SELECT t.tid, SUM(t.cnt) AS count, COUNT(*) AS articles FROM terms t "
+                  f"JOIN (SELECT aid FROM articles a WHERE {where}) f USING (aid) WHERE t.n = $n GROUP BY t.tid "
+                  f"ORDER BY count DESC, articles DESC, tid LIMIT $lim")
     sql = (f"SELECT v.key AS term, v.label, CAST(c.count AS BIGINT) AS count, CAST(c.articles AS BIGINT) AS articles, v.forms "
            f"FROM ({counts}) c JOIN vocab v USING (tid) ORDER BY count DESC, articles DESC, v.label, v.key")
-    if scope is None:
+    if scope is None and outlet_term_frame.is_cached(corpus, flt, n):
         df = counts_cursor(corpus, flt, n).execute(sql, {"lim": int(limit)}).df()
     else:
         df = corpus.sql(sql, params)

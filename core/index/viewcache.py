@@ -109,6 +109,10 @@ class ViewCache:
                     self._bytes -= self._items.popitem(last=False)[1][1]
         return _copy(value)
 
+    def has(self, key) -> bool:
+        with self._lock:
+            return key in self._items
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
@@ -134,5 +138,14 @@ def view(fn):
             return fn(corpus, *args, **kwargs)
         return cache.get(key, lambda: fn(corpus, *args, **kwargs))
 
+    def is_cached(corpus, *args, **kwargs) -> bool:
+        """Whether ``fn(corpus, ...)``'s result is remembered (another view can then start from it)."""
+        cache = getattr(corpus, "views", None)
+        try:
+            return cache is not None and cache.has((name, freeze(args), freeze(kwargs)))
+        except (Unkeyable, TypeError):
+            return False
+
     wrapper.uncached = fn
+    wrapper.is_cached = is_cached
     return wrapper
