@@ -424,6 +424,7 @@ def main() -> int:
     argv = " ".join(shlex.quote(a) for a in sys.argv[1:])
     command = f"{rel(PY)} scripts/bench.py{(' ' + argv) if argv else ''}"
     started = dt.datetime.now().astimezone()
+    host = machine()   # the code as the run starts: the commands below run it, whatever is committed meanwhile
     BENCH.mkdir(parents=True, exist_ok=True)
     w = str(args.workers)
 
@@ -526,7 +527,7 @@ def main() -> int:
     finished = dt.datetime.now().astimezone()
     md = [HEADER, "## Run", "",
           f"- date: {started:%Y-%m-%d %H:%M %Z} (took {(finished - started).total_seconds() / 60:.1f} min)",
-          f"- command: `{command}`", *machine(),
+          f"- command: `{command}`", *host,
           f"- CLI: build --workers {'yes' if has_workers else 'no'}, --engine {'yes' if has_engine else 'no'}; "
           f"add {'yes' if add_help is not None else 'not available'}", "",
           "## Corpora", "",
