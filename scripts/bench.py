@@ -327,7 +327,8 @@ def append_run(built: Path, add_corpus: dict, timeout, label: str = "add 1k") ->
     copy_index(built, copy)
     before = count_articles(copy)
     cmd = [PY, "-m", "core", "add", rel(add_corpus["path"]), "--db", rel(copy)]
-    r = run(cmd, BENCH / "logs" / f"{copy.stem}.log", timeout)
+    slug = re.sub(r"[^0-9a-z]+", "-", label.lower()).strip("-")   # one log per append run, not one per index
+    r = run(cmd, BENCH / "logs" / f"{copy.stem}-{slug}.log", timeout)
     r.update(label=label, rows_in=add_corpus.get("rows"), text_mb=add_corpus.get("text_mb"))
     if r["rc"] == 0:
         after = count_articles(copy)
