@@ -51,9 +51,8 @@ def page_calls(c: Corpus, flt: Filter, outlets: list[str], term: str) -> dict:
     return {
         "overview": lambda: (overview.summary(c, flt), overview.outlet_totals(c, flt),
                              overview.attention(c, flt, "W"), overview.articles(c, flt, limit=2000)),
-        "keywords": lambda: (overview.summary(c, flt), _cloud(keywords.top_terms(c, flt, n=1, limit=25)),
-                             keywords.top_terms_by_outlet(c, flt, n=1, limit=10),
-                             keywords.concordance(c, term, flt)),
+        "keywords": lambda: (overview.summary(c, flt), keywords.top_terms_by_outlet(c, flt, n=1, limit=10),
+                             _cloud(keywords.top_terms(c, flt, n=1, limit=25)), keywords.concordance(c, term, flt)),
         "topics": lambda: (overview.summary(c, flt), topics.topic_by_outlet(c, flt, lex),
                            topics.topic_trend(c, flt, lex, freq="W")),
         "entities": lambda: (overview.summary(c, flt), entities.entity_totals(c, flt, limit=25),
