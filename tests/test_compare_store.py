@@ -442,7 +442,7 @@ def test_the_filtered_outlet_term_counts_equal_the_plain_sum(excerpt_corpus, n):
                 Filter(query="روسيا"), Filter(query='"الولايات المتحدة"'), Filter(query="kalimazz")):
         got = distinctive.outlet_term_frame.uncached(c, flt, n)
         where, params = c.where(flt)
-        want = c.sql(f"SELECT a.outlet, t.tid, SUM(t.cnt) AS count, COUNT(*) AS articles FROM terms t "
+        want = c.sql(f"SELECT a.outlet, t.tid, CAST(SUM(t.cnt) AS BIGINT) AS count, COUNT(*) AS articles FROM terms t "
                      f"JOIN articles a USING (aid) WHERE t.n = $n AND {where} GROUP BY 1, 2 HAVING SUM(t.cnt) > 0",
                      {**params, "n": n})
         want["outlet"] = want["outlet"].astype("category")

@@ -6,6 +6,11 @@ import pandas as pd
 import pytest
 
 from core.analysis.distinctive import log_odds, outlet_vs_rest, pair, tfidf_similarity
+from core.analysis import distinctive
+from core.filter import Filter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def long_counts(table: dict[str, dict[str, int]]) -> pd.DataFrame:
@@ -82,3 +87,57 @@ def test_tfidf_similarity_is_a_symmetric_cosine_with_unit_diagonal():
     assert list(s.index) == list(s.columns)
     assert np.allclose(np.diag(s), 1) and np.allclose(s, s.T)
     assert s.loc["الثورة", "قاسيون"] > 0.95 > s.loc["الثورة", "شينخوا"] > 0
+
+
+def test_term_counts_of_whole_months_come_from_the_rollup_and_equal_the_per_article_sums(tmp_path):
+    """A filter of dates and outlets sums its whole months (and undated articles) from ``term_months`` and
+    only its edge days from the per-article terms: the same counts, top terms and comparisons as summing
+    every article's terms (an index without the rollup)."""
+    import datetime as dt
+    import shutil
+
+    import duckdb
+
+    from core.analysis import keywords
+    from core.index.build import build_index
+    from core.index.handle import Corpus
+
+    import json
+
+    # the excerpt's articles spread over about three years, one in twenty undated
+    rows = [json.loads(line) for line in (ROOT / "tests" / "data" / "ant_excerpt.jsonl").open(encoding="utf-8")]
+    for i, r in enumerate(rows):
+        r["date"] = "" if i % 20 == 7 else (dt.date(2016, 1, 1) + dt.timedelta(days=3 * i)).isoformat()
+        r.pop("date_raw", None)
+    src = tmp_path / "spread.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    db = tmp_path / "x.duckdb"
+    build_index([src], db, workers=1).con.close()
+    plain = tmp_path / "plain.duckdb"
+    shutil.copy(db, plain)
+    con = duckdb.connect(str(plain))
+    con.execute("DROP TABLE term_months")
+    con.close()
+    rolled, summed = Corpus.open(db, read_only=True), Corpus.open(plain, read_only=True)
+    assert rolled.has_table("term_months") and not summed.has_table("term_months")
+    outlets = tuple(rolled.sql("SELECT outlet, COUNT(*) AS n FROM articles GROUP BY 1 ORDER BY n DESC, outlet")["outlet"][:2])
+    d = dt.date
+    filters = [Filter(date_from=d(2016, 2, 1), date_to=d(2016, 2, 29)),                 # one whole month
+               Filter(date_from=d(2016, 2, 10), date_to=d(2017, 3, 10), outlets=outlets),  # whole months and edge days
+               Filter(date_from=d(2016, 5, 3), date_to=d(2016, 5, 30)),                  # no whole month
+               Filter(date_to=d(2017, 6, 5)),                                            # open start
+               Filter(date_from=d(2017, 3, 1), undated="exclude"),                       # open end, no undated
+               Filter(undated="only"), Filter(undated="exclude", outlets=outlets[:1])]
+    assert distinctive.month_counts(rolled, filters[0], 1, True) is not None
+    key = ["outlet", "tid"]
+    for flt in filters:
+        a = distinctive.outlet_term_frame.uncached(rolled, flt, 1)
+        b = distinctive.outlet_term_frame.uncached(summed, flt, 1)
+        a, b = (x.assign(outlet=x["outlet"].astype(str)).sort_values(key).reset_index(drop=True) for x in (a, b))
+        pd.testing.assert_frame_equal(a, b, check_dtype=False)
+        pd.testing.assert_frame_equal(keywords.top_terms.uncached(rolled, flt, n=1, limit=30),
+                                      keywords.top_terms.uncached(summed, flt, n=1, limit=30))
+        pd.testing.assert_frame_equal(distinctive.similarity.uncached(rolled, flt),
+                                      distinctive.similarity.uncached(summed, flt))
+    sizes = [len(distinctive.outlet_term_frame.uncached(rolled, flt, 1)) for flt in filters]
+    assert min(sizes) > 100 and sizes[1] > 2000, sizes

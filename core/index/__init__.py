@@ -21,6 +21,8 @@ Tables (every per-article table is keyed by the integer ``aid``; articles are nu
 ``postings``      tid, aid                  (``terms`` by term id: a search key's articles)
 ``outlet_terms``  outlet, n, tid, count, articles   (per-outlet totals)
 ``outlet_similarity`` outlet_a, outlet_b, similarity (the whole corpus's, over unigrams; with the day rollups)
+``term_months``   outlet, month, tid, count, articles (unigrams per outlet and calendar month; NULL month:
+                  undated): the whole months of a filter of dates and outlets
 ``entity_days`` / ``topic_days`` / ``quote_days`` / ``quote_outlets``   per outlet and day (and quotes per
                   outlet and speaker): the views of filters without a text query
 ``mentions``      aid, entity, type, cnt    (gazetteer entity mentions)

@@ -191,7 +191,9 @@ def write_day_rollups(con) -> None:
     quotes, for filters of outlets only); and the whole corpus's outlet similarity
     (``outlet_similarity``: outlet_a, outlet_b, similarity, see :func:`core.analysis.distinctive.similarity`).
     A filter of dates and outlets only (no text query) sums these instead of the per-article tables:
-    at 1M articles 5.0M mention rows become 0.45M, 2.0M topic-hit rows 77k.
+    at 1M articles 5.0M mention rows become 0.45M, 2.0M topic-hit rows 77k.  ``term_months`` (outlet,
+    month, tid, count, articles: the unigram terms per outlet and calendar month, 12.3M term rows → 3.0M at
+    100k) answers the whole months of such a filter's term counts.
     Rewritten whole after a build, an append and a correction of outlets or dates (about 0.3 s at 1M)."""
     have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     if "mentions" in have:
@@ -208,6 +210,12 @@ def write_day_rollups(con) -> None:
         con.execute("""CREATE OR REPLACE TABLE quote_outlets AS
             SELECT outlet, speaker, CAST(SUM(quotes) AS BIGINT) AS quotes FROM quote_days
             GROUP BY outlet, speaker ORDER BY outlet, quotes DESC, speaker""")
+    if "terms" in have:   # unigram counts per outlet and calendar month (NULL: undated), see scope.month_parts
+        con.execute("""CREATE OR REPLACE TABLE term_months AS
+            SELECT a.outlet, CAST(date_trunc('month', a.date) AS DATE) AS month, t.tid,
+                   CAST(SUM(t.cnt) AS BIGINT) AS count, CAST(COUNT(*) AS BIGINT) AS articles
+            FROM terms t JOIN articles a USING (aid) WHERE t.n = 1 GROUP BY ALL
+            ORDER BY month NULLS LAST, outlet, tid""")
     if "outlet_terms" in have:   # the Compare page's similarity on the whole corpus (unigrams)
         from core.analysis.distinctive import SIMILARITY_SQL, WHOLE_CORPUS_COUNTS
 

@@ -125,3 +125,42 @@ def where(flt: Filter | None, alias: str, keys: list[tuple[int, str]], tids: Cal
                     params["qtids"] = ids
                     conds.append(f"{p}aid IN ({QUERY_AIDS_SQL.format(table='terms', n=len(ids))})")
     return (" AND ".join(conds) if conds else "TRUE"), params
+
+
+def month_parts(flt: Filter | None) -> tuple[list[str], str, dict] | None:
+    """A filter of dates (and outlets), without a text query, split in parts that partition its
+    articles: the whole calendar months it covers and its undated articles, read from the per-outlet
+    and month rollup ``term_months``, and the days at its edges outside a whole month, read from the
+    per-article terms.  Returns ``(conditions over term_months, one per part so each can skip the
+    row groups outside it, condition over articles AS a, params)``, or None when the filter has a
+    text query or no date bound (other paths answer those).
+
+    >>> import datetime as dt
+    >>> m, e, p = month_parts(Filter(date_from=dt.date(2017, 5, 1), date_to=dt.date(2017, 6, 10)))
+    >>> m, p["m_lo"], p["m_hi"]
+    (['month BETWEEN $m_lo AND $m_hi', 'month IS NULL'], datetime.date(2017, 5, 1), datetime.date(2017, 5, 1))
+    >>> e, p["d_lo"], p["d_hi"], p["w_lo"], p["w_hi"]
+    ('a.date BETWEEN $d_lo AND $d_hi AND NOT (a.date BETWEEN $w_lo AND $w_hi)', datetime.date(2017, 5, 1), datetime.date(2017, 6, 10), datetime.date(2017, 5, 1), datetime.date(2017, 5, 31))
+    """
+    import datetime as dt
+
+    flt = flt or Filter()
+    if flt.query or not (flt.date_from or flt.date_to or flt.undated != "include"):
+        return None
+    if flt.undated == "only":
+        return ["month IS NULL"], "FALSE", {}
+    lo, hi = flt.date_from or dt.date.min, flt.date_to or dt.date.max
+    # the whole months inside [lo, hi]: from lo's month (or the next one) to hi's month (or the one before)
+    w_lo = lo if lo.day == 1 else (lo.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    nxt = (hi.replace(day=28) + dt.timedelta(days=4)).replace(day=1) if hi < dt.date(9999, 12, 1) else None
+    w_hi = hi if nxt is None or nxt - dt.timedelta(days=1) == hi else hi.replace(day=1) - dt.timedelta(days=1)
+    params: dict = {"d_lo": lo, "d_hi": hi}
+    undated = ["month IS NULL"] if flt.undated == "include" else []
+    if w_lo > w_hi:   # no whole month: every dated article from the per-article terms
+        return undated, "a.date BETWEEN $d_lo AND $d_hi", params
+    months = {"m_lo": w_lo, "m_hi": w_hi.replace(day=1)}
+    if (w_lo, w_hi) == (lo, hi):   # whole months only: no edge days
+        return ["month BETWEEN $m_lo AND $m_hi"] + undated, "FALSE", months
+    params.update(months, w_lo=w_lo, w_hi=w_hi)
+    return (["month BETWEEN $m_lo AND $m_hi"] + undated,
+            "a.date BETWEEN $d_lo AND $d_hi AND NOT (a.date BETWEEN $w_lo AND $w_hi)", params)
