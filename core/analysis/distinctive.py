@@ -241,12 +241,12 @@ def month_counts(corpus: Corpus, flt: Filter | None, n: int, by_outlet: bool) ->
     if flt.outlets:
         ocond, params = " AND list_contains($outlets, outlet)", {**params, "outlets": list(flt.outlets)}
     key = "outlet, tid" if by_outlet else "tid"
-    parts = [f"SELECT {key}, count, articles FROM term_months WHERE {m}{ocond}" for m in mconds]
+    selects = [f"SELECT {key}, count, articles FROM term_months WHERE {m}{ocond}" for m in mconds]
     if econd != "FALSE":   # the edge days outside whole months, from the per-article terms
-        parts.append(f"""SELECT {'a.outlet, ' if by_outlet else ''}t.tid, SUM(t.cnt) AS count, COUNT(*) AS articles
+        selects.append(f"""SELECT {'a.outlet, ' if by_outlet else ''}t.tid, SUM(t.cnt) AS count, COUNT(*) AS articles
                          FROM terms t JOIN (SELECT aid, outlet FROM articles a WHERE {econd}{ocond}) a USING (aid)
                          WHERE t.n = 1 GROUP BY ALL""")
-    union = " UNION ALL ".join(parts) or f"SELECT {key}, count, articles FROM term_months WHERE FALSE"
+    union = " UNION ALL ".join(selects) or f"SELECT {key}, count, articles FROM term_months WHERE FALSE"
     return (f"SELECT {key}, CAST(SUM(count) AS BIGINT) AS count, CAST(SUM(articles) AS BIGINT) AS articles "
             f"FROM ({union}) GROUP BY ALL", params)
 

@@ -26,6 +26,8 @@ def top_terms(corpus: Corpus, flt: Filter | None = None, n: int = 1, limit: int 
     where, params = corpus.where(flt)
     params = {**params, "n": int(n), "lim": int(limit)}
     scope = corpus.outlet_scope(flt)
+    # asked once: another session sharing the handle may add or evict the frame between two asks
+    shared = scope is None and outlet_term_frame.is_cached(corpus, flt, n)
     if scope == []:  # the whole corpus: totals were computed once at ingestion
         counts = "SELECT tid, total AS count, df AS articles FROM vocab WHERE n = $n ORDER BY count DESC, articles DESC, tid LIMIT $lim"
     elif scope:  # outlets only: per-outlet totals
@@ -33,7 +35,7 @@ def top_terms(corpus: Corpus, flt: Filter | None = None, n: int = 1, limit: int 
         counts = ("SELECT tid, SUM(count) AS count, SUM(articles) AS articles FROM outlet_terms "
                   "WHERE n = $n AND list_contains($outlets, outlet) GROUP BY tid "
                   "ORDER BY count DESC, articles DESC, tid LIMIT $lim")
-    elif outlet_term_frame.is_cached(corpus, flt, n):
+    elif shared:
         # the filter's outlet x term counts, already summed by another view of the page (per outlet, Compare)
         counts = ("SELECT tid, SUM(count) AS count, SUM(articles) AS articles FROM counts_df GROUP BY tid "
                   "ORDER BY count DESC, articles DESC, tid LIMIT $lim")
@@ -47,7 +49,7 @@ def top_terms(corpus: Corpus, flt: Filter | None = None, n: int = 1, limit: int 
                   f"ORDER BY count DESC, articles DESC, tid LIMIT $lim")
     sql = (f"SELECT v.key AS term, v.label, CAST(c.count AS BIGINT) AS count, CAST(c.articles AS BIGINT) AS articles, v.forms "
            f"FROM ({counts}) c JOIN vocab v USING (tid) ORDER BY count DESC, articles DESC, v.label, v.key")
-    if scope is None and outlet_term_frame.is_cached(corpus, flt, n):
+    if shared:
         df = counts_cursor(corpus, flt, n).execute(sql, {"lim": int(limit)}).df()
     else:
         df = corpus.sql(sql, params)

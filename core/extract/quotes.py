@@ -1381,29 +1381,28 @@ def _statement_matches(q: pd.DataFrame, threshold: float, focus=None):
     del words
     toks = n_words   # below, len(toks[i]) is the number of words
     speakers = [s if isinstance(s, str) and s else None for s in q["speaker"]]
-    cand = set()
     if focus is None:
-        return _grouped_matches(q, threshold, norm, toks, grams, speakers), toks, speakers
-    else:
-        # the focused quotes' trigrams, then the other quotes that hold one of them
-        focused = np.asarray(focus, dtype=bool)
-        mine: dict = defaultdict(list)
-        for i in np.flatnonzero(focused).tolist():
-            for g in grams[i]:
-                mine[g].append(i)
-        others: dict = defaultdict(list)
-        for i in np.flatnonzero(~focused).tolist():
-            for g in grams[i]:
-                if g in mine:
-                    others[g].append(i)
-        for g, ids in mine.items():
-            rest = others.get(g, ())
-            if 1 < len(ids) + len(rest) <= MAX_GRAM_QUOTES:
-                for x in range(len(ids)):
-                    for y in range(x + 1, len(ids)):
-                        cand.add((ids[x], ids[y]))
-                    for y in rest:
-                        cand.add((ids[x], y))
+        return _grouped_matches(threshold, norm, toks, grams, speakers), toks, speakers
+    # the focused quotes' trigrams, then the other quotes that hold one of them
+    focused = np.asarray(focus, dtype=bool)
+    mine: dict = defaultdict(list)
+    for i in np.flatnonzero(focused).tolist():
+        for g in grams[i]:
+            mine[g].append(i)
+    others: dict = defaultdict(list)
+    for i in np.flatnonzero(~focused).tolist():
+        for g in grams[i]:
+            if g in mine:
+                others[g].append(i)
+    cand = set()
+    for g, ids in mine.items():
+        rest = others.get(g, ())
+        if 1 < len(ids) + len(rest) <= MAX_GRAM_QUOTES:
+            for x in range(len(ids)):
+                for y in range(x + 1, len(ids)):
+                    cand.add((ids[x], ids[y]))
+                for y in rest:
+                    cand.add((ids[x], y))
     neighbours: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for x, y in cand:
         score = _pair_score(x, y, norm, toks, grams, speakers)
@@ -1429,7 +1428,7 @@ def _pair_score(x: int, y: int, norm: list, toks: list, grams: list, speakers: l
     return fuzz.token_set_ratio(norm[x], norm[y])
 
 
-def _grouped_matches(q: pd.DataFrame, threshold: float, norm: list, toks: list, grams: list, speakers: list) -> dict:
+def _grouped_matches(threshold: float, norm: list, toks: list, grams: list, speakers: list) -> dict:
     """:func:`_statement_matches` of every pair, each wording said by one speaker matched once.
 
     Quotes of the same normalised words and speaker have the same trigrams, the same checks and the

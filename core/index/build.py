@@ -388,7 +388,7 @@ def _shingle_task(task):
     from core import arabic
     from core.extract.passages import batch_shingles
 
-    counts, art, h = batch_shingles([arabic.words(t) for t in arts["text"].fillna("").tolist()])
+    _counts, art, h = batch_shingles([arabic.words(t) for t in arts["text"].fillna("").tolist()])
     frame = pd.DataFrame({"aid": arts["aid"].to_numpy(dtype=np.int32)[art], "h": h.view(np.int64)})
     write_parts({"shingles": frame}, Path(out_dir), f"old-{int(arts['aid'].iloc[0]):010d}")
     return len(arts)
