@@ -217,9 +217,12 @@ def write_day_rollups(con) -> None:
             FROM terms t JOIN articles a USING (aid) WHERE t.n = 1 GROUP BY ALL
             ORDER BY month NULLS LAST, outlet, tid""")
     if "outlet_terms" in have:   # the Compare page's similarity on the whole corpus (unigrams)
-        from core.analysis.distinctive import SIMILARITY_SQL, WHOLE_CORPUS_COUNTS
+        from core.analysis.distinctive import WHOLE_CORPUS_COUNTS, similarity_long
 
-        con.execute(f"CREATE OR REPLACE TABLE outlet_similarity AS WITH c AS ({WHOLE_CORPUS_COUNTS}), {SIMILARITY_SQL}")
+        sim = similarity_long(con.execute(WHOLE_CORPUS_COUNTS).df())
+        con.register("outlet_similarity_df", sim)
+        con.execute("CREATE OR REPLACE TABLE outlet_similarity AS SELECT outlet_a, outlet_b, similarity FROM outlet_similarity_df")
+        con.unregister("outlet_similarity_df")
     if "topic_hits" in have:
         con.execute("""CREATE OR REPLACE TABLE topic_days AS
             SELECT a.outlet, a.date, h.topic, CAST(SUM(h.hits) AS BIGINT) AS hits, CAST(COUNT(*) AS BIGINT) AS articles
