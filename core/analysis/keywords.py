@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-
+import numpy as np
 import pandas as pd
 
 from core.analysis.distinctive import counts_cursor, month_counts, outlet_term_frame
@@ -66,17 +66,13 @@ def top_terms_by_outlet(corpus: Corpus, flt: Filter | None = None, n: int = 1, l
     are ranked: sorting all 274k unigram rows of outlet_terms by outlet took ~100 ms of CPU at 100k."""
     where, params = corpus.where(flt)
     params = {**params, "n": int(n), "lim": int(limit)}
-    rolled = corpus.outlet_scope(flt) is not None
-    if rolled:  # outlets only: per-outlet totals from ingestion
-        counts = "SELECT outlet, tid, count, articles FROM outlet_terms WHERE n = $n AND outlet IN (SELECT outlet FROM w)"
-    else:  # the filter's outlet x term counts, summed once per filter (shared with the Compare page)
-        counts = "SELECT CAST(outlet AS VARCHAR) AS outlet, tid, count, articles FROM counts_df"
-    run = corpus.sql if rolled else (lambda q, p: counts_cursor(corpus, flt, n).execute(q, p).df())
-    df = run(
+    if corpus.outlet_scope(flt) is None:   # dates or a text query: ranked from the filter's outlet x term counts
+        return _top_by_outlet_from_frame(corpus, flt, n, limit)
+    df = corpus.sql(
         f"""
         WITH f AS (SELECT aid, outlet, words FROM articles a WHERE {where}),
         w AS (SELECT outlet, CAST(SUM(words) AS BIGINT) AS words FROM f GROUP BY outlet),
-        c0 AS ({counts}),
+        c0 AS (SELECT outlet, tid, count, articles FROM outlet_terms WHERE n = $n AND outlet IN (SELECT outlet FROM w)),
         thr AS (SELECT outlet, MIN(x) AS thr FROM (SELECT outlet, unnest(max(count, $lim)) AS x FROM c0 GROUP BY outlet)
                 GROUP BY outlet),
         c AS (SELECT c0.* FROM c0 JOIN thr USING (outlet) WHERE c0.count >= thr.thr),
@@ -87,8 +83,38 @@ def top_terms_by_outlet(corpus: Corpus, flt: Filter | None = None, n: int = 1, l
         FROM r JOIN vocab v USING (tid) JOIN w USING (outlet)
         WHERE r.rank <= $lim ORDER BY r.outlet, r.rank
         """,
-        params if rolled else {k: v for k, v in params.items() if k != "n"},
+        params,
     )
+    df["forms"] = df["forms"].map(forms_text)
+    return df
+
+
+def _top_by_outlet_from_frame(corpus: Corpus, flt: Filter | None, n: int, limit: int) -> pd.DataFrame:
+    """:func:`top_terms_by_outlet` from :func:`outlet_term_frame` (shared with the Compare page): each outlet's
+    ``limit`` first rows by count, articles (both descending) and term id, picked with one numpy sort of the
+    frame (~95k rows under a word query at 100k; ranking them in SQL over the registered frame took ~40 ms),
+    then labelled and divided by the outlet's words in DuckDB over those few rows."""
+    frame = outlet_term_frame(corpus, flt, n)
+    codes = frame["outlet"].cat.codes.to_numpy()
+    cnt, art, tid = (frame[c].to_numpy() for c in ("count", "articles", "tid"))
+    order = np.lexsort((tid, -art, -cnt, codes))
+    order = order[codes[order] >= 0]   # an article without an outlet is in no outlet's list
+    oc = codes[order]
+    first = np.r_[0, np.flatnonzero(np.diff(oc)) + 1] if len(oc) else np.zeros(0, dtype=np.int64)
+    rank = np.arange(len(oc)) - np.repeat(first, np.diff(np.r_[first, len(oc)]))
+    keep = order[rank < limit]
+    picked = pd.DataFrame({"oc": codes[keep].astype(np.int32), "rank": (rank[rank < limit] + 1).astype(np.int64),
+                           "tid": tid[keep], "count": cnt[keep], "articles": art[keep]})
+    where, params = corpus.where(flt)
+    cur = corpus.con.cursor()
+    cur.register("picked", picked)
+    df = cur.execute(
+        f"""WITH w AS (SELECT outlet, CAST(SUM(words) AS BIGINT) AS words FROM articles a WHERE {where} GROUP BY outlet)
+            SELECT $outs[r.oc + 1] AS outlet, r.rank, v.key AS term, v.label, CAST(r.count AS BIGINT) AS count,
+                   CAST(r.articles AS BIGINT) AS articles, ROUND(1000.0 * r.count / NULLIF(w.words, 0), 3) AS per_1000, v.forms
+            FROM picked r JOIN vocab v USING (tid) JOIN w ON w.outlet = $outs[r.oc + 1]
+            ORDER BY outlet, r.rank""",
+        {**params, "outs": list(frame["outlet"].cat.categories)}).df()
     df["forms"] = df["forms"].map(forms_text)
     return df
 
@@ -114,6 +140,20 @@ def keyword_table(corpus: Corpus, flt: Filter | None = None, n: int = 1, limit: 
     return out
 
 
+def _normalized(words: list[str], normalize) -> list[str]:
+    """``[normalize(w) for w in words]`` in one call over the words joined by newlines (its substitutions map
+    one character at a time), or word by word when NFKC would apply to the whole (a presentation form in any
+    word) or the join does not split back: ~15 -> ~3 ms of a 500-line concordance at 100k."""
+    from core.arabic import PRESENTATION_FORMS
+
+    joined = "\n".join(words)
+    if not PRESENTATION_FORMS.search(joined):
+        out = normalize(joined).split("\n")
+        if len(out) == len(words):
+            return out
+    return [normalize(w) for w in words]
+
+
 def _texts_in_order(corpus: Corpus, aids: list[int], size: int = 64):
     """(id, outlet, date, text) of ``aids``, in that order, read ``size`` articles at a time."""
     for i in range(0, len(aids), size):
@@ -122,6 +162,10 @@ def _texts_in_order(corpus: Corpus, aids: list[int], size: int = 64):
             "SELECT aid, id, outlet, date, text FROM articles WHERE aid IN (SELECT unnest($ids))", {"ids": page})}
         for aid in page:
             yield got[aid]
+
+
+#: how many written words' grouping keys the concordance keeps on a handle (~100 bytes each)
+WORD_KEYS_MAX = 400_000
 
 
 @view
@@ -155,7 +199,11 @@ def concordance(corpus: Corpus, term: str, flt: Filter | None = None, width: int
         {**params, "tid": tid})] if tid is not None else []
     rows = []
     grouper = corpus.grouper
-    seen: dict[str, str | None] = {}   # word as written -> its grouping key, over every article read
+    # word as written -> its grouping key: kept on the handle for every concordance (a pure function of the
+    # index's grouping, ~10k words for a 500-line concordance at 100k), emptied past WORD_KEYS_MAX words
+    seen: dict[str, str | None] = corpus.memo(("concordance_word_keys", id(grouper)), dict)
+    if len(seen) > WORD_KEYS_MAX:
+        seen.clear()
     for art in _texts_in_order(corpus, order):
         text = art[3]
         # the words in C (findall); keys only for words not met before; then where the first key
@@ -163,8 +211,10 @@ def concordance(corpus: Corpus, term: str, flt: Filter | None = None, width: int
         # (offsets and a key lookup for every word) took ~110 ms of a 500-line concordance at 100k.
         words = tokenize(text)
         distinct = set(words)
-        for w in distinct.difference(seen):
-            seen[w] = grouper.key(normalize(w))
+        fresh = list(distinct.difference(seen))
+        if fresh:
+            for w, norm in zip(fresh, _normalized(fresh, normalize)):
+                seen[w] = grouper.key(norm)
         last = len(words) - n
         at = []
         for w in distinct:
