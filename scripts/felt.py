@@ -49,8 +49,7 @@ def bench_query(corpus_file: Path) -> str:
 
 async def one_page(ctx, base: str, corpus_key: str, truth, slug: str, outlet: str, query: str) -> dict:
     s = lt.Session(0, ctx, base, corpus_key, truth, {"steps": [], "errors": [], "crosstalk": [], "checks": 0})
-    s.page = await ctx.new_page()
-    s.page.set_default_timeout(lt.STEP_TIMEOUT_MS)
+    s.page = await s.new_page()
     out: dict[str, float | None] = {}
 
     async def pick():
