@@ -105,6 +105,8 @@ async def run(args) -> tuple[list[dict], str, str]:
             await browser.close()
     finally:
         lt.stop_server(proc)
+        truth.corpus.con.close()
+        lt.clean_home(home)
     return rows, outlet, query
 
 
