@@ -370,6 +370,8 @@ def _log_odds_sql(corpus: Corpus, flt, a, b, n, min_count, limit) -> pd.DataFram
     formula, operation for operation), returning only the rows either side could show: the most and
     the least distinctive, with a margin for ties once z is rounded. The outlet × term counts (~1M rows
     at 100k articles) are no longer pulled into pandas to be grouped there."""
+    if corpus.outlet_scope(flt) is None:   # dates or a text query: from the filter's outlet x term frame
+        return _log_odds_frame(corpus, flt, a, b, n, min_count, int(limit) * 4 + 50)
     params = {"oa": a, "min": int(min_count), "lim": int(limit) * 4 + 50}
     if b is None:
         side_b = "outlet <> $oa"
@@ -396,6 +398,53 @@ def _log_odds_sql(corpus: Corpus, flt, a, b, n, min_count, limit) -> pd.DataFram
     if df.empty:
         return pd.DataFrame(columns=COLUMNS)
     # the term ids ride along, so the rows kept are labelled by id (see _with_labels)
+    df = df.assign(count_a=df["ya"].astype("int64"), count_b=df["yb"].astype("int64"))[COLUMNS + ["tid"]]
+    return df.sort_values(["z", "term"], ascending=[False, True], kind="mergesort")
+
+
+def _log_odds_frame(corpus: Corpus, flt, a, b, n, min_count, lim) -> pd.DataFrame:
+    """:func:`_log_odds_sql` from :func:`outlet_term_frame` in numpy, the same sums and formula in the same
+    order: the frame is already in memory (Keywords and Compare share it), and registering it for the SQL
+    took ~35 ms under a word query at 100k, this ~5 ms.  The ``lim`` most and least distinctive rows, ties at
+    the cut included until ordered by term."""
+    frame = outlet_term_frame(corpus, flt, n)
+    cats = frame["outlet"].cat.categories
+    if a not in cats or (b is not None and b not in cats):
+        return pd.DataFrame(columns=COLUMNS)
+    codes = frame["outlet"].cat.codes.to_numpy()
+    ia = cats.get_loc(a)
+    in_b = (codes == cats.get_loc(b)) if b is not None else ((codes != ia) & (codes >= 0))
+    terms, col = np.unique(frame["tid"].to_numpy(), return_inverse=True)
+    cnt = frame["count"].to_numpy().astype(np.float64)
+    ya = np.bincount(col, weights=np.where(codes == ia, cnt, 0.0), minlength=len(terms))
+    yb = np.bincount(col, weights=np.where(in_b, cnt, 0.0), minlength=len(terms))
+    p = np.bincount(col, weights=cnt, minlength=len(terms))
+    na, nb, pt = ya.sum(), yb.sum(), p.sum()
+    if not (na > 0 and nb > 0):
+        return pd.DataFrame(columns=COLUMNS)
+    a0 = min(na, nb)
+    alpha = a0 * p / pt
+    keep = (ya + yb >= min_count) & (alpha > 0)
+    tid, ya, yb, alpha = terms[keep], ya[keep], yb[keep], alpha[keep]
+    delta, var = log_odds_arrays(ya, yb, alpha, na, nb, a0)
+    z = delta / np.sqrt(var)
+    picks = []
+    for side in (z > 0, z < 0):
+        idx = np.flatnonzero(side)
+        if len(idx) > lim:   # everything as extreme as the lim-th, ties included; ordered by term below
+            cut = np.sort(np.abs(z[idx]))[::-1][lim - 1]
+            idx = idx[np.abs(z[idx]) >= cut]
+        picks.append(idx)
+    idx = np.concatenate(picks)
+    if not len(idx):
+        return pd.DataFrame(columns=COLUMNS)
+    df = pd.DataFrame({"tid": tid[idx].astype(np.int64), "ya": ya[idx], "yb": yb[idx], "delta": delta[idx],
+                       "var": var[idx], "z": z[idx]})
+    keys = corpus.sql("SELECT tid, key AS term FROM vocab WHERE tid IN (SELECT unnest($t))", {"t": df["tid"].tolist()})
+    df = df.merge(keys.astype({"tid": "int64"}), on="tid", how="inner")
+    top = df[df["z"] > 0].sort_values(["z", "term"], ascending=[False, True], kind="mergesort").head(lim)
+    low = df[df["z"] < 0].sort_values(["z", "term"], ascending=[True, True], kind="mergesort").head(lim)
+    df = pd.concat([top, low], ignore_index=True)
     df = df.assign(count_a=df["ya"].astype("int64"), count_b=df["yb"].astype("int64"))[COLUMNS + ["tid"]]
     return df.sort_values(["z", "term"], ascending=[False, True], kind="mergesort")
 
