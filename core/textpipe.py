@@ -41,6 +41,7 @@ from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from core.arabic import (
     _CLAUSE_RE,
@@ -99,6 +100,17 @@ class _Analysis:
 
 _NONE = _Analysis(None)
 _KEY, _ALIAS = operator.attrgetter("key"), operator.attrgetter("alias")
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
+
+
+def str_series(values: list) -> pd.Series:
+    """A column of text (``str`` dtype, None as missing) built by pyarrow straight from the list:
+    ``pd.Series(values, dtype="str")`` first checks every element in Python (about 2x slower).
+
+    >>> str_series(["روسيا", None]).tolist(), str_series([]).dtype == pd.Series([], dtype="str").dtype
+    (['روسيا', nan], True)
+    """
+    return pd.Series(pa.array(values, type=pa.large_string()), dtype="str")
 
 
 # ---------------------------------------------------------------------------
@@ -658,8 +670,8 @@ class Labeler:
         if not self._once and not self._forms and self._pairs:   # only bulk pairs: straight from the Counter
             pairs = self._pairs
             # typed columns: letting the DataFrame infer that a column is text costs ~3x more
-            return pd.DataFrame({"key": pd.Series([k for k, _ in pairs], dtype="str"),
-                                 "surface": pd.Series([s for _, s in pairs], dtype="str"),
+            return pd.DataFrame({"key": str_series(list(map(_FIRST, pairs))),
+                                 "surface": str_series(list(map(_SECOND, pairs))),
                                  "count": np.fromiter(pairs.values(), dtype=np.int64, count=len(pairs))},
                                 columns=["key", "surface", "count"])
         rows = [(k, s, n) for k, d in self._items() for s, n in d.items()]

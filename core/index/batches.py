@@ -129,12 +129,14 @@ def _candidate_finder(grouper):
 def _terms_frame(aids: np.ndarray, lens: list[list[int]], keys: list[str], counts: list[int]) -> pd.DataFrame:
     """The terms part from the articles' n-gram counts, laid end to end: article by article,
     unigrams then bigrams then trigrams (``lens`` holds each article's three lengths)."""
+    from core.textpipe import str_series
+
     per = np.array(lens, dtype=np.int64).reshape(-1, 3)
     total = per.sum(axis=1)
     n = np.repeat(np.tile(np.array([1, 2, 3], dtype=np.int8), len(per)), per.ravel())
     starts = np.repeat(np.cumsum(total) - total, total)
     return pd.DataFrame({"aid": np.repeat(aids, total).astype("int32"), "n": n,
-                         "key": pd.Series(keys, dtype="str"), "cnt": np.array(counts, dtype="int32"),
+                         "key": str_series(keys), "cnt": np.array(counts, dtype="int32"),
                          "ord": (np.arange(len(keys), dtype=np.int64) - starts).astype("int32")})
 
 
