@@ -34,7 +34,7 @@ from __future__ import annotations
 import functools
 import itertools
 import operator
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
@@ -54,6 +54,7 @@ from core.arabic import (
     is_latin,
     normalize,
     normalize_letters,
+    token_offsets,
     token_spans,
     tokenize,
 )
@@ -157,6 +158,35 @@ def article_tokens(clean: str) -> tuple[list[str], list[int], list[str], list[st
     # a word holds no space, and normalize_letters maps a letter to one letter
     norms = normalize_letters(" ".join(surfaces)).split(" ") if surfaces else []
     return texts, cuts, surfaces, norms
+
+
+def article_words(clean: str) -> tuple[list[str], list[int], list[str], list[str], np.ndarray, np.ndarray]:
+    """:func:`article_tokens` with each word's span in ``clean`` (``starts``, ``ends``): the words are
+    found once on the whole text (a clause boundary never falls inside a word) and each is put in
+    its clause by where it starts.
+
+    >>> texts, cuts, surfaces, norms, starts, ends = article_words("وقال لافروف: الأمريكي")
+    >>> (texts, cuts, surfaces, norms) == article_tokens("وقال لافروف: الأمريكي"), starts.tolist(), ends.tolist()
+    (True, [0, 5, 13], [4, 11, 21])
+    """
+    surfaces, starts, ends = token_offsets(clean)
+    n = len(surfaces)
+    if not n:
+        return [], [0], [], [], starts, ends
+    norms = normalize_letters(" ".join(surfaces)).split(" ")
+    parts = _CLAUSE_SPLIT_RE.split(clean)   # text, boundary, text, …: a boundary starts where a text ends
+    if len(parts) == 1:
+        return [clean], [0, n], surfaces, norms, starts, ends
+    # the number of words that start before each text ends (the last text: every word)
+    before = list(map(bisect_left, itertools.repeat(starts.tolist()),
+                      itertools.islice(itertools.accumulate(map(len, parts)), 0, len(parts) - 1, 2)))
+    before.append(n)
+    texts, cuts = [], [0]
+    for k, c in enumerate(before):
+        if c > cuts[-1]:
+            texts.append(parts[2 * k])
+            cuts.append(c)
+    return texts, cuts, surfaces, norms, starts, ends
 
 
 def article_clauses(text: str) -> list[list[tuple[str, str]]]:
@@ -1005,7 +1035,8 @@ class EntityMatcher:
         # (فعول الخطوط، أفعال الأسواق، مفاعل المصارف); الوفد السعودية is verb-subject-object
         return _FEMININE_NOUN.match(norms[i - 1]) is not None
 
-    def find_in_words(self, text: str, words: list[str], starts, ends) -> list[tuple[str, str, int, int]]:
+    def find_in_words(self, text: str, words: list[str], starts, ends, known: dict | None = None
+                      ) -> list[tuple[str, str, int, int]]:
         """Mentions among the normalised ``words`` of ``text`` (with their character ``starts``),
         as :func:`core.arabic.word_spans` gives them: (canonical, type, first word, last
         word + 1).  The same mentions as :meth:`find_in_text`, found without tokenising again:
@@ -1015,25 +1046,38 @@ class EntityMatcher:
         >>> w, s, e = word_spans("قال للافروف")
         >>> m.find_in_words("قال للافروف", w, s, e)
         [('لافروف', 'person', 1, 2)]
+
+        ``known`` (optional) is what :func:`count_article_grams` found on this same list of words
+        (its ``shared``): the words that may start a form (``starts``), and when the text is its own
+        clean form, the clause cuts (``cuts``) and the quoted outlet names (``quoted``), and when
+        no word is a name-adjective, the words' keys (``keys``).
         """
         n = len(words)
         if not n:
             return []
-        hits = self.form_starts(words)
+        known = known or {}
+        hits = known.get("starts")
+        if hits is None:
+            hits = self.form_starts(words)
         if not hits:
             return []
-        parts = _CLAUSE_SPLIT_RE.split(text)    # text, boundary, text, …: a boundary starts where a text ends
-        cuts = [0]
-        if len(parts) > 1:
-            bounds = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))[0:-1:2]
-            clause = np.searchsorted(bounds, np.asarray(starts), "right")
-            cuts += (np.flatnonzero(clause[1:] != clause[:-1]) + 1).tolist()
-        cuts.append(n)
-        ctx = self.context(text)
+        cuts = known.get("cuts")
+        if cuts is None:
+            parts = _CLAUSE_SPLIT_RE.split(text)    # text, boundary, text, …: a boundary starts where a text ends
+            cuts = [0]
+            if len(parts) > 1:
+                bounds = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))[0:-1:2]
+                clause = np.searchsorted(bounds, np.asarray(starts), "right")
+                cuts += (np.flatnonzero(clause[1:] != clause[:-1]) + 1).tolist()
+            cuts.append(n)
+        quoted = known.get("quoted")
+        ctx = self.context(text) if quoted is None else _ArticleContext(None, quoted)
+        keys = known.get("keys")
         out = []
         for c in _clauses_of(hits, cuts):
             a, b = cuts[c], cuts[c + 1]
-            for name, etype, s, e in self.find_keys(words[a:b], self._norm_keys(words[a:b]), ctx):
+            ks = self._norm_keys(words[a:b]) if keys is None else keys[a:b]
+            for name, etype, s, e in self.find_keys(words[a:b], ks, ctx):
                 out.append((name, etype, a + s, a + e))
         return out
 
@@ -1111,7 +1155,7 @@ def count_article(text: str, grouper: Grouper, entity_matcher: EntityMatcher | N
 
 def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatcher | None,
                         labeler: Labeler | None = None, forms: Labeler | None = None,
-                        outlet: str | None = None, names=None
+                        outlet: str | None = None, names=None, words=None, shared: dict | None = None
                         ) -> tuple[int, tuple[Counter, Counter, Counter], Counter, Counter]:
     """:func:`count_article` for the counting pass: ``(words, (unigrams, bigrams, trigrams),
     mentions, variants)``, each n-gram Counter in first-met order, with the labels and forms
@@ -1125,13 +1169,20 @@ def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatch
 
     ``outlet`` is the article's outlet (its own name is not a mention); ``names`` (optional, a
     :class:`core.names.CandidateFinder`) is shown every clause with its mentions, to collect
-    names the gazetteer lacks."""
-    clean = clean_surface(text)
+    names the gazetteer lacks.  ``words`` (optional) is ``(clean_surface(text), *article_words(clean)[:4])``
+    when the caller has them already; ``shared`` (optional, a dict) receives what
+    :meth:`EntityMatcher.find_in_words` can reuse on the same list of words (see its ``known``)."""
+    if words is None:
+        clean = clean_surface(text)
+        texts, cuts, surfaces, norms = article_tokens(clean)
+    else:
+        clean, texts, cuts, surfaces, norms = words
     groups = grouper.alias_groups
     rules = grouper.name_rules
     special = rules.special
     ctx = entity_matcher.context(clean, outlet) if entity_matcher is not None else None
-    texts, cuts, surfaces, norms = article_tokens(clean)
+    if shared is not None and ctx is not None and clean == text:   # the quotes' context, before any use
+        shared["quoted"] = Counter(ctx.quoted)
     recs = grouper.analyse_words(norms, cuts)
     keys = list(map(_KEY, recs))
     clauses = list(zip(cuts, cuts[1:]))
@@ -1140,7 +1191,14 @@ def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatch
     if entity_matcher is not None:
         # clause by clause (the article's context carries over), only the clauses where a word
         # may start a gazetteer form (or, for the names, lead to a name)
-        matching = set(_clauses_of(entity_matcher.form_starts(norms, keys), cuts))
+        starts = entity_matcher.form_starts(norms)
+        if shared is not None:
+            shared["starts"] = starts
+            if clean == text:   # the same clauses in the text itself
+                shared["cuts"] = cuts
+            if grouper.adjective_forms.isdisjoint(norms):   # every key is the word's own
+                shared["keys"] = keys
+        matching = set(_clauses_of(starts, cuts)) if starts and entity_matcher.may_match(norms, keys) else set()
         naming = set(_clauses_of(names.trigger_words(norms, keys), cuts)) if names is not None else set()
         for c in sorted(matching | naming):
             a, b = clauses[c]
