@@ -1210,7 +1210,8 @@ def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatch
     for a, sf in itertools.compress(zip(recs, surfaces), map(_ALIAS, recs)):   # the words with an alias
         gi, b, e = a.alias
         variants[(groups[gi], sf[b:e])] += 1
-    out = _Grams(labeler is not None, forms is not None)
+    # the (key, label) and (key, word) pairs go straight into the labelers' bulk counts (add_pairs)
+    out = _Grams(labeler._pairs if labeler is not None else None, forms._pairs if forms is not None else None)
     # the n-grams: runs of clauses without a name rule at once, a clause with one (rare) alone
     slow = [] if special.isdisjoint(keys) else [not special.isdisjoint(keys[a:b]) for a, b in clauses]
     conj = {i for i, (a, t) in enumerate(zip(recs, norms)) if a.start and t[0] in _CONJUNCTIONS}
@@ -1228,10 +1229,6 @@ def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatch
         breaks = {i - a for i in conj if a <= i < b} | {cuts[x] - a for x in range(c + 1, d)}
         out.plain(keys[a:b], recs[a:b], surfaces[a:b], breaks)
         c = d
-    if labeler is not None:
-        labeler.add_pairs(out.labels)
-    if forms is not None:
-        forms.add_pairs(out.forms)
     return len(norms), (Counter(out.uni), Counter(out.bi), Counter(out.tri)), mentions, variants
 
 
@@ -1247,20 +1244,21 @@ def _clauses_of(words: list[int], cuts: list[int]) -> list[int]:
 
 class _Grams:
     """The n-grams of one article as :func:`count_article_grams` collects them, in first-met order,
-    with the (key, label) pairs for the labels and the (key, word) pairs for the forms."""
+    with the (key, label) pairs counted in ``labels`` and the (key, word) pairs in ``forms`` (Counters,
+    or None), in the order they are met."""
 
-    def __init__(self, labels: bool, forms: bool):
+    def __init__(self, labels: Counter | None, forms: Counter | None):
         self.uni: list[str] = []
         self.bi: list[str] = []
         self.tri: list[str] = []
-        self.labels: list[tuple[str, str]] | None = [] if labels else None
-        self.forms: list[tuple[str, str]] | None = [] if forms else None
+        self.labels = labels
+        self.forms = forms
 
     def plain(self, keys, recs, surfaces, breaks) -> None:
         """Words without a name rule: every window of 1–3 kept words inside a run (a run ends at a
         removed word and at an index of ``breaks``: a clause start, a stripped conjunction)."""
         if self.forms is not None:
-            self.forms += [(key, sf) for key, sf in zip(keys, surfaces) if key is not None]
+            self.forms.update([(key, sf) for key, sf in zip(keys, surfaces) if key is not None])
         runs = _runs(keys, breaks)
         grams = _windows(keys, keys, runs)
         self.uni += grams[0]
@@ -1269,7 +1267,7 @@ class _Grams:
         if self.labels is not None:
             labs, inner = _labels(recs, surfaces)
             for g, lg in zip(grams, _windows(labs, inner, runs)):
-                self.labels += zip(g, lg)
+                self.labels.update(zip(g, lg))
 
     def name_clause(self, grouper: Grouper, keys, recs, surfaces, norms) -> None:
         """One clause where a name rule applies: a connector (بن) is no term alone, an n-gram
@@ -1278,7 +1276,7 @@ class _Grams:
         connectors, no_start, no_end = rules.connectors, rules.no_start, rules.no_end
         keys, recs, surfaces, norms, ustart, uend = _name_units(grouper, norms, keys, recs, surfaces)
         if self.forms is not None:
-            self.forms += [(key, sf) for key, sf in zip(keys, surfaces) if key is not None]
+            self.forms.update([(key, sf) for key, sf in zip(keys, surfaces) if key is not None])
         runs = _runs(keys, stripped_conjunctions(recs, norms))
         labels = self.labels
         if labels is not None:
@@ -1287,7 +1285,7 @@ class _Grams:
         for x, y in runs:
             self.uni.extend(k for k in keys[x:y] if k not in connectors)
             if labels is not None:
-                labels.extend((k, lb) for k, lb in zip(keys[x:y], labs[x:y]) if k not in connectors)
+                labels.update([(k, lb) for k, lb in zip(keys[x:y], labs[x:y]) if k not in connectors])
             for m, out in ((2, self.bi), (3, self.tri)):
                 for i in range(x, y - m + 1):
                     j = i + m
@@ -1296,7 +1294,7 @@ class _Grams:
                     gram = join(keys[i:j])
                     out.append(gram)
                     if labels is not None:
-                        labels.append((gram, join([labs[i], *inner[i + 1:j]])))
+                        labels[(gram, join([labs[i], *inner[i + 1:j]]))] += 1
 
 
 def _labels(recs, surfaces) -> tuple[list[str], list[str]]:
