@@ -102,6 +102,7 @@ class _Analysis:
 _NONE = _Analysis(None)
 _KEY, _ALIAS = operator.attrgetter("key"), operator.attrgetter("alias")
 _FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
+_START, _AL = operator.attrgetter("start"), operator.attrgetter("al")
 
 
 def str_series(values: list) -> pd.Series:
@@ -1214,7 +1215,7 @@ def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatch
     out = _Grams(labeler._pairs if labeler is not None else None, forms._pairs if forms is not None else None)
     # the n-grams: runs of clauses without a name rule at once, a clause with one (rare) alone
     slow = [] if special.isdisjoint(keys) else [not special.isdisjoint(keys[a:b]) for a, b in clauses]
-    conj = {i for i, (a, t) in enumerate(zip(recs, norms)) if a.start and t[0] in _CONJUNCTIONS}
+    conj = {i for i in itertools.compress(range(len(recs)), map(_START, recs)) if norms[i][0] in _CONJUNCTIONS}
     c = 0
     while c < len(clauses):
         if slow and slow[c]:
@@ -1301,8 +1302,9 @@ def _labels(recs, surfaces) -> tuple[list[str], list[str]]:
     """Each word's label (the grouped word as written: الأمم, not للأمم) and its form inside an
     n-gram (a word after the first keeps the preposition it was written with: الوكالة الدولية
     للطاقة الذرية)."""
-    labs = [a.surface(sf) for a, sf in zip(recs, surfaces)]
-    inner = [sf[:a.end] for a, sf in zip(recs, surfaces)] if any(a.start or a.al for a in recs) else labs
+    # _Analysis.surface inlined (a call a word); an al word's span is "ال" + what follows لل
+    labs = [sf[a.start:a.end] if not a.al else "ال" + sf[a.start + 2:a.end] for a, sf in zip(recs, surfaces)]
+    inner = [sf[:a.end] for a, sf in zip(recs, surfaces)] if any(map(_START, recs)) or any(map(_AL, recs)) else labs
     return labs, inner
 
 
