@@ -285,10 +285,8 @@ def word_spans(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
     norm = normalize(text)
     if len(norm) == len(text) and not PRESENTATION_FORMS.search(text):  # nothing removed: same offsets
         return token_offsets(norm)
-    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    removed = _IS_REMOVED[cps]
-    kept = np.flatnonzero(~removed)
-    if PRESENTATION_FORMS.search(text) or len(kept) != len(norm):
+    found = _kept_positions(text, len(norm))
+    if found is None:
         toks, starts, ends = [], [], []
         for tok, s, e in token_spans(text):
             for w in tokenize(normalize(tok)):
@@ -297,16 +295,52 @@ def word_spans(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
     toks, ns, ne = token_offsets(norm)
     if not toks:
         return [], np.empty(0, np.int64), np.empty(0, np.int64)
+    return (toks, *_raw_spans(*found, ns, ne))
+
+
+def _kept_positions(text: str, n_clean: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The code points of ``text`` and the positions of the ``n_clean`` characters ``clean_surface``
+    keeps, or None when its offsets cannot be traced back that way (presentation forms: NFKC
+    changes them)."""
+    if PRESENTATION_FORMS.search(text):
+        return None
+    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    kept = np.flatnonzero(~_IS_REMOVED[cps])
+    return (cps, kept) if len(kept) == n_clean else None
+
+
+def _raw_spans(cps: np.ndarray, kept: np.ndarray, ns: np.ndarray, ne: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Word spans ``[ns, ne)`` in the clean text as spans in the text of code points ``cps`` (``kept``:
+    the positions of the clean text's characters in it); an end also covers the marks written right
+    after the word."""
     starts = kept[ns]
     ends = kept[ne - 1] + 1
-    # extend each end over the diacritics/tatweel written right after the word's last letter
-    is_mark = _IS_MARK[cps]
-    n = len(cps)
-    pos = np.arange(n + 1)
-    nxt = np.where(np.r_[is_mark, False], n + 1, pos)          # first non-mark at or after i
-    nxt = np.minimum.accumulate(nxt[::-1])[::-1]
-    ends = np.minimum(nxt[ends], n)
-    return toks, starts.astype(np.int64), ends.astype(np.int64)
+    # the first position at or after each end that holds no mark (or the end of the text)
+    unmarked = np.flatnonzero(~_IS_MARK[cps])
+    ends = np.append(unmarked, len(cps))[np.searchsorted(unmarked, ends)]
+    return starts.astype(np.int64), ends.astype(np.int64)
+
+
+def clean_word_spans(text: str, clean: str, surfaces: list[str], norms: list[str], cst: np.ndarray,
+                     cen: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray] | None:
+    """:func:`word_spans` of ``text`` from its words already found in ``clean = clean_surface(text)``
+    (``surfaces``, at ``[cst, cen)``) and normalised (``norms``): the same words (``norms`` itself)
+    and spans, without tokenising again; None in the rare case :func:`word_spans` tokenises word by
+    word (presentation forms).
+
+    >>> t = "قالَ: «إنَّ»"; c = clean_surface(t); w, s, e = token_offsets(c)
+    >>> ws, st, en = clean_word_spans(t, c, w, [normalize_letters(x) for x in w], s, e)
+    >>> ws, st.tolist(), en.tolist(), word_spans(t)[1].tolist(), word_spans(t)[2].tolist()
+    (['قال', 'ان'], [0, 7], [4, 11], [0, 7], [4, 11])
+    """
+    if len(clean) == len(text) and not PRESENTATION_FORMS.search(text):
+        return norms, cst, cen
+    found = _kept_positions(text, len(clean))
+    if found is None:
+        return None
+    if not norms:
+        return [], np.empty(0, np.int64), np.empty(0, np.int64)
+    return (norms, *_raw_spans(*found, cst, cen))
 
 
 def token_offsets(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:

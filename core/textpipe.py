@@ -34,13 +34,14 @@ from __future__ import annotations
 import functools
 import itertools
 import operator
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from core.arabic import (
     _CLAUSE_RE,
@@ -53,6 +54,7 @@ from core.arabic import (
     is_latin,
     normalize,
     normalize_letters,
+    token_offsets,
     token_spans,
     tokenize,
 )
@@ -99,6 +101,18 @@ class _Analysis:
 
 _NONE = _Analysis(None)
 _KEY, _ALIAS = operator.attrgetter("key"), operator.attrgetter("alias")
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
+_START, _AL = operator.attrgetter("start"), operator.attrgetter("al")
+
+
+def str_series(values: list) -> pd.Series:
+    """A column of text (``str`` dtype, None as missing) built by pyarrow straight from the list:
+    ``pd.Series(values, dtype="str")`` first checks every element in Python (about 2x slower).
+
+    >>> str_series(["روسيا", None]).tolist(), str_series([]).dtype == pd.Series([], dtype="str").dtype
+    (['روسيا', nan], True)
+    """
+    return pd.Series(pa.array(values, type=pa.large_string()), dtype="str")
 
 
 # ---------------------------------------------------------------------------
@@ -145,6 +159,35 @@ def article_tokens(clean: str) -> tuple[list[str], list[int], list[str], list[st
     # a word holds no space, and normalize_letters maps a letter to one letter
     norms = normalize_letters(" ".join(surfaces)).split(" ") if surfaces else []
     return texts, cuts, surfaces, norms
+
+
+def article_words(clean: str) -> tuple[list[str], list[int], list[str], list[str], np.ndarray, np.ndarray]:
+    """:func:`article_tokens` with each word's span in ``clean`` (``starts``, ``ends``): the words are
+    found once on the whole text (a clause boundary never falls inside a word) and each is put in
+    its clause by where it starts.
+
+    >>> texts, cuts, surfaces, norms, starts, ends = article_words("وقال لافروف: الأمريكي")
+    >>> (texts, cuts, surfaces, norms) == article_tokens("وقال لافروف: الأمريكي"), starts.tolist(), ends.tolist()
+    (True, [0, 5, 13], [4, 11, 21])
+    """
+    surfaces, starts, ends = token_offsets(clean)
+    n = len(surfaces)
+    if not n:
+        return [], [0], [], [], starts, ends
+    norms = normalize_letters(" ".join(surfaces)).split(" ")
+    parts = _CLAUSE_SPLIT_RE.split(clean)   # text, boundary, text, …: a boundary starts where a text ends
+    if len(parts) == 1:
+        return [clean], [0, n], surfaces, norms, starts, ends
+    # the number of words that start before each text ends (the last text: every word)
+    before = list(map(bisect_left, itertools.repeat(starts.tolist()),
+                      itertools.islice(itertools.accumulate(map(len, parts)), 0, len(parts) - 1, 2)))
+    before.append(n)
+    texts, cuts = [], [0]
+    for k, c in enumerate(before):
+        if c > cuts[-1]:
+            texts.append(parts[2 * k])
+            cuts.append(c)
+    return texts, cuts, surfaces, norms, starts, ends
 
 
 def article_clauses(text: str) -> list[list[tuple[str, str]]]:
@@ -658,8 +701,8 @@ class Labeler:
         if not self._once and not self._forms and self._pairs:   # only bulk pairs: straight from the Counter
             pairs = self._pairs
             # typed columns: letting the DataFrame infer that a column is text costs ~3x more
-            return pd.DataFrame({"key": pd.Series([k for k, _ in pairs], dtype="str"),
-                                 "surface": pd.Series([s for _, s in pairs], dtype="str"),
+            return pd.DataFrame({"key": str_series(list(map(_FIRST, pairs))),
+                                 "surface": str_series(list(map(_SECOND, pairs))),
                                  "count": np.fromiter(pairs.values(), dtype=np.int64, count=len(pairs))},
                                 columns=["key", "surface", "count"])
         rows = [(k, s, n) for k, d in self._items() for s, n in d.items()]
@@ -993,7 +1036,8 @@ class EntityMatcher:
         # (فعول الخطوط، أفعال الأسواق، مفاعل المصارف); الوفد السعودية is verb-subject-object
         return _FEMININE_NOUN.match(norms[i - 1]) is not None
 
-    def find_in_words(self, text: str, words: list[str], starts, ends) -> list[tuple[str, str, int, int]]:
+    def find_in_words(self, text: str, words: list[str], starts, ends, known: dict | None = None
+                      ) -> list[tuple[str, str, int, int]]:
         """Mentions among the normalised ``words`` of ``text`` (with their character ``starts``),
         as :func:`core.arabic.word_spans` gives them: (canonical, type, first word, last
         word + 1).  The same mentions as :meth:`find_in_text`, found without tokenising again:
@@ -1003,25 +1047,38 @@ class EntityMatcher:
         >>> w, s, e = word_spans("قال للافروف")
         >>> m.find_in_words("قال للافروف", w, s, e)
         [('لافروف', 'person', 1, 2)]
+
+        ``known`` (optional) is what :func:`count_article_grams` found on this same list of words
+        (its ``shared``): the words that may start a form (``starts``), and when the text is its own
+        clean form, the clause cuts (``cuts``) and the quoted outlet names (``quoted``), and when
+        no word is a name-adjective, the words' keys (``keys``).
         """
         n = len(words)
         if not n:
             return []
-        hits = self.form_starts(words)
+        known = known or {}
+        hits = known.get("starts")
+        if hits is None:
+            hits = self.form_starts(words)
         if not hits:
             return []
-        parts = _CLAUSE_SPLIT_RE.split(text)    # text, boundary, text, …: a boundary starts where a text ends
-        cuts = [0]
-        if len(parts) > 1:
-            bounds = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))[0:-1:2]
-            clause = np.searchsorted(bounds, np.asarray(starts), "right")
-            cuts += (np.flatnonzero(clause[1:] != clause[:-1]) + 1).tolist()
-        cuts.append(n)
-        ctx = self.context(text)
+        cuts = known.get("cuts")
+        if cuts is None:
+            parts = _CLAUSE_SPLIT_RE.split(text)    # text, boundary, text, …: a boundary starts where a text ends
+            cuts = [0]
+            if len(parts) > 1:
+                bounds = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))[0:-1:2]
+                clause = np.searchsorted(bounds, np.asarray(starts), "right")
+                cuts += (np.flatnonzero(clause[1:] != clause[:-1]) + 1).tolist()
+            cuts.append(n)
+        quoted = known.get("quoted")
+        ctx = self.context(text) if quoted is None else _ArticleContext(None, quoted)
+        keys = known.get("keys")
         out = []
         for c in _clauses_of(hits, cuts):
             a, b = cuts[c], cuts[c + 1]
-            for name, etype, s, e in self.find_keys(words[a:b], self._norm_keys(words[a:b]), ctx):
+            ks = self._norm_keys(words[a:b]) if keys is None else keys[a:b]
+            for name, etype, s, e in self.find_keys(words[a:b], ks, ctx):
                 out.append((name, etype, a + s, a + e))
         return out
 
@@ -1099,7 +1156,7 @@ def count_article(text: str, grouper: Grouper, entity_matcher: EntityMatcher | N
 
 def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatcher | None,
                         labeler: Labeler | None = None, forms: Labeler | None = None,
-                        outlet: str | None = None, names=None
+                        outlet: str | None = None, names=None, words=None, shared: dict | None = None
                         ) -> tuple[int, tuple[Counter, Counter, Counter], Counter, Counter]:
     """:func:`count_article` for the counting pass: ``(words, (unigrams, bigrams, trigrams),
     mentions, variants)``, each n-gram Counter in first-met order, with the labels and forms
@@ -1113,13 +1170,20 @@ def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatch
 
     ``outlet`` is the article's outlet (its own name is not a mention); ``names`` (optional, a
     :class:`core.names.CandidateFinder`) is shown every clause with its mentions, to collect
-    names the gazetteer lacks."""
-    clean = clean_surface(text)
+    names the gazetteer lacks.  ``words`` (optional) is ``(clean_surface(text), *article_words(clean)[:4])``
+    when the caller has them already; ``shared`` (optional, a dict) receives what
+    :meth:`EntityMatcher.find_in_words` can reuse on the same list of words (see its ``known``)."""
+    if words is None:
+        clean = clean_surface(text)
+        texts, cuts, surfaces, norms = article_tokens(clean)
+    else:
+        clean, texts, cuts, surfaces, norms = words
     groups = grouper.alias_groups
     rules = grouper.name_rules
     special = rules.special
     ctx = entity_matcher.context(clean, outlet) if entity_matcher is not None else None
-    texts, cuts, surfaces, norms = article_tokens(clean)
+    if shared is not None and ctx is not None and clean == text:   # the quotes' context, before any use
+        shared["quoted"] = Counter(ctx.quoted)
     recs = grouper.analyse_words(norms, cuts)
     keys = list(map(_KEY, recs))
     clauses = list(zip(cuts, cuts[1:]))
@@ -1128,7 +1192,14 @@ def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatch
     if entity_matcher is not None:
         # clause by clause (the article's context carries over), only the clauses where a word
         # may start a gazetteer form (or, for the names, lead to a name)
-        matching = set(_clauses_of(entity_matcher.form_starts(norms, keys), cuts))
+        starts = entity_matcher.form_starts(norms)
+        if shared is not None:
+            shared["starts"] = starts
+            if clean == text:   # the same clauses in the text itself
+                shared["cuts"] = cuts
+            if grouper.adjective_forms.isdisjoint(norms):   # every key is the word's own
+                shared["keys"] = keys
+        matching = set(_clauses_of(starts, cuts)) if starts and entity_matcher.may_match(norms, keys) else set()
         naming = set(_clauses_of(names.trigger_words(norms, keys), cuts)) if names is not None else set()
         for c in sorted(matching | naming):
             a, b = clauses[c]
@@ -1140,10 +1211,11 @@ def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatch
     for a, sf in itertools.compress(zip(recs, surfaces), map(_ALIAS, recs)):   # the words with an alias
         gi, b, e = a.alias
         variants[(groups[gi], sf[b:e])] += 1
-    out = _Grams(labeler is not None, forms is not None)
+    # the (key, label) and (key, word) pairs go straight into the labelers' bulk counts (add_pairs)
+    out = _Grams(labeler._pairs if labeler is not None else None, forms._pairs if forms is not None else None)
     # the n-grams: runs of clauses without a name rule at once, a clause with one (rare) alone
     slow = [] if special.isdisjoint(keys) else [not special.isdisjoint(keys[a:b]) for a, b in clauses]
-    conj = {i for i, (a, t) in enumerate(zip(recs, norms)) if a.start and t[0] in _CONJUNCTIONS}
+    conj = {i for i in itertools.compress(range(len(recs)), map(_START, recs)) if norms[i][0] in _CONJUNCTIONS}
     c = 0
     while c < len(clauses):
         if slow and slow[c]:
@@ -1158,10 +1230,6 @@ def count_article_grams(text: str, grouper: Grouper, entity_matcher: EntityMatch
         breaks = {i - a for i in conj if a <= i < b} | {cuts[x] - a for x in range(c + 1, d)}
         out.plain(keys[a:b], recs[a:b], surfaces[a:b], breaks)
         c = d
-    if labeler is not None:
-        labeler.add_pairs(out.labels)
-    if forms is not None:
-        forms.add_pairs(out.forms)
     return len(norms), (Counter(out.uni), Counter(out.bi), Counter(out.tri)), mentions, variants
 
 
@@ -1177,20 +1245,21 @@ def _clauses_of(words: list[int], cuts: list[int]) -> list[int]:
 
 class _Grams:
     """The n-grams of one article as :func:`count_article_grams` collects them, in first-met order,
-    with the (key, label) pairs for the labels and the (key, word) pairs for the forms."""
+    with the (key, label) pairs counted in ``labels`` and the (key, word) pairs in ``forms`` (Counters,
+    or None), in the order they are met."""
 
-    def __init__(self, labels: bool, forms: bool):
+    def __init__(self, labels: Counter | None, forms: Counter | None):
         self.uni: list[str] = []
         self.bi: list[str] = []
         self.tri: list[str] = []
-        self.labels: list[tuple[str, str]] | None = [] if labels else None
-        self.forms: list[tuple[str, str]] | None = [] if forms else None
+        self.labels = labels
+        self.forms = forms
 
     def plain(self, keys, recs, surfaces, breaks) -> None:
         """Words without a name rule: every window of 1–3 kept words inside a run (a run ends at a
         removed word and at an index of ``breaks``: a clause start, a stripped conjunction)."""
         if self.forms is not None:
-            self.forms += [(key, sf) for key, sf in zip(keys, surfaces) if key is not None]
+            self.forms.update([(key, sf) for key, sf in zip(keys, surfaces) if key is not None])
         runs = _runs(keys, breaks)
         grams = _windows(keys, keys, runs)
         self.uni += grams[0]
@@ -1199,7 +1268,7 @@ class _Grams:
         if self.labels is not None:
             labs, inner = _labels(recs, surfaces)
             for g, lg in zip(grams, _windows(labs, inner, runs)):
-                self.labels += zip(g, lg)
+                self.labels.update(zip(g, lg))
 
     def name_clause(self, grouper: Grouper, keys, recs, surfaces, norms) -> None:
         """One clause where a name rule applies: a connector (بن) is no term alone, an n-gram
@@ -1208,7 +1277,7 @@ class _Grams:
         connectors, no_start, no_end = rules.connectors, rules.no_start, rules.no_end
         keys, recs, surfaces, norms, ustart, uend = _name_units(grouper, norms, keys, recs, surfaces)
         if self.forms is not None:
-            self.forms += [(key, sf) for key, sf in zip(keys, surfaces) if key is not None]
+            self.forms.update([(key, sf) for key, sf in zip(keys, surfaces) if key is not None])
         runs = _runs(keys, stripped_conjunctions(recs, norms))
         labels = self.labels
         if labels is not None:
@@ -1217,7 +1286,7 @@ class _Grams:
         for x, y in runs:
             self.uni.extend(k for k in keys[x:y] if k not in connectors)
             if labels is not None:
-                labels.extend((k, lb) for k, lb in zip(keys[x:y], labs[x:y]) if k not in connectors)
+                labels.update([(k, lb) for k, lb in zip(keys[x:y], labs[x:y]) if k not in connectors])
             for m, out in ((2, self.bi), (3, self.tri)):
                 for i in range(x, y - m + 1):
                     j = i + m
@@ -1226,15 +1295,16 @@ class _Grams:
                     gram = join(keys[i:j])
                     out.append(gram)
                     if labels is not None:
-                        labels.append((gram, join([labs[i], *inner[i + 1:j]])))
+                        labels[(gram, join([labs[i], *inner[i + 1:j]]))] += 1
 
 
 def _labels(recs, surfaces) -> tuple[list[str], list[str]]:
     """Each word's label (the grouped word as written: الأمم, not للأمم) and its form inside an
     n-gram (a word after the first keeps the preposition it was written with: الوكالة الدولية
     للطاقة الذرية)."""
-    labs = [a.surface(sf) for a, sf in zip(recs, surfaces)]
-    inner = [sf[:a.end] for a, sf in zip(recs, surfaces)] if any(a.start or a.al for a in recs) else labs
+    # _Analysis.surface inlined (a call a word); an al word's span is "ال" + what follows لل
+    labs = [sf[a.start:a.end] if not a.al else "ال" + sf[a.start + 2:a.end] for a, sf in zip(recs, surfaces)]
+    inner = [sf[:a.end] for a, sf in zip(recs, surfaces)] if any(map(_START, recs)) or any(map(_AL, recs)) else labs
     return labs, inner
 
 

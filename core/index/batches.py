@@ -129,12 +129,14 @@ def _candidate_finder(grouper):
 def _terms_frame(aids: np.ndarray, lens: list[list[int]], keys: list[str], counts: list[int]) -> pd.DataFrame:
     """The terms part from the articles' n-gram counts, laid end to end: article by article,
     unigrams then bigrams then trigrams (``lens`` holds each article's three lengths)."""
+    from core.textpipe import str_series
+
     per = np.array(lens, dtype=np.int64).reshape(-1, 3)
     total = per.sum(axis=1)
     n = np.repeat(np.tile(np.array([1, 2, 3], dtype=np.int8), len(per)), per.ravel())
     starts = np.repeat(np.cumsum(total) - total, total)
     return pd.DataFrame({"aid": np.repeat(aids, total).astype("int32"), "n": n,
-                         "key": pd.Series(keys, dtype="str"), "cnt": np.array(counts, dtype="int32"),
+                         "key": str_series(keys), "cnt": np.array(counts, dtype="int32"),
                          "ord": (np.arange(len(keys), dtype=np.int64) - starts).astype("int32")})
 
 
@@ -150,10 +152,10 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
     in the order they are first met (unigrams, then bigrams, then trigrams), which is how
     term ids are assigned: by first article, then this order.
     """
-    from core.arabic import word_spans
+    from core.arabic import clean_word_spans, word_spans
     from core.extract.passages import batch_shingles
     from core.extract.quotes import quotes_frame
-    from core.textpipe import Labeler, count_article_grams
+    from core.textpipe import Labeler, article_words, count_article_grams
 
     labeler, word_forms = Labeler(), Labeler()
     names = _candidate_finder(grouper)
@@ -179,11 +181,20 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
     t_lens = []          # per article: how many unigram, bigram and trigram terms
     m_rows, v_rows = [], []
     spans = []           # per article: its words with their offsets, for the shingles and the quotes
+    known: dict[int, dict] = {}   # id of an article's words → what its counting found for the quotes' mentions
     for ai, (aid, text) in enumerate(zip(aids.tolist(), texts)):
+        # the words are found once: the counts' clauses and words, and the spans of the same words in
+        # the text for the shingles and the quotes (word_spans(text), unless presentation forms)
+        clean = clean_surface(text)
+        clauses, cuts, surfaces, norms, cst, cen = article_words(clean)
         if reuse or quotes:
-            spans.append(word_spans(text))
+            spans.append(clean_word_spans(text, clean, surfaces, norms, cst, cen) or word_spans(text))
+        shared = None
+        if quotes and matcher is not None and spans[-1][0] is norms:
+            shared = known[id(norms)] = {}   # (spans keeps the list alive: its id stays its own)
         words, grams, mentions, variants = count_article_grams(
-            text, grouper, matcher, labeler, word_forms, outlet=outlets[ai] if outlets else None, names=names)
+            text, grouper, matcher, labeler, word_forms, outlet=outlets[ai] if outlets else None, names=names,
+            words=(clean, clauses, cuts, surfaces, norms), shared=shared)
         if names is not None:
             c_rows.extend(names.take(aid))
         w_words.append(words)
@@ -219,7 +230,10 @@ def count_batch(arts: pd.DataFrame, grouper, matcher, quotes: bool = True, reuse
     if quotes:
         frame = arts[["aid", "text"]].assign(outlet=arts["outlet"] if "outlet" in arts else "",
                                              date=arts["date"] if "date" in arts else None)
-        q = quotes_frame(frame, entities_in_words=matcher.find_in_words, vocab=matcher.grouper.counts, spans=spans)
+        def entities_in_words(text, words, wst, wen):
+            return matcher.find_in_words(text, words, wst, wen, known=known.get(id(words)))
+
+        q = quotes_frame(frame, entities_in_words=entities_in_words, vocab=matcher.grouper.counts, spans=spans)
         q = q.rename(columns={"start": "start_", "end": "end_"})
         out["quotes"] = pd.DataFrame({
             "aid": pd.array(q["aid"], dtype="int32"), "quote_id": q["quote_id"].astype(str),
