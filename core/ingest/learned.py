@@ -69,6 +69,9 @@ KINDS = ("line", "lead", "tail", "label")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|sa|ae|eg|info|news|tv)\b(?:/\S*)?",
                   re.IGNORECASE)
+#: What every match of ``_URL`` holds ("://", "www." or a dot before one of its domains): looked for first, since
+#: ``_URL`` tries a word at every word start and most lines hold a "." (17k lines of ANT: 233 → 45 ms).
+_URL_HINT = re.compile(r"://|www\.|\.(?:com|net|org|sa|ae|eg|info|news|tv)\b", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 _NON_KEY = re.compile(r"[^\w@]+|_")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -98,7 +101,7 @@ def span_key(text: str) -> str:
     t = text
     if "@" in t:
         t = _EMAIL.sub(" @ ", t)
-    if "." in t or "/" in t:
+    if ("." in t or "/" in t) and _URL_HINT.search(t):
         t = _URL.sub(" url ", t)
     t = line_key(t)   # the hand rules' matching form: tidy, no marks or tatweel, letters folded
     t = _DIGITS.sub("0", t)
