@@ -213,7 +213,7 @@ def test_rebuild_over_an_index_left_with_a_write_ahead_log_opens(built, tmp_path
 
 @pytest.mark.parametrize("stage", [
     "core.index.build:_append_tables",        # inside the transaction: new articles numbered
-    "core.index.finalize:append_statements",  # articles, terms, mentions, quotes inserted
+    "core.index.finalize:start_statements",   # articles, terms, mentions, quotes inserted
     "core.index.finalize:now_iso",            # everything inserted, the meta not yet: just before COMMIT
 ])
 def test_add_killed_at_a_stage_leaves_the_old_index(built, tmp_path, stage):

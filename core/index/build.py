@@ -572,8 +572,8 @@ def _append_tables(con, parts: Path, first: int, progress: Progress, workers: in
                    CAST(cue AS VARCHAR), CAST(how AS VARCHAR), CAST(start_ AS INTEGER), CAST(end_ AS INTEGER),
                    CAST(speaker_title AS VARCHAR)
             FROM read_parquet('{finalize.glob(parts, "quotes")}', union_by_name = true)""")
-    progress(0.86, "clustering statements")
-    finalize.append_statements(con, first)
+    progress(0.86, "clustering statements (and, meanwhile, finding shared passages)")
+    statements = finalize.start_statements(con, first)   # matched on a thread while the passages are found
     # shared passages: the new articles against the existing ones of their window
     progress(0.90, "finding shared passages")
     lo, hi = con.execute("SELECT MIN(date), MAX(date), COUNT(*) FILTER (WHERE date IS NULL) FROM articles0").fetchall()[0][:2]
@@ -607,3 +607,4 @@ def _append_tables(con, parts: Path, first: int, progress: Progress, workers: in
     finalize.build_reuse(con, parts, workers=workers, progress=progress, append_from=first)
     if stored:
         finalize.store_shingles(con, parts, append=True)
+    finalize.finish_statements(con, statements)
