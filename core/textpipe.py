@@ -269,10 +269,12 @@ class Grouper:
     def from_frame(cls, df: pd.DataFrame, resources: Resources) -> "Grouper":
         """Rebuild from ``to_frame()`` output: stored tokens keep their keys; an unknown token
         (a search query) goes through the same rules against the stored vocabulary."""
-        norms = [str(n) for n in df["norm"]]
-        keys = [None if pd.isna(k) else str(k) for k in df["key"]]
+        # whole columns to Python lists at once: iterating the arrow-backed columns value by value took
+        # ~0.6 s for the 100k index's 201k tokens, paid by every append (twice) and every opened index
+        norms = [str(n) for n in df["norm"].tolist()]
+        keys = [k if isinstance(k, str) else None for k in df["key"].tolist()]
         if "count" in df:
-            counts = {n: int(c) for n, c in zip(norms, df["count"].fillna(1))}
+            counts = dict(zip(norms, df["count"].fillna(1).astype("int64").tolist()))
         else:
             counts = {n: 1 for n in norms}
         return cls(counts, resources, known=dict(zip(norms, keys)))
