@@ -269,3 +269,27 @@ def test_repeated_wordings_are_matched_once_and_give_every_copy_the_same_matches
     assert as_sets(grouped) == as_sets(every)
     assert sum(map(len, grouped.values())) > 2 * len(q)        # the copies do match each other
     assert (toks, speakers) == (toks2, speakers2)
+
+
+def test_the_appends_numpy_matching_finds_the_pairs_the_plain_matching_finds(excerpt_corpus, monkeypatch):
+    """An append matches its new quotes with every word and trigram numbered in numpy
+    (quotes._focused_grams); the same match graph as numbering them quote by quote, here with the
+    excerpt's quotes, a text in presentation forms (NFKC applies to it alone), one holding the separator
+    word the numpy way joins the texts with, and an empty one."""
+    from core.extract import quotes as Q
+
+    q = excerpt_corpus.sql("SELECT q.aid, a.outlet, q.speaker, q.text FROM quotes q JOIN articles a USING (aid) "
+                           "ORDER BY q.aid, q.quote_id")
+    extra = pd.DataFrame({"aid": [10**6] * 4, "outlet": ["x"] * 4, "speaker": [None] * 4,
+                          "text": ["\ufefb\ufe8e\ufee3 " + q["text"].iloc[0], "QxSepXq " + q["text"].iloc[1], "",
+                                   q["text"].iloc[2] + " qxsepxq"]})
+    q = pd.concat([q, extra], ignore_index=True)
+    focus = np.zeros(len(q), bool)
+    focus[::7] = True
+    focus[-4:] = True
+    got = Q._statement_matches(q, 70, focus)
+    monkeypatch.setattr(Q, "_focused_grams", lambda q, f: None)
+    want = Q._statement_matches(q, 70, focus)
+    assert sum(len(v) for v in want[0].values()) > 20
+    assert {k: sorted(v) for k, v in got[0].items()} == {k: sorted(v) for k, v in want[0].items()}
+    assert got[1] == want[1] and got[2] == want[2]

@@ -1366,6 +1366,11 @@ def join_statements(quotes: pd.DataFrame, new, stored, stored_speaker, threshold
 def _statement_matches(q: pd.DataFrame, threshold: float, focus=None):
     """The match graph of :func:`cluster_statements` (``neighbours``: quote → [(score, quote)]), each
     quote's number of words and its speaker; with ``focus``, only the pairs holding a focused quote."""
+    if focus is not None:
+        got = _focused_grams(q, np.asarray(focus, dtype=bool))
+        if got is not None:
+            return _focused_matches(threshold, *got, np.asarray(focus, dtype=bool),
+                                    [s if isinstance(s, str) and s else None for s in q["speaker"]])
     # Lean on memory (two blocks of 150k quotes cluster at once on a 2-core build): each word becomes
     # an integer, each trigram one integer, and only the words' count is kept of each wording.
     ids: dict[str, int] = {}
@@ -1383,8 +1388,92 @@ def _statement_matches(q: pd.DataFrame, threshold: float, focus=None):
     speakers = [s if isinstance(s, str) and s else None for s in q["speaker"]]
     if focus is None:
         return _grouped_matches(threshold, norm, toks, grams, speakers), toks, speakers
+    return _focused_matches(threshold, norm, toks, grams, np.asarray(focus, dtype=bool), speakers)
+
+
+_SEP_WORD = "qxsepxq"   # a word of ASCII letters: normalize keeps it (lower case), tokenize finds it
+
+
+def _normalized_words(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The words of ``arabic.tokenize(arabic.normalize(t))`` of every text, from one ``normalize`` and one
+    ``findall`` over the texts joined by a separator word (their substitutions map one character at a
+    time, and no word spans the separator) instead of a call each per text.  Returns the words (an object
+    array, the separators left between the texts), each text's first word's place in it and its number
+    of words.  A text with a presentation form (NFKC then applies) or holding the separator word is
+    done on its own."""
+    from bisect import bisect_right
+
+    offsets = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]]).tolist()
+    joined = "\n".join(texts)
+    hits = [m.start() for m in arabic.PRESENTATION_FORMS.finditer(joined)]
+    low, at = joined.lower(), 0
+    while (at := low.find(_SEP_WORD, at)) >= 0:
+        hits.append(at)
+        at += 1
+    alone = {bisect_right(offsets, h) - 1 for h in hits}
+    glue = f" {_SEP_WORD} "
+    flat = arabic.tokenize(arabic.normalize(glue.join("" if i in alone else t for i, t in enumerate(texts))))
+    if alone:   # their words spliced in where their empty place is
+        cut = [-1] + [i for i, w in enumerate(flat) if w == _SEP_WORD]
+        pieces, prev = [], 0
+        for i in sorted(alone):
+            pieces += [flat[prev:cut[i] + 1], arabic.tokenize(arabic.normalize(texts[i]))]
+            prev = cut[i] + 1
+        pieces.append(flat[prev:])
+        flat = [w for p in pieces for w in p]
+    words = np.array(flat, dtype=object)
+    bounds = np.concatenate([[-1], np.flatnonzero(words == _SEP_WORD), [len(words)]])
+    if len(bounds) != len(texts) + 1:   # cannot happen (the separator is in no text); the plain way, to be sure
+        each = [arabic.tokenize(arabic.normalize(t)) for t in texts]
+        words = np.array([w for ws in each for w in ws], dtype=object)
+        lens = np.array([len(ws) for ws in each], dtype=np.int64)
+        return words, np.cumsum(lens) - lens, lens
+    return words, bounds[:-1] + 1, np.diff(bounds) - 1
+
+
+def _focused_grams(q: pd.DataFrame, focused: np.ndarray):
+    """``(norm, toks, grams)`` as :func:`_statement_matches` makes them, but with the trigram sets made only
+    for the focused quotes and the quotes that share a trigram with one (the others' are empty): the words
+    are numbered by ``pandas.factorize`` and every trigram number is computed and looked up in numpy (the
+    numbers differ from the plain way's, which trigrams are equal does not).  An append of 1,000 articles
+    over six years to 100k matches its ~4k new quotes against ~425k stored ones: 10.7 -> 9.5 s with the
+    scoring.  None when the trigram numbers would not fit in 63 bits (then the plain way is taken)."""
+    texts = [t if isinstance(t, str) else "" for t in q["text"].tolist()]
+    flat, starts, lens = _normalized_words(texts)
+    del texts
+    codes, uniq = pd.factorize(flat)
+    del flat   # the words themselves (7.5M strings for 425k quotes): each is its code from here on
+    uniq = np.asarray(uniq, dtype=object)
+    b = max(len(uniq), 1)
+    if b ** 3 >= 2 ** 63:
+        return None
+    c = codes.astype(np.int64, copy=False)
+    g = (c[:-2] * b + c[1:-1]) * b + c[2:] if len(c) >= 3 else np.zeros(0, np.int64)
+    ngram = np.maximum(lens - 2, 0)           # a quote's trigrams start at its first len - 2 words
+    edge = np.zeros(len(g) + 1, dtype=np.int32)   # +1 where a quote's trigrams start, -1 past its last
+    np.add.at(edge, starts[ngram > 0], 1)
+    np.add.at(edge, (starts + ngram)[ngram > 0], -1)
+    inside = np.cumsum(edge[:-1]) > 0
+    del edge
+    g_in = g[inside]
+    owner = np.repeat(np.arange(len(lens), dtype=np.int32), ngram)
+    del inside
+    mine = set(g_in[focused[owner]].tolist())
+    shares = pd.Series(g_in).isin(mine).to_numpy()   # a hash look-up (np.isin sorts the 7M trigrams: ~1.5 s)
+    need = np.flatnonzero(focused | (np.bincount(owner[shares], minlength=len(lens)) > 0))
+    del g_in, owner, shares
+    norm = [""] * len(lens)
+    grams: list = [set()] * len(lens)
+    for i in need.tolist():
+        s0 = int(starts[i])
+        norm[i] = " ".join(uniq[c[s0:s0 + int(lens[i])]].tolist())
+        grams[i] = set(g[s0:s0 + int(ngram[i])].tolist())
+    return norm, lens.tolist(), grams
+
+
+def _focused_matches(threshold: float, norm: list, toks: list, grams: list, focused: np.ndarray, speakers: list):
+    """The pairs of :func:`_statement_matches` that hold a focused quote."""
     # the focused quotes' trigrams, then the other quotes that hold one of them
-    focused = np.asarray(focus, dtype=bool)
     mine: dict = defaultdict(list)
     for i in np.flatnonzero(focused).tolist():
         for g in grams[i]:
