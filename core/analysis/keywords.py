@@ -200,10 +200,11 @@ def concordance(corpus: Corpus, term: str, flt: Filter | None = None, width: int
     rows = []
     grouper = corpus.grouper
     # word as written -> its grouping key: kept on the handle for every concordance (a pure function of the
-    # index's grouping, ~10k words for a 500-line concordance at 100k), emptied past WORD_KEYS_MAX words
+    # index's grouping, ~10k words for a 500-line concordance at 100k) until it holds WORD_KEYS_MAX words, then
+    # this call's own. Never emptied: another session's concordance may be reading it.
     seen: dict[str, str | None] = corpus.memo(("concordance_word_keys", id(grouper)), dict)
-    if len(seen) > WORD_KEYS_MAX:
-        seen.clear()
+    if len(seen) >= WORD_KEYS_MAX:
+        seen = {}
     for art in _texts_in_order(corpus, order):
         text = art[3]
         # the words in C (findall); keys only for words not met before; then where the first key
