@@ -158,3 +158,22 @@ def test_each_outlets_top_terms_equal_the_ranking_of_every_term(excerpt_corpus):
                 pd.testing.assert_frame_equal(got, want)
                 rows += len(got)
     assert rows > 1000
+
+
+def test_the_concordances_shared_word_keys_stop_at_their_limit_and_change_nothing(excerpt_corpus, monkeypatch):
+    """The concordance keeps written word -> key on the handle up to WORD_KEYS_MAX words, never emptied (another
+    session may be reading it); past the limit a call keeps its own. The lines are the same either way."""
+    c = excerpt_corpus
+    c._memo.pop(("concordance_word_keys", id(c.grouper)), None)   # what earlier tests' concordances kept
+    top = keywords.top_terms(c, None, n=1, limit=40)["label"].tolist()
+    first = keywords.concordance.uncached(c, top[0], None)
+    shared = c.memo(("concordance_word_keys", id(c.grouper)), dict)
+    assert len(shared) > 50
+    monkeypatch.setattr(keywords, "WORD_KEYS_MAX", len(shared))
+    before = dict(shared)
+    other = keywords.concordance.uncached(c, top[-1], None)   # articles with words the shared keys lack
+    assert len(other) and shared == before          # full: nothing added, nothing removed
+    monkeypatch.setattr(keywords, "WORD_KEYS_MAX", 10 ** 9)
+    pd.testing.assert_frame_equal(keywords.concordance.uncached(c, top[-1], None), other)
+    assert len(shared) > len(before)                # below the limit the other term's words are kept
+    pd.testing.assert_frame_equal(keywords.concordance.uncached(c, top[0], None), first)
