@@ -166,7 +166,7 @@ def _wordcloud(frequencies, width, height, shaping: bool) -> bytes:
         prefer_horizontal=1.0, colormap="viridis", max_words=max(len(freqs), 1), random_state=7,
         # the largest word's size, given: left open, WordCloud lays the cloud out twice to find it
         # (about 210 -> 100 ms for the page's 25 words; it finds ~0.38 x the height itself)
-        max_font_size=max(5, int(h * 0.4)),
+        max_font_size=max(10 // scale, int(h * 0.4)),   # at least 10 px drawn, as before the scale
     )
     if not freqs:
         freqs = {" ": 1.0}

@@ -332,7 +332,7 @@ def test_the_first_statements_and_the_count_agree_with_every_statement(excerpt_c
 
 @pytest.mark.parametrize("n", [1, 2])
 def test_distinctive_in_duckdb_equals_the_pandas_log_odds(excerpt_corpus, n):
-    """The SQL log-odds (distinctive._log_odds_sql) returns exactly what distinctive.pair / outlet_vs_rest give
+    """The log-odds (distinctive._log_odds_sql over the totals, _log_odds_frame in numpy) return exactly what distinctive.pair / outlet_vs_rest give
     on the pulled outlet × term counts, under filters of every kind."""
     c = excerpt_corpus
     outs = [r[0] for r in c.rows("SELECT outlet FROM articles GROUP BY outlet ORDER BY COUNT(*) DESC")]

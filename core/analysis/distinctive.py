@@ -278,8 +278,8 @@ def outlet_term_frame(corpus: Corpus, flt: Filter | None, n: int = 1) -> pd.Data
             SELECT f.oc, t.tid, CAST(SUM(t.cnt) AS BIGINT) AS count, CAST(COUNT(*) AS BIGINT) AS articles
             FROM terms t JOIN f USING (aid) WHERE t.n = $n GROUP BY 1, 2""",
         {**params, "n": int(n), "outs": outs}).fetchnumpy()
-    return pd.DataFrame({"outlet": pd.Categorical.from_codes(np.asarray(got["oc"], dtype=np.int32) - 1, categories=outs),
-                         "tid": np.asarray(got["tid"], dtype=np.int32), "count": np.asarray(got["count"], dtype=np.int64),
+    return pd.DataFrame({"outlet": _outlets_of(got["oc"], outs), "tid": np.asarray(got["tid"], dtype=np.int32),
+                         "count": np.asarray(got["count"], dtype=np.int64),
                          "articles": np.asarray(got["articles"], dtype=np.int64)})
 
 
@@ -296,8 +296,13 @@ def _coded_counts(corpus: Corpus, sql: str, params: dict) -> pd.DataFrame:
     got = corpus.con.cursor().execute(
         f"SELECT CAST(COALESCE(list_position($outs, c.outlet), 0) AS INTEGER) AS oc, c.tid, c.count FROM ({sql}) c",
         {**params, "outs": outs}).fetchnumpy()
-    return pd.DataFrame({"outlet": pd.Categorical.from_codes(np.asarray(got["oc"], dtype=np.int32) - 1, categories=outs),
-                         "tid": np.asarray(got["tid"]), "count": np.asarray(got["count"], dtype=np.int64)})
+    return pd.DataFrame({"outlet": _outlets_of(got["oc"], outs), "tid": np.asarray(got["tid"]),
+                         "count": np.asarray(got["count"], dtype=np.int64)})
+
+
+def _outlets_of(codes, outs: list[str]) -> pd.Categorical:
+    """Outlet codes (an outlet's place in ``outs`` from 1, 0 for none) as a categorical of the outlets."""
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int32) - 1, categories=outs)
 
 
 def counts_cursor(corpus: Corpus, flt: Filter | None, n: int):
@@ -305,16 +310,6 @@ def counts_cursor(corpus: Corpus, flt: Filter | None, n: int):
     cur = corpus.con.cursor()
     cur.register("counts_df", outlet_term_frame(corpus, flt, n))
     return cur
-
-
-def _on_counts(corpus: Corpus, flt: Filter | None, n: int, body: str, params: dict) -> pd.DataFrame:
-    """``WITH c AS (outlet, tid, count), <body>``: ``c`` from the ingestion totals when the filter
-    is outlets only, else from :func:`outlet_term_frame`."""
-    if corpus.outlet_scope(flt) is not None:
-        counts, cparams = _outlet_term_counts(corpus, flt, n)
-        return corpus.sql(f"WITH c AS ({counts}), {body}", {**cparams, **params})
-    return counts_cursor(corpus, flt, n).execute(
-        f"WITH c AS (SELECT CAST(outlet AS VARCHAR) AS outlet, tid, count FROM counts_df), {body}", params).df()
 
 
 @view
@@ -375,27 +370,29 @@ def distinctive_outlets(corpus: Corpus, flt: Filter | None = None, a: str | None
     """
     if a is None:
         return pd.DataFrame(columns=DISTINCTIVE_COLUMNS)
-    res = _log_odds_sql(corpus, flt, a, b, n, min_count, limit)
+    if corpus.outlet_scope(flt) is None:   # dates or a text query: from the filter's outlet x term frame
+        res = _log_odds_frame(corpus, flt, a, b, n, min_count, int(limit) * 4 + 50)
+    else:                                  # outlets only: over the ingestion totals, in DuckDB
+        res = _log_odds_sql(corpus, flt, a, b, n, min_count, limit)
     if res.empty:  # no articles, an unknown outlet, or no term reaching min_count
         return pd.DataFrame(columns=DISTINCTIVE_COLUMNS)
     return _top_labelled(corpus, res, n, limit)
 
 
 def _log_odds_sql(corpus: Corpus, flt, a, b, n, min_count, limit) -> pd.DataFrame:
-    """``pair`` / ``outlet_vs_rest`` computed inside DuckDB over integer term ids (the same
+    """``pair`` / ``outlet_vs_rest`` of an outlets-only filter, over the ingestion totals, computed inside
+    DuckDB over integer term ids (the same
     formula, operation for operation), returning only the rows either side could show: the most and
     the least distinctive, with a margin for ties once z is rounded. The outlet × term counts (~1M rows
     at 100k articles) are no longer pulled into pandas to be grouped there."""
-    if corpus.outlet_scope(flt) is None:   # dates or a text query: from the filter's outlet x term frame
-        return _log_odds_frame(corpus, flt, a, b, n, min_count, int(limit) * 4 + 50)
     params = {"oa": a, "min": int(min_count), "lim": int(limit) * 4 + 50}
     if b is None:
         side_b = "outlet <> $oa"
     else:
         side_b, params["ob"] = "outlet = $ob", b
-    df = _on_counts(
-        corpus, flt, n,
-        f"""
+    counts, cparams = _outlet_term_counts(corpus, flt, n)
+    df = corpus.sql(
+        f"""WITH c AS ({counts}),
         g AS (SELECT tid, CAST(SUM(CASE WHEN outlet = $oa THEN count ELSE 0 END) AS DOUBLE) AS ya,
                      CAST(SUM(CASE WHEN {side_b} THEN count ELSE 0 END) AS DOUBLE) AS yb,
                      CAST(SUM(count) AS DOUBLE) AS p FROM c GROUP BY tid),
@@ -409,7 +406,7 @@ def _log_odds_sql(corpus: Corpus, flt, a, b, n, min_count, limit) -> pd.DataFram
         UNION ALL
         (SELECT term, tid, ya, yb, delta, var, z FROM z WHERE z < 0 ORDER BY z ASC, term LIMIT $lim)
         """,
-        params,
+        {**cparams, **params},
     )
     if df.empty:
         return pd.DataFrame(columns=COLUMNS)
@@ -419,7 +416,7 @@ def _log_odds_sql(corpus: Corpus, flt, a, b, n, min_count, limit) -> pd.DataFram
 
 
 def _log_odds_frame(corpus: Corpus, flt, a, b, n, min_count, lim) -> pd.DataFrame:
-    """:func:`_log_odds_sql` from :func:`outlet_term_frame` in numpy, the same sums and formula in the same
+    """:func:`_log_odds_sql`'s rows from :func:`outlet_term_frame` in numpy, the same sums and formula in the same
     order: the frame is already in memory (Keywords and Compare share it), and registering it for the SQL
     took ~35 ms under a word query at 100k, this ~5 ms.  The ``lim`` most and least distinctive rows, ties at
     the cut included until ordered by term."""

@@ -64,10 +64,10 @@ def top_terms_by_outlet(corpus: Corpus, flt: Filter | None = None, n: int = 1, l
     Only the terms counted at least as often as an outlet's ``limit``-th largest count can rank in its top
     ``limit``, so those are found first (a top-``limit`` of the counts per outlet, one pass) and only they
     are ranked: sorting all 274k unigram rows of outlet_terms by outlet took ~100 ms of CPU at 100k."""
-    where, params = corpus.where(flt)
-    params = {**params, "n": int(n), "lim": int(limit)}
     if corpus.outlet_scope(flt) is None:   # dates or a text query: ranked from the filter's outlet x term counts
         return _top_by_outlet_from_frame(corpus, flt, n, limit)
+    where, params = corpus.where(flt)
+    params = {**params, "n": int(n), "lim": int(limit)}
     df = corpus.sql(
         f"""
         WITH f AS (SELECT aid, outlet, words FROM articles a WHERE {where}),
