@@ -201,6 +201,14 @@ def test_the_article_table_is_stored_in_aid_order(small_buckets):
     assert len(aids) > 37 * 3 and aids == sorted(aids) == list(range(len(aids)))
 
 
+def test_term_rows_are_stored_by_n_then_article(one_process):
+    """A view reads one n of the terms table: stored by (n, aid, tid) within a group of parts (the excerpt is
+    one group), each row group holds one n, and the row groups of the other two are skipped."""
+    stored = one_process.sql("SELECT n, aid, tid FROM terms")
+    assert set(stored["n"]) == {1, 2, 3}
+    assert stored.equals(stored.sort_values(["n", "aid", "tid"]).reset_index(drop=True))
+
+
 def test_postings_hold_every_term_row_sorted_by_term_id(small_buckets, appended):
     """The key → articles index: exactly the terms table's (tid, aid) pairs, stored by term id (so a
     query reads a few row groups); an append adds the new articles' pairs."""

@@ -362,6 +362,10 @@ def _label_tables(con, parts: Path) -> None:
 # -- vocabulary, labels, terms ----------------------------------------------------------------------
 
 def _vocab_and_terms(con, parts: Path) -> None:
+    """``vocab`` and ``terms``.  Each group of parts is written sorted by (n, aid, tid), so that the row groups
+    hold one n each: a view reads one n, and the others' row groups are skipped by their zone maps, where
+    sorted by aid every row group held all three (at 100k the outlet x term counts under a word query
+    61 -> 44 ms, under a two-word phrase 84 -> 57)."""
     terms = glob(parts, "terms")
     # term ids in first-seen order: by first article, then the article's own term order
     con.execute(f"""CREATE OR REPLACE TEMP TABLE tv AS
@@ -376,7 +380,7 @@ def _vocab_and_terms(con, parts: Path) -> None:
     insert_parts_in_order(con, "terms", parts, "terms", """
         SELECT CAST(t.aid AS INTEGER) AS aid, v.tid, v.n, CAST(t.cnt AS INTEGER) AS cnt
         FROM {src} t JOIN tv v ON v.n = CAST(t.n AS TINYINT) AND v.key = t.key
-        ORDER BY aid, tid""", create=True)
+        ORDER BY n, aid, tid""", create=True)
     con.execute("DROP TABLE tv")
 
 
@@ -421,7 +425,7 @@ def append_vocab_and_terms(con, parts: Path) -> None:
     insert_parts_in_order(con, "terms", parts, "terms", """
         SELECT CAST(t.aid AS INTEGER) AS aid, v.tid, v.n, CAST(t.cnt AS INTEGER) AS cnt
         FROM {src} t JOIN vocab v ON v.n = CAST(t.n AS TINYINT) AND v.key = t.key
-        ORDER BY aid, tid""")
+        ORDER BY n, aid, tid""")
 
 
 def write_vocab_keys(con, first_tid: int | None = None) -> None:
