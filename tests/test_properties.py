@@ -215,3 +215,27 @@ def test_csv_export_round_trips(rows):
     assert back["النص"].tolist() == [expected_cell(r[0]) for r in rows]
     assert back["outlet"].tolist() == [expected_cell(r[1]) for r in rows]
     assert back["n"].tolist() == [r[2] for r in rows]   # numbers stay numbers (a negative one too)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(-1, 3), st.integers(1, 4), st.integers(1, 3)), max_size=60),
+       st.integers(0, 8))
+def test_each_codes_top_rows_are_its_first_rows_of_the_full_sort(rows, limit):
+    """keywords' per-outlet pick (a partition, then a sort of the candidates) keeps, for every code >= 0, the
+    first ``limit`` rows of the sort of every row by count and articles (descending) and term id, ties
+    included; rows of code -1 (no outlet) never."""
+    import numpy as np
+
+    from core.analysis.keywords import _top_rows_per_code
+
+    codes = np.array([r[0] for r in rows], dtype=np.int8)
+    cnt = np.array([r[1] for r in rows], dtype=np.int64)
+    art = np.array([r[2] for r in rows], dtype=np.int64)
+    tid = np.arange(len(rows), dtype=np.int32)[::-1].copy()
+    order = [i for i in sorted(range(len(rows)), key=lambda i: (codes[i], -cnt[i], -art[i], tid[i])) if codes[i] >= 0]
+    want, seen = [], {}
+    for i in order:
+        seen[codes[i]] = seen.get(codes[i], 0) + 1
+        if seen[codes[i]] <= limit:
+            want.append(i)
+    assert _top_rows_per_code(codes, cnt, art, tid, limit).tolist() == want

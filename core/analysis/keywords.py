@@ -89,21 +89,38 @@ def top_terms_by_outlet(corpus: Corpus, flt: Filter | None = None, n: int = 1, l
     return df
 
 
+def _top_rows_per_code(codes, cnt, art, tid, limit: int) -> np.ndarray:
+    """The rows of each code >= 0 (codes ascending) that rank in its first ``limit`` by count, articles (both
+    descending) and term id, in that order.  Only rows counted at least as often as the code's ``limit``-th
+    largest count can rank there: those are found with a partition and only they are sorted, where a lexsort
+    of every row took ~11 of ~13 ms under a word query at 100k (95k rows)."""
+    if limit <= 0:
+        return np.zeros(0, dtype=np.int64)
+    by = np.argsort(codes, kind="stable")
+    keep = []
+    for seg in np.split(by, np.flatnonzero(np.diff(codes[by])) + 1):
+        if not len(seg) or codes[seg[0]] < 0:   # an article without an outlet is in no outlet's list
+            continue
+        if len(seg) > limit:
+            counts = cnt[seg]
+            seg = seg[counts >= np.partition(counts, len(seg) - limit)[len(seg) - limit]]
+        keep.append(seg[np.lexsort((tid[seg], -art[seg], -cnt[seg]))[:limit]])
+    return np.concatenate(keep) if keep else np.zeros(0, dtype=np.int64)
+
+
 def _top_by_outlet_from_frame(corpus: Corpus, flt: Filter | None, n: int, limit: int) -> pd.DataFrame:
     """:func:`top_terms_by_outlet` from :func:`outlet_term_frame` (shared with the Compare page): each outlet's
-    ``limit`` first rows by count, articles (both descending) and term id, picked with one numpy sort of the
-    frame (~95k rows under a word query at 100k; ranking them in SQL over the registered frame took ~40 ms),
+    ``limit`` first rows by count, articles (both descending) and term id, picked in numpy from the frame
+    (~95k rows under a word query at 100k; ranking them in SQL over the registered frame took ~40 ms),
     then labelled and divided by the outlet's words in DuckDB over those few rows."""
     frame = outlet_term_frame(corpus, flt, n)
     codes = frame["outlet"].cat.codes.to_numpy()
     cnt, art, tid = (frame[c].to_numpy() for c in ("count", "articles", "tid"))
-    order = np.lexsort((tid, -art, -cnt, codes))
-    order = order[codes[order] >= 0]   # an article without an outlet is in no outlet's list
-    oc = codes[order]
+    keep = _top_rows_per_code(codes, cnt, art, tid, limit)
+    oc = codes[keep]
     first = np.r_[0, np.flatnonzero(np.diff(oc)) + 1] if len(oc) else np.zeros(0, dtype=np.int64)
     rank = np.arange(len(oc)) - np.repeat(first, np.diff(np.r_[first, len(oc)]))
-    keep = order[rank < limit]
-    picked = pd.DataFrame({"oc": codes[keep].astype(np.int32), "rank": (rank[rank < limit] + 1).astype(np.int64),
+    picked = pd.DataFrame({"oc": oc.astype(np.int32), "rank": (rank + 1).astype(np.int64),
                            "tid": tid[keep], "count": cnt[keep], "articles": art[keep]})
     where, params = corpus.where(flt)
     cur = corpus.con.cursor()
