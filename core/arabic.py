@@ -20,6 +20,7 @@ The pipeline order used everywhere in the project::
 """
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -249,14 +250,19 @@ def token_spans(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
 
 
-def token_matches(text: str) -> list[re.Match]:
+def token_matches(text: str, count: int | None = None) -> list[re.Match]:
     """The match of every token of ``text`` (the tokens of :func:`tokenize`, in order), for their
-    offsets: made in C, where :func:`token_spans` builds a tuple per token in Python.
+    offsets: made in C, where :func:`token_spans` builds a tuple per token in Python.  With ``count``,
+    only the first ``count`` tokens' (the text after them is not searched).
 
     >>> [m.span() for m in token_matches("بموسكو، أمس")]
     [(0, 6), (8, 11)]
+    >>> [m.span() for m in token_matches("بموسكو، أمس", 1)]
+    [(0, 6)]
     """
-    return list(_TOKEN_RE.finditer(text))
+    if count is None:
+        return list(_TOKEN_RE.finditer(text))
+    return list(itertools.islice(_TOKEN_RE.finditer(text), max(0, count)))
 
 
 def words(text: str) -> list[str]:

@@ -254,11 +254,11 @@ def concordance(corpus: Corpus, term: str, flt: Filter | None = None, width: int
             # allow the n-gram's words to be consecutive non-stop-word tokens
             if n > 1 and [seen[words[i + j]] for j in range(n)] != keys:
                 continue
-            if spans is None:
-                spans = token_matches(text)
+            if spans is None:   # the offsets of the tokens up to the last match's right context only
+                spans = token_matches(text, min(len(words), at[-1] + n + width))
             s, e = spans[i].start(), spans[i + n - 1].end()
             left_start = spans[max(0, i - width)].start()
-            right_end = spans[min(len(spans) - 1, i + n - 1 + width)].end()
+            right_end = spans[min(len(words) - 1, i + n - 1 + width)].end()
             rows.append(
                 {
                     "article_id": art[0],
