@@ -12,6 +12,16 @@ if totals.empty:
     st.stop()
 outlets = [o for o in totals["outlet"] if o != "unknown"] + [o for o in totals["outlet"] if o == "unknown"]
 
+# the sections no widget of this page decides start now, on the shared pool, while this thread picks the
+# distinctive terms; each is then read back below (from the cache, or waited for while it is computed)
+lex = lexicons.topics()
+topic_view = lambda: topics.topic_by_outlet(corpus, flt, lex)  # noqa: E731
+entity_view = lambda: entities.entity_by_outlet(corpus, flt, limit=20)  # noqa: E731
+similarity_view = lambda: distinctive.similarity(corpus, flt)  # noqa: E731
+variant_view = lambda: variants.variant_table(corpus, flt)  # noqa: E731
+figures_view = lambda: stories.story_outlet_figures(corpus, flt, overview.outlet_choices(corpus)["outlet"].tolist())  # noqa: E731
+render.warm(topic_view, entity_view, similarity_view, variant_view, figures_view)
+
 c1, c2, c3 = st.columns([2, 2, 1])
 mode = c1.radio(tr("cmp.mode"), ["rest", "pair", "dates"], horizontal=True, format_func=lambda v: tr(f"cmp.mode.{v}"),
                 key="cmp_mode")
@@ -60,7 +70,7 @@ else:
     render.download(res, what, flt, key="dl_cmp_div")
 
 st.subheader(tr("cmp.topic_heat"))
-tb = topics.topic_by_outlet(corpus, flt, lexicons.topics())
+tb = topic_view()
 name_col = "name_ar" if L == "ar" else "name_en"
 render.plot(charts.heatmap(tb.assign(outlet=tb["outlet"].map(olab)), "outlet", name_col, "per_1000",
                           title=tr("cmp.topic_heat"), lang=L, raw="hits", value_title=tr("col.per_1000"),
@@ -68,7 +78,7 @@ render.plot(charts.heatmap(tb.assign(outlet=tb["outlet"].map(olab)), "outlet", n
 render.download(tb, "outlet-topic", flt, key="dl_cmp_topics")
 
 st.subheader(tr("cmp.entity_heat"))
-eb = entities.entity_by_outlet(corpus, flt, limit=20)
+eb = entity_view()
 if not eb.empty:
     render.plot(charts.heatmap(eb.assign(outlet=eb["outlet"].map(olab)), "outlet", "entity", "per_1000",
                               title=tr("cmp.entity_heat"), lang=L, raw="mentions", value_title=tr("col.per_1000"),
@@ -76,7 +86,7 @@ if not eb.empty:
     render.download(eb, "outlet-entity", flt, key="dl_cmp_entities")
 
 st.subheader(tr("cmp.similarity"))
-sim = distinctive.similarity(corpus, flt)
+sim = similarity_view()
 if sim.empty or sim["outlet_a"].nunique() < 2:
     st.caption(tr("empty"))
 else:
@@ -86,7 +96,7 @@ else:
     render.download(sim, "similarity", flt, key="dl_cmp_sim")
 
 st.subheader(tr("cmp.variants"))
-vt = variants.variant_table(corpus, flt)
+vt = variant_view()
 if vt.empty:
     st.caption(tr("empty"))
 else:
@@ -100,7 +110,7 @@ else:
 
 st.subheader(tr("st.compare"))
 
-figs = stories.story_outlet_figures(corpus, flt, overview.outlet_choices(corpus)["outlet"].tolist())
+figs = figures_view()
 if figs.empty:
     st.caption(tr("st.none"))
 else:

@@ -8,6 +8,20 @@ from ui.safe import data_block
 
 L, tr, olab, corpus, flt = render.page("nav.reuse")
 SHOWN_STATEMENTS = 40  # statements drawn on the page (each is several blocks of text)
+CHART_SPEAKERS = 25  # the chart's bars stay readable and its payload bounded; the CSV has every speaker
+
+# every section below depends on the filter alone: they start now on the shared pool while this thread
+# finds the shared passages, and each is read back where it is shown (from the cache, or waited for)
+matrix_view = lambda: reuse_view.reuse_matrix(corpus, flt)  # noqa: E731
+network_view = lambda: reuse_view.reuse_network(corpus, flt)  # noqa: E731
+speakers_view = lambda: quotes_view.quote_speakers(corpus, flt)  # noqa: E731
+top_view = lambda: quotes_view.top_speakers(corpus, flt, CHART_SPEAKERS)  # noqa: E731
+quotes_head = lambda: quotes_view.quotes(corpus, flt, limit=render.TABLE_ROWS)  # noqa: E731
+quote_count = lambda: quotes_view.quote_count(corpus, flt)  # noqa: E731
+statement_count = lambda: quotes_view.statement_count(corpus, flt)  # noqa: E731
+statements_shown = lambda: quotes_view.statements_across_outlets(corpus, flt, limit=SHOWN_STATEMENTS)  # noqa: E731
+render.warm(speakers_view, top_view, statement_count, statements_shown, quotes_head, quote_count, matrix_view,
+            network_view)
 
 st.subheader(tr("rq.pairs"))
 pairs = reuse_view.reuse_pairs(corpus, flt)
@@ -37,14 +51,14 @@ else:
     render.download(psg, f"reuse-passages-{row['a_id']}-{row['b_id']}", flt, key="dl_rq_psg")
 
     st.subheader(tr("rq.matrix"))
-    mat = reuse_view.reuse_matrix(corpus, flt)
+    mat = matrix_view()
     shown = mat.assign(outlet_a=mat["outlet_a"].map(olab), outlet_b=mat["outlet_b"].map(olab))
     render.plot(charts.heatmap(shown, "outlet_a", "outlet_b", "pairs", title=tr("rq.matrix"), lang=L, raw="containment",
                               value_title=tr("col.articles"), raw_title=tr("col.containment")), key="rq_matrix")
     render.download(mat, "reuse-matrix", flt, key="dl_rq_matrix")
 
     st.subheader(tr("rq.graph"))
-    nodes, edges = reuse_view.reuse_network(corpus, flt)
+    nodes, edges = network_view()
     if not edges.empty:
         render.plot(charts.network(nodes.assign(outlet=nodes["outlet"].map(olab)),
                                   edges.assign(outlet_a=edges["outlet_a"].map(olab),
@@ -53,24 +67,23 @@ else:
                                   weight="pairs"), key="rq_graph")
 
 st.subheader(tr("rq.quotes"))
-CHART_SPEAKERS = 25  # the chart's bars stay readable and its payload bounded; the CSV has every speaker
-speakers = quotes_view.quote_speakers(corpus, flt)
+speakers = speakers_view()
 if speakers.empty:
     st.caption(tr("empty"))
 else:
-    top, n_speakers = quotes_view.top_speakers(corpus, flt, CHART_SPEAKERS)
+    top, n_speakers = top_view()
     if n_speakers > CHART_SPEAKERS:
         st.caption(tr("rq.top_speakers").format(shown=CHART_SPEAKERS, total=n_speakers))
     render.plot(charts.hbar(top.assign(outlet=top["outlet"].map(olab)), "speaker", "quotes",
                            color="outlet", title=tr("rq.quotes"), lang=L, value_title=tr("col.count")), key="rq_speakers")
     render.download(speakers, "quote-speakers", flt, key="dl_rq_speakers")
-quotes = quotes_view.quotes(corpus, flt, limit=render.TABLE_ROWS)
+quotes = quotes_head()
 if not quotes.empty:
-    render.long_table(quotes, quotes_view.quote_count(corpus, flt), lambda: quotes_view.quotes(corpus, flt), "quotes", flt,
+    render.long_table(quotes, quote_count(), lambda: quotes_view.quotes(corpus, flt), "quotes", flt,
                      key="rq_quotes_table", dl_key="dl_rq_quotes")
 
 st.subheader(tr("rq.same"))
-n_same, rows_same = quotes_view.statement_count(corpus, flt)
+n_same, rows_same = statement_count()
 if not n_same:
     st.caption(tr("empty"))
 else:
@@ -78,7 +91,7 @@ else:
     # the browser could not draw; 324k at 1M), and only their texts are read; the CSV holds all of them
     if n_same > SHOWN_STATEMENTS:
         st.caption(tr("rq.same.first").format(shown=SHOWN_STATEMENTS, total=n_same))
-    shown_same = quotes_view.statements_across_outlets(corpus, flt, limit=SHOWN_STATEMENTS)
+    shown_same = statements_shown()
     for sid, grp in shown_same.groupby("statement_id", sort=False):
         st.markdown(data_block(grp["speaker"].iloc[0] or "—", strong=0), unsafe_allow_html=True)
         cols = st.columns(min(len(grp), 3))

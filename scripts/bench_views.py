@@ -38,6 +38,7 @@ from core.analysis import (distinctive, entities, keywords, overview, quotes_vie
 from core.export import _wordcloud_png, wordcloud_png  # noqa: E402
 from core.filter import Filter  # noqa: E402
 from core.index.handle import Corpus  # noqa: E402
+from core.index.viewcache import warm  # noqa: E402
 
 
 def _cloud(top):
@@ -51,23 +52,48 @@ def page_calls(c: Corpus, flt: Filter, outlets: list[str], term: str) -> dict:
     return {
         "overview": lambda: (overview.summary(c, flt), overview.outlet_totals(c, flt),
                              overview.attention(c, flt, "W"), overview.articles(c, flt, limit=2000)),
-        "keywords": lambda: (overview.summary(c, flt), keywords.top_terms_by_outlet(c, flt, n=1, limit=10),
-                             _cloud(keywords.top_terms(c, flt, n=1, limit=25)), keywords.concordance(c, term, flt)),
+        "keywords": lambda: _keywords(c, flt, term),
         "topics": lambda: (overview.summary(c, flt), topics.topic_by_outlet(c, flt, lex),
                            topics.topic_trend(c, flt, lex, freq="W")),
         "entities": lambda: (overview.summary(c, flt), entities.entity_totals(c, flt, limit=25),
                              entities.entity_by_outlet(c, flt, limit=20), entities.entity_trend(c, flt, freq="W")),
-        "compare": lambda: (overview.outlet_totals(c, flt), distinctive.distinctive_outlets(c, flt, a, b),
-                            topics.topic_by_outlet(c, flt, lex), entities.entity_by_outlet(c, flt, limit=20),
-                            distinctive.similarity(c, flt), variants.variant_table(c, flt)),
-        "reuse": lambda: (overview.summary(c, flt), reuse_view.reuse_pairs(c, flt), reuse_view.reuse_matrix(c, flt),
-                          reuse_view.reuse_network(c, flt), quotes_view.quote_speakers(c, flt),
-                          quotes_view.top_speakers(c, flt, 25), quotes_view.quotes(c, flt, limit=2000),
-                          quotes_view.quote_count(c, flt), quotes_view.statement_count(c, flt),
-                          quotes_view.statements_across_outlets(c, flt, limit=40)),
+        "compare": lambda: _compare(c, flt, lex, a, b),
+        "reuse": lambda: _reuse(c, flt),
         "articles": lambda: _reader(c, flt, lex),
         "stories": lambda: _stories(c, flt),
     }
+
+
+# Keywords, Compare and Reuse start the views no widget decides on the shared pool (``warm``), as the pages do,
+# and then read each back in the page's order.
+
+def _keywords(c: Corpus, flt: Filter, term: str):
+    top_view = lambda: keywords.top_terms(c, flt, n=1, limit=25)  # noqa: E731
+    if c.outlet_scope(flt) is not None:
+        warm(top_view)
+    out = [overview.summary(c, flt), keywords.top_terms_by_outlet(c, flt, n=1, limit=10)]
+    top = top_view()
+    warm(lambda: keywords.concordance(c, term, flt))
+    return out + [_cloud(top), keywords.concordance(c, term, flt)]
+
+
+def _compare(c: Corpus, flt: Filter, lex, a, b):
+    later = [lambda: topics.topic_by_outlet(c, flt, lex), lambda: entities.entity_by_outlet(c, flt, limit=20),
+             lambda: distinctive.similarity(c, flt), lambda: variants.variant_table(c, flt),
+             lambda: stories.story_outlet_figures(c, flt, overview.outlet_choices(c)["outlet"].tolist())]
+    first = [overview.outlet_totals(c, flt)]
+    warm(*later)
+    return first + [distinctive.distinctive_outlets(c, flt, a, b)] + [v() for v in later]
+
+
+def _reuse(c: Corpus, flt: Filter):
+    later = [lambda: quotes_view.quote_speakers(c, flt), lambda: quotes_view.top_speakers(c, flt, 25),
+             lambda: quotes_view.statement_count(c, flt), lambda: quotes_view.statements_across_outlets(c, flt, limit=40),
+             lambda: quotes_view.quotes(c, flt, limit=2000), lambda: quotes_view.quote_count(c, flt),
+             lambda: reuse_view.reuse_matrix(c, flt), lambda: reuse_view.reuse_network(c, flt)]
+    first = [overview.summary(c, flt)]
+    warm(*later)
+    return first + [reuse_view.reuse_pairs(c, flt)] + [v() for v in later]
 
 
 def _stories(c: Corpus, flt: Filter):

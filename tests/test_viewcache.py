@@ -77,6 +77,114 @@ def test_the_cache_is_bounded():
     assert 1 <= len(small) <= 4
 
 
+def test_a_result_being_computed_is_waited_for_not_computed_again():
+    """Two threads asking for one key while the first computes it: one computation, both get its result
+    (ten sessions on one filter, or a page reading back what it started with ``warm``)."""
+    import threading
+
+    cache = ViewCache()
+    started, release, calls = threading.Event(), threading.Event(), []
+
+    def slow():
+        calls.append(1)
+        started.set()
+        release.wait(5)
+        return pd.DataFrame({"x": [len(calls)]})
+
+    got = []
+    first = threading.Thread(target=lambda: got.append(cache.get("k", slow)))
+    first.start()
+    assert started.wait(5)
+    assert cache.has("k")   # being computed: a view may start from it and wait
+    second = threading.Thread(target=lambda: got.append(cache.get("k", slow)))
+    second.start()
+    second.join(0.2)
+    assert second.is_alive()   # waiting, not computing
+    release.set()
+    first.join(5)
+    second.join(5)
+    assert len(calls) == 1 and [g["x"].iloc[0] for g in got] == [1, 1]
+
+
+def test_a_failed_computation_lets_the_waiting_caller_compute_and_raise_itself():
+    import threading
+
+    cache = ViewCache()
+    started, release = threading.Event(), threading.Event()
+
+    def failing():
+        started.set()
+        release.wait(5)
+        raise ValueError("boom")
+
+    errors = []
+
+    def ask(fn):
+        try:
+            cache.get("k", fn)
+        except ValueError as e:
+            errors.append(str(e))
+
+    first = threading.Thread(target=ask, args=(failing,))
+    first.start()
+    assert started.wait(5)
+    second = threading.Thread(target=ask, args=(lambda: (_ for _ in ()).throw(ValueError("mine")),))
+    second.start()
+    release.set()
+    first.join(5)
+    second.join(5)
+    assert sorted(errors) == ["boom", "mine"] and not cache.has("k")
+
+
+def test_a_result_computed_across_a_clear_is_not_kept():
+    """Corrections clear the cache: a view that was computing from the old data is returned to its caller
+    but not kept for the next one."""
+    import threading
+
+    cache = ViewCache()
+    started, release = threading.Event(), threading.Event()
+
+    def old():
+        started.set()
+        release.wait(5)
+        return pd.DataFrame({"x": ["old"]})
+
+    t = threading.Thread(target=lambda: cache.get("k", old))
+    t.start()
+    assert started.wait(5)
+    cache.clear()
+    release.set()
+    t.join(5)
+    assert cache.get("k", lambda: pd.DataFrame({"x": ["new"]}))["x"].iloc[0] == "new"
+
+
+def test_warm_leaves_the_pages_results_in_the_cache(excerpt_corpus):
+    """A page's warmed views are computed on the pool; its own later calls get the same results, whichever
+    thread computed them."""
+    import time
+
+    from core.analysis import distinctive, entities
+    from core.index.viewcache import warm
+
+    c = excerpt_corpus
+    flt = Filter(query="روسيا")
+    c.views.clear()
+    calls = [lambda: entities.entity_by_outlet(c, flt, limit=20), lambda: distinctive.similarity(c, flt),
+             lambda: topics.topic_by_outlet(c, flt, c.resources.topics)]
+    warm(*calls)
+    deadline = time.time() + 60
+    warmed = [lambda: entities.entity_by_outlet.is_cached(c, flt, limit=20), lambda: distinctive.similarity.is_cached(c, flt),
+              lambda: topics.topic_by_outlet.is_cached(c, flt, c.resources.topics)]
+    while (c.views.busy() or not all(w() for w in warmed)) and time.time() < deadline:
+        time.sleep(0.01)
+    misses = c.views.misses
+    got = [fn() for fn in calls]
+    assert c.views.misses == misses   # read back, none computed again
+    pd.testing.assert_frame_equal(got[0], entities.entity_by_outlet.uncached(c, flt, limit=20))
+    pd.testing.assert_frame_equal(got[1], distinctive.similarity.uncached(c, flt))
+    pd.testing.assert_frame_equal(got[2], topics.topic_by_outlet.uncached(c, flt, c.resources.topics))
+
+
 def test_unkeyable_arguments_skip_the_cache(excerpt_corpus):
     calls = []
 

@@ -9,6 +9,7 @@ import streamlit as st
 
 from core.export import csv_bytes, csv_name
 from core.filter import Filter
+from core.index.viewcache import warm  # noqa: F401 - pages start their widget-free views with render.warm
 from ui.lang import lang, outlet_labeler, tr, translator
 from ui.safe import html_text
 

@@ -52,11 +52,15 @@ class Corpus:
         self._grouper, self._matcher = grouper, matcher
 
     def memo(self, key, compute):
-        """A value computed once per handle (e.g. topic keys for a lexicon version)."""
+        """A value computed once per handle (e.g. topic keys for a lexicon version).  Computed outside the
+        lock (two threads may both compute it; the first kept wins): a computation that waits on a view
+        another thread is computing must not hold up that thread's own memo lookups."""
         with self._lock:
-            if key not in self._memo:
-                self._memo[key] = compute()
-            return self._memo[key]
+            if key in self._memo:
+                return self._memo[key]
+        value = compute()
+        with self._lock:
+            return self._memo.setdefault(key, value)
 
     def has_table(self, name: str) -> bool:
         """Whether the index has the table ``name`` (older indexes lack the newer tables); asked of

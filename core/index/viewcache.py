@@ -13,6 +13,12 @@ kept on the :class:`~core.index.handle.Corpus` handle, keyed by the function and
 - Cleared whenever the handle's data changes (corrections; see ``Corpus.correct``); an append or a
   rebuild opens a new handle.
 - Arguments that cannot be frozen into a key (an open file, a callable) skip the cache.
+- Computed once at a time: a caller asking for a result another thread is computing waits for it
+  instead of computing it again (two sessions on one filter, or a page and its :func:`warm`).
+
+:func:`warm` starts a page's views that no widget of the page decides on a small shared pool of
+threads, while the page's own thread goes on with the rest: DuckDB works without the GIL, so one view's
+query runs beside another's pandas (the Compare page under a word query at 100k: ~178 -> ~144 ms).
 """
 from __future__ import annotations
 
@@ -22,6 +28,7 @@ import functools
 import sys
 import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
@@ -88,35 +95,59 @@ class ViewCache:
         self._items: OrderedDict = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self._running: dict = {}   # key -> Event set when the thread computing it is done
+        self._generation = 0       # bumped by clear(): a result computed before it is not kept
         self.hits = self.misses = 0
 
     def get(self, key, compute):
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                self.hits += 1
-                return _copy(self._items[key][0])
-            self.misses += 1
-        value = compute()
-        size = _size(value)
-        if size <= self.max_bytes // 4:  # one huge result must not evict everything else
+        while True:
             with self._lock:
                 if key in self._items:
-                    self._bytes -= self._items.pop(key)[1]
-                self._items[key] = (value, size)
-                self._bytes += size
-                while self._items and (len(self._items) > self.max_entries or self._bytes > self.max_bytes):
-                    self._bytes -= self._items.popitem(last=False)[1][1]
+                    self._items.move_to_end(key)
+                    self.hits += 1
+                    return _copy(self._items[key][0])
+                done = self._running.get(key)
+                if done is None:
+                    self.misses += 1
+                    done = self._running[key] = threading.Event()
+                    generation = self._generation
+                    break
+            # another thread computes it: wait, then take its result (or, if it failed or the cache was
+            # cleared meanwhile, compute it here)
+            done.wait()
+        try:
+            value = compute()
+            size = _size(value)
+            with self._lock:
+                if size <= self.max_bytes // 4 and generation == self._generation:  # one huge result must not evict everything else
+                    if key in self._items:
+                        self._bytes -= self._items.pop(key)[1]
+                    self._items[key] = (value, size)
+                    self._bytes += size
+                    while self._items and (len(self._items) > self.max_entries or self._bytes > self.max_bytes):
+                        self._bytes -= self._items.popitem(last=False)[1][1]
+        finally:
+            with self._lock:
+                if self._running.get(key) is done:
+                    del self._running[key]
+            done.set()
         return _copy(value)
 
     def has(self, key) -> bool:
+        """Whether ``key``'s result is kept or being computed (asking for it then costs no new work)."""
         with self._lock:
-            return key in self._items
+            return key in self._items or key in self._running
+
+    def busy(self) -> int:
+        """How many results are being computed now."""
+        with self._lock:
+            return len(self._running)
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
             self._bytes = 0
+            self._generation += 1
 
     def __len__(self) -> int:
         return len(self._items)
@@ -139,7 +170,8 @@ def view(fn):
         return cache.get(key, lambda: fn(corpus, *args, **kwargs))
 
     def is_cached(corpus, *args, **kwargs) -> bool:
-        """Whether ``fn(corpus, ...)``'s result is remembered (another view can then start from it)."""
+        """Whether ``fn(corpus, ...)``'s result is remembered or being computed (another view can then start
+        from it)."""
         cache = getattr(corpus, "views", None)
         try:
             return cache is not None and cache.has((name, freeze(args), freeze(kwargs)))
@@ -149,3 +181,32 @@ def view(fn):
     wrapper.uncached = fn
     wrapper.is_cached = is_cached
     return wrapper
+
+
+#: The threads :func:`warm` runs views on, shared by every session of the process: bounded, so ten
+#: sessions' pages queue here instead of multiplying the threads that compete for the cores.
+WARM_THREADS = 3
+_POOL: ThreadPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def warm(*calls) -> None:
+    """Start ``calls`` (argument-free calls of :func:`view` functions) on the shared pool and return at once.
+
+    Nothing is returned: the page later makes the same calls itself and gets each result from the
+    cache, waits for it while it is being computed, or computes it if its turn has not come (so a busy
+    pool never holds a page back). An error is left for the page's own call to raise."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(WARM_THREADS, thread_name_prefix="marsad-warm")
+        pool = _POOL
+    for call in calls:
+        pool.submit(_quietly, call)
+
+
+def _quietly(call) -> None:
+    try:
+        call()
+    except Exception:   # noqa: BLE001 - the page's own call raises it where it is shown
+        pass
