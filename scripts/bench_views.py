@@ -68,12 +68,13 @@ def page_calls(c: Corpus, flt: Filter, outlets: list[str], term: str) -> dict:
 # and then read each back in the page's order.
 
 def _keywords(c: Corpus, flt: Filter, term: str):
+    """The page as rerun after a filter change, its concordance term already picked (``term``)."""
     top_view = lambda: keywords.top_terms(c, flt, n=1, limit=25)  # noqa: E731
+    warm(lambda: keywords.concordance(c, term, flt))
     if c.outlet_scope(flt) is not None:
         warm(top_view)
     out = [overview.summary(c, flt), keywords.top_terms_by_outlet(c, flt, n=1, limit=10)]
     top = top_view()
-    warm(lambda: keywords.concordance(c, term, flt))
     return out + [_cloud(top), keywords.concordance(c, term, flt)]
 
 
