@@ -239,3 +239,17 @@ def test_each_codes_top_rows_are_its_first_rows_of_the_full_sort(rows, limit):
         if seen[codes[i]] <= limit:
             want.append(i)
     assert _top_rows_per_code(codes, cnt, art, tid, limit).tolist() == want
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 5000), max_size=300))
+def test_unique_ids_equal_numpys_unique_with_its_inverse(ids):
+    """The term-id dedup of the outlet comparisons is numpy's ``unique(return_inverse=True)``, for any ids."""
+    import numpy as np
+
+    from core.analysis.distinctive import unique_ids
+
+    arr = np.array(ids, dtype=np.int32)
+    got, place = unique_ids(arr)
+    want, inverse = np.unique(arr, return_inverse=True)
+    assert got.tolist() == want.tolist() and place.tolist() == inverse.tolist()

@@ -415,6 +415,21 @@ def _log_odds_sql(corpus: Corpus, flt, a, b, n, min_count, limit) -> pd.DataFram
     return df.sort_values(["z", "term"], ascending=[False, True], kind="mergesort")
 
 
+def unique_ids(ids) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(ids, return_inverse=True)`` for non-negative integer ids (term ids): the sorted distinct ids
+    and each id's place among them, through a mark per possible id instead of a sort (122k term rows under a
+    phrase at 100k: 7.5 -> 1.2 ms)."""
+    ids = np.asarray(ids)
+    if not len(ids):
+        return ids.astype(np.int64), np.zeros(0, dtype=np.intp)
+    seen = np.zeros(int(ids.max()) + 1, dtype=bool)
+    seen[ids] = True
+    distinct = np.flatnonzero(seen)
+    place = np.empty(len(seen), dtype=np.int32)   # uninitialised: only the pages of ids present are touched
+    place[distinct] = np.arange(len(distinct), dtype=np.int32)
+    return distinct.astype(ids.dtype, copy=False), place[ids].astype(np.intp)
+
+
 def _log_odds_frame(corpus: Corpus, flt, a, b, n, min_count, lim) -> pd.DataFrame:
     """:func:`_log_odds_sql`'s rows from :func:`outlet_term_frame` in numpy, the same sums and formula in the same
     order: the frame is already in memory (Keywords and Compare share it), and registering it for the SQL
@@ -427,7 +442,7 @@ def _log_odds_frame(corpus: Corpus, flt, a, b, n, min_count, lim) -> pd.DataFram
     codes = frame["outlet"].cat.codes.to_numpy()
     ia = cats.get_loc(a)
     in_b = (codes == cats.get_loc(b)) if b is not None else ((codes != ia) & (codes >= 0))
-    terms, col = np.unique(frame["tid"].to_numpy(), return_inverse=True)
+    terms, col = unique_ids(frame["tid"].to_numpy())
     cnt = frame["count"].to_numpy().astype(np.float64)
     ya = np.bincount(col, weights=np.where(codes == ia, cnt, 0.0), minlength=len(terms))
     yb = np.bincount(col, weights=np.where(in_b, cnt, 0.0), minlength=len(terms))
@@ -517,7 +532,7 @@ def similarity_long(counts: pd.DataFrame) -> pd.DataFrame:
     names = [str(x) for x in cat.cat.categories]
     tid = c["tid"].to_numpy().astype(np.int64)
     cnt = c["count"].to_numpy().astype(np.float64)
-    terms, col = np.unique(tid, return_inverse=True)
+    terms, col = unique_ids(tid)
     df = np.bincount(col, minlength=len(terms)).astype(np.float64)     # outlets using each term
     w = cnt * (np.log((1.0 + len(names)) / (1.0 + df)) + 1.0)[col]
     m = sparse.csr_matrix((w, (oc, col)), shape=(len(names), len(terms)))
