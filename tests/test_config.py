@@ -23,6 +23,24 @@ def test_the_server_binds_the_loopback_address_with_xsrf_and_cors_protection():
     assert server["enableXsrfProtection"] is True and server["enableCORS"] is True
 
 
+def test_no_full_garbage_collection_after_every_run_and_the_long_lived_heap_frozen(excerpt_corpus):
+    """A full collection after every script run held the GIL all sessions share for 100-280 ms: it is off,
+    and opening a corpus in the app freezes what lives as long as the process (its grouping among it)."""
+    import gc
+
+    from ui import corpora
+
+    assert CONFIG["runner"]["postScriptGC"] is False
+    before = gc.get_freeze_count()
+    try:
+        corpora._settle_heap(excerpt_corpus)
+        assert excerpt_corpus._grouper is not None
+        assert gc.get_freeze_count() > before
+        assert gc.isenabled()   # the collector itself stays on for everything made later
+    finally:
+        gc.unfreeze()
+
+
 def test_the_upload_limit_is_within_what_the_readers_decompress():
     limit_mb = CONFIG["server"]["maxUploadSize"]
     assert isinstance(limit_mb, int) and 0 < limit_mb <= 1024  # held in memory once by Streamlit, then on disk
