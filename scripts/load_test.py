@@ -15,7 +15,10 @@ article count equals what ``core`` computes for that filter. Server memory is th
 process and its children, sampled every second from /proc (only for a server this script started or
 named with ``--pid``). Prints p50/p95/max, errors, cross-talk, memory start/peak/end; writes JSON.
 
-Chromium runs on the same machine: on a small machine its CPU use inflates the latencies.
+Chromium runs on the same machine: on a small machine its CPU use inflates the latencies. With
+``--client protocol`` each session speaks Streamlit's websocket protocol instead (see ProtocolSession): the
+same steps and checks, timed until the server has sent the whole page, so that the server's own latency
+under ten sessions is measured without ten Chromiums sharing its cores.
 """
 from __future__ import annotations
 
@@ -420,10 +423,290 @@ class Session:
             await self.rng.choice(steps)()
 
 
-# -- the run ---------------------------------------------------------------------------------------
-async def run(args) -> dict:
+# -- one session over Streamlit's own protocol -------------------------------------------------------
+def _widget_state(which: str, w):
+    """The WidgetState the browser holds for a drawn widget: the value the server set (``set_value``), else its
+    default."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    state = WidgetState(id=w.id)
+    if which == "multiselect":
+        state.string_array_value.data.extend(list(w.raw_values) if w.set_value else [w.options[i] for i in w.default])
+    elif which == "text_input":
+        state.string_value = w.value if w.set_value else w.default
+    elif which == "date_input":
+        state.string_array_value.data.extend(list(w.value) if w.set_value else list(w.default))
+    else:   # radio, selectbox: the formatted option
+        if w.set_value:
+            state.string_value = w.raw_value
+        elif 0 <= w.default < len(w.options):
+            state.string_value = w.options[w.default]
+        else:
+            return None
+    return state
+
+
+class ProtocolSession(Session):
+    """A session that speaks Streamlit's websocket protocol (what the browser's JavaScript sends and gets:
+    ``BackMsg`` reruns with the widgets' states, ``ForwardMsg`` elements until the script has finished)
+    instead of driving a Chromium: the same steps, timed from the action until the server has sent the
+    whole page, without the drawing.  Ten analysts draw their pages on ten machines: on this one, ten
+    Chromiums took ~80 % of the 2 cores and the server waited for them (``--client browser`` measures that).
+    Downloads are fetched over HTTP from the button's media URL, as the browser does on a click."""
+
+    def __init__(self, n: int, base: str, corpus_key: str, truth: Truth, results: dict):
+        super().__init__(n, None, base, corpus_key, truth, results)
+        self.ws = None
+        self.query_string = ""
+        self.page_hash = ""
+        self.pages: dict[str, str] = {}        # url path ("" for the main page) -> page script hash
+        self.widgets: dict[str, object] = {}   # the sidebar's outlet and query widgets, as last drawn
+        self.states: dict[str, object] = {}    # the sidebar widgets' values as the browser holds them (by id)
+        self.elements: list = []               # (delta path, element) of the last finished run
+
+    async def connect(self, path: str) -> None:
+        from websockets.asyncio.client import connect
+
+        if self.ws is not None:
+            await self.ws.close()
+        ws_url = self.base.replace("http://", "ws://") + "/_stcore/stream"
+        self.ws = await connect(ws_url, subprotocols=["streamlit"], max_size=None, origin=self.base,
+                                open_timeout=STEP_TIMEOUT_MS / 1000, ping_interval=None)
+        self.query_string = path.split("?", 1)[1] if "?" in path else ""
+        self.page_hash = ""
+        self.states = {}
+        name = path.split("?", 1)[0].strip("/")
+        await self.rerun(page=name)
+
+    async def rerun(self, widgets=(), page: str | None = None) -> None:
+        """Send a rerun (to ``page``'s url path, else the current page) and read until the script has finished."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        msg = BackMsg()
+        cs = msg.rerun_script
+        cs.query_string = self.query_string
+        if page is not None:   # the Overview is the default page: its url path is empty
+            path = "" if page == "overview" and "overview" not in self.pages else page
+            cs.page_script_hash = self.pages.get(path, "")
+            cs.page_name = path
+        else:
+            cs.page_script_hash = self.page_hash
+        # as the browser does: every widget's value it holds goes with each rerun (one left out is reset by
+        # Streamlit, e.g. the filter on a page change), the changed ones with their new value
+        send = {**self.states, **{w.id: w for w in widgets}}
+        for w in send.values():
+            cs.widget_states.widgets.append(w)
+        await self.ws.send(msg.SerializeToString())
+        elements: list = []
+        while True:
+            raw = await asyncio.wait_for(self.ws.recv(), timeout=STEP_TIMEOUT_MS / 1000)
+            fm = ForwardMsg()
+            fm.ParseFromString(raw)
+            kind = fm.WhichOneof("type")
+            if kind == "new_session":
+                elements = []
+                for p in fm.new_session.app_pages:
+                    self.pages[p.url_pathname] = p.page_script_hash
+                self.page_hash = fm.new_session.page_script_hash or self.page_hash
+            elif kind == "navigation":
+                for p in fm.navigation.app_pages:
+                    self.pages[p.url_pathname] = p.page_script_hash
+                    if p.is_default:
+                        self.pages.setdefault("", p.page_script_hash)
+                self.page_hash = fm.navigation.page_script_hash or self.page_hash
+            elif kind == "page_info_changed":
+                self.query_string = fm.page_info_changed.query_string
+            elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                elements.append((tuple(fm.metadata.delta_path), fm.delta.new_element))
+            elif kind == "script_finished":
+                status = ForwardMsg.ScriptFinishedStatus.Name(fm.script_finished)
+                if status == "FINISHED_EARLY_FOR_RERUN":   # the app reran itself (e.g. after syncing the URL)
+                    elements = []
+                    continue
+                if status != "FINISHED_SUCCESSFULLY":
+                    raise RuntimeError(f"the script finished with {status}")
+                break
+        self.elements = elements
+        states = {}
+        for path, el in elements:
+            which = el.WhichOneof("type")
+            if which == "exception" or (which == "alert" and el.alert.format == el.alert.ERROR):
+                raise RuntimeError("an error is shown on the page")
+            if path and path[0] == 1 and which in ("multiselect", "text_input", "radio", "selectbox", "date_input"):
+                widget = getattr(el, which)   # the sidebar's: the filter, the language, the corpus
+                if which in ("multiselect", "text_input"):
+                    self.widgets[which] = widget
+                held = send.get(widget.id)
+                state = _widget_state(which, widget) if widget.set_value or held is None else held
+                if state is not None:
+                    states[widget.id] = state
+        self.states = states
+
+    async def step(self, kind: str, action) -> bool:
+        t0 = time.monotonic()
+        try:
+            await action()
+        except Exception as exc:  # noqa: BLE001 - every failure is a recorded error
+            self.results["errors"].append({"session": self.n, "step": kind, "error": (str(exc) or repr(exc)).splitlines()[0][:300]})
+            return False
+        finally:
+            self.results["steps"].append({"session": self.n, "step": kind, "seconds": round(time.monotonic() - t0, 3)})
+        return True
+
+    async def nav(self, page: str) -> None:
+        await self.rerun(page=page)
+        self.on = page
+
+    async def open(self) -> bool:
+        return await self.step("open", lambda: self.connect(self.url()))
+
+    async def pick_outlet(self) -> None:
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        outlet = self.rng.choice([o for o in self.truth.outlets if o != self.outlet] or self.truth.outlets)
+        box = self.widgets.get("multiselect")
+
+        async def act():
+            if box is None:
+                raise RuntimeError("no outlet picker in the sidebar")
+            shown = [o for o in box.options if re.fullmatch(re.escape(outlet) + r" \(\d+\)", o)]
+            if not shown:
+                raise RuntimeError(f"{outlet!r} is not among the sidebar's outlets")
+            w = WidgetState(id=box.id)
+            w.string_array_value.data.extend(shown)
+            await self.rerun([w])
+
+        self.outlet = outlet
+        if await self.step("outlet", act):
+            await self.check()
+
+    async def search(self) -> None:
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        query = self.rng.choice([q for q in QUERIES if q != self.query])
+        field = self.widgets.get("text_input")
+
+        async def act():
+            if field is None:
+                raise RuntimeError("no search field in the sidebar")
+            await self.rerun([WidgetState(id=field.id, string_value=query)])
+
+        self.query = query
+        if await self.step("search", act):
+            await self.check()
+
+    async def date_link(self) -> None:
+        span = (self.truth.hi - self.truth.lo).days
+        start = self.truth.lo + dt.timedelta(days=self.rng.randrange(0, max(span - 30, 1)))
+        self.dates = (start, min(start + dt.timedelta(days=self.rng.choice([90, 365, 730])), self.truth.hi))
+        self.on = "overview"
+        if await self.step("date link", lambda: self.connect(self.url())):
+            await self.check()
+
+    async def download(self) -> None:
+        page = self.rng.choice([p for p in PAGES if p != "overview"] + ["overview"])
+        if page != self.on and not await self.step(f"open {page}", lambda: self.nav(page)):
+            return
+        urls = [el.download_button.url for path, el in self.elements
+                if el.WhichOneof("type") == "download_button" and el.download_button.url and path and path[0] == 0]
+        if not urls:  # an empty filter (no table), or only tables made on click
+            return
+
+        def fetch():
+            with urllib.request.urlopen(self.base + urls[0], timeout=STEP_TIMEOUT_MS / 1000) as r:
+                if r.status != 200 or not r.read():
+                    raise RuntimeError(f"download answered {r.status} with nothing")
+
+        await self.step(f"download {page}", lambda: asyncio.to_thread(fetch))
+
+    async def check(self) -> None:
+        if self.on != "overview" and not await self.step("open overview", lambda: self.nav("overview")):
+            return
+        problems = self.mismatches_now()
+        if problems:
+            self.results["crosstalk"].append({"session": self.n, "filter": [self.outlet, self.query,
+                                              [str(d) for d in self.dates or ()]], "problems": problems})
+        self.results["checks"] += 1
+
+    def mismatches_now(self) -> list[str]:
+        """What the last finished run showed: the filter the app wrote to this session's URL (the widgets'
+        values stay in the browser, the elements do not carry them) and the Overview's article count."""
+        want = self.truth.articles(self.outlet, self.query, *(self.dates or (None, None)))
+        problems = []
+        url = urllib.parse.parse_qs(self.query_string)
+        picked = url.get("outlet", [])
+        if picked != ([self.outlet] if self.outlet else []):
+            problems.append(f"outlets {picked} != {self.outlet!r}")
+        if url.get("q", [""])[0] != self.query:
+            problems.append(f"query {url.get('q', [''])[0]!r} != {self.query!r}")
+        label = t("ov.articles", "en")
+        shown = [el.metric.body for path, el in self.elements if el.WhichOneof("type") == "metric" and el.metric.label == label]
+        if want == 0:
+            if shown:
+                problems.append("articles shown, core says 0")
+        elif not shown:
+            problems.append(f"no article count shown, core says {want}")
+        elif shown[0].replace(",", "").strip() != str(want):
+            problems.append(f"articles {shown[0]} != {want}")
+        return problems
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+
+
+async def run_protocol(args, base: str, pid: int | None, truth: Truth, results: dict, memory: list, stop) -> dict:
+    warm = ProtocolSession(-1, base, args.corpus, truth, {"steps": [], "errors": [], "crosstalk": [], "checks": 0})
+    await warm.open()
+    await warm.close()
+    sampler = asyncio.create_task(sample_memory(pid, stop, memory)) if pid else None
+    sessions = [ProtocolSession(i, base, args.corpus, truth, results) for i in range(args.sessions)]
+    t0 = time.monotonic()
+    cpu0 = (tree_cpu(pid) if pid else None, tree_cpu(os.getpid()), machine_cpu())
+    await asyncio.gather(*(s.run(t0 + args.seconds) for s in sessions))
+    wall = time.monotonic() - t0
+    cpu1 = (tree_cpu(pid) if pid else None, tree_cpu(os.getpid()), machine_cpu())
+    await asyncio.sleep(2)
+    stop.set()
+    if sampler:
+        await sampler
+    for s in sessions:
+        await s.close()
+    return {"t0": t0, "wall": wall, "cpu0": cpu0, "cpu1": cpu1}
+
+
+async def run_browser(args, base: str, pid: int | None, truth: Truth, results: dict, memory: list, stop) -> dict:
     from playwright.async_api import async_playwright
 
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        # warm-up: the first visit builds the corpus's index on the server (not counted)
+        ctx = await browser.new_context(base_url=base)
+        warm = Session(-1, ctx, base, args.corpus, truth, {"steps": [], "errors": [], "crosstalk": [], "checks": 0})
+        await warm.open()
+        await ctx.close()
+        sampler = asyncio.create_task(sample_memory(pid, stop, memory)) if pid else None
+        contexts = [await browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True,
+                                              base_url=base) for _ in range(args.sessions)]
+        t0 = time.monotonic()
+        cpu0 = (tree_cpu(pid) if pid else None, tree_cpu(os.getpid()), machine_cpu())
+        await asyncio.gather(*(Session(i, c, base, args.corpus, truth, results).run(t0 + args.seconds)
+                               for i, c in enumerate(contexts)))
+        wall = time.monotonic() - t0
+        cpu1 = (tree_cpu(pid) if pid else None, tree_cpu(os.getpid()), machine_cpu())
+        await asyncio.sleep(2)  # memory after the sessions' last step
+        stop.set()
+        if sampler:
+            await sampler
+        for c in contexts:
+            await c.close()
+        await browser.close()
+    return {"t0": t0, "wall": wall, "cpu0": cpu0, "cpu1": cpu1}
+
+
+# -- the run ---------------------------------------------------------------------------------------
+async def run(args) -> dict:
     home = Path(tempfile.mkdtemp(prefix="marsad-load-"))
     proc = None
     base, pid = args.url, args.pid
@@ -435,30 +718,9 @@ async def run(args) -> dict:
     memory: list[tuple[float, int]] = []
     stop = asyncio.Event()
     try:
-        async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            # warm-up: the first visit builds the corpus's index on the server (not counted)
-            ctx = await browser.new_context(base_url=base)
-            warm = Session(-1, ctx, base, args.corpus, truth, {"steps": [], "errors": [], "crosstalk": [], "checks": 0})
-            await warm.open()
-            await ctx.close()
-            sampler = asyncio.create_task(sample_memory(pid, stop, memory)) if pid else None
-            contexts = [await browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True,
-                                                  base_url=base) for _ in range(args.sessions)]
-            t0 = time.monotonic()
-            cpu0 = (tree_cpu(pid) if pid else None, tree_cpu(os.getpid()), machine_cpu())
-            deadline = t0 + args.seconds
-            await asyncio.gather(*(Session(i, c, base, args.corpus, truth, results).run(deadline)
-                                   for i, c in enumerate(contexts)))
-            wall = time.monotonic() - t0
-            cpu1 = (tree_cpu(pid) if pid else None, tree_cpu(os.getpid()), machine_cpu())
-            await asyncio.sleep(2)  # memory after the sessions' last step
-            stop.set()
-            if sampler:
-                await sampler
-            for c in contexts:
-                await c.close()
-            await browser.close()
+        runner = run_protocol if args.client == "protocol" else run_browser
+        got = await runner(args, base, pid, truth, results, memory, stop)
+        wall, cpu0, cpu1 = got["wall"], got["cpu0"], got["cpu1"]
     finally:
         stop.set()
         if proc:
@@ -482,6 +744,7 @@ async def run(args) -> dict:
                "browser_s": round(own - (server if proc else 0), 1), "cores": os.cpu_count()}
     return {
         "sessions": args.sessions, "seconds": args.seconds, "wall_seconds": round(wall, 1), "url": base,
+        "client": args.client,
         "corpus": str(args.corpus_file), "steps": len(secs),
         "latency_s": {"p50": pct(50), "p95": pct(95), "max": secs[-1] if secs else None,
                       "mean": round(statistics.fmean(secs), 3) if secs else None},
@@ -506,8 +769,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sessions", type=int, default=10)
     ap.add_argument("--seconds", type=float, default=120)
     ap.add_argument("--out", default=str(ROOT / "test-artifacts" / "load_test.json"))
+    ap.add_argument("--client", choices=("browser", "protocol"), default="browser",
+                    help="browser: a Chromium context per session (default); protocol: Streamlit's websocket "
+                         "protocol, without drawing (see ProtocolSession)")
     args = ap.parse_args(argv)
-    if not os.path.exists(CHROMIUM):
+    if args.client == "browser" and not os.path.exists(CHROMIUM):
         print(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", file=sys.stderr)
         return 2
     report = asyncio.run(run(args))
@@ -524,7 +790,8 @@ def main(argv: list[str] | None = None) -> int:
     if report.get("cpu"):
         c = report["cpu"]
         print(f"CPU seconds over the {c['wall_s']} s of steps ({c['cores']} cores): server {c['server_s']}, "
-              f"browser {c['browser_s']}, whole machine {c['machine_s']}")
+              f"{'browser' if report['client'] == 'browser' else 'protocol clients'} {c['browser_s']}, "
+              f"whole machine {c['machine_s']}")
     for e in report["error_list"][:5]:
         print("  error:", e)
     for c in report["crosstalk_list"][:5]:
