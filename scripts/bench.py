@@ -552,7 +552,8 @@ def main() -> int:
 def views_run(db: Path, timeout: float | None) -> list[str]:
     """Every page's computations under five filters with the naive baselines (scripts/bench_views.py), then the
     app in Debian's Chromium: every page opened, an outlet picked and a search typed (scripts/felt.py), then
-    one session for 60 s and ten sessions for 120 s of random steps (scripts/load_test.py), on the index just built."""
+    one session for 60 s and ten sessions for 120 s of random steps in Chromium, and ten for 120 s over Streamlit's
+    protocol (scripts/load_test.py), on the index just built."""
     print(f"== views on {rel(db)}", flush=True)
     out = BENCH / f"{db.stem}-views.md"
     lines = []
@@ -566,15 +567,20 @@ def views_run(db: Path, timeout: float | None) -> list[str]:
                        capture_output=True, text=True, timeout=timeout, cwd=ROOT)
     lines += [""] + (felt.read_text(encoding="utf-8").splitlines() if felt.exists()
                      else [f"## Felt in Chromium on `{rel(db)}`", "", f"- failed (rc {r.returncode}): {r.stderr[-400:]}"])
-    for sessions, seconds in ((1, 60), (10, 120)):
-        print(f"== browser load: {sessions} session(s) × {seconds} s", flush=True)
+    for client, sessions, seconds in (("browser", 1, 60), ("browser", 10, 120), ("protocol", 10, 120)):
+        print(f"== {client} load: {sessions} session(s) × {seconds} s", flush=True)
         cmd = [str(PY), str(ROOT / "scripts" / "load_test.py"), "--corpus-file", str(db), "--sessions", str(sessions),
-               "--seconds", str(seconds), "--out", str(BENCH / f"{db.stem}-load-{sessions}.json")]
+               "--seconds", str(seconds), "--client", client,
+               "--out", str(BENCH / f"{db.stem}-load-{sessions}{'' if client == 'browser' else '-' + client}.json")]
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-        lines += ["", f"## In Chromium: {sessions} session{'s' if sessions > 1 else ''} × {seconds} s on `{rel(db)}`", "",
-                  f"`{' '.join(rel(Path(c)) if c.startswith(str(ROOT)) else c for c in cmd)}` (rc {r.returncode}); "
-                  "latency is from the action until Streamlit is idle again; Chromium runs on the same 2 cores.", "",
-                  "```", *(r.stdout.strip().splitlines() or [r.stderr[-800:]]), "```"]
+        where = ("In Chromium" if client == "browser" else "Over Streamlit's protocol, without browsers")
+        how = ("latency is from the action until Streamlit is idle again; Chromium runs on the same 2 cores."
+               if client == "browser" else
+               "latency is from the action until the server has sent the whole page (the sessions speak Streamlit's "
+               "websocket protocol and draw nothing: ten analysts' browsers run on their own machines).")
+        lines += ["", f"## {where}: {sessions} session{'s' if sessions > 1 else ''} × {seconds} s on `{rel(db)}`", "",
+                  f"`{' '.join(rel(Path(c)) if c.startswith(str(ROOT)) else c for c in cmd)}` (rc {r.returncode}); " + how,
+                  "", "```", *(r.stdout.strip().splitlines() or [r.stderr[-800:]]), "```"]
     return lines
 
 
