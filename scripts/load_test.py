@@ -347,12 +347,22 @@ class Session:
         start = self.truth.lo + dt.timedelta(days=self.rng.randrange(0, max(span - 30, 1)))
         self.dates = (start, min(start + dt.timedelta(days=self.rng.choice([90, 365, 730])), self.truth.hi))
         self.on = "overview"
-        if await self.step("date link", lambda: self.goto(self.url())):
+        if await self.step("date link", lambda: self.open_link(self.url())):
             await self.check()
 
-    async def download(self) -> None:
+    async def open_link(self, path: str) -> None:
+        await self.goto(path)
+
+    async def to_random_page(self) -> str | None:
+        """Go to a page picked at random (it may be this one); None if opening it failed."""
         page = self.rng.choice([p for p in PAGES if p != "overview"] + ["overview"])
         if page != self.on and not await self.step(f"open {page}", lambda: self.nav(page)):
+            return None
+        return page
+
+    async def download(self) -> None:
+        page = await self.to_random_page()
+        if page is None:
             return
 
         buttons = self.page.get_by_test_id("stMain").get_by_test_id("stDownloadButton")
@@ -596,17 +606,12 @@ class ProtocolSession(Session):
         if await self.step("search", act):
             await self.check()
 
-    async def date_link(self) -> None:
-        span = (self.truth.hi - self.truth.lo).days
-        start = self.truth.lo + dt.timedelta(days=self.rng.randrange(0, max(span - 30, 1)))
-        self.dates = (start, min(start + dt.timedelta(days=self.rng.choice([90, 365, 730])), self.truth.hi))
-        self.on = "overview"
-        if await self.step("date link", lambda: self.connect(self.url())):
-            await self.check()
+    async def open_link(self, path: str) -> None:
+        await self.connect(path)
 
     async def download(self) -> None:
-        page = self.rng.choice([p for p in PAGES if p != "overview"] + ["overview"])
-        if page != self.on and not await self.step(f"open {page}", lambda: self.nav(page)):
+        page = await self.to_random_page()
+        if page is None:
             return
         urls = [el.download_button.url for path, el in self.elements
                 if el.WhichOneof("type") == "download_button" and el.download_button.url and path and path[0] == 0]
