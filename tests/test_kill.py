@@ -313,7 +313,9 @@ def test_a_save_killed_midway_leaves_a_whole_version(tmp_path, kind, file_name, 
     kill(proc)
 
     version = check(target)                       # one whole version, parsed as the product reads it
-    assert version in (1, 2)
+    # 1 or 2 on an idle machine; on a loaded one the saver can finish more versions before the kill lands
+    # (make test beside a million-article build: 4). Any whole version is the fact; a torn file fails check().
+    assert version >= 1
     temps = [p for p in tmp_path.iterdir() if p.name != file_name]
     assert all(is_temporary(p) for p in temps), temps   # only dot-named .tmp files are left
     assert library.names(tmp_path) == []          # and nothing of it is listed as a corpus
