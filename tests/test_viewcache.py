@@ -230,3 +230,32 @@ def test_one_articles_topics_are_its_rows_of_the_corpus_table(excerpt_corpus):
         else:
             pd.testing.assert_frame_equal(one, mine)
     assert len(every["article_id"].unique()) >= 5
+
+
+def test_a_memo_is_computed_once_while_other_keys_go_on(excerpt_corpus):
+    """Two threads asking a handle for one memo: one computes it, the other waits for that value; a
+    different key is not held up meanwhile."""
+    import threading
+
+    c = excerpt_corpus
+    started, release, calls = threading.Event(), threading.Event(), []
+
+    def slow():
+        calls.append(1)
+        started.set()
+        release.wait(5)
+        return object()
+
+    got = []
+    a = threading.Thread(target=lambda: got.append(c.memo(("test-slow-memo",), slow)))
+    a.start()
+    assert started.wait(5)
+    b = threading.Thread(target=lambda: got.append(c.memo(("test-slow-memo",), slow)))
+    b.start()
+    assert c.memo(("test-other-memo",), lambda: 42) == 42   # another key: not held up
+    b.join(0.2)
+    assert b.is_alive()   # waiting for the first computation, not computing
+    release.set()
+    a.join(5)
+    b.join(5)
+    assert len(calls) == 1 and len(got) == 2 and got[0] is got[1]

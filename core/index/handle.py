@@ -30,6 +30,7 @@ class Corpus:
         self._grouper = None
         self._matcher = None
         self._memo: dict = {}
+        self._memo_locks: dict = {}   # key -> the lock its first computation holds
         self._recent: OrderedDict = OrderedDict()
         self._lock = threading.RLock()   # re-entrant: a memo may ask another (e.g. has_table)
         self._load_lock = threading.RLock()   # the grouping and the matcher are built once, whoever asks first
@@ -53,15 +54,22 @@ class Corpus:
         self._grouper, self._matcher = grouper, matcher
 
     def memo(self, key, compute):
-        """A value computed once per handle (e.g. topic keys for a lexicon version).  Computed outside the
-        lock (two threads may both compute it; the first kept wins): a computation that waits on a view
-        another thread is computing must not hold up that thread's own memo lookups."""
+        """A value computed once per handle (e.g. topic keys for a lexicon version), under a lock of its own
+        key: another thread asking for it waits (the stories' tables take seconds at 1M), while other keys,
+        and the views a computation may wait on, go on (one lock for every memo would let a computation that
+        waits on a view block the thread computing that view)."""
         with self._lock:
             if key in self._memo:
                 return self._memo[key]
-        value = compute()
-        with self._lock:
-            return self._memo.setdefault(key, value)
+            key_lock = self._memo_locks.setdefault(key, threading.RLock())
+        with key_lock:
+            with self._lock:
+                if key in self._memo:
+                    return self._memo[key]
+            value = compute()
+            with self._lock:
+                self._memo_locks.pop(key, None)
+                return self._memo.setdefault(key, value)
 
     def has_table(self, name: str) -> bool:
         """Whether the index has the table ``name`` (older indexes lack the newer tables); asked of
