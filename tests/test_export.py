@@ -106,3 +106,19 @@ def test_a_remembered_word_cloud_is_the_cloud_drawn_again():
     _wordcloud_png.cache_clear()
     assert wordcloud_png(FREQS, width=320, height=160) == first
     assert wordcloud_png(FREQS, width=320, height=160) is wordcloud_png(FREQS, width=320, height=160)
+
+
+def test_arrow_text_columns_are_checked_like_startswith_in_one_pass():
+    """The Arrow-backed text columns (pandas' default) are checked by one regex over the column: the same cells as
+    ``str.startswith`` of the ten formula prefixes, a formula on a later line of a cell included (not flagged),
+    missing cells left missing."""
+    from core.export import _FORMULA_START, _formula_cells, safe_frame
+
+    cells = ["=1", "+x", "ok", None, "\tt", "\rr", "＝1", "－1", "＋1", "＠1", "-5", "@a", "ab=", "", "لا", "ok\n=x", "'=x"]
+    s = pd.Series(cells, dtype="str")
+    assert isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"
+    want = [isinstance(c, str) and c.startswith(_FORMULA_START) for c in cells]
+    assert _formula_cells(s).tolist() == want
+    out = safe_frame(pd.DataFrame({"c": s}))["c"].tolist()
+    assert [o if isinstance(o, str) else None for o in out] == [
+        ("'" + c if w else c) for c, w in zip(cells, want)]
