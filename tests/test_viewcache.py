@@ -259,3 +259,26 @@ def test_a_memo_is_computed_once_while_other_keys_go_on(excerpt_corpus):
     a.join(5)
     b.join(5)
     assert len(calls) == 1 and len(got) == 2 and got[0] is got[1]
+
+
+def test_a_memo_computed_across_corrections_is_not_kept(fresh_sample):
+    """Corrections clear a handle's memos: one that was being computed from the old data is returned to its
+    caller but not kept for the next."""
+    import threading
+
+    c = fresh_sample
+    started, release = threading.Event(), threading.Event()
+
+    def old():
+        started.set()
+        release.wait(5)
+        return "old"
+
+    t = threading.Thread(target=lambda: c.memo(("test-memo-across",), old))
+    t.start()
+    assert started.wait(5)
+    first = c.sql("SELECT id FROM articles LIMIT 1")["id"].iloc[0]
+    assert c.correct(pd.DataFrame({"id": [first], "outlet": ["منفذ مصحح"], "date": [""]})) == 1
+    release.set()
+    t.join(5)
+    assert c.memo(("test-memo-across",), lambda: "new") == "new"

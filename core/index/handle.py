@@ -31,6 +31,7 @@ class Corpus:
         self._matcher = None
         self._memo: dict = {}
         self._memo_locks: dict = {}   # key -> the lock its first computation holds
+        self._memo_generation = 0     # bumped when corrections clear the memos: a value computed before is not kept
         self._recent: OrderedDict = OrderedDict()
         self._lock = threading.RLock()   # re-entrant: a memo may ask another (e.g. has_table)
         self._load_lock = threading.RLock()   # the grouping and the matcher are built once, whoever asks first
@@ -66,9 +67,12 @@ class Corpus:
             with self._lock:
                 if key in self._memo:
                     return self._memo[key]
+                generation = self._memo_generation
             value = compute()
             with self._lock:
                 self._memo_locks.pop(key, None)
+                if generation != self._memo_generation:   # corrections changed the data meanwhile
+                    return value
                 return self._memo.setdefault(key, value)
 
     def has_table(self, name: str) -> bool:
@@ -216,7 +220,9 @@ class Corpus:
 
         changed = apply_corrections(self.con, edits)
         if changed:
-            self._memo.clear()
+            with self._lock:
+                self._memo.clear()
+                self._memo_generation += 1
             self._recent.clear()
             self.views.clear()
         if corrections_file:
