@@ -4,7 +4,7 @@ import streamlit as st
 from core import charts
 from core.analysis import keywords
 from core.export import wordcloud_png
-from core.markup import kwic_html
+from core.markup import kwic_html, word_cloud_html
 from ui import render
 
 L, tr, olab, corpus, flt = render.page("nav.keywords")
@@ -58,10 +58,11 @@ if not by.empty:
 
 st.subheader(tr("kw.cloud"))
 if not top.empty:
-    png = wordcloud_png(dict(zip(top["label"], top["count"])))
-    st.image(png, width="stretch")
-    st.download_button(tr("kw.download_png"), png, file_name=f"marsad_wordcloud_{flt.slug()}.png", mime="image/png",
-                       key="dl_cloud", on_click="ignore")
+    freqs = dict(zip(top["label"], top["count"]))
+    # drawn by the browser (it shapes the Arabic); the raster image is laid out only when it is downloaded
+    st.markdown(word_cloud_html(freqs, lang=L, hover=tr("col.count")), unsafe_allow_html=True)
+    st.download_button(tr("kw.download_png"), lambda: wordcloud_png(freqs), file_name=f"marsad_wordcloud_{flt.slug()}.png",
+                       mime="image/png", key="dl_cloud", on_click="ignore")
 
 st.subheader(tr("kw.kwic"))
 c1, c2 = st.columns([2, 1])

@@ -6,9 +6,11 @@ import re
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core import charts
-from core.markup import html_text, plotly_escape
+from core.markup import LINE_BREAK, html_text, plotly_escape
 from ui.safe import md_escape
 
 HOSTILE = ["[click](https://example.com)", "**bold**", "<b>x</b>", "<img src=x onerror=alert(1)>", "$x^2$",
@@ -80,3 +82,48 @@ def test_every_figure_builder_escapes_its_data():
             for raw in ("<b>x", "<img", "$x^2$", "</b>"):
                 assert raw not in s, s
         assert any("&lt;b&gt;x&lt;/b&gt;" in s for s in texts)  # every figure shows cats[0], escaped
+
+
+def _cloud_words(markup: str) -> list[tuple[str, int, str]]:
+    """(label as the browser shows it, font size in px, title) of each word of a cloud, in order."""
+    return [(html.unescape(text), int(px), html.unescape(title)) for px, title, text in
+            re.findall(r'<span class="c\d" style="font-size:(\d+)px" title="([^"]*)">([^<]*)</span>', markup)]
+
+
+def test_the_word_cloud_sizes_words_by_count_with_the_largest_in_the_middle():
+    from core.markup import word_cloud_html
+
+    freqs = {"ترامب": 400, "روسيا": 100, "سوريا": 64, "إيران": 25, "العراق": 16, "لبنان": 9}
+    words = _cloud_words(word_cloud_html(freqs, hover="عدد"))
+    assert sorted(w for w, _, _ in words) == sorted(freqs)
+    size = {w: px for w, px, _ in words}
+    ranked = sorted(freqs, key=freqs.get, reverse=True)
+    assert [size[w] for w in ranked] == sorted(size.values(), reverse=True)
+    assert size["ترامب"] == 58 and size["لبنان"] == 15   # the largest and the smallest at the bounds
+    order = [w for w, _, _ in words]
+    # the two largest stand side by side at the centre, the smallest at the ends
+    assert abs(order.index("ترامب") - order.index("روسيا")) == 1
+    assert {order[0], order[-1]} == {"العراق", "لبنان"}
+    assert ("ترامب", 58, "ترامب — عدد: 400") in words
+
+
+def test_the_word_cloud_is_right_to_left_for_arabic_and_empty_without_words():
+    from core.markup import word_cloud_html
+
+    assert 'dir="rtl" lang="ar"' in word_cloud_html({"ترامب": 3}, lang="en")
+    assert 'dir="ltr"' in word_cloud_html({"Trump": 3}, lang="en")
+    assert word_cloud_html({}) == "" and word_cloud_html({"x": 0}) == ""
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=12), st.integers(1, 10_000), min_size=1, max_size=8))
+def test_the_word_cloud_shows_every_label_as_text(freqs):
+    """Corpus labels carry Markdown, HTML, LaTeX and directives: the cloud makes no markup of them."""
+    from core.markup import word_cloud_html
+
+    markup = word_cloud_html(freqs)
+    words = _cloud_words(markup)
+    shown = {" ".join(LINE_BREAK.split(w)) for w in freqs}
+    assert {w for w, _, _ in words} == shown
+    # nothing but the cloud's own tags, and no character Markdown or remark-math would read
+    assert re.sub(r'<span class="c\d" style="font-size:\d+px" title="[^"<>]*">[^<>]*</span>|</?div[^<>]*>', "", markup).strip(" ") == ""
+    assert not re.search(r"[$*_`\[\]]", re.sub(r"&#\d+;", "", markup.split(">", 1)[1]).replace("font-size", ""))

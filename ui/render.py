@@ -10,6 +10,7 @@ import streamlit as st
 from core.export import csv_bytes, csv_name
 from core.filter import Filter
 from core.index.viewcache import warm  # noqa: F401 - pages start their widget-free views with render.warm
+from core.markup import cloud_css
 from ui.lang import lang, outlet_labeler, tr, translator
 from ui.safe import html_text
 
@@ -159,7 +160,7 @@ mark.marsad-hit { background: #ffe08a; padding: 0 2px; border-radius: 3px; }
 .marsad-kwic td.post { text-align: right; direction: rtl; width: 42%; }
 .marsad-kwic td.m { text-align: center; font-weight: 700; color: #0f6e6e; }
 .marsad-kwic td.src { color: #777; font-size: 0.8rem; }
-</style>
+""" + cloud_css() + """</style>
 """
 
 CSS_AR = """
