@@ -35,15 +35,17 @@ sys.path.insert(0, str(ROOT))
 
 from core.analysis import (distinctive, entities, keywords, overview, quotes_view, reuse_view, stories,  # noqa: E402
                            topics, variants)
-from core.export import _wordcloud_png, wordcloud_png  # noqa: E402
+from core.export import _wordcloud_png  # noqa: E402
 from core.filter import Filter  # noqa: E402
 from core.index.handle import Corpus  # noqa: E402
 from core.index.viewcache import warm  # noqa: E402
+from core.markup import word_cloud_html  # noqa: E402
 
 
 def _cloud(top):
-    """The Keywords page's word cloud of its top terms (a PNG laid out on the server)."""
-    return wordcloud_png(dict(zip(top["label"], top["count"])))
+    """The Keywords page's word cloud of its top terms (markup the browser draws; the PNG is laid out only
+    when it is downloaded, and is not timed here)."""
+    return word_cloud_html(dict(zip(top["label"], top["count"])))
 
 
 def page_calls(c: Corpus, flt: Filter, outlets: list[str], term: str) -> dict:
@@ -57,14 +59,22 @@ def page_calls(c: Corpus, flt: Filter, outlets: list[str], term: str) -> dict:
                            topics.topic_trend(c, flt, lex, freq="W")),
         "entities": lambda: (overview.summary(c, flt), entities.entity_totals(c, flt, limit=25),
                              entities.entity_by_outlet(c, flt, limit=20), entities.entity_trend(c, flt, freq="W")),
-        "compare": lambda: _compare(c, flt, lex, a, b),
+        # Compare draws one tab at a time: its first tab (distinctive words, one outlet against the rest, the
+        # page's defaults), then each other tab as its own row (what opening it costs)
+        "compare": lambda: (overview.outlet_totals(c, flt), distinctive.distinctive_outlets(c, flt, a, None, n=1, min_count=5)),
+        "compare · topics tab": lambda: (overview.outlet_totals(c, flt), topics.topic_by_outlet(c, flt, lex)),
+        "compare · entities tab": lambda: (overview.outlet_totals(c, flt), entities.entity_by_outlet(c, flt, limit=20)),
+        "compare · similarity tab": lambda: (overview.outlet_totals(c, flt), distinctive.similarity(c, flt)),
+        "compare · spelling tab": lambda: (overview.outlet_totals(c, flt), variants.variant_table(c, flt)),
+        "compare · stories tab": lambda: (overview.outlet_totals(c, flt),
+                                          stories.story_outlet_figures(c, flt, overview.outlet_choices(c)["outlet"].tolist())),
         "reuse": lambda: _reuse(c, flt),
         "articles": lambda: _reader(c, flt, lex),
         "stories": lambda: _stories(c, flt),
     }
 
 
-# Keywords, Compare and Reuse start the views no widget decides on the shared pool (``warm``), as the pages do,
+# Keywords and Reuse start the views no widget decides on the shared pool (``warm``), as the pages do,
 # and then read each back in the page's order.
 
 def _keywords(c: Corpus, flt: Filter, term: str):
@@ -76,15 +86,6 @@ def _keywords(c: Corpus, flt: Filter, term: str):
     out = [overview.summary(c, flt), keywords.top_terms_by_outlet(c, flt, n=1, limit=10)]
     top = top_view()
     return out + [_cloud(top), keywords.concordance(c, term, flt)]
-
-
-def _compare(c: Corpus, flt: Filter, lex, a, b):
-    later = [lambda: topics.topic_by_outlet(c, flt, lex), lambda: entities.entity_by_outlet(c, flt, limit=20),
-             lambda: distinctive.similarity(c, flt), lambda: variants.variant_table(c, flt),
-             lambda: stories.story_outlet_figures(c, flt, overview.outlet_choices(c)["outlet"].tolist())]
-    first = [overview.outlet_totals(c, flt)]
-    warm(*later)
-    return first + [distinctive.distinctive_outlets(c, flt, a, b)] + [v() for v in later]
 
 
 def _reuse(c: Corpus, flt: Filter):

@@ -111,6 +111,10 @@ def test_keywords_change_with_the_filter_and_contain_no_stop_words():
     labels2 = [y.strip("\u2067\u2069") for tr in figures(at2)[0]["data"] for y in tr["y"]]
     assert labels2 != labels
     assert "بومبيو" in labels2 and "بومبيو" not in labels[:3]
+    # the word cloud is text the browser draws, holding the page's top terms; its PNG waits for a click
+    cloud = [m.value for m in at2.markdown if 'class="marsad-cloud"' in m.value]
+    assert len(cloud) == 1 and "بومبيو" in cloud[0]
+    assert not at2.get("image")
 
 
 def test_topics_page_counts_move_with_the_filter():
@@ -186,15 +190,48 @@ def test_empty_filter_shows_an_empty_state_not_an_error(page):
         assert any("No articles match this filter" in i.value for i in at.info)
 
 
+def heatmap_rows(at: AppTest) -> set:
+    """The row labels of every heatmap of the Compare page, its tabs opened one after another."""
+    rows = set()
+    for tab in ("Topics", "Entities", "Similarity"):
+        at.session_state["cmp_tab"] = tab
+        at.run()
+        assert not at.exception, at.exception
+        rows |= {y for fig in figures(at) if fig["data"][0].get("type") == "heatmap" for y in fig["data"][0]["y"]}
+    return rows
+
+
 def test_compare_page_follows_the_filter():
     at = open_page("compare", lang="en")
-    all_outlets = {y for fig in figures(at) if fig["data"][0].get("type") == "heatmap" for y in fig["data"][0]["y"]}
+    all_outlets = heatmap_rows(at)
     at2 = open_page("compare", lang="en", outlets=["الثورة", "شينخوا"])
-    two = {y for fig in figures(at2) if fig["data"][0].get("type") == "heatmap" for y in fig["data"][0]["y"]}
+    two = heatmap_rows(at2)
     # every heatmap has one row per outlet of the filter (Arabic names in RLI … PDI)
     assert all_outlets == {charts.rtl(o) for o in ("الثورة", "سيريانيوز", "شينخوا", "قاسيون", "unknown")}
     assert two == {charts.rtl("الثورة"), charts.rtl("شينخوا")}
+    at2.session_state["cmp_tab"] = "Distinctive words"
+    at2.run()
     assert at2.selectbox(key="cmp_a").options == ["الثورة", "شينخوا"]  # one article each, so by name
+
+
+def test_compare_page_computes_only_its_open_tab(monkeypatch):
+    """A filter change costs the open tab's views: the hidden tabs' views are not called until opened."""
+    from core.analysis import distinctive, entities, stories, topics, variants
+
+    called = []
+    for mod, name in ((topics, "topic_by_outlet"), (entities, "entity_by_outlet"), (distinctive, "similarity"),
+                      (variants, "variant_table"), (stories, "story_outlet_figures"),
+                      (distinctive, "distinctive_outlets")):
+        real = getattr(mod, name)
+        monkeypatch.setattr(mod, name, lambda *a, _real=real, _name=name, **k: called.append(_name) or _real(*a, **k))
+    at = open_page("compare", lang="en")
+    assert [t.label for t in at.tabs] == ["Distinctive words", "Topics", "Entities", "Similarity", "Spelling", "Stories"]
+    assert set(called) == {"distinctive_outlets"}
+    assert [f["data"][0]["type"] for f in figures(at)] == ["bar"]
+    called.clear()
+    at.session_state["cmp_tab"] = "Spelling"
+    at.run()
+    assert set(called) == {"variant_table"} and not at.exception
 
 
 def test_reuse_page_follows_the_filter():

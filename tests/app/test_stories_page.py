@@ -115,6 +115,9 @@ def test_the_compare_page_shows_the_story_figures_per_outlet(library_dir, monkey
     at = _open(monkeypatch, tmp_path)
     at.switch_page("pages/compare_page.py").run()
     assert not at.exception, at.exception
+    at.session_state["cmp_tab"] = "Stories"   # its own tab, computed when opened
+    at.run()
+    assert not at.exception, at.exception
     assert "Stories: first reports, lag and blind spots (the Stories page)" in [s.value for s in at.subheader]
     figs = next(d.value for d in at.dataframe if "first_share" in d.value.columns)
     assert len(figs) == 5 and figs["first_share"].between(0, 1).all()

@@ -100,3 +100,20 @@ def test_article_text_and_title_are_literal(hostile_page, search, literals):
     seen = hostile_page.evaluate(MADE_FROM_DATA)
     assert seen == {"links": [], "images": [], "bold": [], "katex": [], "colored": []}, seen
     assert hostile_page.dialogs == []
+
+
+def test_every_compare_tab_shows_hostile_data_as_text(hostile_page):
+    """The Compare page draws one tab at a time: each, opened, makes no markup of the data."""
+    goto(hostile_page, "/compare?lang=en", shot="hostile_compare_tabs")
+    tabs = hostile_page.get_by_test_id("stTab")
+    labels = tabs.all_inner_texts()
+    assert len(labels) == 6, labels
+    for i, label in enumerate(labels):
+        tabs.nth(i).click()
+        wait_idle(hostile_page, rerun=i > 0)
+        assert hostile_page.get_by_test_id("stException").all_inner_texts() == [], label
+        assert hostile_page.evaluate(MADE_FROM_DATA) == {"links": [], "images": [], "bold": [], "katex": [],
+                                                         "colored": []}, label
+        shown = hostile_page.evaluate(SHOWN_TEXT)
+        assert "\u202e" not in shown["text"] + "\n".join(shown["svg"]), label
+    assert hostile_page.dialogs == []
