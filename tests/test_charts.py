@@ -140,3 +140,15 @@ def test_heatmap_keeps_raw_counts_in_the_hover():
     assert "%{text}" in tr.hovertemplate and RLI + "الإصابات: %{text}" + PDI in tr.hovertemplate
     assert list(tr.y) == [RLI + "قاسيون" + PDI, RLI + "شينخوا" + PDI]
     assert fig.layout.yaxis.side == "right" and fig.layout.xaxis.autorange == "reversed"
+
+
+def test_lines_mark_points_only_while_the_lines_are_short():
+    def df(n):
+        return pd.DataFrame({"period": pd.date_range("2018-01-01", periods=n, freq="W").tolist() * 2,
+                             "n": range(2 * n), "outlet": ["أ"] * n + ["ب"] * n})
+
+    short = charts.lines(df(charts.MARKED_POINTS), "period", "n", "outlet", title="t")
+    long = charts.lines(df(charts.MARKED_POINTS + 1), "period", "n", "outlet", title="t")
+    assert [t.mode for t in short.data] == ["lines+markers"] * 2
+    assert [t.mode for t in long.data] == ["lines"] * 2
+    assert [len(t.x) for t in long.data] == [charts.MARKED_POINTS + 1] * 2   # every point still drawn and hovered
