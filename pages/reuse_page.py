@@ -10,24 +10,23 @@ L, tr, olab, corpus, flt = render.page("nav.reuse")
 SHOWN_STATEMENTS = 40  # statements drawn on the page (each is several blocks of text)
 CHART_SPEAKERS = 25  # the chart's bars stay readable and its payload bounded; the CSV has every speaker
 
-# every section below depends on the filter alone: they start now on the shared pool while this thread
-# finds the shared passages, and each is read back where it is shown (from the cache, or waited for)
-matrix_view = lambda: reuse_view.reuse_matrix(corpus, flt)  # noqa: E731
-network_view = lambda: reuse_view.reuse_network(corpus, flt)  # noqa: E731
-speakers_view = lambda: quotes_view.quote_speakers(corpus, flt)  # noqa: E731
-top_view = lambda: quotes_view.top_speakers(corpus, flt, CHART_SPEAKERS)  # noqa: E731
-quotes_head = lambda: quotes_view.quotes(corpus, flt, limit=render.TABLE_ROWS)  # noqa: E731
-quote_count = lambda: quotes_view.quote_count(corpus, flt)  # noqa: E731
-statement_count = lambda: quotes_view.statement_count(corpus, flt)  # noqa: E731
-statements_shown = lambda: quotes_view.statements_across_outlets(corpus, flt, limit=SHOWN_STATEMENTS)  # noqa: E731
-render.warm(speakers_view, top_view, statement_count, statements_shown, quotes_head, quote_count, matrix_view,
-            network_view)
+# Three tabs (shared text; quotes and speakers; the same statement across outlets), only the open one computed
+# (st.tabs tracking its state): the three together took ~90-150 ms a filter at 100k, CPU-bound on the two
+# cores.  Within a tab, the views no widget decides start on the shared pool while this thread computes the
+# first, and each is read back where it is shown (from the cache, or waited for).
+TABS = ["reuse", "quotes", "same"]
+tabs = dict(zip(TABS, st.tabs([tr(f"rq.tab.{k}") for k in TABS], key="rq_tab", on_change="rerun")))
 
-st.subheader(tr("rq.pairs"))
-pairs = reuse_view.reuse_pairs(corpus, flt)
-if pairs.empty:
-    st.caption(tr("empty"))
-else:
+
+def reuse_tab():
+    matrix_view = lambda: reuse_view.reuse_matrix(corpus, flt)  # noqa: E731
+    network_view = lambda: reuse_view.reuse_network(corpus, flt)  # noqa: E731
+    render.warm(matrix_view, network_view)
+    st.subheader(tr("rq.pairs"))
+    pairs = reuse_view.reuse_pairs(corpus, flt)
+    if pairs.empty:
+        st.caption(tr("empty"))
+        return
     view = pairs.assign(outlet_a=pairs["outlet_a"].map(olab), outlet_b=pairs["outlet_b"].map(olab))
     if len(view) > render.TABLE_ROWS:  # the browser gets the first rows; the CSV has every pair
         st.caption(tr("table.first").format(shown=render.TABLE_ROWS, total=len(view)))
@@ -66,38 +65,56 @@ else:
                                   title=tr("rq.graph"), lang=L, size="articles", source="outlet_a", target="outlet_b",
                                   weight="pairs"), key="rq_graph")
 
-st.subheader(tr("rq.quotes"))
-speakers = speakers_view()
-if speakers.empty:
-    st.caption(tr("empty"))
-else:
-    top, n_speakers = top_view()
-    if n_speakers > CHART_SPEAKERS:
-        st.caption(tr("rq.top_speakers").format(shown=CHART_SPEAKERS, total=n_speakers))
-    render.plot(charts.hbar(top.assign(outlet=top["outlet"].map(olab)), "speaker", "quotes",
-                           color="outlet", title=tr("rq.quotes"), lang=L, value_title=tr("col.count")), key="rq_speakers")
-    render.download(speakers, "quote-speakers", flt, key="dl_rq_speakers")
-quotes = quotes_head()
-if not quotes.empty:
-    render.long_table(quotes, quote_count(), lambda: quotes_view.quotes(corpus, flt), "quotes", flt,
-                     key="rq_quotes_table", dl_key="dl_rq_quotes")
 
-st.subheader(tr("rq.same"))
-n_same, rows_same = statement_count()
-if not n_same:
-    st.caption(tr("empty"))
-else:
-    # each statement is drawn as blocks of text: the page shows the first ones (27k rows at 100k made a page
-    # the browser could not draw; 324k at 1M), and only their texts are read; the CSV holds all of them
-    if n_same > SHOWN_STATEMENTS:
-        st.caption(tr("rq.same.first").format(shown=SHOWN_STATEMENTS, total=n_same))
-    shown_same = statements_shown()
-    for sid, grp in shown_same.groupby("statement_id", sort=False):
-        st.markdown(data_block(grp["speaker"].iloc[0] or "—", strong=0), unsafe_allow_html=True)
-        cols = st.columns(min(len(grp), 3))
-        for col, r in zip(cols * 10, grp.itertuples()):
-            with col:
-                st.caption(data_block(olab(r.outlet), r.article_id), unsafe_allow_html=True)
-                render.rtl_text(r.text, extra_style="border-inline-start:3px solid #0f6e6e;padding:4px 8px")
-    render.download(shown_same if n_same <= SHOWN_STATEMENTS else (lambda: quotes_view.statements_across_outlets(corpus, flt)),
-                    "same-statements", flt, key="dl_rq_same", rows=rows_same)
+def quotes_tab():
+    speakers_view = lambda: quotes_view.quote_speakers(corpus, flt)  # noqa: E731
+    top_view = lambda: quotes_view.top_speakers(corpus, flt, CHART_SPEAKERS)  # noqa: E731
+    quotes_head = lambda: quotes_view.quotes(corpus, flt, limit=render.TABLE_ROWS)  # noqa: E731
+    quote_count = lambda: quotes_view.quote_count(corpus, flt)  # noqa: E731
+    render.warm(top_view, quotes_head, quote_count)
+    st.subheader(tr("rq.quotes"))
+    speakers = speakers_view()
+    if speakers.empty:
+        st.caption(tr("empty"))
+    else:
+        top, n_speakers = top_view()
+        if n_speakers > CHART_SPEAKERS:
+            st.caption(tr("rq.top_speakers").format(shown=CHART_SPEAKERS, total=n_speakers))
+        render.plot(charts.hbar(top.assign(outlet=top["outlet"].map(olab)), "speaker", "quotes",
+                               color="outlet", title=tr("rq.quotes"), lang=L, value_title=tr("col.count")), key="rq_speakers")
+        render.download(speakers, "quote-speakers", flt, key="dl_rq_speakers")
+    quotes = quotes_head()
+    if not quotes.empty:
+        render.long_table(quotes, quote_count(), lambda: quotes_view.quotes(corpus, flt), "quotes", flt,
+                         key="rq_quotes_table", dl_key="dl_rq_quotes")
+
+
+def same_tab():
+    statements_shown = lambda: quotes_view.statements_across_outlets(corpus, flt, limit=SHOWN_STATEMENTS)  # noqa: E731
+    render.warm(statements_shown)
+    st.subheader(tr("rq.same"))
+    n_same, rows_same = quotes_view.statement_count(corpus, flt)
+    if not n_same:
+        st.caption(tr("empty"))
+    else:
+        # each statement is drawn as blocks of text: the page shows the first ones (27k rows at 100k made a page
+        # the browser could not draw; 324k at 1M), and only their texts are read; the CSV holds all of them
+        if n_same > SHOWN_STATEMENTS:
+            st.caption(tr("rq.same.first").format(shown=SHOWN_STATEMENTS, total=n_same))
+        shown_same = statements_shown()
+        for sid, grp in shown_same.groupby("statement_id", sort=False):
+            st.markdown(data_block(grp["speaker"].iloc[0] or "—", strong=0), unsafe_allow_html=True)
+            cols = st.columns(min(len(grp), 3))
+            for col, r in zip(cols * 10, grp.itertuples()):
+                with col:
+                    st.caption(data_block(olab(r.outlet), r.article_id), unsafe_allow_html=True)
+                    render.rtl_text(r.text, extra_style="border-inline-start:3px solid #0f6e6e;padding:4px 8px")
+        render.download(shown_same if n_same <= SHOWN_STATEMENTS else (lambda: quotes_view.statements_across_outlets(corpus, flt)),
+                        "same-statements", flt, key="dl_rq_same", rows=rows_same)
+
+
+SECTIONS = {"reuse": reuse_tab, "quotes": quotes_tab, "same": same_tab}
+for key, tab in tabs.items():
+    if tab.open is not False:   # None: a Streamlit without tab state draws every tab
+        with tab:
+            SECTIONS[key]()

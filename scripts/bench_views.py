@@ -68,7 +68,10 @@ def page_calls(c: Corpus, flt: Filter, outlets: list[str], term: str) -> dict:
         "compare · spelling tab": lambda: (overview.outlet_totals(c, flt), variants.variant_table(c, flt)),
         "compare · stories tab": lambda: (overview.outlet_totals(c, flt),
                                           stories.story_outlet_figures(c, flt, overview.outlet_choices(c)["outlet"].tolist())),
+        # Reuse, as Compare: its first tab (shared text), then each other tab as its own row
         "reuse": lambda: _reuse(c, flt),
+        "reuse · quotes tab": lambda: _reuse_quotes(c, flt),
+        "reuse · same statement tab": lambda: _reuse_same(c, flt),
         "articles": lambda: _reader(c, flt, lex),
         "stories": lambda: _stories(c, flt),
     }
@@ -89,13 +92,25 @@ def _keywords(c: Corpus, flt: Filter, term: str):
 
 
 def _reuse(c: Corpus, flt: Filter):
-    later = [lambda: quotes_view.quote_speakers(c, flt), lambda: quotes_view.top_speakers(c, flt, 25),
-             lambda: quotes_view.statement_count(c, flt), lambda: quotes_view.statements_across_outlets(c, flt, limit=40),
-             lambda: quotes_view.quotes(c, flt, limit=2000), lambda: quotes_view.quote_count(c, flt),
-             lambda: reuse_view.reuse_matrix(c, flt), lambda: reuse_view.reuse_network(c, flt)]
+    later = [lambda: reuse_view.reuse_matrix(c, flt), lambda: reuse_view.reuse_network(c, flt)]
     first = [overview.summary(c, flt)]
     warm(*later)
     return first + [reuse_view.reuse_pairs(c, flt)] + [v() for v in later]
+
+
+def _reuse_quotes(c: Corpus, flt: Filter):
+    later = [lambda: quotes_view.top_speakers(c, flt, 25), lambda: quotes_view.quotes(c, flt, limit=2000),
+             lambda: quotes_view.quote_count(c, flt)]
+    first = [overview.summary(c, flt)]
+    warm(*later)
+    return first + [quotes_view.quote_speakers(c, flt)] + [v() for v in later]
+
+
+def _reuse_same(c: Corpus, flt: Filter):
+    later = [lambda: quotes_view.statements_across_outlets(c, flt, limit=40)]
+    first = [overview.summary(c, flt)]
+    warm(*later)
+    return first + [quotes_view.statement_count(c, flt)] + [v() for v in later]
 
 
 def _stories(c: Corpus, flt: Filter):

@@ -36,6 +36,22 @@ def open_page(page: str, corpus: str = "sample", lang: str = "ar", outlets=None,
     return at
 
 
+#: The pages drawn as tabs that track their state (only the open tab computed), and their tab's key.
+TABBED = {"compare": "cmp_tab", "reuse": "rq_tab"}
+
+
+def each_tab(at: AppTest, page: str):
+    """Yield ``at`` once per tab of ``page`` with that tab open (once, as it is, for a page without tabs)."""
+    if page not in TABBED:
+        yield at
+        return
+    for label in [t.label for t in at.tabs]:
+        at.session_state[TABBED[page]] = label
+        at.run()
+        assert not at.exception, (label, at.exception)
+        yield at
+
+
 def figures(at: AppTest) -> list[dict]:
     return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
 
@@ -236,13 +252,32 @@ def test_compare_page_computes_only_its_open_tab(monkeypatch):
 
 def test_reuse_page_follows_the_filter():
     at = open_page("reuse", lang="en")
+    assert [t.label for t in at.tabs] == ["Shared text", "Quotes", "Same statement"]
     pairs = at.dataframe[0].value
     assert set(zip(pairs["a_id"], pairs["b_id"])) == {("003_2fb4171725300b4b", "000_058533779b74fd40")}
     at2 = open_page("reuse", lang="en", outlets=["شينخوا"])
-    # no shared passage involves Xinhua's article; its quotes remain
+    # no shared passage involves Xinhua's article; its quotes remain (in their own tab)
     assert all("a_id" not in df.value.columns for df in at2.dataframe)
+    at2.session_state["rq_tab"] = "Quotes"
+    at2.run()
     quotes = next(df.value for df in at2.dataframe if "speaker" in df.value.columns)
     assert set(quotes["outlet"]) == {"شينخوا"}
+
+
+def test_reuse_page_computes_only_its_open_tab(monkeypatch):
+    from core.analysis import quotes_view, reuse_view
+
+    called = []
+    for mod, name in ((reuse_view, "reuse_pairs"), (reuse_view, "reuse_matrix"), (quotes_view, "quote_speakers"),
+                      (quotes_view, "quotes"), (quotes_view, "statement_count")):
+        real = getattr(mod, name)
+        monkeypatch.setattr(mod, name, lambda *a, _real=real, _name=name, **k: called.append(_name) or _real(*a, **k))
+    at = open_page("reuse", lang="en")
+    assert set(called) == {"reuse_pairs", "reuse_matrix"}
+    called.clear()
+    at.session_state["rq_tab"] = "Same statement"
+    at.run()
+    assert set(called) == {"statement_count"} and not at.exception
 
 
 def test_articles_and_data_pages_follow_the_filter():
@@ -447,6 +482,8 @@ def test_long_tables_show_their_first_rows_and_say_the_csv_holds_all(monkeypatch
     at.switch_page("pages/reuse_page.py")
     at.run()
     assert not at.exception, at.exception
+    at.session_state["rq_tab"] = "Quotes"
+    at.run()
     quotes = next(df.value for df in at.main.dataframe if "speaker" in df.value.columns)
     assert len(quotes) == 10
     from core.analysis import quotes_view
@@ -456,6 +493,9 @@ def test_long_tables_show_their_first_rows_and_say_the_csv_holds_all(monkeypatch
     assert total > 10 and any(f"first 10 of {total:,} rows" in c.value for c in at.caption)
     # the reuse pairs table is bounded the same way, and its CSV keeps every pair
     from core.analysis import reuse_view
+
+    at.session_state["rq_tab"] = "Shared text"
+    at.run()
 
     n_pairs = len(reuse_view.reuse_pairs(corpora.get_corpus("extra"), Filter()))
     shown_pairs = next(df.value for df in at.main.dataframe if "containment" in df.value.columns)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.test_app_pages import PAGES, open_page
+from tests.app.test_app_pages import PAGES, each_tab, open_page
 
 pytestmark = pytest.mark.app
 
@@ -31,7 +31,8 @@ def start_on(monkeypatch, path: Path) -> str:
 def test_every_page_renders_on_a_small_corpus(monkeypatch, corpus, page):
     at = open_page(page, corpus=start_on(monkeypatch, SMALL[corpus]))
     assert at.title, f"{page} shows no title on {corpus}"
-    assert not at.get("exception")
+    for at in each_tab(at, page):   # and every tab of a tabbed page, opened
+        assert not at.get("exception")
 
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
@@ -66,16 +67,17 @@ def markdown_bodies(at) -> list[tuple[str, bool]]:
 def test_hostile_names_and_texts_reach_every_page_escaped(monkeypatch, page):
     at = open_page(page, corpus=start_on(monkeypatch, HOSTILE))
     assert at.title
-    texts = [s for el in at.get("plotly_chart") for s in strings(json.loads(el.proto.spec))]
-    for s in texts:
-        for raw in MARKUP:
-            if raw.startswith("<") or raw.startswith("$"):  # what Plotly reads as tags or LaTeX
-                assert raw not in s, f"{page}: {raw!r} reaches Plotly as is: {s[:200]!r}"
-        assert "\u202e" not in s
-    for body, html in markdown_bodies(at):
-        for raw in MARKUP:
-            assert raw not in body, f"{page}: {raw!r} reaches Markdown unescaped: {body[:300]!r}"
-        assert "\u202e" not in body, f"{page}: a bidi override is shown: {body[:200]!r}"
+    for at in each_tab(at, page):   # a tabbed page computes its open tab only: every tab, opened
+        texts = [s for el in at.get("plotly_chart") for s in strings(json.loads(el.proto.spec))]
+        for s in texts:
+            for raw in MARKUP:
+                if raw.startswith("<") or raw.startswith("$"):  # what Plotly reads as tags or LaTeX
+                    assert raw not in s, f"{page}: {raw!r} reaches Plotly as is: {s[:200]!r}"
+            assert "\u202e" not in s
+        for body, html in markdown_bodies(at):
+            for raw in MARKUP:
+                assert raw not in body, f"{page}: {raw!r} reaches Markdown unescaped: {body[:300]!r}"
+            assert "\u202e" not in body, f"{page}: a bidi override is shown: {body[:200]!r}"
 
 
 def test_hostile_outlets_show_as_escaped_labels_in_the_outlet_chart(monkeypatch):
@@ -88,6 +90,6 @@ def test_hostile_outlets_show_as_escaped_labels_in_the_outlet_chart(monkeypatch)
 
 def test_reuse_page_names_the_pair_and_the_quoted_outlets_in_escaped_html(monkeypatch):
     at = open_page("reuse", corpus=start_on(monkeypatch, HOSTILE), lang="en")
-    html_bodies = [b for b, allow_html in markdown_bodies(at) if allow_html]
+    html_bodies = [b for at in each_tab(at, "reuse") for b, allow_html in markdown_bodies(at) if allow_html]
     assert any("<strong>&#60;b&#62;x&#60;/b&#62;</strong>" in b for b in html_bodies)   # the pair, in bold
     assert any("&#91;click&#93;&#40;https&#58;//example&#46;com&#41;" in b for b in html_bodies)  # a quoting outlet

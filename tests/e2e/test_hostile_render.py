@@ -102,12 +102,13 @@ def test_article_text_and_title_are_literal(hostile_page, search, literals):
     assert hostile_page.dialogs == []
 
 
-def test_every_compare_tab_shows_hostile_data_as_text(hostile_page):
-    """The Compare page draws one tab at a time: each, opened, makes no markup of the data."""
-    goto(hostile_page, "/compare?lang=en", shot="hostile_compare_tabs")
+@pytest.mark.parametrize("slug, n_tabs", [("compare", 6), ("reuse", 3)])
+def test_every_tab_shows_hostile_data_as_text(hostile_page, slug, n_tabs):
+    """Compare and Reuse draw one tab at a time: each, opened, makes no markup of the data."""
+    goto(hostile_page, f"/{slug}?lang=en", shot=f"hostile_{slug}_tabs")
     tabs = hostile_page.get_by_test_id("stTab")
     labels = tabs.all_inner_texts()
-    assert len(labels) == 6, labels
+    assert len(labels) == n_tabs, labels
     for i, label in enumerate(labels):
         tabs.nth(i).click()
         wait_idle(hostile_page, rerun=i > 0)
