@@ -759,10 +759,19 @@ async def run(args) -> dict:
         "crosstalk_checks": results["checks"], "crosstalk": len(results["crosstalk"]),
         "crosstalk_list": results["crosstalk"][:50],
         "memory_mb": {"start": round(mb[0] / 2**20, 1), "peak": round(max(mb) / 2**20, 1),
-                      "end": round(mb[-1] / 2**20, 1), "samples": len(mb)} if mb else None,
+                      "end": round(mb[-1] / 2**20, 1), "samples": len(mb),
+                      # the highest RSS in each quarter of the run: a plateau once the caches are full is flat
+                      "quarter_peaks": [round(max(q) / 2**20, 1) for q in _quarters(mb)]} if mb else None,
         "cpu": cpu,
         "server_log": str(home / "streamlit.log") if proc else None,
     }
+
+
+def _quarters(values: list) -> list[list]:
+    """``values`` cut into four consecutive parts as equal as can be (fewer when there are fewer values)."""
+    n = len(values)
+    cuts = sorted({round(n * i / 4) for i in range(5)})
+    return [values[a:b] for a, b in zip(cuts, cuts[1:]) if b > a]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -791,7 +800,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {kind:<10} n={v['n']:<4} p50 {v['p50']} s  max {v['max']} s")
     print(f"errors: {report['errors']}; cross-talk: {report['crosstalk']} of {report['crosstalk_checks']} checks")
     if mem:
-        print(f"server memory (RSS, process tree): start {mem['start']} MB, peak {mem['peak']} MB, end {mem['end']} MB")
+        print(f"server memory (RSS, process tree): start {mem['start']} MB, peak {mem['peak']} MB, end {mem['end']} MB; "
+              f"highest in each quarter of the run: {' / '.join(f'{q:,.0f}' for q in mem.get('quarter_peaks', []))} MB")
     if report.get("cpu"):
         c = report["cpu"]
         print(f"CPU seconds over the {c['wall_s']} s of steps ({c['cores']} cores): server {c['server_s']}, "

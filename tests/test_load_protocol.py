@@ -25,4 +25,15 @@ def test_concurrent_protocol_sessions_see_their_own_filter_and_no_error(tmp_path
     assert kinds["download"]["n"] >= 1   # CSVs fetched from the buttons' media URLs
     assert report["crosstalk_checks"] >= 8
     assert {"outlet", "search"} <= set(kinds)
-    assert report["memory_mb"]["peak"] > 0
+    mem = report["memory_mb"]
+    assert mem["peak"] > 0 and len(mem["quarter_peaks"]) == 4 and max(mem["quarter_peaks"]) == mem["peak"]
+
+
+def test_memory_quarters_cover_every_sample_in_order():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import load_test
+
+    for n in (0, 1, 3, 4, 10, 121):
+        parts = load_test._quarters(list(range(n)))
+        assert [x for p in parts for x in p] == list(range(n)) and len(parts) == min(n, 4)
+        assert max(map(len, parts), default=0) - min(map(len, parts), default=0) <= 1
