@@ -111,5 +111,5 @@ def cloud_css() -> str:
     """The rules :func:`word_cloud_html` relies on: the block, and a colour per shade class."""
     shades = " ".join(f".marsad-cloud .c{i} {{ color: {c}; }}" for i, c in enumerate(CLOUD_COLORS))
     return (".marsad-cloud { text-align: center; line-height: 1.35; padding: 0.6rem 0.4rem; border: 1px solid #eee; "
-            "border-radius: 6px; font-weight: 600; }\n.marsad-cloud span { display: inline-block; margin: 0 0.3rem; }\n"
+            "border-radius: 6px; font-weight: 600; margin-bottom: 0.6rem; }\n.marsad-cloud span { display: inline-block; margin: 0 0.3rem; }\n"
             + shades + "\n")
