@@ -129,6 +129,18 @@ def test_appending_counts_entities_quotes_and_passages_like_a_full_build(appende
     assert c.rows("SELECT SUM(total) FROM vocab")[0][0] == c.rows("SELECT SUM(cnt) FROM terms")[0][0]
 
 
+def test_an_append_adds_its_month_counts_to_the_stored_ones(appended):
+    """After an append ``term_months`` is the table a whole rewrite makes, row for row and in its order."""
+    c = appended[0]
+    whole = c.sql("""SELECT a.outlet, CAST(date_trunc('month', a.date) AS DATE) AS month, t.tid,
+                            CAST(SUM(t.cnt) AS BIGINT) AS count, CAST(COUNT(*) AS BIGINT) AS articles
+                     FROM terms t JOIN articles a USING (aid) WHERE t.n = 1 GROUP BY ALL
+                     ORDER BY month NULLS LAST, outlet, tid""")
+    stored = c.sql("SELECT outlet, month, tid, count, articles FROM term_months")
+    assert c.rows("SELECT MAX(aid) FROM terms")[0][0] >= 287 and len(stored) > 1000
+    assert stored.equals(whole)
+
+
 def test_an_append_reads_the_stored_shingles_and_stores_the_new_ones(appended, one_process, tmp_path):
     """The build keeps every article's shingle hashes; an append finds its shared passages from them
     (no old text re-shingled) and adds its own, so the table is the full build's, and an index built

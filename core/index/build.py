@@ -467,7 +467,7 @@ def append_index(sources: Sequence[str | Path] | str | Path, db_path: str | Path
             progress(0.97, "grouping stories")
             finalize.build_stories(con, keep_leads=True)   # regrouped whole (an appended day can join old ones), old leads' keys kept
             finalize.write_topic_hits(con, resources)   # and the topic hits (new words may match the lexicon)
-            finalize.write_day_rollups(con)
+            finalize.write_day_rollups(con, append_from=first)   # the new articles' month counts added
         total = con.execute("SELECT COUNT(*) FROM articles").fetchall()[0][0]
         appended = int(meta.get("appended") or 0) + added
         words_before = float(meta.get("appended_words") or 0)

@@ -183,7 +183,7 @@ def write_topic_hits(con, resources) -> None:
     topics.write_topic_hits(con, resources.topics, grouper)
 
 
-def write_day_rollups(con) -> None:
+def write_day_rollups(con, append_from: int | None = None) -> None:
     """Per outlet and day: the entity mentions (``entity_days``: outlet, date, entity, type, mentions,
     articles), the quotes per speaker (``quote_days``: outlet, date, speaker, '' when unattributed,
     quotes) and the topic hits of the build's lexicon (``topic_days``: outlet, date, topic, hits,
@@ -194,7 +194,10 @@ def write_day_rollups(con) -> None:
     at 1M articles 5.0M mention rows become 0.45M, 2.0M topic-hit rows 77k.  ``term_months`` (outlet,
     month, tid, count, articles: the unigram terms per outlet and calendar month, 12.3M term rows → 3.0M at
     100k) answers the whole months of such a filter's term counts.
-    Rewritten whole after a build, an append and a correction of outlets or dates (about 0.3 s at 1M)."""
+    Rewritten whole after a build, an append and a correction of outlets or dates (about 0.3 s at 1M), except
+    ``term_months`` after an append (``append_from``: the first new aid): an append changes no old article's
+    terms, so the new articles' month counts are added to the stored ones (1,000 articles added to 100k:
+    1.5 → 0.9 s; the whole rewrite reads every unigram row, 12M at 100k), the same table row for row."""
     have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     if "mentions" in have:
         con.execute("""CREATE OR REPLACE TABLE entity_days AS
@@ -210,7 +213,17 @@ def write_day_rollups(con) -> None:
         con.execute("""CREATE OR REPLACE TABLE quote_outlets AS
             SELECT outlet, speaker, CAST(SUM(quotes) AS BIGINT) AS quotes FROM quote_days
             GROUP BY outlet, speaker ORDER BY outlet, quotes DESC, speaker""")
-    if "terms" in have:   # unigram counts per outlet and calendar month (NULL: undated), see scope.month_parts
+    if "terms" in have and append_from is not None and "term_months" in have:
+        con.execute(f"""CREATE OR REPLACE TABLE term_months AS
+            SELECT outlet, month, tid, CAST(SUM(count) AS BIGINT) AS count, CAST(SUM(articles) AS BIGINT) AS articles
+            FROM (SELECT outlet, month, tid, count, articles FROM term_months
+                  UNION ALL
+                  SELECT a.outlet, CAST(date_trunc('month', a.date) AS DATE) AS month, t.tid,
+                         SUM(t.cnt) AS count, COUNT(*) AS articles
+                  FROM terms t JOIN articles a USING (aid)
+                  WHERE t.n = 1 AND t.aid >= {int(append_from)} AND a.aid >= {int(append_from)} GROUP BY ALL)
+            GROUP BY ALL ORDER BY month NULLS LAST, outlet, tid""")
+    elif "terms" in have:   # unigram counts per outlet and calendar month (NULL: undated), see scope.month_parts
         con.execute("""CREATE OR REPLACE TABLE term_months AS
             SELECT a.outlet, CAST(date_trunc('month', a.date) AS DATE) AS month, t.tid,
                    CAST(SUM(t.cnt) AS BIGINT) AS count, CAST(COUNT(*) AS BIGINT) AS articles
