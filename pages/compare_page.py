@@ -12,11 +12,9 @@ if totals.empty:
     st.stop()
 outlets = [o for o in totals["outlet"] if o != "unknown"] + [o for o in totals["outlet"] if o == "unknown"]
 
-# Six sections, one tab each; only the open tab is computed (st.tabs tracking its state), so a filter change
+# Six sections, one tab each; only the open tab is computed (render.lazy_tabs), so a filter change
 # costs the open tab's views, not all six: under a word query at 100k the six took ~150-220 ms together, the
-# distinctive words alone ~70 ms.  The open tab is kept (its key) across reruns.
-TABS = ["distinctive", "topics", "entities", "similarity", "variants", "stories"]
-tabs = dict(zip(TABS, st.tabs([tr(f"cmp.tab.{k}") for k in TABS], key="cmp_tab", on_change="rerun")))
+# distinctive words alone ~70 ms.  The open tab is kept across reruns and a change of language.
 lex = lexicons.topics()
 
 
@@ -129,9 +127,5 @@ def stories_tab():
     render.download(figs, "story-outlet-figures", flt, key="dl_cmp_story_figures")
 
 
-SECTIONS = {"distinctive": distinctive_tab, "topics": topics_tab, "entities": entities_tab,
-            "similarity": similarity_tab, "variants": variants_tab, "stories": stories_tab}
-for key, tab in tabs.items():
-    if tab.open is not False:   # None: a Streamlit without tab state draws every tab
-        with tab:
-            SECTIONS[key]()
+render.lazy_tabs({"distinctive": distinctive_tab, "topics": topics_tab, "entities": entities_tab,
+                  "similarity": similarity_tab, "variants": variants_tab, "stories": stories_tab}, "cmp.tab", "cmp_tab")

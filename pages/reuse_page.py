@@ -11,11 +11,9 @@ SHOWN_STATEMENTS = 40  # statements drawn on the page (each is several blocks of
 CHART_SPEAKERS = 25  # the chart's bars stay readable and its payload bounded; the CSV has every speaker
 
 # Three tabs (shared text; quotes and speakers; the same statement across outlets), only the open one computed
-# (st.tabs tracking its state): the three together took ~90-150 ms a filter at 100k, CPU-bound on the two
+# (render.lazy_tabs): the three together took ~90-150 ms a filter at 100k, CPU-bound on the two
 # cores.  Within a tab, the views no widget decides start on the shared pool while this thread computes the
 # first, and each is read back where it is shown (from the cache, or waited for).
-TABS = ["reuse", "quotes", "same"]
-tabs = dict(zip(TABS, st.tabs([tr(f"rq.tab.{k}") for k in TABS], key="rq_tab", on_change="rerun")))
 
 
 def reuse_tab():
@@ -113,8 +111,4 @@ def same_tab():
                         "same-statements", flt, key="dl_rq_same", rows=rows_same)
 
 
-SECTIONS = {"reuse": reuse_tab, "quotes": quotes_tab, "same": same_tab}
-for key, tab in tabs.items():
-    if tab.open is not False:   # None: a Streamlit without tab state draws every tab
-        with tab:
-            SECTIONS[key]()
+render.lazy_tabs({"reuse": reuse_tab, "quotes": quotes_tab, "same": same_tab}, "rq.tab", "rq_tab")

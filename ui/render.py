@@ -87,6 +87,23 @@ def long_table(head: pd.DataFrame, total: int, fetch_all, what: str, flt: Filter
     download(fetch_all if total > len(head) else head, what, flt, key=dl_key, rows=total)
 
 
+def lazy_tabs(sections: dict[str, Callable[[], None]], prefix: str, key: str) -> None:
+    """``sections`` (name → function drawing it) as tabs labelled ``tr(f"{prefix}.{name}")``, only the open one run:
+    ``st.tabs`` tracks which is open (``on_change="rerun"``), so a filter change costs one section. The open tab
+    stays open when the interface language changes (its state holds the label)."""
+    from core.i18n import t
+
+    held = st.session_state.get(key)
+    for name in sections:
+        if held in (t(f"{prefix}.{name}", "ar"), t(f"{prefix}.{name}", "en")):
+            st.session_state[key] = tr(f"{prefix}.{name}")
+    tabs = st.tabs([tr(f"{prefix}.{name}") for name in sections], key=key, on_change="rerun")
+    for draw, tab in zip(sections.values(), tabs):
+        if tab.open is not False:   # None: a Streamlit without tab state draws every tab
+            with tab:
+                draw()
+
+
 def table(df: pd.DataFrame, key: str | None = None, **kw) -> None:
     """A read-only table with headers in the interface language (values exactly as in the CSV)."""
     from core.i18n import column_label

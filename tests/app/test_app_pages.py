@@ -248,6 +248,11 @@ def test_compare_page_computes_only_its_open_tab(monkeypatch):
     at.session_state["cmp_tab"] = "Spelling"
     at.run()
     assert set(called) == {"variant_table"} and not at.exception
+    # the open tab stays open when the interface changes language
+    at.session_state["lang"] = "ar"
+    at.run()
+    assert not at.exception and at.session_state["cmp_tab"] == "الإملاء"
+    assert "variant_table" in called and [t.label for t in at.tabs][4] == "الإملاء"
 
 
 def test_reuse_page_follows_the_filter():
