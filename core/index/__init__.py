@@ -32,7 +32,8 @@ Tables (every per-article table is keyed by the integer ``aid``; articles are nu
 ``token_map``     norm, key, count          (the corpus's grouping decision, for search queries)
 ``quotes``        aid, quote_id, speaker, text, cue, how, start_, end_, speaker_title
 ``statements``    statement_id, aid, quote_id, speaker   (the same statement across outlets)
-``reuse_pairs`` / ``reuse_passages`` / ``reuse_frequent``   cross-outlet shared passages
+``reuse_pairs`` / ``reuse_passages`` / ``reuse_frequent``   cross-outlet shared passages (``reuse_frequent``: the
+                  shingles too frequent to count, of the last build's articles or of the last append's new ones)
 ``shingles``      aid, h                    (each article's 7-word shingle hashes: an append's passages)
 ``stories``       story_id, aid             (reports of one event across outlets)
 ``story_leads``   aid, pos, key, boost      (each dated article's lead keys, in order: an append reuses them)

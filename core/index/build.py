@@ -584,20 +584,20 @@ def _append_tables(con, parts: Path, first: int, progress: Progress, workers: in
         cond = f"aid < {int(first)}"
     con.execute("DROP TABLE articles0")
     stored = con.execute("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'shingles'").fetchall()[0][0]
-    if stored and finalize.has_parts(parts, "shingles"):
+    if stored:
         # the build kept them: the old articles of the window are read, not re-shingled, and only their shingles
         # that a new article holds. A pair kept has a new article, so only those shingles can make its hits; every
         # old row of such a shingle is read, so its count of articles (the frequent cut-off) is the same. The same
         # candidates, and the same passages (a run is of shingles both articles hold); ``reuse_frequent`` then
         # holds the frequent shingles among the new articles'. 1,000 articles over six years added to 100k: the
         # window's 25M old shingles were read and grouped to find the pairs of ~250k new ones (9.5 s).
-        con.execute(f"CREATE OR REPLACE TEMP TABLE new_h AS SELECT DISTINCT h FROM read_parquet('{finalize.glob(parts, 'shingles')}')")
-        con.execute(f"COPY (SELECT s.aid, s.h FROM shingles s JOIN articles USING (aid) WHERE {cond} "
-                    f"AND s.h IN (SELECT h FROM new_h) ORDER BY s.aid) "
-                    f"TO '{parts / 'shingles' / 'old-stored.parquet'}' (FORMAT PARQUET)")
-        con.execute("DROP TABLE new_h")
-    elif stored:   # no new article has a shingle: no pair can be found
-        pass
+        # (no new article with a shingle: no pair can be found, nothing to read)
+        if finalize.has_parts(parts, "shingles"):
+            con.execute(f"CREATE OR REPLACE TEMP TABLE new_h AS SELECT DISTINCT h FROM read_parquet('{finalize.glob(parts, 'shingles')}')")
+            con.execute(f"COPY (SELECT s.aid, s.h FROM shingles s JOIN articles USING (aid) WHERE {cond} "
+                        f"AND s.h IN (SELECT h FROM new_h) ORDER BY s.aid) "
+                        f"TO '{parts / 'shingles' / 'old-stored.parquet'}' (FORMAT PARQUET)")
+            con.execute("DROP TABLE new_h")
     else:        # an index built before the table: the old articles' texts are shingled again
         pool = make_pool(workers)
         try:
