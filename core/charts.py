@@ -15,13 +15,12 @@
 from __future__ import annotations
 
 import html
-import re
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from core.markup import plotly_escape
+from core.markup import has_arabic, plotly_escape
 
 TEMPLATE = "plotly_white"
 # Every figure of the product uses this template.  Made the default, plotly applies it when a figure is
@@ -31,12 +30,7 @@ pio.templates.default = TEMPLATE
 
 RLI, PDI = "\u2067", "\u2069"
 FONT = "Noto Sans Arabic, Noto Naskh Arabic, Amiri, DejaVu Sans, Arial, sans-serif"
-_ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]")
 PALETTE = ["#0f6e6e", "#d1495b", "#edae49", "#00798c", "#30638e", "#8e6c8a", "#66a182", "#a0522d", "#6c757d", "#e07a5f"]
-
-
-def has_arabic(text) -> bool:
-    return bool(_ARABIC.search(str(text)))
 
 
 def rtl(text, limit: int | None = None) -> str:

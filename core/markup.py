@@ -15,6 +15,11 @@ import re
 
 _ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]")
 
+
+def has_arabic(text) -> bool:
+    """Whether ``text`` holds an Arabic letter (the charts wrap such labels, the cloud reads right to left)."""
+    return bool(_ARABIC.search(str(text)))
+
 #: Characters Markdown, remark-math or Streamlit's directives give a meaning to (and HTML's own).
 _MARKUP = "\\`*_{}[]()#+-.!|~:$<>&\"'="
 _HTML_TABLE = str.maketrans({c: f"&#{ord(c)};" for c in _MARKUP})
@@ -102,7 +107,7 @@ def word_cloud_html(frequencies, *, lang: str = "ar", min_px: int = 15, max_px: 
         tip = f"{label} — {hover + ': ' if hover else ''}{int(count) if count.is_integer() else count:,}"
         spans.append(f'<span class="c{shade}" style="font-size:{px}px" title="{html_text(tip)}">'
                      f"{html_text(label)}</span>")
-    direction = "rtl" if lang == "ar" or any(_ARABIC.search(k) for k, _ in items) else "ltr"
+    direction = "rtl" if lang == "ar" or any(has_arabic(k) for k, _ in items) else "ltr"
     return (f'<div class="marsad-cloud" dir="{direction}" lang="{"ar" if direction == "rtl" else "en"}">'
             + " ".join(spans) + "</div>")
 

@@ -35,7 +35,6 @@ sys.path.insert(0, str(ROOT))
 
 from core.analysis import (distinctive, entities, keywords, overview, quotes_view, reuse_view, stories,  # noqa: E402
                            topics, variants)
-from core.export import _wordcloud_png  # noqa: E402
 from core.filter import Filter  # noqa: E402
 from core.index.handle import Corpus  # noqa: E402
 from core.index.viewcache import warm  # noqa: E402
@@ -219,14 +218,12 @@ def main() -> int:
         for label, flt in flts.items():
             fresh = Corpus.open(args.index, read_only=True)
             fresh.set_grouping(c.grouper, c.matcher)   # the grouping is loaded once per process in the app too
-            _wordcloud_png.cache_clear()
             calls = page_calls(fresh, flt, outlets, word)[page]
             cold = timed(calls)
             cached = statistics.median(timed(calls) for _ in range(args.repeat))
 
             def uncached():
                 fresh.views.clear()   # keep the handle's other memos (grouping, query ids), drop the results
-                _wordcloud_png.cache_clear()   # and the remembered word clouds
                 return timed(calls)
             warm = statistics.median(uncached() for _ in range(args.repeat))
             warm_all.append(warm)
