@@ -388,3 +388,26 @@ def test_a_story_does_not_depend_on_articles_months_away(tmp_path):
     # the block is not idle: with statistics over the whole input it moves the May stories
     alone, _, st, _ = in_may(None)
     assert S.same_story_pairs(st) != S.same_story_pairs(alone)
+
+
+def test_scoring_the_stored_leads_in_the_index_gives_the_pairs_of_the_dataframes(tmp_path):
+    """The build scores its stored lead keys where they are (``scored_pairs`` over the index's tables):
+    the same pairs, in the same order, as ``candidate_pairs`` over the same rows copied into pandas, with
+    the day statistics and with the corpus-wide ones; its temporary tables are gone afterwards."""
+    from core.index.build import build_index
+
+    c = build_index([ROOT / "tests" / "data" / "ant_excerpt.jsonl"], tmp_path / "x.duckdb", workers=1)
+    arts = c.sql("SELECT aid, outlet, date FROM articles WHERE date IS NOT NULL ORDER BY aid")
+    post = c.sql("SELECT CAST(aid AS BIGINT) AS aid, key, boost FROM story_leads ORDER BY aid, pos")
+    post["key"] = post["key"].astype(object)
+    tables = lambda: {r[0] for r in c.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    before = tables()
+    day = arts.set_index("aid")["date"][int(S.candidate_pairs(arts, post)["a"].iloc[0])]
+    for kw in ({}, {"stats_days": None}, {"only": (day - pd.Timedelta(days=1), day + pd.Timedelta(days=1))}):
+        want = S.candidate_pairs(arts, post, **kw)
+        got = S.scored_pairs(c.con, "(SELECT aid, outlet, date FROM articles WHERE date IS NOT NULL)",
+                             "story_leads", **kw)
+        assert len(want) >= (1 if "only" in kw else 20), kw
+        pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-9)
+    assert tables() == before
+    c.con.close()

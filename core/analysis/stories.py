@@ -171,7 +171,7 @@ def candidate_pairs(arts: pd.DataFrame, post: pd.DataFrame, *, window: int = WIN
                     stats_days: int | None = STATS_DAYS, only: tuple | None = None) -> pd.DataFrame:
     """Cross-outlet pairs ``(a, b, shared, sim)`` with ``a < b``, dated at most ``window`` days
     apart, sharing ≥ ``min_shared`` keys of document frequency 2..``max_df`` and a cosine of
-    idf-weighted key sets ≥ ``threshold``.  ``arts`` has columns aid, outlet, date.
+    idf-weighted key sets ≥ ``threshold``.  ``arts`` has columns aid, outlet, date; ``post`` aid, key, boost.
 
     The document frequencies (the idf and the ceiling) are counted, for an article of day d, over the
     leads of days d ± ``stats_days`` (``N`` the leads of those days, ``max_df`` from it unless given): an
@@ -179,7 +179,7 @@ def candidate_pairs(arts: pd.DataFrame, post: pd.DataFrame, *, window: int = WIN
     every article of ``post`` (``n_docs``, default their number).  ``only`` = (first, last) dates keeps the
     pairs with both articles in that range (the others still count for the statistics)."""
     if post.empty or arts.empty:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c != "sim" else "float64") for c in PAIR_COLUMNS})
+        return _no_pairs()
     a = arts[["aid", "outlet", "date"]].copy()
     a["date"] = pd.to_datetime(a["date"], errors="coerce")
     con = duckdb.connect(config={"memory_limit": "1GB"})
@@ -187,35 +187,57 @@ def candidate_pairs(arts: pd.DataFrame, post: pd.DataFrame, *, window: int = WIN
         con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/marsad-stories'")
         con.register("arts_df", a)
         con.register("post_df", post)
-        con.execute("""CREATE TEMP TABLE p0 AS
-            WITH o AS (SELECT outlet, row_number() OVER (ORDER BY outlet) AS oid FROM (SELECT DISTINCT outlet FROM arts_df))
-            SELECT CAST(p.aid AS BIGINT) AS aid, p.key, p.boost, o.oid, CAST(a.date AS DATE) AS d,
-                   CAST(CAST(a.date AS DATE) - DATE '1970-01-01' AS INTEGER) AS dn
-            FROM post_df p JOIN arts_df a ON a.aid = p.aid JOIN o ON o.outlet = a.outlet""")
+        return scored_pairs(con, "arts_df", "post_df", window=window, max_df=max_df, min_shared=min_shared,
+                            threshold=threshold, n_docs=n_docs, stats_days=stats_days, only=only)
+    finally:
+        con.close()
+
+
+def _no_pairs() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="int64" if c != "sim" else "float64") for c in PAIR_COLUMNS})
+
+
+def scored_pairs(con, arts: str, post: str, *, window: int = WINDOW_DAYS, max_df: int | None = None,
+                 min_shared: int = MIN_SHARED, threshold: float = THRESHOLD, n_docs: int | None = None,
+                 stats_days: int | None = STATS_DAYS, only: tuple | None = None) -> pd.DataFrame:
+    """:func:`candidate_pairs` over two relations of the connection ``con`` (a table, a view or a
+    parenthesised query): ``arts`` (aid, outlet, date) and ``post`` (aid, key, boost).  The index's
+    build scores its stored lead keys where they are, without copying millions of them into pandas
+    and back; its temporary tables are dropped before it returns."""
+    tmp = ("_sp_p0", "_sp_p", "_sp_norm")
+    try:
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _sp_p0 AS
+            WITH a AS (SELECT aid, outlet, CAST(date AS DATE) AS d FROM {arts}),
+                 o AS (SELECT outlet, row_number() OVER (ORDER BY outlet) AS oid FROM (SELECT DISTINCT outlet FROM a))
+            SELECT CAST(p.aid AS BIGINT) AS aid, p.key, p.boost, o.oid, a.d,
+                   CAST(a.d - DATE '1970-01-01' AS INTEGER) AS dn
+            FROM {post} p JOIN a ON a.aid = p.aid JOIN o ON o.outlet = a.outlet""")
         if stats_days is None:
-            n = int(n_docs or post["aid"].nunique())
+            n = int(n_docs or con.execute(f"SELECT COUNT(DISTINCT aid) FROM {post}").fetchall()[0][0])
+            if n == 0:
+                return _no_pairs()
             cap = int(max_df or max_df_for(n))
-            con.execute(f"""CREATE TEMP TABLE p AS
-                WITH df AS (SELECT key, COUNT(*) AS df FROM p0 GROUP BY key)
-                SELECT p0.*, df.df, ln({n} / df.df) * p0.boost AS w, {cap} AS maxdf FROM p0 JOIN df USING (key)""")
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE _sp_p AS
+                WITH df AS (SELECT key, COUNT(*) AS df FROM _sp_p0 GROUP BY key)
+                SELECT p0.*, df.df, ln({n} / df.df) * p0.boost AS w, {cap} AS maxdf FROM _sp_p0 p0 JOIN df USING (key)""")
         else:
             s = int(stats_days)
             # per-day counts summed over the days d ± s (a key's df at each day it occurs on; the leads per day)
             frame = f"RANGE BETWEEN {s} PRECEDING AND {s} FOLLOWING"
             cap = (f"{int(max_df)}" if max_df else
                    f"CAST(least({int(MAX_DF_CAP)}, greatest({int(MAX_DF_MIN)}, {float(MAX_DF_SHARE)} * nd.n)) AS BIGINT)")
-            con.execute(f"""CREATE TEMP TABLE p AS
-                WITH kd AS (SELECT key, dn, COUNT(*) AS c FROM p0 WHERE dn IS NOT NULL GROUP BY key, dn),
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE _sp_p AS
+                WITH kd AS (SELECT key, dn, COUNT(*) AS c FROM _sp_p0 WHERE dn IS NOT NULL GROUP BY key, dn),
                      kdf AS (SELECT key, dn, SUM(c) OVER (PARTITION BY key ORDER BY dn {frame}) AS df FROM kd),
-                     nd0 AS (SELECT dn, COUNT(DISTINCT aid) AS c FROM p0 WHERE dn IS NOT NULL GROUP BY dn),
+                     nd0 AS (SELECT dn, COUNT(DISTINCT aid) AS c FROM _sp_p0 WHERE dn IS NOT NULL GROUP BY dn),
                      nd AS (SELECT dn, SUM(c) OVER (ORDER BY dn {frame}) AS n FROM nd0)
                 SELECT p0.*, kdf.df, ln(nd.n / kdf.df) * p0.boost AS w, {cap} AS maxdf
-                FROM p0 JOIN kdf USING (key, dn) JOIN nd USING (dn)""")
-        con.execute("""CREATE TEMP TABLE norm AS SELECT aid, SQRT(SUM(w * w)) AS nrm FROM p GROUP BY aid""")
+                FROM _sp_p0 p0 JOIN kdf USING (key, dn) JOIN nd USING (dn)""")
+        con.execute("""CREATE OR REPLACE TEMP TABLE _sp_norm AS SELECT aid, SQRT(SUM(w * w)) AS nrm FROM _sp_p GROUP BY aid""")
         keep = "" if only is None else f" AND d BETWEEN DATE '{pd.Timestamp(only[0]).date()}' AND DATE '{pd.Timestamp(only[1]).date()}'"
         df = con.execute(f"""
             WITH r AS (SELECT *, CAST(floor(dn / {int(window) + 1}) AS INTEGER) AS bucket
-                       FROM p WHERE df BETWEEN 2 AND maxdf AND d IS NOT NULL{keep}),
+                       FROM _sp_p WHERE df BETWEEN 2 AND maxdf AND d IS NOT NULL{keep}),
                  -- buckets of window + 1 days: two articles at most ``window`` days apart are in the same
                  -- bucket or in neighbours, so a key's postings are only ever joined a few days at a time
                  hits AS (SELECT x.aid AS a, y.aid AS b, x.w * y.w AS ww FROM r x JOIN r y
@@ -228,11 +250,12 @@ def candidate_pairs(arts: pd.DataFrame, post: pd.DataFrame, *, window: int = WIN
                  c AS (SELECT a, b, COUNT(*) AS shared, SUM(ww) AS dot FROM hits GROUP BY a, b
                        HAVING COUNT(*) >= {int(min_shared)})
             SELECT c.a, c.b, c.shared, c.dot / (na.nrm * nb.nrm) AS sim
-            FROM c JOIN norm na ON na.aid = c.a JOIN norm nb ON nb.aid = c.b
+            FROM c JOIN _sp_norm na ON na.aid = c.a JOIN _sp_norm nb ON nb.aid = c.b
             WHERE c.dot / (na.nrm * nb.nrm) >= {float(threshold)}
             ORDER BY sim DESC, a, b""").df()
     finally:
-        con.close()
+        for t in tmp:
+            con.execute(f"DROP TABLE IF EXISTS {t}")
     df["a"] = df["a"].astype("int64")
     df["b"] = df["b"].astype("int64")
     df["shared"] = df["shared"].astype("int64")
