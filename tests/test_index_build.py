@@ -286,3 +286,38 @@ def test_statement_blocks_on_two_workers_give_the_one_process_statements(excerpt
     two = con.execute("SELECT * FROM statements ORDER BY statement_id, aid, quote_id").df()
     assert one["statement_id"].nunique() > 10
     pd.testing.assert_frame_equal(one, two)
+
+
+def test_quote_words_hold_every_quotes_wording_built_or_appended(appended, one_process):
+    """``quote_words``: one row per quote, its ``wordings``; an append adds its new quotes' rows."""
+    from core.extract.quotes import wordings
+
+    for c in (one_process, appended[0]):
+        q = c.sql("SELECT q.aid, q.quote_id, q.text, w.words FROM quotes q LEFT JOIN quote_words w "
+                  "USING (aid, quote_id) ORDER BY q.aid, CAST(q.quote_id AS INTEGER)")
+        assert len(q) > 300 and q["aid"].max() >= 287
+        assert q["words"].tolist() == wordings(q["text"].tolist())
+        assert c.rows("SELECT COUNT(*) FROM quote_words")[0][0] == len(q)
+
+
+def test_an_index_without_stored_wordings_appends_the_same_statements(tmp_path):
+    """An index built before ``quote_words`` existed (the table dropped here) appends the same statements
+    as one with it, and keeps the new quotes' wordings from then on."""
+    import duckdb
+
+    got = {}
+    for name in ("with", "without"):
+        db = tmp_path / f"{name}.duckdb"
+        B.build_index([PART1], db, workers=1).con.close()
+        if name == "without":
+            con = duckdb.connect(str(db))
+            con.execute("DROP TABLE quote_words")
+            con.close()
+        B.append_index([PART2], db, workers=1)
+        c = Corpus.open(db, read_only=True)
+        got[name] = c.sql(TABLES["statements"])
+        got[name + "_words"] = c.rows("SELECT COUNT(*), MIN(aid) FROM quote_words")[0]
+        c.con.close()
+    assert len(got["with"]) > 10
+    pd.testing.assert_frame_equal(got["with"], got["without"])
+    assert got["without_words"][1] >= 287      # only the appended quotes' wordings

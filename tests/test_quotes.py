@@ -288,8 +288,55 @@ def test_the_appends_numpy_matching_finds_the_pairs_the_plain_matching_finds(exc
     focus[::7] = True
     focus[-4:] = True
     got = Q._statement_matches(q, 70, focus)
-    monkeypatch.setattr(Q, "_focused_grams", lambda q, f: None)
+    monkeypatch.setattr(Q, "_focused_grams", lambda w, f: None)
     want = Q._statement_matches(q, 70, focus)
     assert sum(len(v) for v in want[0].values()) > 20
     assert {k: sorted(v) for k, v in got[0].items()} == {k: sorted(v) for k, v in want[0].items()}
     assert got[1] == want[1] and got[2] == want[2]
+
+
+def test_wordings_are_the_normalised_words_of_each_quote_joined_by_a_space(excerpt_corpus):
+    """``wordings`` (what the index stores in ``quote_words``): for every quote, its normalised tokens
+    joined by one space, and ``split(" ")`` gives them back, presentation forms, the separator word and
+    empty or missing texts included."""
+    from core import arabic
+    from core.extract.quotes import wordings
+
+    texts = excerpt_corpus.sql("SELECT text FROM quotes ORDER BY aid, quote_id")["text"].tolist()
+    texts += ["\ufefb\ufe8e\ufee3 " + texts[0], "QxSepXq " + texts[1], "", None, "«»"]
+    got = wordings(texts)
+    want = [arabic.tokenize(arabic.normalize(t or "")) for t in texts]
+    assert len(got) == len(texts) > 300
+    assert [w.split(" ") if w else [] for w in got] == want
+    assert got[-3:] == ["", "", ""]
+
+
+def test_stored_wordings_give_the_match_graph_of_the_texts(excerpt_corpus):
+    """An append reads the stored quotes' wordings (an Arrow array, null where none is stored) instead of
+    normalising their texts again: the same match graph, word counts and statements as from the texts,
+    also when the stored quotes' texts are not read at all."""
+    import pyarrow as pa
+
+    from core.extract import quotes as Q
+
+    q = excerpt_corpus.sql("SELECT q.aid, a.outlet, CAST(q.quote_id AS INTEGER) AS quote_id, q.speaker, q.text "
+                           "FROM quotes q JOIN articles a USING (aid) ORDER BY q.aid, CAST(q.quote_id AS INTEGER)")
+    new = np.zeros(len(q), bool)
+    new[::5] = True
+    words = Q.wordings(q["text"].tolist())
+    known = pa.array([None if n else w for n, w in zip(new, words)], type=pa.string())
+    blind = q.assign(text=[t if n else None for n, t in zip(new, q["text"])])   # only the new quotes' texts
+    want = Q._statement_matches(q, 70, new)
+    for frame, given in ((q, words), (q, known), (blind, known)):
+        got = Q._statement_matches(frame, 70, new, words=given)
+        assert {k: sorted(v) for k, v in got[0].items()} == {k: sorted(v) for k, v in want[0].items()}
+        assert got[1] == want[1] and got[2] == want[2]
+    assert sum(len(v) for v in want[0].values()) > 20
+    stored = np.where(new, -1, np.arange(len(q)) % 7)
+    speakers = [None] * len(q)
+    joined = join_statements(q, new, stored, speakers)[["statement_id", "aid", "quote_id"]]
+    assert (joined["statement_id"] >= 0).sum() >= 3    # new quotes joined stored statements
+    pd.testing.assert_frame_equal(join_statements(blind, new, stored, speakers, words=known)[["statement_id", "aid", "quote_id"]],
+                                  joined)
+    with pytest.raises(ValueError):
+        Q._statement_matches(q, 70, new, words=words[:-1])

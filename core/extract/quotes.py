@@ -49,6 +49,7 @@ for people only, ``people_in_words`` / ``find_people(text) -> [(name, start, end
 """
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left
 from collections import defaultdict
@@ -58,6 +59,8 @@ from typing import Callable, Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz
 
 from core import arabic
@@ -1280,7 +1283,7 @@ MAX_GRAM_QUOTES = 200  # a word trigram in more quotes than this is a formula, n
 FRAGMENT_MIN_WORDS = 6  # a quote under a third of the other's length must have this many words ...
 
 
-def cluster_statements(quotes: pd.DataFrame, threshold: float = 70) -> pd.DataFrame:
+def cluster_statements(quotes: pd.DataFrame, threshold: float = 70, words: list | None = None) -> pd.DataFrame:
     """Clusters of the same statement as worded by different outlets.
 
     Two quotes *match* when they share a word trigram (normalised text), their
@@ -1296,7 +1299,8 @@ def cluster_statements(quotes: pd.DataFrame, threshold: float = 70) -> pd.DataFr
     A and C together unless A~C.  Only clusters spanning at least two outlets are
     returned ("unknown" counts as an outlet).  Columns
     ``[statement_id, speaker, outlet, aid, quote_id, text]``; ``speaker`` is the
-    cluster's most frequent known speaker.
+    cluster's most frequent known speaker.  ``words`` (optional): each quote's
+    :func:`wordings`, in row order, when they are known already.
 
     >>> q = pd.DataFrame({"aid": [0, 1], "quote_id": [0, 0], "outlet": ["قاسيون", "unknown"],
     ...     "speaker": ["تيلرسون", "تيلرسون"],
@@ -1307,13 +1311,14 @@ def cluster_statements(quotes: pd.DataFrame, threshold: float = 70) -> pd.DataFr
     if quotes.empty:
         return pd.DataFrame(columns=STATEMENT_COLUMNS)
     q = quotes.reset_index(drop=True)
-    neighbours, toks, speakers = _statement_matches(q, threshold)
+    neighbours, toks, speakers = _statement_matches(q, threshold, words=words)
     roots = list(range(len(q)))
     _lead(neighbours, toks, speakers, [False] * len(q), roots)
     return _statement_frame(q, roots, speakers)
 
 
-def join_statements(quotes: pd.DataFrame, new, stored, stored_speaker, threshold: float = 70) -> pd.DataFrame:
+def join_statements(quotes: pd.DataFrame, new, stored, stored_speaker, threshold: float = 70,
+                    words: list | None = None) -> pd.DataFrame:
     """Appending: the new quotes (``new``, a boolean per quote) joined to the statements already
     stored (``stored``: each quote's statement id, -1 for none; ``stored_speaker``: that
     statement's speaker), or clustered anew.
@@ -1325,7 +1330,9 @@ def join_statements(quotes: pd.DataFrame, new, stored, stored_speaker, threshold
     that belong to no statement, are clustered as :func:`cluster_statements` does.  Returns
     ``[statement_id, speaker, outlet, aid, quote_id, text]`` for the new quotes that join a stored
     statement (its id and speaker) and the members of each new cluster that spans two outlets
-    (ids -1, -2, … in the order of their first quote).
+    (ids -1, -2, … in the order of their first quote).  ``words`` (optional): each quote's
+    :func:`wordings` (None where unknown), in row order: the index stores them, so an append does not
+    normalise every stored quote of its days again.
 
     >>> q = pd.DataFrame({"aid": [0, 1, 2], "quote_id": [0, 0, 0], "outlet": ["قاسيون", "الثورة", "قاسيون"],
     ...     "speaker": ["تيلرسون", None, None],
@@ -1339,7 +1346,7 @@ def join_statements(quotes: pd.DataFrame, new, stored, stored_speaker, threshold
     q = quotes.reset_index(drop=True)
     new = np.asarray(new, dtype=bool)
     stored = np.asarray(stored, dtype=np.int64)
-    neighbours, toks, speakers = _statement_matches(q, threshold, focus=new)
+    neighbours, toks, speakers = _statement_matches(q, threshold, focus=new, words=words)
     joined: dict[int, int] = {}
     for i in sorted(np.flatnonzero(new).tolist(), key=lambda i: (-toks[i], i)):
         for _score, j in sorted(neighbours.get(i, ()), key=lambda t: (-t[0], t[1])):
@@ -1363,32 +1370,80 @@ def join_statements(quotes: pd.DataFrame, new, stored, stored_speaker, threshold
     return out.sort_values(["statement_id", "aid", "quote_id"]).reset_index(drop=True)
 
 
-def _statement_matches(q: pd.DataFrame, threshold: float, focus=None):
+def _statement_matches(q: pd.DataFrame, threshold: float, focus=None, words: list | None = None):
     """The match graph of :func:`cluster_statements` (``neighbours``: quote → [(score, quote)]), each
-    quote's number of words and its speaker; with ``focus``, only the pairs holding a focused quote."""
+    quote's number of words and its speaker; with ``focus``, only the pairs holding a focused quote.
+    ``words``: the quotes' :func:`wordings` where known (None elsewhere)."""
+    texts = [t if isinstance(t, str) else "" for t in q["text"].tolist()]
+    words = _complete_wordings(texts, words)
     if focus is not None:
-        got = _focused_grams(q, np.asarray(focus, dtype=bool))
+        got = _focused_grams(words, np.asarray(focus, dtype=bool))
         if got is not None:
-            return _focused_matches(threshold, *got, np.asarray(focus, dtype=bool),
-                                    [s if isinstance(s, str) and s else None for s in q["speaker"]])
+            norm, toks, grams, cand = got
+            return _scored(threshold, cand, norm, toks, grams,
+                           [s if isinstance(s, str) and s else None for s in q["speaker"].tolist()])
     # Lean on memory (two blocks of 150k quotes cluster at once on a 2-core build): each word becomes
     # an integer, each trigram one integer, and only the words' count is kept of each wording.
+    if isinstance(words, pa.Array):
+        words = words.to_pylist()
     ids: dict[str, int] = {}
-    norm, n_words, words = [], [], []
-    for text in q["text"]:
-        t = arabic.tokenize(arabic.normalize(text or ""))
-        norm.append(" ".join(t))
+    norm, n_words, numbered = words, [], []
+    for wording in words:
+        t = wording.split(" ") if wording else []
         n_words.append(len(t))
-        words.append([ids.setdefault(x, len(ids)) for x in t])
+        numbered.append([ids.setdefault(x, len(ids)) for x in t])
+    words = numbered
     b = max(len(ids), 1)   # a trigram (x, y, z) of word numbers below b is exactly (x·b + y)·b + z
     del ids
     grams = [{(w[k] * b + w[k + 1]) * b + w[k + 2] for k in range(len(w) - 2)} for w in words]
     del words
     toks = n_words   # below, len(toks[i]) is the number of words
-    speakers = [s if isinstance(s, str) and s else None for s in q["speaker"]]
+    speakers = [s if isinstance(s, str) and s else None for s in q["speaker"].tolist()]
     if focus is None:
         return _grouped_matches(threshold, norm, toks, grams, speakers), toks, speakers
     return _focused_matches(threshold, norm, toks, grams, np.asarray(focus, dtype=bool), speakers)
+
+
+def wordings(texts: list) -> list[str]:
+    """Each quote's normalised words joined by a space, ``" ".join(arabic.tokenize(arabic.normalize(t)))``
+    (a token holds no space, so ``split(" ")`` gives the words back), for many texts at once
+    (:func:`_normalized_words`).  The index stores them with the quotes (``quote_words``).
+
+    >>> wordings(["قالَ: «إنّ الأمرَ»", None])
+    ['قال ان الامر', '']
+    """
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    if not texts:
+        return []
+    flat, starts, lens = _normalized_words(texts)
+    flat = flat.tolist()
+    return [" ".join(flat[s:s + n]) for s, n in zip(starts.tolist(), lens.tolist())]
+
+
+def _complete_wordings(texts: list, words) -> list[str] | pa.Array:
+    """``words`` (a list, or an Arrow string array, with None/null where unknown; None: all unknown) with
+    the missing ones made from ``texts``; an Arrow array stays one (its strings need not become Python
+    objects: :func:`_focused_grams` reads them in Arrow)."""
+    if words is None:
+        return wordings(texts)
+    if isinstance(words, pa.ChunkedArray):
+        words = words.combine_chunks()
+    if len(words) != len(texts):
+        raise ValueError(f"{len(words)} wordings for {len(texts)} quotes")
+    if not isinstance(words, pa.Array):
+        words = list(words)
+        for i, w in zip(*_made_wordings(texts, [not isinstance(w, str) for w in words])):
+            words[i] = w
+        return words
+    if words.null_count == 0:
+        return words
+    missing, made = _made_wordings(texts, words.is_null().to_numpy(zero_copy_only=False))
+    return pc.replace_with_mask(words.cast(pa.string()), words.is_null(), pa.array(made, type=pa.string()))
+
+
+def _made_wordings(texts: list, missing) -> tuple[list[int], list[str]]:
+    at = np.flatnonzero(np.asarray(missing, dtype=bool)).tolist()
+    return at, wordings([texts[i] for i in at])
 
 
 _SEP_WORD = "qxsepxq"   # a word of ASCII letters: normalize keeps it (lower case), tokenize finds it
@@ -1431,23 +1486,32 @@ def _normalized_words(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndar
     return words, bounds[:-1] + 1, np.diff(bounds) - 1
 
 
-def _focused_grams(q: pd.DataFrame, focused: np.ndarray):
-    """``(norm, toks, grams)`` as :func:`_statement_matches` makes them, but with the trigram sets made only
-    for the focused quotes and the quotes that share a trigram with one (the others' are empty): the words
-    are numbered by ``pandas.factorize`` and every trigram number is computed and looked up in numpy (the
-    numbers differ from the plain way's, which trigrams are equal does not).  An append of 1,000 articles
-    over six years to 100k matches its ~4k new quotes against ~425k stored ones: 10.7 -> 9.5 s with the
-    scoring.  None when the trigram numbers would not fit in 63 bits (then the plain way is taken)."""
-    texts = [t if isinstance(t, str) else "" for t in q["text"].tolist()]
-    flat, starts, lens = _normalized_words(texts)
-    del texts
-    codes, uniq = pd.factorize(flat)
-    del flat   # the words themselves (7.5M strings for 425k quotes): each is its code from here on
-    uniq = np.asarray(uniq, dtype=object)
-    b = max(len(uniq), 1)
+def _focused_grams(words, focused: np.ndarray):
+    """``(norm, toks, grams, cand)`` as :func:`_statement_matches` makes them from the quotes' :func:`wordings`
+    (a list or an Arrow string array), with the candidate pairs (:func:`_focused_matches`' ``cand``) found in
+    pandas, and the trigram sets made only for the quotes of a candidate pair (the others' are empty; 155k
+    of 425k quotes share some trigram with a new one, most only frequent ones): the words are numbered by Arrow's
+    dictionary encoding and every trigram number is
+    computed and looked up in numpy (the numbers differ from the plain way's, which trigrams are equal does
+    not).  An append of 1,000 articles over six years to 100k matches its ~4k new quotes against ~425k
+    stored ones.  None when the trigram numbers would not fit in 63 bits (then the plain way is taken)."""
+    arr = words if isinstance(words, pa.Array) else pa.array(words, type=pa.string())
+    # in Arrow: 425k wordings split into 7.5M words as Python strings took ~3 s, factorizing them ~1.5 s
+    split = pc.split_pattern(arr, " ")
+    empty = pc.binary_length(arr).to_numpy(zero_copy_only=False) == 0   # "" splits into [""]: no word
+    lens = np.where(empty, 0, pc.list_value_length(split).to_numpy(zero_copy_only=False)).astype(np.int64)
+    starts = np.cumsum(lens) - lens
+    flat = pc.list_flatten(split)
+    del split
+    if empty.any():
+        flat = flat.filter(pc.not_equal(flat, ""))   # a word is never empty: only those placeholders go
+    coded = pc.dictionary_encode(flat)
+    del flat
+    b = max(len(coded.dictionary), 1)
     if b ** 3 >= 2 ** 63:
         return None
-    c = codes.astype(np.int64, copy=False)
+    c = coded.indices.to_numpy().astype(np.int64)
+    del coded
     g = (c[:-2] * b + c[1:-1]) * b + c[2:] if len(c) >= 3 else np.zeros(0, np.int64)
     ngram = np.maximum(lens - 2, 0)           # a quote's trigrams start at its first len - 2 words
     edge = np.zeros(len(g) + 1, dtype=np.int32)   # +1 where a quote's trigrams start, -1 past its last
@@ -1460,15 +1524,25 @@ def _focused_grams(q: pd.DataFrame, focused: np.ndarray):
     del inside
     mine = set(g_in[focused[owner]].tolist())
     shares = pd.Series(g_in).isin(mine).to_numpy()   # a hash look-up (np.isin sorts the 7M trigrams: ~1.5 s)
-    need = np.flatnonzero(focused | (np.bincount(owner[shares], minlength=len(lens)) > 0))
+    # the trigrams of the focused quotes with their holders, each holder once; a trigram in 2..MAX_GRAM_QUOTES
+    # quotes makes candidates: each focused holder with each other holder
+    held = pd.DataFrame({"g": g_in[shares], "o": owner[shares]}).drop_duplicates()
     del g_in, owner, shares
+    size = held.groupby("g")["o"].transform("size").to_numpy()
+    held = held[(size > 1) & (size <= MAX_GRAM_QUOTES)]
+    pairs = held[focused[held["o"].to_numpy()]].merge(held, on="g", suffixes=("x", "y"))
+    ox, oy = pairs["ox"].to_numpy(), pairs["oy"].to_numpy()
+    keep = (ox != oy) & (~focused[oy] | (ox < oy))   # two focused quotes: the pair once, the first one first
+    cand = pd.DataFrame({"x": ox[keep], "y": oy[keep]}).drop_duplicates()
+    del held, pairs, ox, oy, keep
+    need = np.union1d(cand["x"].to_numpy(), cand["y"].to_numpy())
     norm = [""] * len(lens)
     grams: list = [set()] * len(lens)
-    for i in need.tolist():
+    for i, wording in zip(need.tolist(), arr.take(pa.array(need, type=pa.int64())).to_pylist()):
         s0 = int(starts[i])
-        norm[i] = " ".join(uniq[c[s0:s0 + int(lens[i])]].tolist())
+        norm[i] = wording
         grams[i] = set(g[s0:s0 + int(ngram[i])].tolist())
-    return norm, lens.tolist(), grams
+    return norm, lens.tolist(), grams, list(zip(cand["x"].tolist(), cand["y"].tolist()))
 
 
 def _focused_matches(threshold: float, norm: list, toks: list, grams: list, focused: np.ndarray, speakers: list):
@@ -1492,6 +1566,11 @@ def _focused_matches(threshold: float, norm: list, toks: list, grams: list, focu
                     cand.add((ids[x], ids[y]))
                 for y in rest:
                     cand.add((ids[x], y))
+    return _scored(threshold, cand, norm, toks, grams, speakers)
+
+
+def _scored(threshold: float, cand, norm: list, toks: list, grams: list, speakers: list):
+    """``(neighbours, toks, speakers)``: the candidate pairs ``cand`` (each unordered pair once) that match."""
     neighbours: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for x, y in cand:
         score = _pair_score(x, y, norm, toks, grams, speakers)

@@ -31,6 +31,8 @@ Tables (every per-article table is keyed by the integer ``aid``; articles are nu
 ``variants``      aid, grp, variant, cnt    (which spelling of each alias group the article wrote)
 ``token_map``     norm, key, count          (the corpus's grouping decision, for search queries)
 ``quotes``        aid, quote_id, speaker, text, cue, how, start_, end_, speaker_title
+``quote_words``   aid, quote_id, words      (each quote's normalised words, space-separated: an append
+                  matches its new quotes against the stored ones without normalising those again)
 ``statements``    statement_id, aid, quote_id, speaker   (the same statement across outlets)
 ``reuse_pairs`` / ``reuse_passages`` / ``reuse_frequent``   cross-outlet shared passages (``reuse_frequent``: the
                   shingles too frequent to count, of the last build's articles or of the last append's new ones)

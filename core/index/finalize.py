@@ -15,6 +15,8 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 Progress = Callable[[float, str], None]
 
@@ -562,11 +564,28 @@ def _squeeze(con, to: str = "400MB") -> str | None:
     return limit
 
 
-def _cluster_block(q: pd.DataFrame) -> pd.DataFrame:
-    """One block's statements (a worker's task)."""
-    from core.extract.quotes import cluster_statements
+def _cluster_block(q: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One block's statements and its quotes' wordings ``(aid, quote_id, words)`` (a worker's task)."""
+    from core.extract.quotes import cluster_statements, wordings
 
-    return cluster_statements(q) if len(q) else pd.DataFrame()
+    if not len(q):
+        return pd.DataFrame(), pd.DataFrame()
+    words = wordings(q["text"].tolist())
+    return (cluster_statements(q, words=words),
+            pd.DataFrame({"aid": q["aid"].to_numpy(), "quote_id": q["quote_id"].to_numpy(), "words": words}))
+
+
+QUOTE_WORDS_DDL = "CREATE OR REPLACE TABLE quote_words (aid INTEGER, quote_id VARCHAR, words VARCHAR)"
+
+
+def insert_quote_words(con, words: pd.DataFrame) -> None:
+    """Append rows ``(aid, quote_id, words)`` to ``quote_words``."""
+    if words.empty:
+        return
+    con.register("qw_df", words)
+    con.execute("INSERT INTO quote_words SELECT CAST(aid AS INTEGER), CAST(quote_id AS VARCHAR), "
+                "CAST(words AS VARCHAR) FROM qw_df")
+    con.unregister("qw_df")
 
 
 def build_statements(con, workers: int = 1) -> None:
@@ -576,6 +595,7 @@ def build_statements(con, workers: int = 1) -> None:
     from core.index.build import make_pool, ordered_map
 
     blocks = statement_blocks(con)
+    con.execute(QUOTE_WORDS_DDL)
 
     def block_quotes():
         for i, (lo, hi) in enumerate(blocks):
@@ -593,7 +613,8 @@ def build_statements(con, workers: int = 1) -> None:
     frames, offset = [], 0
     limit = _squeeze(con) if pool is not None else None   # the workers need the memory now
     try:
-        for st in ordered_map(pool, _cluster_block, block_quotes(), inflight=max(1, min(workers, len(blocks)))):
+        for st, words in ordered_map(pool, _cluster_block, block_quotes(), inflight=max(1, min(workers, len(blocks)))):
+            insert_quote_words(con, words)
             if st.empty:
                 continue
             st["statement_id"] += offset
@@ -627,13 +648,13 @@ def start_statements(con, first: int, days: int = 3):
 
     Only the days that hold a new quote (± ``days``) are read, not the span from the first to the
     last (1,000 articles spread over six years read every stored quote), and only the pairs that
-    hold a new quote are scored: 14 → 6 s for 1,000 articles appended across the 30k ANT.  The
-    matching is Python on data already read, so the append finds its shared passages meanwhile (DuckDB
-    and the worker pool, which leave the interpreter free): 1,000 articles over six years added to 100k
-    spend ~12 s matching and ~5 s on the passages."""
+    hold a new quote are scored: 14 → 6 s for 1,000 articles appended across the 30k ANT.  The stored
+    quotes' normalised words are read from ``quote_words``, not made again.  The matching is Python on
+    data already read, so the append finds its shared passages meanwhile (DuckDB and the worker pool,
+    which leave the interpreter free)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from core.extract.quotes import join_statements
+    from core.extract.quotes import join_statements, wordings
 
     if con.execute(f"SELECT COUNT(*) FROM quotes WHERE aid >= {int(first)}").fetchall()[0][0] == 0:
         return None
@@ -641,20 +662,41 @@ def start_statements(con, first: int, days: int = 3):
         SELECT DISTINCT a.date + CAST(k AS INTEGER) AS day
         FROM (SELECT DISTINCT a.date FROM quotes q JOIN articles a USING (aid)
               WHERE q.aid >= {int(first)} AND a.date IS NOT NULL) a, range(-{int(days)}, {int(days) + 1}) r(k)""")
-    q = con.execute(f"""SELECT q.aid, a.outlet, a.date, CAST(q.quote_id AS INTEGER) AS quote_id, q.speaker, q.text,
-               COALESCE(s.statement_id, -1) AS stored, s.stored_speaker
+    have_words = "quote_words" in {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if not have_words:   # an index built before the wordings were stored: the new quotes' are kept from now on
+        con.execute(QUOTE_WORDS_DDL)
+    # a stored quote's text is read only when its wording is not stored (the wordings stay in Arrow)
+    t = con.sql(f"""SELECT q.aid, a.outlet, a.date, CAST(q.quote_id AS INTEGER) AS quote_id, q.speaker,
+               CASE WHEN w.words IS NULL THEN q.text END AS text,
+               COALESCE(s.statement_id, -1) AS stored, s.stored_speaker, w.words
         FROM quotes q JOIN articles a USING (aid)
         LEFT JOIN (SELECT aid, quote_id, statement_id, FIRST(speaker) OVER (PARTITION BY statement_id) AS stored_speaker
                    FROM statements) s ON s.aid = q.aid AND s.quote_id = q.quote_id
+        LEFT JOIN quote_words w ON w.aid = q.aid AND w.quote_id = q.quote_id
         WHERE q.aid >= {int(first)} OR a.date IN (SELECT day FROM st_days)
-        ORDER BY q.aid, CAST(q.quote_id AS INTEGER)""").df()
+        ORDER BY q.aid, CAST(q.quote_id AS INTEGER)""").to_arrow_table()
     con.execute("DROP TABLE st_days")
-    if q.empty:
+    if t.num_rows == 0:
         return None
+    # row order breaks ties (a new quote joins the statement of its first best match), and DuckDB's Arrow
+    # export of this ordered query has been seen to hand back its sorted runs unmerged: sorted here
+    t = t.sort_by([("aid", "ascending"), ("quote_id", "ascending")])
+    words = t.column("words").combine_chunks()
+    q = t.drop_columns(["words"]).to_pandas()
+    new = (q["aid"] >= int(first)).to_numpy()
+    # the new quotes' wordings are made here and stored; the stored quotes' are read, not made again
+    # (normalising ~425k stored quotes was ~7 s of an append of 1,000 articles over six years to 100k)
+    fresh = np.flatnonzero(new & words.is_null().to_numpy(zero_copy_only=False))
+    if len(fresh):
+        made = wordings(q["text"].iloc[fresh].tolist())
+        insert_quote_words(con, pd.DataFrame({"aid": q["aid"].to_numpy()[fresh], "quote_id": q["quote_id"].to_numpy()[fresh],
+                                              "words": made}))
+        mask = np.zeros(len(q), dtype=bool)
+        mask[fresh] = True
+        words = pc.replace_with_mask(words, pa.array(mask), pa.array(made, type=words.type))
     pool = ThreadPoolExecutor(1, thread_name_prefix="statements")
     try:
-        return pool.submit(join_statements, q, (q["aid"] >= int(first)).to_numpy(), q["stored"].to_numpy(),
-                           q["stored_speaker"].tolist())
+        return pool.submit(join_statements, q, new, q["stored"].to_numpy(), q["stored_speaker"].tolist(), words=words)
     finally:
         pool.shutdown(wait=False)
 
