@@ -315,9 +315,15 @@ def test_appending_regroups_the_stories_like_a_full_build(tmp_path):
                                   fresh.astype({"aid": "int64", "key": "object"}).reset_index(drop=True))
     grown.con.close()
     con = duckdb.connect(str(tmp_path / "grown.duckdb"))
+    # the append rescored only the pairs near its days and clustered every pair again: the stories and
+    # pairs a whole regrouping (every lead found anew, every pair scored) gives
+    pairs_sql = "SELECT a, b, shared, round(sim, 9) FROM story_pairs ORDER BY a, b"
     appended = con.execute("SELECT story_id, aid FROM stories ORDER BY aid").fetchall()
-    finalize.build_stories(con)        # every lead found anew
+    appended_pairs = con.execute(pairs_sql).fetchall()
+    finalize.build_stories(con)
+    assert len(appended_pairs) >= 20
     assert con.execute("SELECT story_id, aid FROM stories ORDER BY aid").fetchall() == appended
+    assert con.execute(pairs_sql).fetchall() == appended_pairs
     con.close()
 
 
@@ -411,3 +417,50 @@ def test_scoring_the_stored_leads_in_the_index_gives_the_pairs_of_the_dataframes
         pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-9)
     assert tables() == before
     c.con.close()
+
+
+def test_an_append_rescores_only_the_pairs_near_its_days(tmp_path, monkeypatch):
+    """Articles appended on a day months from the rest are scored with their neighbouring days only (the
+    stored pairs of March stay), and the stories and pairs are those a whole regrouping gives."""
+    from core.index import finalize
+    from core.index.build import append_index, build_index
+
+    src = ROOT / "tests" / "data" / "ant_excerpt.jsonl"
+    c = build_index([src], tmp_path / "x.duckdb", workers=1)
+    total = c.rows("SELECT COUNT(*) FROM articles")[0][0]
+    # the articles of the largest story, again on 29 June (new URLs and ids, a sentence of their own)
+    big = c.sql("SELECT a.url FROM stories s JOIN articles a USING (aid) WHERE s.story_id = (SELECT story_id FROM "
+                "stories GROUP BY story_id ORDER BY COUNT(*) DESC, story_id LIMIT 1)")["url"].tolist()
+    c.con.close()
+    rows = [json.loads(line) for line in src.read_text(encoding="utf-8").splitlines()]
+    # (with 20 other articles of that day: keys in every lead of a day weigh nothing)
+    others = [r for r in rows if r["url"] not in big and r["date"].startswith("2018-03-16")][:20]
+    copies = [dict(r, url=r["url"] + "?again", doc_id=f"again-{i}", date="2018-06-29T10:00:00Z",
+                   text=r["text"] + f"\nجملة أخرى رقم {i}.")
+              for i, r in enumerate([r for r in rows if r["url"] in big] + others)]
+    assert len(copies) >= 23
+    (tmp_path / "june.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in copies), encoding="utf-8")
+    scored = []
+    real = S.scored_pairs
+
+    def spy(con, arts, post, **kw):
+        scored.append(con.execute(f"SELECT COUNT(*) FROM {arts}").fetchall()[0][0])
+        return real(con, arts, post, **kw)
+
+    monkeypatch.setattr(S, "scored_pairs", spy)
+    added = append_index([tmp_path / "june.jsonl"], tmp_path / "x.duckdb", workers=1)["added"]
+    assert added >= 20 and added <= sum(scored) < added + 10 < total / 4   # the June articles and their days, not March's
+    con = duckdb.connect(str(tmp_path / "x.duckdb"))
+    pairs_sql = "SELECT a, b, shared, round(sim, 9) FROM story_pairs ORDER BY a, b"
+    got = con.execute("SELECT story_id, aid FROM stories ORDER BY aid").fetchall()
+    got_pairs = con.execute(pairs_sql).fetchall()
+    june = {r[0] for r in con.execute(f"SELECT aid FROM articles WHERE aid >= {total}").fetchall()}
+    assert any(a in june and b in june for a, b, *_ in got_pairs)         # the copies pair up
+    assert any(a not in june and b not in june for a, b, *_ in got_pairs)  # March's pairs kept
+    monkeypatch.setattr(S, "scored_pairs", real)
+    # every pair scored from the same stored leads (finding the old leads anew may key a word the append
+    # gave its first key: the grouping's drift, which a rebuild redoes)
+    finalize.build_stories(con, keep_leads=True)
+    assert con.execute("SELECT story_id, aid FROM stories ORDER BY aid").fetchall() == got
+    assert con.execute(pairs_sql).fetchall() == got_pairs
+    con.close()

@@ -465,7 +465,7 @@ def append_index(sources: Sequence[str | Path] | str | Path, db_path: str | Path
                                                   "furniture": learned}, progress, added)
             _append_tables(con, parts, first, progress, workers)
             progress(0.97, "grouping stories")
-            finalize.build_stories(con, keep_leads=True)   # regrouped whole (an appended day can join old ones), old leads' keys kept
+            finalize.build_stories(con, keep_leads=True, first=first)   # the pairs near the new days rescored, all reclustered
             finalize.write_topic_hits(con, resources)   # and the topic hits (new words may match the lexicon)
             finalize.write_day_rollups(con, append_from=first)   # the new articles' month counts added
         total = con.execute("SELECT COUNT(*) FROM articles").fetchall()[0][0]
