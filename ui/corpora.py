@@ -324,7 +324,7 @@ def _settle_heap(corpus) -> None:
 _PAGE_MODULES = ("core.charts", "core.export", "core.markup", "core.analysis.distinctive", "core.analysis.entities",
                  "core.analysis.keywords", "core.analysis.overview", "core.analysis.quotes_view",
                  "core.analysis.reuse_view", "core.analysis.stories", "core.analysis.topics", "core.analysis.variants",
-                 "scipy.sparse", "wordcloud", "plotly.graph_objects", "plotly.io")
+                 "scipy.sparse", "sklearn.feature_extraction.text", "wordcloud", "plotly.graph_objects", "plotly.io")
 
 
 def release_db(db_path: str | Path) -> None:

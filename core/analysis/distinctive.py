@@ -34,7 +34,6 @@ import dataclasses
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import TfidfTransformer
 
 from core.analysis.overview import forms_text
 from core.filter import Filter
@@ -197,6 +196,10 @@ def tfidf_similarity(counts: pd.DataFrame) -> pd.DataFrame:
     >>> float(tfidf_similarity(c).loc["الثورة", "شينخوا"])
     1.0
     """
+    # imported here: scikit-learn takes ~1 s to import, which every append and correction paid for the
+    # similarity rollup that does not use it (the app imports it before freezing its heap)
+    from sklearn.feature_extraction.text import TfidfTransformer
+
     wide = counts.pivot_table(index="outlet", columns="term", values="count", aggfunc="sum", fill_value=0)
     if wide.empty:
         return pd.DataFrame(dtype="float64")
