@@ -3,6 +3,7 @@ index survives a failed build, appending grows an index without re-reading it, a
 pool reads its input only as fast as it consumes it."""
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -321,3 +322,47 @@ def test_an_index_without_stored_wordings_appends_the_same_statements(tmp_path):
     assert len(got["with"]) > 10
     pd.testing.assert_frame_equal(got["with"], got["without"])
     assert got["without_words"][1] >= 287      # only the appended quotes' wordings
+
+
+def test_an_append_touching_many_quotes_matches_them_block_by_block(tmp_path, monkeypatch):
+    """Past ``APPEND_QUOTES_AT_ONCE`` stored quotes in its days, an append matches its new quotes day block
+    by day block (bounded memory): here every day its own block, with new quotes on two days months
+    apart, which gives the statements of the single pass."""
+    import json
+
+    import duckdb
+
+    from core.index import finalize
+
+    rows = [json.loads(line) for line in PART2.read_text(encoding="utf-8").splitlines()]
+    moved = [dict(r, date=("2018-03-16T09:00:00Z" if i % 2 else "2018-06-29T09:00:00Z")) for i, r in enumerate(rows)]
+    (tmp_path / "moved.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in moved), encoding="utf-8")
+    from core.extract import quotes as Q
+
+    got, calls = {}, []
+    real = Q.join_statements
+
+    def spy(q, new, *a, **kw):
+        calls.append(int(np.asarray(new).sum()))
+        return real(q, new, *a, **kw)
+
+    monkeypatch.setattr(Q, "join_statements", spy)
+    for name, at_once in (("single", None), ("blocks", 1)):
+        db = tmp_path / f"{name}.duckdb"
+        B.build_index([PART1], db, workers=1).con.close()
+        monkeypatch.setattr(finalize, "APPEND_QUOTES_AT_ONCE", at_once or 1_000_000)
+        calls.clear()
+        B.append_index([tmp_path / "moved.jsonl"], db, workers=1)
+        got[name] = (list(calls), duckdb.connect(str(db), read_only=True).execute(TABLES["statements"]).df())
+    assert len(got["single"][0]) == 1 and len(got["blocks"][0]) == 2      # two days: two blocks
+    assert sum(got["blocks"][0]) == got["single"][0][0] > 20               # every new quote once
+    # the new quotes that join a stored statement join the same one; a new cluster may only span the days
+    # of one block (the single pass also pairs new quotes of both days: wire copies moved apart here)
+    stored = lambda st: st[(st.statement_id < first_new) & (st.aid >= 287)].reset_index(drop=True)
+    first_new = duckdb.connect(str(tmp_path / "single.duckdb"), read_only=True).execute(
+        "SELECT MIN(statement_id) FROM statements WHERE statement_id NOT IN "
+        "(SELECT statement_id FROM statements WHERE aid < 287)").fetchall()[0][0]
+    assert len(stored(got["single"][1])) >= 3
+    pd.testing.assert_frame_equal(stored(got["single"][1]), stored(got["blocks"][1]))
+    for st in (got["single"][1], got["blocks"][1]):
+        assert not st.duplicated(["aid", "quote_id"]).any()

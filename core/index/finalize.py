@@ -640,7 +640,13 @@ def build_statements(con, workers: int = 1) -> None:
     con.unregister("st_df")
 
 
-def start_statements(con, first: int, days: int = 3):
+#: An append matches its new quotes against the stored quotes of their days (± 3) at once up to this
+#: many of them; beyond (a year of news added to 1M touches nearly every day: 4.1M stored quotes, 6.7 GB),
+#: in blocks of whole days holding about this many each, one after the other.
+APPEND_QUOTES_AT_ONCE = 1_000_000
+
+
+def start_statements(con, first: int, days: int = 3, at_once: int | None = None):
     """Appending: the new quotes join the statements of the stored quotes of their days (± ``days``) or
     cluster anew (``quotes.join_statements``); the stored statements stay as they are.  This reads those
     quotes and starts matching them on a thread of their own; :func:`finish_statements` waits for the
@@ -651,20 +657,69 @@ def start_statements(con, first: int, days: int = 3):
     hold a new quote are scored: 14 → 6 s for 1,000 articles appended across the 30k ANT.  The stored
     quotes' normalised words are read from ``quote_words``, not made again.  The matching is Python on
     data already read, so the append finds its shared passages meanwhile (DuckDB and the worker pool,
-    which leave the interpreter free)."""
-    from concurrent.futures import ThreadPoolExecutor
+    which leave the interpreter free).
 
-    from core.extract.quotes import join_statements, wordings
+    When those days hold more than ``at_once`` (:data:`APPEND_QUOTES_AT_ONCE`) quotes, the new quotes
+    are matched block by block of days (each with the stored quotes of its days ± ``days``; the undated
+    new quotes with the first block), here and now, so that memory stays bounded; a trigram's count of
+    quotes is then taken over its block, as the build's own blocks do."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    from core.extract.quotes import join_statements
 
     if con.execute(f"SELECT COUNT(*) FROM quotes WHERE aid >= {int(first)}").fetchall()[0][0] == 0:
         return None
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE st_days AS
-        SELECT DISTINCT a.date + CAST(k AS INTEGER) AS day
-        FROM (SELECT DISTINCT a.date FROM quotes q JOIN articles a USING (aid)
-              WHERE q.aid >= {int(first)} AND a.date IS NOT NULL) a, range(-{int(days)}, {int(days) + 1}) r(k)""")
-    have_words = "quote_words" in {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    if not have_words:   # an index built before the wordings were stored: the new quotes' are kept from now on
-        con.execute(QUOTE_WORDS_DDL)
+    at_once = at_once or APPEND_QUOTES_AT_ONCE
+    if "quote_words" not in {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}:
+        con.execute(QUOTE_WORDS_DDL)   # an index built before the wordings were stored: the new ones are kept from now on
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE st_new AS SELECT DISTINCT a.date AS day FROM quotes q
+        JOIN articles a USING (aid) WHERE q.aid >= {int(first)} AND a.date IS NOT NULL""")
+    # quotes per day of the days read (a new quote's day ± days)
+    per_day = con.execute(f"""SELECT d.day, COUNT(q.aid) FROM (SELECT DISTINCT day + CAST(k AS INTEGER) AS day
+            FROM st_new, range(-{int(days)}, {int(days) + 1}) r(k)) d
+        LEFT JOIN articles a ON a.date = d.day LEFT JOIN quotes q USING (aid) GROUP BY d.day ORDER BY d.day""").fetchall()
+    try:
+        if sum(c for _d, c in per_day) <= at_once:
+            q, new, words = _append_quotes(con, first, f"a.date IN (SELECT day + CAST(k AS INTEGER) FROM st_new, "
+                                                       f"range(-{int(days)}, {int(days) + 1}) r(k))", True)
+            if q is None:
+                return None
+            pool = ThreadPoolExecutor(1, thread_name_prefix="statements")
+            try:
+                return pool.submit(join_statements, q, new, q["stored"].to_numpy(), q["stored_speaker"].tolist(),
+                                   words=words)
+            finally:
+                pool.shutdown(wait=False)
+        frames, offset = [], 0
+        for i, (lo, hi) in enumerate(day_blocks(per_day, at_once)):
+            # this block's new quotes: those of its days (the undated ones with the first block); the
+            # stored ones: those of the days read within ± days of the block
+            mine = f"a.date BETWEEN DATE '{lo}' AND DATE '{hi}'" + (" OR a.date IS NULL" if i == 0 else "")
+            near = (f"a.date BETWEEN DATE '{lo}' - {int(days)} AND DATE '{hi}' + {int(days)} AND a.date IN "
+                    f"(SELECT day + CAST(k AS INTEGER) FROM st_new, range(-{int(days)}, {int(days) + 1}) r(k))")
+            q, new, words = _append_quotes(con, first, near, mine)
+            if q is None or not new.any():
+                continue
+            st = join_statements(q, new, q["stored"].to_numpy(), q["stored_speaker"].tolist(), words=words)
+            ids = st["statement_id"].astype(int)
+            st["statement_id"] = ids.where(ids >= 0, ids - offset)   # new clusters stay -1, -2, … across blocks
+            offset += int(ids[ids < 0].nunique())
+            frames.append(st)
+        done: Future = Future()
+        done.set_result(pd.concat(frames, ignore_index=True) if frames else pd.DataFrame())
+        return done
+    finally:
+        con.execute("DROP TABLE IF EXISTS st_new")
+
+
+def _append_quotes(con, first: int, days_sql: str, new_sql):
+    """``(q, new, words)`` for :func:`start_statements`: the quotes of the days ``days_sql`` (a condition on
+    ``a.date``) and the new quotes (``aid >= first``; with ``new_sql`` a condition, only those meeting it;
+    True: all of them), in (aid, quote_id) order, each new one flagged; their wordings as an Arrow array,
+    the new quotes' made here and stored.  ``(None, None, None)`` when there is none."""
+    from core.extract.quotes import wordings
+
+    is_new = f"q.aid >= {int(first)}" if new_sql is True else f"(q.aid >= {int(first)} AND ({new_sql}))"
     # a stored quote's text is read only when its wording is not stored (the wordings stay in Arrow)
     t = con.sql(f"""SELECT q.aid, a.outlet, a.date, CAST(q.quote_id AS INTEGER) AS quote_id, q.speaker,
                CASE WHEN w.words IS NULL THEN q.text END AS text,
@@ -673,16 +728,15 @@ def start_statements(con, first: int, days: int = 3):
         LEFT JOIN (SELECT aid, quote_id, statement_id, FIRST(speaker) OVER (PARTITION BY statement_id) AS stored_speaker
                    FROM statements) s ON s.aid = q.aid AND s.quote_id = q.quote_id
         LEFT JOIN quote_words w ON w.aid = q.aid AND w.quote_id = q.quote_id
-        WHERE q.aid >= {int(first)} OR a.date IN (SELECT day FROM st_days)
-        ORDER BY q.aid, CAST(q.quote_id AS INTEGER)""").to_arrow_table()
-    con.execute("DROP TABLE st_days")
+        WHERE {is_new} OR (q.aid < {int(first)} AND {days_sql})""").to_arrow_table()
     if t.num_rows == 0:
-        return None
+        return None, None, None
     # row order breaks ties (a new quote joins the statement of its first best match), and DuckDB's Arrow
-    # export of this ordered query has been seen to hand back its sorted runs unmerged: sorted here
+    # export of an ordered query has been seen to hand back its sorted runs unmerged: sorted here
     t = t.sort_by([("aid", "ascending"), ("quote_id", "ascending")])
     words = t.column("words").combine_chunks()
     q = t.drop_columns(["words"]).to_pandas()
+    del t
     new = (q["aid"] >= int(first)).to_numpy()
     # the new quotes' wordings are made here and stored; the stored quotes' are read, not made again
     # (normalising ~425k stored quotes was ~7 s of an append of 1,000 articles over six years to 100k)
@@ -694,11 +748,7 @@ def start_statements(con, first: int, days: int = 3):
         mask = np.zeros(len(q), dtype=bool)
         mask[fresh] = True
         words = pc.replace_with_mask(words, pa.array(mask), pa.array(made, type=words.type))
-    pool = ThreadPoolExecutor(1, thread_name_prefix="statements")
-    try:
-        return pool.submit(join_statements, q, new, q["stored"].to_numpy(), q["stored_speaker"].tolist(), words=words)
-    finally:
-        pool.shutdown(wait=False)
+    return q, new, words
 
 
 def finish_statements(con, started) -> None:
