@@ -39,6 +39,7 @@ Tables (every per-article table is keyed by the integer ``aid``; articles are nu
 ``shingles``      aid, h                    (each article's 7-word shingle hashes: an append's passages)
 ``stories``       story_id, aid             (reports of one event across outlets)
 ``story_leads``   aid, pos, key, boost      (each dated article's lead keys, in order: an append reuses them)
+``story_pairs``   a, b, shared, sim         (the scored story pairs: an append rescores those near its days)
 ``furniture``     outlet, kind, pattern, articles, outlet_articles, share, example, source, status
                   (page furniture learned per outlet or added by the analyst, and its decision)
 ``report``        file, row, reason, detail (the ingestion report)
