@@ -179,7 +179,7 @@ def candidate_pairs(arts: pd.DataFrame, post: pd.DataFrame, *, window: int = WIN
     every article of ``post`` (``n_docs``, default their number).  ``only`` = (first, last) dates keeps the
     pairs with both articles in that range (the others still count for the statistics)."""
     if post.empty or arts.empty:
-        return _no_pairs()
+        return empty_pairs()
     a = arts[["aid", "outlet", "date"]].copy()
     a["date"] = pd.to_datetime(a["date"], errors="coerce")
     con = duckdb.connect(config={"memory_limit": "1GB"})
@@ -193,7 +193,7 @@ def candidate_pairs(arts: pd.DataFrame, post: pd.DataFrame, *, window: int = WIN
         con.close()
 
 
-def _no_pairs() -> pd.DataFrame:
+def empty_pairs() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="int64" if c != "sim" else "float64") for c in PAIR_COLUMNS})
 
 
@@ -215,7 +215,7 @@ def scored_pairs(con, arts: str, post: str, *, window: int = WINDOW_DAYS, max_df
         if stats_days is None:
             n = int(n_docs or con.execute(f"SELECT COUNT(DISTINCT aid) FROM {post}").fetchall()[0][0])
             if n == 0:
-                return _no_pairs()
+                return empty_pairs()
             cap = int(max_df or max_df_for(n))
             con.execute(f"""CREATE OR REPLACE TEMP TABLE _sp_p AS
                 WITH df AS (SELECT key, COUNT(*) AS df FROM _sp_p0 GROUP BY key)

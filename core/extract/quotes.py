@@ -1283,7 +1283,7 @@ MAX_GRAM_QUOTES = 200  # a word trigram in more quotes than this is a formula, n
 FRAGMENT_MIN_WORDS = 6  # a quote under a third of the other's length must have this many words ...
 
 
-def cluster_statements(quotes: pd.DataFrame, threshold: float = 70, words: list | None = None) -> pd.DataFrame:
+def cluster_statements(quotes: pd.DataFrame, threshold: float = 70, words=None) -> pd.DataFrame:
     """Clusters of the same statement as worded by different outlets.
 
     Two quotes *match* when they share a word trigram (normalised text), their
@@ -1318,7 +1318,7 @@ def cluster_statements(quotes: pd.DataFrame, threshold: float = 70, words: list 
 
 
 def join_statements(quotes: pd.DataFrame, new, stored, stored_speaker, threshold: float = 70,
-                    words: list | None = None) -> pd.DataFrame:
+                    words=None) -> pd.DataFrame:
     """Appending: the new quotes (``new``, a boolean per quote) joined to the statements already
     stored (``stored``: each quote's statement id, -1 for none; ``stored_speaker``: that
     statement's speaker), or clustered anew.
@@ -1331,7 +1331,7 @@ def join_statements(quotes: pd.DataFrame, new, stored, stored_speaker, threshold
     ``[statement_id, speaker, outlet, aid, quote_id, text]`` for the new quotes that join a stored
     statement (its id and speaker) and the members of each new cluster that spans two outlets
     (ids -1, -2, … in the order of their first quote).  ``words`` (optional): each quote's
-    :func:`wordings` (None where unknown), in row order: the index stores them, so an append does not
+    :func:`wordings` (a list or an Arrow string array; None/null where unknown), in row order: the index stores them, so an append does not
     normalise every stored quote of its days again.
 
     >>> q = pd.DataFrame({"aid": [0, 1, 2], "quote_id": [0, 0, 0], "outlet": ["قاسيون", "الثورة", "قاسيون"],
@@ -1370,18 +1370,18 @@ def join_statements(quotes: pd.DataFrame, new, stored, stored_speaker, threshold
     return out.sort_values(["statement_id", "aid", "quote_id"]).reset_index(drop=True)
 
 
-def _statement_matches(q: pd.DataFrame, threshold: float, focus=None, words: list | None = None):
+def _statement_matches(q: pd.DataFrame, threshold: float, focus=None, words=None):
     """The match graph of :func:`cluster_statements` (``neighbours``: quote → [(score, quote)]), each
     quote's number of words and its speaker; with ``focus``, only the pairs holding a focused quote.
     ``words``: the quotes' :func:`wordings` where known (None elsewhere)."""
     texts = [t if isinstance(t, str) else "" for t in q["text"].tolist()]
     words = _complete_wordings(texts, words)
+    speakers = [s if isinstance(s, str) and s else None for s in q["speaker"].tolist()]
     if focus is not None:
         got = _focused_grams(words, np.asarray(focus, dtype=bool))
         if got is not None:
             norm, toks, grams, cand = got
-            return _scored(threshold, cand, norm, toks, grams,
-                           [s if isinstance(s, str) and s else None for s in q["speaker"].tolist()])
+            return _scored(threshold, cand, norm, toks, grams, speakers)
     # Lean on memory (two blocks of 150k quotes cluster at once on a 2-core build): each word becomes
     # an integer, each trigram one integer, and only the words' count is kept of each wording.
     if isinstance(words, pa.Array):
@@ -1398,7 +1398,6 @@ def _statement_matches(q: pd.DataFrame, threshold: float, focus=None, words: lis
     grams = [{(w[k] * b + w[k + 1]) * b + w[k + 2] for k in range(len(w) - 2)} for w in words]
     del words
     toks = n_words   # below, len(toks[i]) is the number of words
-    speakers = [s if isinstance(s, str) and s else None for s in q["speaker"].tolist()]
     if focus is None:
         return _grouped_matches(threshold, norm, toks, grams, speakers), toks, speakers
     return _focused_matches(threshold, norm, toks, grams, np.asarray(focus, dtype=bool), speakers)
@@ -1489,12 +1488,11 @@ def _normalized_words(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndar
 def _focused_grams(words, focused: np.ndarray):
     """``(norm, toks, grams, cand)`` as :func:`_statement_matches` makes them from the quotes' :func:`wordings`
     (a list or an Arrow string array), with the candidate pairs (:func:`_focused_matches`' ``cand``) found in
-    pandas, and the trigram sets made only for the quotes of a candidate pair (the others' are empty; 155k
-    of 425k quotes share some trigram with a new one, most only frequent ones): the words are numbered by Arrow's
-    dictionary encoding and every trigram number is
-    computed and looked up in numpy (the numbers differ from the plain way's, which trigrams are equal does
-    not).  An append of 1,000 articles over six years to 100k matches its ~4k new quotes against ~425k
-    stored ones.  None when the trigram numbers would not fit in 63 bits (then the plain way is taken)."""
+    pandas and the trigram sets made only for the quotes of a candidate pair (the others' are empty: of 415k
+    stored quotes, 155k share some trigram with a new one, 128k a rare one).  The words are numbered by
+    Arrow's dictionary encoding and every trigram number is computed and looked up in numpy (the numbers
+    differ from the plain way's, which trigrams are equal does not).  None when the trigram numbers would
+    not fit in 63 bits (then the plain way is taken)."""
     arr = words if isinstance(words, pa.Array) else pa.array(words, type=pa.string())
     # in Arrow: 425k wordings split into 7.5M words as Python strings took ~3 s, factorizing them ~1.5 s
     split = pc.split_pattern(arr, " ")

@@ -672,16 +672,15 @@ def start_statements(con, first: int, days: int = 3, at_once: int | None = None)
     at_once = at_once or APPEND_QUOTES_AT_ONCE
     if "quote_words" not in {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}:
         con.execute(QUOTE_WORDS_DDL)   # an index built before the wordings were stored: the new ones are kept from now on
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE st_new AS SELECT DISTINCT a.date AS day FROM quotes q
-        JOIN articles a USING (aid) WHERE q.aid >= {int(first)} AND a.date IS NOT NULL""")
-    # quotes per day of the days read (a new quote's day ± days)
-    per_day = con.execute(f"""SELECT d.day, COUNT(q.aid) FROM (SELECT DISTINCT day + CAST(k AS INTEGER) AS day
-            FROM st_new, range(-{int(days)}, {int(days) + 1}) r(k)) d
-        LEFT JOIN articles a ON a.date = d.day LEFT JOIN quotes q USING (aid) GROUP BY d.day ORDER BY d.day""").fetchall()
+    # the days read: a new quote's day ± days
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE st_read AS SELECT DISTINCT a.date + CAST(k AS INTEGER) AS day
+        FROM (SELECT DISTINCT a.date FROM quotes q JOIN articles a USING (aid)
+              WHERE q.aid >= {int(first)} AND a.date IS NOT NULL) a, range(-{int(days)}, {int(days) + 1}) r(k)""")
+    per_day = con.execute("""SELECT d.day, COUNT(q.aid) FROM st_read d LEFT JOIN articles a ON a.date = d.day
+        LEFT JOIN quotes q USING (aid) GROUP BY d.day ORDER BY d.day""").fetchall()
     try:
         if sum(c for _d, c in per_day) <= at_once:
-            q, new, words = _append_quotes(con, first, f"a.date IN (SELECT day + CAST(k AS INTEGER) FROM st_new, "
-                                                       f"range(-{int(days)}, {int(days) + 1}) r(k))", True)
+            q, new, words = _append_quotes(con, first, "a.date IN (SELECT day FROM st_read)", True)
             if q is None:
                 return None
             pool = ThreadPoolExecutor(1, thread_name_prefix="statements")
@@ -695,8 +694,7 @@ def start_statements(con, first: int, days: int = 3, at_once: int | None = None)
             # this block's new quotes: those of its days (the undated ones with the first block); the
             # stored ones: those of the days read within ± days of the block
             mine = f"a.date BETWEEN DATE '{lo}' AND DATE '{hi}'" + (" OR a.date IS NULL" if i == 0 else "")
-            near = (f"a.date BETWEEN DATE '{lo}' - {int(days)} AND DATE '{hi}' + {int(days)} AND a.date IN "
-                    f"(SELECT day + CAST(k AS INTEGER) FROM st_new, range(-{int(days)}, {int(days) + 1}) r(k))")
+            near = f"a.date BETWEEN DATE '{lo}' - {int(days)} AND DATE '{hi}' + {int(days)} AND a.date IN (SELECT day FROM st_read)"
             q, new, words = _append_quotes(con, first, near, mine)
             if q is None or not new.any():
                 continue
@@ -709,7 +707,7 @@ def start_statements(con, first: int, days: int = 3, at_once: int | None = None)
         done.set_result(pd.concat(frames, ignore_index=True) if frames else pd.DataFrame())
         return done
     finally:
-        con.execute("DROP TABLE IF EXISTS st_new")
+        con.execute("DROP TABLE IF EXISTS st_read")
 
 
 def _append_quotes(con, first: int, days_sql: str, new_sql):
@@ -1037,8 +1035,7 @@ def build_stories(con, keep_leads: bool = False, first: int | None = None) -> No
             pairs = con.execute(f"SELECT * FROM pairs_df WHERE {touching}").df()
             con.unregister("pairs_df")
         frames.append(pairs)
-    pairs = pd.concat(frames, ignore_index=True).drop_duplicates(["a", "b"]) if frames else pd.DataFrame(
-        {c: pd.Series(dtype="int64" if c != "sim" else "float64") for c in S.PAIR_COLUMNS})
+    pairs = pd.concat(frames, ignore_index=True).drop_duplicates(["a", "b"]) if frames else S.empty_pairs()
     if partial:
         con.execute(f"DELETE FROM story_pairs WHERE {touching}")
         for t in ("_st_new", "_st_touched", "_st_days"):
