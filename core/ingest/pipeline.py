@@ -35,6 +35,7 @@ from .learned import article_keys
 from .metadata import Inferred, infer, split_headline
 from .outlets import OutletTable
 from .readers import RawRecord, cell_text
+from .seen import Fingerprints, KeptArticles
 from .sidecar import Sidecar
 
 
@@ -46,9 +47,12 @@ class Assembler:
     sidecars: dict[str, Sidecar] = field(default_factory=dict)   # scope → sidecar ("*" = explicit)
     articles: list[Article] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    _urls: dict[str, "Kept"] = field(default_factory=dict)
-    _texts: dict[bytes, "Kept"] = field(default_factory=dict)
-    _ids: dict[str, "Kept"] = field(default_factory=dict)
+    # the kept articles (id, file, row) and, by fingerprint, their URLs, (outlet, text) keys and ids: a few
+    # dozen bytes an article (core.ingest.seen), where dicts of the keys took ~600 (600 MB at a million)
+    _kept: KeptArticles = field(default_factory=KeptArticles)
+    _urls: Fingerprints = field(default_factory=Fingerprints)
+    _texts: Fingerprints = field(default_factory=Fingerprints)
+    _ids: Fingerprints = field(default_factory=Fingerprints)
 
     def add(self, raw: RawRecord) -> Article | None:
         """Turn one record into an article (or a Problem); returns the article kept, if any."""
@@ -64,9 +68,10 @@ class Assembler:
         """The order-dependent decisions: duplicates (the first kept) and unique ids."""
         art = prepared.article
         where = (art.source_file, art.source_row)
-        if self._duplicate(art, prepared.text_key, where):
+        k = self._keep(art, prepared.text_key, where)
+        if k is None:
             return None
-        self._unique_id(art, where)
+        self._unique_id(art, where, k)
         self.articles.append(art)
         return art
 
@@ -91,44 +96,55 @@ class Assembler:
         return found + [self.sidecars[s] for s in sorted(parents, key=len, reverse=True)]
 
     # --- duplicates and ids ----------------------------------------------------------------------
-    def _duplicate(self, art: Article, text_key: bytes, where: tuple) -> bool:
+    def _keep(self, art: Article, text_key: bytes, where: tuple) -> int | None:
+        """The number the article is kept under, or None for a duplicate (reported): the first article with
+        a URL, or with a text in the same outlet, is kept."""
         url_key = art.url.strip().rstrip("/").casefold()
-        if url_key and url_key in self._urls:
-            self.problems.append(Problem(*where, "duplicate-url", f"same URL as article '{self._urls[url_key].id}'"
-                                         f" ({_place(self._urls[url_key])}); the first is kept"))
-            return True
-        text_key = _outlet_text_key(art.outlet, text_key)
-        if text_key in self._texts:
-            kept = self._texts[text_key]
+        if url_key:
+            url_d, k = self._urls.find(url_key)
+            if k is not None:
+                kept = self._kept_at(k)
+                self.problems.append(Problem(*where, "duplicate-url", f"same URL as article '{kept.id}'"
+                                             f" ({_place(kept)}); the first is kept"))
+                return None
+        text_d, k = self._texts.find(_outlet_text_key(art.outlet, text_key))
+        if k is not None:
+            kept = self._kept_at(k)
             self.problems.append(Problem(*where, "duplicate-text",
                                          f"same text as article '{kept.id}' ({_place(kept)}); the first is kept"))
-            return True
-        kept = Kept(art.id, art.source_file, art.source_row)
+            return None
+        k = self._kept.add(art.id, art.source_file, art.source_row)   # its id before any suffix
         if url_key:
-            self._urls[url_key] = kept
-        self._texts[text_key] = kept
-        return False
+            self._urls.add(url_d, k)
+        self._texts.add(text_d, k)
+        return k
 
-    def _unique_id(self, art: Article, where: tuple) -> None:
-        if art.id in self._ids:
-            first, n = self._ids[art.id], 2
+    def _unique_id(self, art: Article, where: tuple, k: int) -> None:
+        """A repeated id gets a suffix ("-2", or the next one free); ``k`` is the article's number."""
+        d, first = self._ids.find(art.id)
+        if first is not None:
+            n = 2
             while f"{art.id}-{n}" in self._ids:
                 n += 1
             new_id = f"{art.id}-{n}"
-            self.problems.append(Problem(*where, "duplicate-id", f"id '{art.id}' is already used by {_place(first)}; "
-                                                                  f"this article is loaded as '{new_id}'"))
+            self.problems.append(Problem(*where, "duplicate-id", f"id '{art.id}' is already used by "
+                                         f"{_place(self._kept_at(first))}; this article is loaded as '{new_id}'"))
             art.id = new_id
-        self._ids[art.id] = Kept(art.id, art.source_file, art.source_row)
+            d = self._ids.find(new_id)[0]
+        self._ids.add(d, k)   # where it came from (the number's id is the id before the suffix)
+
+    def _kept_at(self, k: int) -> "Kept":
+        return Kept(*self._kept.get(k))
 
     def remember(self, id: str, source_file: str, source_row: int | None, url_key: str, text_key: bytes,
                  outlet: str = UNKNOWN) -> None:
         """Know an article already in the index (appending checks duplicates against it)."""
-        kept = Kept(id, source_file, source_row)
+        k = self._kept.add(id, source_file, source_row)
         if url_key:
-            self._urls.setdefault(url_key, kept)
+            self._urls.setdefault(url_key, k)
         if text_key:
-            self._texts.setdefault(_outlet_text_key(outlet, bytes(text_key)), kept)
-        self._ids.setdefault(id, kept)
+            self._texts.setdefault(_outlet_text_key(outlet, bytes(text_key)), k)
+        self._ids.setdefault(id, k)
 
 
 class Kept:
