@@ -431,10 +431,13 @@ def append_index(sources: Sequence[str | Path] | str | Path, db_path: str | Path
         outlets = load_outlets()
         progress(0.02, "reading the index")
         st = ingest_stream(sources, metadata=metadata, mapping=mapping, outlets=outlets)
-        for aid_id, sf, sr, uk, tk, outlet in con.execute(
-                "SELECT a.id, a.source_file, a.source_row, k.url_key, k.text_key, a.outlet FROM articles a "
-                "JOIN article_keys k USING (aid)").fetchall():
-            st.assembler.remember(aid_id, sf, sr, uk or "", tk or b"", outlet)
+        cur = con.cursor().execute(   # streamed: a million articles' keys as Python tuples took ~0.5 GB at once
+            "SELECT a.id, a.source_file, a.source_row, k.url_key, k.text_key, a.outlet FROM articles a "
+            "JOIN article_keys k USING (aid)")
+        while rows := cur.fetchmany(50_000):
+            for aid_id, sf, sr, uk, tk, outlet in rows:
+                st.assembler.remember(aid_id, sf, sr, uk or "", tk or b"", outlet)
+        cur.close()
         tm = con.execute("SELECT norm, key, count FROM token_map").df()
         grouper = Grouper.from_frame(tm, resources)
         matcher = EntityMatcher(resources.gazetteer, grouper)

@@ -8,14 +8,15 @@ million-article build's main process, which it kept until the end, and 6 GB at t
 * :class:`KeptArticles` holds each kept article's id (UTF-8 bytes in one growing buffer), its file (an
   index into the few distinct file names) and its row, in flat arrays: ~60 bytes for a 40-byte id.
 * :class:`Fingerprints` maps a key (a URL, an (outlet, text key) pair, an id) to the number of the kept
-  article, by the key's 128-bit BLAKE2b digest: the latest keys in a dict, inserted every
+  article, by the key's 128-bit fingerprint (:func:`digest`): the latest keys in a dict, inserted every
   :data:`Fingerprints.FLUSH` keys into sorted numpy arrays (24 bytes a key).  Two distinct keys sharing
-  a 128-bit digest is a chance of about 10⁻²⁴ at ten million keys.
+  a 128-bit fingerprint is a chance of about 10⁻²⁴ at ten million keys.
 
 Both answer exactly what the dicts answered (tested against them).
 """
 from __future__ import annotations
 
+import functools
 from hashlib import blake2b
 from array import array
 
@@ -28,23 +29,37 @@ _NO_ROW = -(1 << 63)   # a kept article without a row (a .txt file)
 def digest(key) -> int:
     """A key's 128-bit fingerprint: a string, bytes, or a tuple of them (the (outlet, text key) pair).
 
+    A string's is two of Python's string hashes (SipHash, keyed per process: a fingerprint means something
+    only in the process that made it, where a :class:`Fingerprints` lives); an (outlet, text key) pair's, the
+    text key's two hashes mixed with the outlet's BLAKE2b digest; anything else's, BLAKE2b.
+
     >>> digest("https://example.com/a") == digest("https://example.com/a"), digest(("a", b"b")) == digest(("ab", b""))
     (True, False)
-    >>> digest("a") == digest(b"a")
+    >>> digest("a") == digest(b"a"), digest(("a", bytes(16))) == digest(("b", bytes(16)))
+    (False, False)
+    >>> digest(("a", b"")) == digest(("a", b"\\0"))
     False
     """
     if isinstance(key, str):
-        return int.from_bytes(blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16, person=b"s").digest(), "little")
-    if not isinstance(key, tuple):
-        return int.from_bytes(blake2b(bytes(key), digest_size=16, person=b"b").digest(), "little")
-    h = blake2b(digest_size=16, person=b"t")
-    for part in key:
+        return ((hash(key) & _MASK) << 64) | (hash(key + "\0") & _MASK)
+    if isinstance(key, tuple) and len(key) == 2 and isinstance(key[0], str) and isinstance(key[1], bytes):
+        b = key[1]
+        return (((hash(b) & _MASK) << 64) | (hash(b + b"\0") & _MASK)) ^ _salt(key[0])
+    h = blake2b(digest_size=16, person=b"t" if isinstance(key, tuple) else b"b")
+    for part in (key if isinstance(key, tuple) else (key,)):
         text = isinstance(part, str)
         b = part.encode("utf-8", "surrogatepass") if text else bytes(part)
         # each part's kind and length: "a" is not b"a", nor ("a", "bc") ("ab", "c")
         h.update((b"s" if text else b"b") + len(b).to_bytes(8, "little"))
         h.update(b)
     return int.from_bytes(h.digest(), "little")
+
+
+@functools.lru_cache(maxsize=4096)
+def _salt(outlet: str) -> int:
+    """An outlet's 128-bit value, mixed into its text keys (an (outlet, text) pair is the key)."""
+    return int.from_bytes(blake2b(outlet.encode("utf-8", "surrogatepass"), digest_size=16, person=b"o").digest(),
+                          "little")
 
 
 class Fingerprints:
@@ -80,7 +95,8 @@ class Fingerprints:
     def find(self, key) -> tuple[int, int | None]:
         """``(digest, value)`` of a key (value None when absent): the digest is then given to :meth:`add`."""
         d = digest(key)
-        return d, self._get(d)
+        v = self._recent.get(d)
+        return d, (self._search(d) if v is None and len(self._hi) else v)
 
     def add(self, d: int, value: int) -> None:
         """Give the key of digest ``d`` (from :meth:`find`, found absent) its value."""
@@ -98,8 +114,10 @@ class Fingerprints:
 
     def _get(self, d: int) -> int | None:
         v = self._recent.get(d)
-        if v is not None or not len(self._hi):
-            return v
+        return self._search(d) if v is None and len(self._hi) else v
+
+    def _search(self, d: int) -> int | None:
+        """The value of digest ``d`` in the sorted arrays."""
         top = d >> (128 - self.BITS)
         if not self._seen[top >> 3] & (1 << (top & 7)):
             return None
@@ -122,9 +140,9 @@ class Fingerprints:
         val = np.fromiter(self._recent.values(), dtype=np.int64, count=n)
         order = np.argsort(hi, kind="stable")
         hi, lo, val = hi[order], lo[order], val[order]
-        seen, shift = self._seen, 64 - self.BITS
-        for top in (hi >> np.uint64(shift)).tolist():
-            seen[top >> 3] |= 1 << (top & 7)
+        top = hi >> np.uint64(64 - self.BITS)
+        np.bitwise_or.at(np.frombuffer(self._seen, dtype=np.uint8), (top >> np.uint64(3)).astype(np.intp),
+                         (np.uint8(1) << (top & np.uint64(7)).astype(np.uint8)))
         at = self._hi.searchsorted(hi)
         self._hi, self._lo, self._val = np.insert(self._hi, at, hi), np.insert(self._lo, at, lo), np.insert(self._val, at, val)
         self._recent = {}
