@@ -61,6 +61,8 @@ PROBLEM_REASONS = {
     "bad-table": "a table that cannot be parsed at all (invalid JSON, unreadable Parquet …)",
     "bad-row": "one row/line that cannot be parsed; the other rows load",
     "bad-mapping": "mapping= names an unknown field or a column the file does not have",
+    "date-column-guessed": "a table without a usually named date column: the dates are read from the column "
+                           "whose values read as dates (named); map another one if that is not the publication date",
     "bad-date": "a stated date that cannot be read; the date is left unknown unless the text states one",
     "bad-sidecar": "a metadata file (or one of its rows) that cannot be used",
     "sidecar-unmatched": "a metadata row naming a file/id that was not loaded",

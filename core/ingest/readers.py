@@ -1015,6 +1015,71 @@ def cell_text(value: object) -> str:
 
 # --- records --------------------------------------------------------------------------------------
 
+#: A column no usual name makes the date column becomes it when at least this share of its first rows'
+#: non-empty cells are short cells that read as dates (:func:`guess_date_column`).
+DATE_GUESS_SHARE = 0.9
+DATE_GUESS_MIN_CELLS = 3
+DATE_GUESS_MAX_CHARS = 40
+#: How many of a table's first rows (problems aside) the guess reads.
+DATE_GUESS_ROWS = 50
+
+
+def _may_guess_date(columns: list[str], mapping: dict[str, str] | None) -> bool:
+    """True when no mapping names the date column and no column has a usual date name."""
+    return "date" not in (mapping or {}) and "date" not in column_map(columns, mapping, "")[0]
+
+
+def guess_date_column(columns: list[str], mapping: dict[str, str] | None, rows: Iterable
+                      ) -> tuple[str, int, int] | None:
+    """``(column, cells read as dates, non-empty cells)`` of the column to take the dates from when
+    no column has a usual date name and no mapping names one: the first of the other columns whose
+    non-empty cells in the first :data:`DATE_GUESS_ROWS` of ``rows`` (``(row number, {column: value})``;
+    Problems are skipped) read as dates for at least :data:`DATE_GUESS_SHARE` of them (a text cell
+    must be short: :data:`DATE_GUESS_MAX_CHARS` characters at most), in at least half the rows and
+    :data:`DATE_GUESS_MIN_CELLS` at least.  A crawler's ``date_extracted`` or an export's ``created``
+    is found by its values, not by a list of names.
+
+    >>> rows = [(i, {"body": "نص", "crawled": f"2015-07-2{i} 02:47:05", "note": "soon" if i == 2 else "2015-07-21"})
+    ...         for i in (1, 2, 3)]
+    >>> guess_date_column(["body", "note", "crawled"], None, rows)
+    ('crawled', 3, 3)
+    >>> guess_date_column(["body", "note", "crawled"], {"date": "note"}, rows) is None
+    True
+    """
+    from .dates import parse_date_value
+
+    if not _may_guess_date(columns, mapping):
+        return None
+    taken = set(column_map(columns, mapping, "")[0].values())
+    rows = [r for r in rows if not isinstance(r, Problem)][:DATE_GUESS_ROWS]
+    for col in columns:
+        if col in taken:
+            continue
+        cells = [v for _n, row in rows if not is_empty_value(v := row.get(col))]
+        if len(cells) < max(DATE_GUESS_MIN_CELLS, (len(rows) + 1) // 2):
+            continue
+        ok = sum(1 for v in cells if (not isinstance(v, str) or len(v.strip()) <= DATE_GUESS_MAX_CHARS)
+                 and parse_date_value(v) is not None)   # a Parquet timestamp is a date too
+        if ok >= DATE_GUESS_SHARE * len(cells):
+            return col, ok, len(cells)
+    return None
+
+
+def _with_guessed_date(item: InputFile, columns: list[str], mapping: dict[str, str] | None, rows: Iterable
+                       ) -> tuple[dict[str, str] | None, list[Problem]]:
+    """``mapping`` with the date column :func:`guess_date_column` finds, and the report row that says so."""
+    guess = guess_date_column(columns, mapping, rows)
+    if guess is None:
+        return mapping, []
+    col, ok, cells = guess
+    return {**(mapping or {}), "date": col}, [Problem(
+        item.name, None, "date-column-guessed",
+        f"no column has a usual date name ({', '.join(FIELD_SYNONYMS['date'][:4])} …); the dates are read from "
+        f"'{col}', whose cells read as dates in {ok} of the first {cells} rows that fill it. If it is not the "
+        f"publication date (a crawl time, say), map another column (--map date=COLUMN, or the Data page's "
+        f"column names)")]
+
+
 def record_maker(item: InputFile, columns: list[str], mapping: dict[str, str] | None
                  ) -> tuple[Callable[[int, dict], RawRecord] | None, list[Problem]]:
     """``(make, problems)``: ``make(row number, row)`` builds the :class:`RawRecord` of one table row
@@ -1062,8 +1127,10 @@ def table_records(item: InputFile, data: bytes, mapping: dict[str, str] | None) 
         if exc.reason != "undecodable" or _table_ext(item) not in (".jsonl", ".ndjson", ".csv", ".tsv"):
             raise
         return _records_line_by_line(item, data, mapping)
+    rows = list(rows)
+    mapping, guessed = _with_guessed_date(item, columns, mapping, rows)
     make, problems = record_maker(item, columns, mapping)
-    problems += row_problems
+    problems += (guessed if make is not None else []) + row_problems
     if make is None:
         problems.append(no_text_column(item, columns))
         return [], problems
@@ -1132,12 +1199,20 @@ def _stream_table(item: InputFile, mapping: dict[str, str] | None) -> Iterator[R
     else:
         events = _csv_events(item.name, stream_lines(item), "\t" if ext == ".tsv" else None, columns)
     window: list = []
+    data_rows = 0
     for ev in events:
         window.append(ev)
-        if columns.final or len(window) >= COLUMN_WINDOW_ROWS or columns.chars >= COLUMN_WINDOW_CHARS:
+        data_rows += not isinstance(ev, Problem)
+        if len(window) >= COLUMN_WINDOW_ROWS:
             break
+        if (columns.final or columns.chars >= COLUMN_WINDOW_CHARS) and (
+                data_rows >= DATE_GUESS_ROWS or not _may_guess_date(columns.names, mapping)):
+            break   # the columns are known, and so are the rows a date column would be guessed from
+    mapping, guessed = _with_guessed_date(item, columns.names, mapping, window)
     make, problems = record_maker(item, columns.names, mapping)
     yield from problems
+    if make is not None:
+        yield from guessed
     events = chain(window, events)
     del window
     if make is None:
