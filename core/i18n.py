@@ -50,6 +50,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ov.first": ("أول تاريخ", "First date"),
     "ov.last": ("آخر تاريخ", "Last date"),
     "ov.undated": ("غير مؤرخة", "undated"),
+    "ov.no_dates": ("لا تاريخ لأي من هذه المقالات، فلا خط زمني لها. إن كانت من جدول فربما لم يُعرف عمود التاريخ فيه: "
+                    "راجع تقرير الإدخال وأسماء الأعمدة في صفحة البيانات.",
+                    "None of these articles has a date, so there is no time line. If they come from a table, its "
+                    "date column may not have been recognised: see the ingestion report and the column names on "
+                    "the Data page."),
     "ov.per_outlet": ("المقالات لكل مصدر", "Articles per outlet"),
     "ov.attention": ("الاهتمام عبر الزمن", "Attention over time"),
     "ov.measure": ("المقياس", "Measure"),

@@ -35,7 +35,8 @@ att = overview.attention(corpus, flt, freq)
 render.section(att, f"attention-{freq}", flt, key="ov_attention", dl_key="dl_attention",
                figure=lambda att: charts.lines(att.assign(outlet=att["outlet"].map(olab)), "period", measure, "outlet",
                                                title=tr("ov.attention"), lang=L, x_title=tr("col.period"),
-                                               y_title=tr(f"ov.measure.{measure}"), percent=measure != "articles"))
+                                               y_title=tr(f"ov.measure.{measure}"), percent=measure != "articles"),
+               empty="ov.no_dates" if s["undated"] == s["articles"] else "empty")
 
 st.subheader(tr("ov.table"))
 arts = overview.articles(corpus, flt, limit=render.TABLE_ROWS)

@@ -41,6 +41,10 @@ def test_overview_counts_a_corpus_without_dates(monkeypatch, lang):
     values = [m.value for m in at.metric]
     assert values[:3] == ["3", "2", values[2]] and values[3] == values[4] == "—"
     assert any(c.value.startswith("3 ") for c in at.caption)  # "3 undated"
+    # the time line says why it is empty (no date at all), not that the filter matches nothing
+    from core.i18n import STRINGS
+    captions = [c.value for c in at.caption]
+    assert STRINGS["ov.no_dates"][lang == "en"] in captions and STRINGS["empty"][lang == "en"] not in captions
 
 
 def strings(node) -> list[str]:
