@@ -184,6 +184,7 @@ CSS_AR = """
 <style>
 section.main .block-container, [data-testid="stMain"] .block-container { direction: rtl; }
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] { text-align: right; }
+[data-testid="stCaptionContainer"] { text-align: right; }
 [data-testid="stSidebar"] { direction: rtl; }
 [data-testid="stMain"] .js-plotly-plot { direction: ltr; }
 </style>

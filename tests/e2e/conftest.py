@@ -280,6 +280,8 @@ class PageView:
     dialogs: list[str] = field(default_factory=list)
     labels: list[rtl.Label] = field(default_factory=list)
     hover_labels: list[rtl.Label] = field(default_factory=list)
+    #: (text, computed text-align, direction) of every caption with text, main block and sidebar
+    captions: list[tuple[str, str, str]] = field(default_factory=list)
     charts: int = 0
     hovered: int = 0
     shot: Path | None = None
@@ -317,6 +319,11 @@ class PageViews:
             pg.keyboard.press("Escape")
             pg.get_by_role("dialog").first.wait_for(state="hidden", timeout=5_000)
         view.charts = pg.get_by_test_id("stPlotlyChart").count()
+        view.captions = [tuple(c) for c in pg.evaluate(
+            """() => [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
+                     .filter(e => e.innerText.trim())
+                     .map(e => { const cs = getComputedStyle(e.querySelector('p') || e);
+                                 return [e.innerText.trim().slice(0, 60), cs.textAlign, cs.direction]; })""")]
         view.labels = rtl.collect(pg, "svg text", view.name)
         view.hover_labels, view.hovered = rtl.hover_labels(pg, view.name, shot=SHOTS / f"{slug}_{lang}_hover.png")
         return view
