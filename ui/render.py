@@ -110,7 +110,21 @@ def table(df: pd.DataFrame, key: str | None = None, **kw) -> None:
 
     L = lang()
     config = {c: st.column_config.Column(column_label(c, L)) for c in df.columns}
-    st.dataframe(df, hide_index=True, width="stretch", column_config=config, key=key, **kw)
+    st.dataframe(blank_missing(df), hide_index=True, width="stretch", column_config=config, key=key, **kw)
+
+
+def blank_missing(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with the missing values of its text and date columns as empty cells, as its CSV writes them:
+    ``st.dataframe`` shows a grey English "None" in them (an undated article's date), also in the Arabic
+    interface.  Such a date or time column becomes its ISO text (``2018-05-08``, ``2018-05-08 05:27:21``), as
+    the grid showed it; numbers keep their type (and their sorting)."""
+    def text(v):
+        return "" if v is None or v is pd.NaT or (isinstance(v, float) and v != v) else str(v)
+
+    cols = [c for c in df.columns
+            if (df[c].dtype == object or pd.api.types.is_string_dtype(df[c]) or pd.api.types.is_datetime64_any_dtype(df[c]))
+            and df[c].isna().any()]
+    return df.assign(**{c: df[c].map(text).astype("str") for c in cols}) if cols else df
 
 
 def section(df: pd.DataFrame, what: str, flt: Filter | None, figure=None, key: str | None = None,
