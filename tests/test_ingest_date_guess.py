@@ -111,3 +111,25 @@ def test_the_guess_reads_past_a_csv_header_but_no_further_than_it_needs(tmp_path
     seen.clear()
     streamed(write(tmp_path / "named.csv", rows(500, date="2015-01-01")))
     assert seen == [1]   # a usual date name: nothing to guess, the header decides
+
+
+def test_the_guess_holds_a_bounded_number_of_characters(tmp_path, monkeypatch):
+    """Rows of huge texts: the guess decides on the rows that fit its character budget, in both readers, and a
+    CSV's streamed reader holds no more rows than those before deciding."""
+    monkeypatch.setattr(readers, "DATE_GUESS_CHARS", 2_000)
+    table = rows(40, content=lambda i: "نص طويل " * 100 + str(i))   # ~800 characters a row
+    for ext in (".jsonl", ".csv"):
+        path = write(tmp_path / f"big{ext}", table)
+        a, b = streamed(path), whole(path)
+        # the third row crosses 2,000 characters: the guess reads three rows
+        assert [p.detail for p in a[1]] == [p.detail for p in b[1]] and "3 of the first 3" in a[1][0].detail
+        assert [r.fields.get("date") for r in a[0]] == [r.fields.get("date") for r in b[0]]
+    seen = []
+    real = readers._with_guessed_date
+
+    def spy(item, columns, mapping, window):
+        seen.append(len(window))
+        return real(item, columns, mapping, window)
+    monkeypatch.setattr(readers, "_with_guessed_date", spy)
+    streamed(tmp_path / "big.csv")
+    assert seen == [3]

@@ -1020,8 +1020,14 @@ def cell_text(value: object) -> str:
 DATE_GUESS_SHARE = 0.9
 DATE_GUESS_MIN_CELLS = 3
 DATE_GUESS_MAX_CHARS = 40
-#: How many of a table's first rows (problems aside) the guess reads.
+#: How many of a table's first rows (problems aside) the guess reads, and at most how many characters of
+#: them (a reader holds those rows until it has decided: huge rows must not pile up).
 DATE_GUESS_ROWS = 50
+DATE_GUESS_CHARS = 4 * 1024 * 1024
+
+
+def _row_chars(row: dict) -> int:
+    return sum(len(v) for v in row.values() if isinstance(v, str))
 
 
 def _may_guess_date(columns: list[str], mapping: dict[str, str] | None) -> bool:
@@ -1034,7 +1040,7 @@ def guess_date_column(columns: list[str], mapping: dict[str, str] | None, rows: 
     """``(column, cells read as dates, non-empty cells)`` of the column to take the dates from when
     no column has a usual date name and no mapping names one: the first of the other columns whose
     non-empty cells in the first :data:`DATE_GUESS_ROWS` of ``rows`` (``(row number, {column: value})``;
-    Problems are skipped) read as dates for at least :data:`DATE_GUESS_SHARE` of them (a text cell
+    Problems are skipped; fewer when they hold :data:`DATE_GUESS_CHARS` characters) read as dates for at least :data:`DATE_GUESS_SHARE` of them (a text cell
     must be short: :data:`DATE_GUESS_MAX_CHARS` characters at most), in at least half the rows and
     :data:`DATE_GUESS_MIN_CELLS` at least.  A crawler's ``date_extracted`` or an export's ``created``
     is found by its values, not by a list of names.
@@ -1051,7 +1057,14 @@ def guess_date_column(columns: list[str], mapping: dict[str, str] | None, rows: 
     if not _may_guess_date(columns, mapping):
         return None
     taken = set(column_map(columns, mapping, "")[0].values())
-    rows = [r for r in rows if not isinstance(r, Problem)][:DATE_GUESS_ROWS]
+    picked, chars = [], 0
+    for r in rows:
+        if not isinstance(r, Problem):
+            picked.append(r)
+            chars += _row_chars(r[1])
+            if len(picked) >= DATE_GUESS_ROWS or chars >= DATE_GUESS_CHARS:
+                break
+    rows = picked
     for col in columns:
         if col in taken:
             continue
@@ -1199,14 +1212,17 @@ def _stream_table(item: InputFile, mapping: dict[str, str] | None) -> Iterator[R
     else:
         events = _csv_events(item.name, stream_lines(item), "\t" if ext == ".tsv" else None, columns)
     window: list = []
-    data_rows = 0
+    data_rows = data_chars = 0   # the rows a date column would be guessed from (guess_date_column's)
     for ev in events:
         window.append(ev)
-        data_rows += not isinstance(ev, Problem)
+        if not isinstance(ev, Problem):
+            data_rows += 1
+            data_chars += _row_chars(ev[1])
         if len(window) >= COLUMN_WINDOW_ROWS:
             break
         if (columns.final or columns.chars >= COLUMN_WINDOW_CHARS) and (
-                data_rows >= DATE_GUESS_ROWS or not _may_guess_date(columns.names, mapping)):
+                data_rows >= DATE_GUESS_ROWS or data_chars >= DATE_GUESS_CHARS
+                or not _may_guess_date(columns.names, mapping)):
             break   # the columns are known, and so are the rows a date column would be guessed from
     mapping, guessed = _with_guessed_date(item, columns.names, mapping, window)
     make, problems = record_maker(item, columns.names, mapping)
