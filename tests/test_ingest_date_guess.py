@@ -97,20 +97,25 @@ def test_a_table_without_text_gets_no_guess_row(tmp_path):
         assert [p.reason for p in problems] == ["no-text-column"]
 
 
-def test_the_guess_reads_past_a_csv_header_but_no_further_than_it_needs(tmp_path, monkeypatch):
-    """A CSV's columns are known from its header; the guess still reads its first rows, and only them."""
+def held_rows(monkeypatch, path) -> list[int]:
+    """How many events the streamed reader held when it decided the column mapping of ``path``."""
     seen = []
     real = readers._with_guessed_date
 
     def spy(item, columns, mapping, window):
         seen.append(len(window))
         return real(item, columns, mapping, window)
-    monkeypatch.setattr(readers, "_with_guessed_date", spy)
-    streamed(write(tmp_path / "t.csv", rows(500)))
-    assert seen == [readers.DATE_GUESS_ROWS]
-    seen.clear()
-    streamed(write(tmp_path / "named.csv", rows(500, date="2015-01-01")))
-    assert seen == [1]   # a usual date name: nothing to guess, the header decides
+    with monkeypatch.context() as m:
+        m.setattr(readers, "_with_guessed_date", spy)
+        streamed(path)
+    return seen
+
+
+def test_the_guess_reads_past_a_csv_header_but_no_further_than_it_needs(tmp_path, monkeypatch):
+    """A CSV's columns are known from its header; the guess still reads its first rows, and only them."""
+    assert held_rows(monkeypatch, write(tmp_path / "t.csv", rows(500))) == [readers.DATE_GUESS_ROWS]
+    # a usual date name: nothing to guess, the header decides
+    assert held_rows(monkeypatch, write(tmp_path / "named.csv", rows(500, date="2015-01-01"))) == [1]
 
 
 def test_the_guess_holds_a_bounded_number_of_characters(tmp_path, monkeypatch):
@@ -124,12 +129,4 @@ def test_the_guess_holds_a_bounded_number_of_characters(tmp_path, monkeypatch):
         # the third row crosses 2,000 characters: the guess reads three rows
         assert [p.detail for p in a[1]] == [p.detail for p in b[1]] and "3 of the first 3" in a[1][0].detail
         assert [r.fields.get("date") for r in a[0]] == [r.fields.get("date") for r in b[0]]
-    seen = []
-    real = readers._with_guessed_date
-
-    def spy(item, columns, mapping, window):
-        seen.append(len(window))
-        return real(item, columns, mapping, window)
-    monkeypatch.setattr(readers, "_with_guessed_date", spy)
-    streamed(tmp_path / "big.csv")
-    assert seen == [3]
+    assert held_rows(monkeypatch, tmp_path / "big.csv") == [3]

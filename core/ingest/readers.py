@@ -1026,8 +1026,24 @@ DATE_GUESS_ROWS = 50
 DATE_GUESS_CHARS = 4 * 1024 * 1024
 
 
-def _row_chars(row: dict) -> int:
-    return sum(len(v) for v in row.values() if isinstance(v, str))
+class _GuessRows:
+    """The rows a date column is guessed from, one rule for both readers: the first
+    :data:`DATE_GUESS_ROWS` rows (problems aside), fewer when they hold :data:`DATE_GUESS_CHARS` characters."""
+
+    def __init__(self):
+        self.rows: list[tuple[int, dict]] = []
+        self.chars = 0
+
+    @property
+    def full(self) -> bool:
+        return len(self.rows) >= DATE_GUESS_ROWS or self.chars >= DATE_GUESS_CHARS
+
+    def take(self, ev) -> bool:
+        """Take a reader's event (a row or a Problem) while not full; True once full."""
+        if not self.full and not isinstance(ev, Problem):
+            self.rows.append(ev)
+            self.chars += sum(len(v) for v in ev[1].values() if isinstance(v, str))
+        return self.full
 
 
 def _may_guess_date(columns: list[str], mapping: dict[str, str] | None) -> bool:
@@ -1039,9 +1055,9 @@ def guess_date_column(columns: list[str], mapping: dict[str, str] | None, rows: 
                       ) -> tuple[str, int, int] | None:
     """``(column, cells read as dates, non-empty cells)`` of the column to take the dates from when
     no column has a usual date name and no mapping names one: the first of the other columns whose
-    non-empty cells in the first :data:`DATE_GUESS_ROWS` of ``rows`` (``(row number, {column: value})``;
-    Problems are skipped; fewer when they hold :data:`DATE_GUESS_CHARS` characters) read as dates for at least :data:`DATE_GUESS_SHARE` of them (a text cell
-    must be short: :data:`DATE_GUESS_MAX_CHARS` characters at most), in at least half the rows and
+    non-empty cells in the first rows of ``rows`` (``(row number, {column: value})`` or Problems; which rows:
+    :class:`_GuessRows`) read as dates for at least :data:`DATE_GUESS_SHARE` of them (a text cell must be
+    short: :data:`DATE_GUESS_MAX_CHARS` characters at most), in at least half the rows and
     :data:`DATE_GUESS_MIN_CELLS` at least.  A crawler's ``date_extracted`` or an export's ``created``
     is found by its values, not by a list of names.
 
@@ -1054,17 +1070,15 @@ def guess_date_column(columns: list[str], mapping: dict[str, str] | None, rows: 
     """
     from .dates import parse_date_value
 
-    if not _may_guess_date(columns, mapping):
+    cmap = column_map(columns, mapping, "")[0]
+    if "date" in cmap or "date" in (mapping or {}):
         return None
-    taken = set(column_map(columns, mapping, "")[0].values())
-    picked, chars = [], 0
-    for r in rows:
-        if not isinstance(r, Problem):
-            picked.append(r)
-            chars += _row_chars(r[1])
-            if len(picked) >= DATE_GUESS_ROWS or chars >= DATE_GUESS_CHARS:
-                break
-    rows = picked
+    taken = set(cmap.values())
+    picked = _GuessRows()
+    for ev in rows:
+        if picked.take(ev):
+            break
+    rows = picked.rows
     for col in columns:
         if col in taken:
             continue
@@ -1212,17 +1226,14 @@ def _stream_table(item: InputFile, mapping: dict[str, str] | None) -> Iterator[R
     else:
         events = _csv_events(item.name, stream_lines(item), "\t" if ext == ".tsv" else None, columns)
     window: list = []
-    data_rows = data_chars = 0   # the rows a date column would be guessed from (guess_date_column's)
+    guess_rows = _GuessRows()   # the rows guess_date_column would read
     for ev in events:
         window.append(ev)
-        if not isinstance(ev, Problem):
-            data_rows += 1
-            data_chars += _row_chars(ev[1])
+        full = guess_rows.take(ev)
         if len(window) >= COLUMN_WINDOW_ROWS:
             break
         if (columns.final or columns.chars >= COLUMN_WINDOW_CHARS) and (
-                data_rows >= DATE_GUESS_ROWS or data_chars >= DATE_GUESS_CHARS
-                or not _may_guess_date(columns.names, mapping)):
+                full or not _may_guess_date(columns.names, mapping)):
             break   # the columns are known, and so are the rows a date column would be guessed from
     mapping, guessed = _with_guessed_date(item, columns.names, mapping, window)
     make, problems = record_maker(item, columns.names, mapping)
