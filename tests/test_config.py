@@ -12,6 +12,16 @@ def test_users_never_see_a_traceback():
     assert CONFIG["client"]["showErrorDetails"] == "none"  # Streamlit 1.67: full | stacktrace | type | none
 
 
+def test_no_streamlit_welcome_text_nor_its_agent_skills_card_and_make_run_prints_the_address():
+    """Streamlit 1.67's welcome brings a card over the page title on machines with an AI coding agent."""
+    from ui.serve import app_url
+
+    assert CONFIG["logger"]["hideWelcomeMessage"] is True
+    assert app_url(["run", "app.py", "--server.port", "8502"]) == "http://localhost:8502"
+    assert app_url(["run", "app.py", "--server.port=9000", "--server.address=10.0.0.5"]) == "http://10.0.0.5:9000"
+    assert app_url(["run", "app.py"]) == "http://localhost:8501"
+
+
 def test_the_server_does_not_watch_files_or_rerun_on_save():
     assert CONFIG["server"]["fileWatcherType"] == "none"
     assert CONFIG["server"]["runOnSave"] is False

@@ -31,6 +31,18 @@ def check_start_corpus(environ=os.environ) -> str | None:
     return None
 
 
+def app_url(args: list[str]) -> str:
+    """The address the app will listen on, from ``--server.port``/``--server.address`` (or their defaults).
+
+    >>> app_url(["run", "app.py", "--server.port", "8600"])
+    'http://localhost:8600'
+    """
+    opts = {a.split("=")[0]: (a.split("=", 1)[1] if "=" in a else nxt)
+            for a, nxt in zip(args, [*args[1:], ""]) if a.startswith("--server.")}
+    host = opts.get("--server.address") or "localhost"
+    return f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{opts.get('--server.port') or 8501}"
+
+
 def main(argv: list[str] | None = None) -> int:
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
@@ -45,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     keep_deferred_downloads()   # a clicked CSV is not swept away by other sessions' runs (ui/downloads.py)
     app = str(Path(__file__).resolve().parent.parent / "app.py")
     args = ["run", app, *(sys.argv[1:] if argv is None else argv)]
+    print(f"Marsad: {app_url(args)}", flush=True)   # Streamlit's own welcome text is off (.streamlit/config.toml)
     return cli.main(args, standalone_mode=False) or 0
 
 
